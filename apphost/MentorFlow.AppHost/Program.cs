@@ -1,0 +1,3 @@
+var builder = DistributedApplication.CreateBuilder(args);
+builder.AddProject<Projects.MentorFlow_Server>("server");
+builder.Build().Run();

@@ -1,0 +1,16 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace MentorFlow.Server.Persistence;
+
+/// <summary>
+/// The modules' tables. Each module owns a <c>ModelBuilder</c> extension for its entities; adding one here and
+/// running <c>./scripts/add-migration.sh Name</c> brings both providers' migrations up to date.
+/// </summary>
+internal static class MentorFlowModel
+{
+    public static void Configure(ModelBuilder modelBuilder)
+    {
+        // Module models are added here as the modules land, e.g. modelBuilder.AddWorkflowEngineModel();
+        _ = modelBuilder;
+    }
+}

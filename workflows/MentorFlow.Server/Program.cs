@@ -1,0 +1,24 @@
+using MentorFlow.Server.Api;
+using MentorFlow.Server.Hosting;
+using MentorFlow.Server.Persistence;
+using MentorFlow.Server.Security;
+
+return await StartupGuard.RunAsync(async () =>
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddServiceDefaults();
+    builder.AddApiDefaults();
+    builder.AddMentorFlowPersistence();
+    builder.AddManagerAuthentication();
+
+    var app = builder.Build();
+    await app.PrepareDatabaseAsync();
+    await app.EnsureManagerKeyAsync();
+    app.UseApiDefaults();
+    app.MapDefaultEndpoints();
+    app.MapSystemApi();
+    await app.RunAsync();
+});
+
+/// <summary>Entry point type, visible to <c>WebApplicationFactory</c> in tests.</summary>
+public partial class Program;
