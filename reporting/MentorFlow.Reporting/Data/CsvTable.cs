@@ -1,0 +1,315 @@
+using System.Globalization;
+using CsvHelper;
+
+namespace MentorFlow.Reporting.Data;
+
+/// <summary>The columns of one CSV file of the contract: required ones (missing → error) and optional ones.</summary>
+internal sealed record CsvSchema(IReadOnlyList<string> Required, IReadOnlyList<string> Optional)
+{
+    public IEnumerable<string> All => Required.Concat(Optional);
+}
+
+/// <summary>Reads a CSV file of the contract row by row, collecting every error instead of stopping at the first.</summary>
+internal static class CsvTable
+{
+    public static CsvReadResult<T> Read<T>(TextReader reader, string file, CsvSchema schema, Func<CsvRow, T?> parse)
+        where T : class
+    {
+        var errors = new List<CsvDataError>();
+        var rows = new List<T>();
+        var lines = new List<int>();
+        var malformedLines = new HashSet<long>();
+        var options = new CsvReaderOptions
+        {
+            Separator = ',',
+            HasHeader = true,
+            TrackLineNumbers = true,
+            SkipEmptyLines = true,
+            MalformedData = CsvMalformedDataHandling.Recover,
+            OnMalformedRecord = record =>
+            {
+                if (malformedLines.Add(record.LineNumber))
+                {
+                    errors.Add(new CsvDataError(file, (int)record.LineNumber, null, Describe(record.Reason)));
+                }
+            },
+        };
+
+        using var csv = CsvReader.Create(reader, options, leaveOpen: true);
+        IReadOnlyList<string> header = csv.Headers;
+        if (header.Count == 0 || (header.Count == 1 && string.IsNullOrWhiteSpace(header[0])))
+        {
+            errors.Add(new CsvDataError(file, 1, null, "the file is empty: a header row is required"));
+            return new CsvReadResult<T>(rows, lines, errors);
+        }
+
+        var index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < header.Count; i++)
+        {
+            var name = header[i].Trim();
+            if (schema.All.Contains(name, StringComparer.OrdinalIgnoreCase) && !index.TryAdd(name, i))
+            {
+                errors.Add(new CsvDataError(file, 1, name, "the column appears twice in the header"));
+            }
+        }
+
+        foreach (var column in schema.Required.Where(c => !index.ContainsKey(c)))
+        {
+            errors.Add(new CsvDataError(file, 1, column, "required column is missing from the header"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return new CsvReadResult<T>(rows, lines, errors);
+        }
+
+        var record = new List<string>();
+        while (csv.Read())
+        {
+            var line = (int)csv.LineNumber;
+            record.Clear();
+            for (var i = 0; i < csv.FieldCount; i++)
+            {
+                record.Add(csv.GetString(i) ?? string.Empty);
+            }
+
+            var row = new CsvRow(file, line, record, index, errors);
+            var errorsBefore = errors.Count;
+            var value = parse(row);
+            if (value is not null && errors.Count == errorsBefore && !malformedLines.Contains(line))
+            {
+                rows.Add(value);
+                lines.Add(line);
+            }
+        }
+
+        return new CsvReadResult<T>(rows, lines, errors);
+    }
+
+    public static CsvReadResult<T> ReadFile<T>(string path, CsvSchema schema, Func<CsvRow, T?> parse)
+        where T : class
+    {
+        var file = Path.GetFileName(path);
+        if (!File.Exists(path))
+        {
+            return new CsvReadResult<T>([], [], [new CsvDataError(file, 0, null, $"file not found: {path}")]);
+        }
+
+        using var reader = new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return Read(reader, file, schema, parse);
+    }
+
+    public static void WriteFile(string path, Action<TextWriter> write)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        // Write to a temporary file and move it into place, so a failure never leaves a half-written file.
+        var temporary = path + ".tmp";
+        using (var writer = new StreamWriter(temporary, append: false, new System.Text.UTF8Encoding(false)))
+        {
+            write(writer);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public static void Write<T>(TextWriter writer, IReadOnlyList<string> header, IEnumerable<T> rows, Func<T, string?[]> fields)
+    {
+        var options = new CsvWriterOptions { Separator = ',', NewLine = "\n", Injection = CsvInjection.None };
+        using var csv = CsvWriter.Create(writer, options, leaveOpen: true);
+        csv.WriteHeader([.. header]);
+        foreach (var row in rows)
+        {
+            csv.WriteRecord(fields(row));
+        }
+
+        csv.Flush();
+    }
+
+    private static string Describe(CsvMalformedReason reason) => reason switch
+    {
+        CsvMalformedReason.StrayQuote => "badly quoted field: a quote inside an unquoted field (RFC 4180: quote the field and double its quotes)",
+        CsvMalformedReason.TextAfterClosingQuote => "badly quoted field: text after the closing quote",
+        CsvMalformedReason.UnterminatedQuote => "badly quoted field: a quote is opened and never closed",
+        CsvMalformedReason.FieldCountMismatch => "the record has a different number of fields than the header",
+        _ => $"malformed record ({reason})",
+    };
+
+    public static string Format(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+
+    public static string Format(DateOnly value) => value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public static string Format(DateOnly? value) => value is { } v ? Format(v) : string.Empty;
+
+    public static string Format(bool value) => value ? "true" : "false";
+
+    public static string Format(bool? value) => value is { } v ? Format(v) : string.Empty;
+}
+
+/// <summary>One record being parsed: typed accessors that record an error naming the column instead of throwing.</summary>
+internal sealed class CsvRow(string file, int line, List<string> record, Dictionary<string, int> index, List<CsvDataError> errors)
+{
+    public int Line => line;
+
+    public string File => file;
+
+    public void Error(string? column, string message) => errors.Add(new CsvDataError(file, line, column, message));
+
+    public string? Raw(string column) =>
+        index.TryGetValue(column, out var i) && i < record.Count ? record[i] : null;
+
+    public string? OptionalText(string column)
+    {
+        var value = Raw(column)?.Trim();
+        return string.IsNullOrEmpty(value) ? null : value;
+    }
+
+    public string Text(string column)
+    {
+        var value = OptionalText(column);
+        if (value is null)
+        {
+            Error(column, "a value is required");
+            return string.Empty;
+        }
+
+        return value;
+    }
+
+    public IReadOnlyList<string> TagList(string column, bool required)
+    {
+        var tags = Tags.Split(Raw(column));
+        if (required && tags.Count == 0)
+        {
+            Error(column, "at least one tag is required (tags are separated by ';')");
+        }
+
+        return tags;
+    }
+
+    public int Int(string column, int min)
+    {
+        var text = Text(column);
+        if (text.Length == 0)
+        {
+            return 0;
+        }
+
+        return ParseInt(column, text, min) ?? 0;
+    }
+
+    public int? OptionalInt(string column, int min)
+    {
+        var text = OptionalText(column);
+        return text is null ? null : ParseInt(column, text, min);
+    }
+
+    public double Number(string column, double min, double max, bool minExclusive = false)
+    {
+        var text = Text(column);
+        return text.Length == 0 ? 0 : ParseNumber(column, text, min, max, minExclusive) ?? 0;
+    }
+
+    public double? OptionalNumber(string column, double min, double max, bool minExclusive = false)
+    {
+        var text = OptionalText(column);
+        return text is null ? null : ParseNumber(column, text, min, max, minExclusive);
+    }
+
+    public bool Bool(string column)
+    {
+        var text = Text(column);
+        return text.Length != 0 && (ParseBool(column, text) ?? false);
+    }
+
+    public bool? OptionalBool(string column)
+    {
+        var text = OptionalText(column);
+        return text is null ? null : ParseBool(column, text);
+    }
+
+    public DateOnly Date(string column)
+    {
+        var text = Text(column);
+        return text.Length == 0 ? default : ParseDate(column, text) ?? default;
+    }
+
+    public DateOnly? OptionalDate(string column)
+    {
+        var text = OptionalText(column);
+        return text is null ? null : ParseDate(column, text);
+    }
+
+    private int? ParseInt(string column, string text, int min)
+    {
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            Error(column, $"'{text}' is not a whole number");
+            return null;
+        }
+
+        if (value < min)
+        {
+            Error(column, $"must be at least {min}, got {value}");
+            return null;
+        }
+
+        return value;
+    }
+
+    private double? ParseNumber(string column, string text, double min, double max, bool minExclusive)
+    {
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        {
+            Error(column, $"'{text}' is not a number");
+            return null;
+        }
+
+        if (minExclusive ? value <= min : value < min)
+        {
+            Error(column, minExclusive ? $"must be greater than {Format(min)}, got {text}" : $"must be at least {Format(min)}, got {text}");
+            return null;
+        }
+
+        if (value > max)
+        {
+            Error(column, $"must be at most {Format(max)}, got {text}");
+            return null;
+        }
+
+        return value;
+    }
+
+    private bool? ParseBool(string column, string text)
+    {
+        if (text.Equals("true", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (text.Equals("false", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        Error(column, $"'{text}' is not 'true' or 'false'");
+        return null;
+    }
+
+    private DateOnly? ParseDate(string column, string text)
+    {
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
+        {
+            return value;
+        }
+
+        Error(column, $"'{text}' is not an ISO date (yyyy-MM-dd)");
+        return null;
+    }
+
+    private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
+}
