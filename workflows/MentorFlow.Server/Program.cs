@@ -2,6 +2,7 @@ using MentorFlow.Server.Api;
 using MentorFlow.Server.Hosting;
 using MentorFlow.Server.Persistence;
 using MentorFlow.Server.Security;
+using MentorFlow.Server.Studio;
 
 return await StartupGuard.RunAsync(async () =>
 {
@@ -10,6 +11,7 @@ return await StartupGuard.RunAsync(async () =>
     builder.AddApiDefaults();
     builder.AddMentorFlowPersistence();
     builder.AddManagerAuthentication();
+    builder.AddStudio();
 
     var app = builder.Build();
     await app.PrepareDatabaseAsync();
@@ -17,6 +19,7 @@ return await StartupGuard.RunAsync(async () =>
     app.UseApiDefaults();
     app.MapDefaultEndpoints();
     app.MapSystemApi();
+    app.MapStudio();
     await app.RunAsync();
 });
 

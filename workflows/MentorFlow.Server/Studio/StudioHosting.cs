@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Options;
+
+namespace MentorFlow.Server.Studio;
+
+/// <summary>
+/// The Studio module of the server: the manager web shell (wwwroot), the Elsa Studio host pages and static files
+/// under <c>/studio/</c>, and the Elsa-compatible API under <c>/elsa/api</c>.
+/// </summary>
+public static partial class StudioHosting
+{
+    public static IHostApplicationBuilder AddStudio(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<StudioOptions>().Bind(builder.Configuration.GetSection(StudioOptions.Section));
+        builder.Services.AddSingleton(sp => StudioPackage.Locate(
+            sp.GetRequiredService<IOptions<StudioOptions>>(), sp.GetRequiredService<IHostEnvironment>()));
+        return builder;
+    }
+
+    public static WebApplication MapStudio(this WebApplication app)
+    {
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapStudioPages();
+
+        var package = app.Services.GetRequiredService<StudioPackage>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MentorFlow.Studio");
+        if (package.IsInstalled)
+        {
+            LogStudioFound(logger, package.Root!);
+        }
+        else
+        {
+            var searched = string.Join(", ", package.Searched);
+            LogStudioMissing(logger, searched, StudioPages.InstallHint);
+        }
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            if (app.Urls.FirstOrDefault() is { } url)
+            {
+                var studioUrl = url.TrimEnd('/') + "/studio/";
+                LogStudioUrl(logger, studioUrl);
+            }
+        });
+        return app;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Elsa Studio is served from {Root}")]
+    private static partial void LogStudioFound(ILogger logger, string root);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Elsa Studio is not installed (looked in {Searched}). {Hint}")]
+    private static partial void LogStudioMissing(ILogger logger, string searched, string hint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Elsa Studio: {Url}")]
+    private static partial void LogStudioUrl(ILogger logger, string url);
+}
