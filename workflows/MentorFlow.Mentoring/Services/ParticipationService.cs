@@ -1,0 +1,302 @@
+using System.Globalization;
+using MentorFlow.Mentoring.Csv;
+using MentorFlow.Mentoring.Domain;
+using MentorFlow.Mentoring.Links;
+using MentorFlow.Mentoring.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace MentorFlow.Mentoring.Services;
+
+public sealed record PollInput(string? Name, string? Choice, IReadOnlyList<string>? Topics);
+
+public sealed record ApplicationImportResult(int Imported);
+
+/// <summary>The applications.csv columns (design.md), in order.</summary>
+public static class ApplicationColumns
+{
+    public static readonly IReadOnlyList<string> All =
+    [
+        "id", "role", "name", "email", "time_zone", "interests", "career_path", "goals", "expertise", "seniority_years",
+        "hours_per_month", "preferred_length", "communication", "languages", "capacity", "statement",
+    ];
+
+    public static readonly IReadOnlyList<string> Required =
+        ["id", "role", "name", "email", "time_zone", "interests", "career_path", "goals", "seniority_years", "preferred_length"];
+
+    /// <summary><c>time_zone</c> → <c>timeZone</c> (the JSON name of a column).</summary>
+    public static string ToCamel(string column)
+    {
+        var parts = column.Split('_');
+        return parts[0] + string.Concat(parts.Skip(1).Select(p => p.Length == 0 ? p : char.ToUpperInvariant(p[0]) + p[1..]));
+    }
+}
+
+/// <summary>Participants answering the poll and applying (form, API, CSV import).</summary>
+public sealed class ParticipationService(IMentoringDb database, TimeProvider clock)
+{
+    /// <summary>Records a poll answer from a signed link (the link is used up in the same transaction).</summary>
+    public async Task<PollResponse> SubmitPollAsync(LinkClaims link, PollInput input, CancellationToken cancellationToken = default)
+    {
+        RequirePurpose(link, LinkPurpose.Poll);
+        var errors = new FieldErrors();
+        PollChoice choice = default;
+        if (string.IsNullOrWhiteSpace(input.Choice) || !Enum.TryParse(input.Choice.Trim(), ignoreCase: true, out choice) || !Enum.IsDefined(choice)
+            || int.TryParse(input.Choice, out _))
+        {
+            errors.Add("choice", "Choose whether you would mentor, be mentored, or both.");
+        }
+
+        var topics = Vocabulary.Tags(input.Topics);
+        if (topics.Count > 20 || topics.Any(t => t.Length > 60))
+        {
+            errors.Add("topics", "At most 20 topics of at most 60 characters each.");
+        }
+
+        var name = input.Name?.Trim() ?? "";
+        if (name.Length > 200)
+        {
+            errors.Add("name", "The name must be at most 200 characters.");
+        }
+
+        errors.ThrowIfAny();
+        await using var db = await database.CreateAsync(cancellationToken);
+        var programme = await ProgrammeService.FindAsync(db, link.ProgrammeId, cancellationToken, tracking: false);
+        var now = clock.GetUtcNow();
+        if (programme.Phase != ProgrammePhase.Poll || now >= programme.PollClosesAt)
+        {
+            throw MentoringProblemException.Conflict("poll", "The poll is closed.");
+        }
+
+        var email = Vocabulary.NormalizeEmail(link.Participant);
+        if (await db.Set<PollResponse>().AnyAsync(r => r.ProgrammeId == programme.Id && r.Email == email, cancellationToken))
+        {
+            throw MentoringProblemException.Conflict("email", "You have already answered this poll.");
+        }
+
+        if (name.Length == 0)
+        {
+            name = await db.Set<CommunityMember>().Where(m => m.ProgrammeId == programme.Id && m.Email == email)
+                .Select(m => m.Name).FirstOrDefaultAsync(cancellationToken) ?? email;
+        }
+
+        var response = new PollResponse { Id = Guid.NewGuid(), ProgrammeId = programme.Id, Email = email, Name = name, Choice = choice, Topics = topics, SubmittedAt = now };
+        db.Add(response);
+        UseLink(db, link, now);
+        Audit.Add(db, now, "participant:" + email, "poll.answered", programme.Id, email, choice.ToString());
+        await SaveAsync(db, cancellationToken);
+        return response;
+    }
+
+    /// <summary>An application from a signed link: the email is the link's; the link is used up.</summary>
+    public async Task<Application> ApplyAsync(LinkClaims link, ApplicationInput input, CancellationToken cancellationToken = default)
+    {
+        RequirePurpose(link, LinkPurpose.Apply);
+        await using var db = await database.CreateAsync(cancellationToken);
+        var programme = await ProgrammeService.FindAsync(db, link.ProgrammeId, cancellationToken, tracking: false);
+        var now = clock.GetUtcNow();
+        if (programme.Phase != ProgrammePhase.Applications || now >= programme.ApplicationsCloseAt)
+        {
+            throw MentoringProblemException.Conflict("applications", "Applications are closed.");
+        }
+
+        var application = await AddApplicationAsync(db, programme, input with { Email = link.Participant }, now, cancellationToken);
+        UseLink(db, link, now);
+        Audit.Add(db, now, "participant:" + application.Email, "application.submitted", programme.Id, application.ExternalId);
+        await SaveAsync(db, cancellationToken);
+        return application;
+    }
+
+    /// <summary>An application entered by a manager through the API.</summary>
+    public async Task<Application> AddAsync(Guid programmeId, ApplicationInput input, string actor, CancellationToken cancellationToken = default)
+    {
+        await using var db = await database.CreateAsync(cancellationToken);
+        var programme = await ProgrammeService.FindAsync(db, programmeId, cancellationToken, tracking: false);
+        RequireOpenForApplications(programme);
+        var now = clock.GetUtcNow();
+        var application = await AddApplicationAsync(db, programme, input, now, cancellationToken, camelCase: true);
+        Audit.Add(db, now, actor, "application.added", programme.Id, application.ExternalId);
+        await SaveAsync(db, cancellationToken);
+        return application;
+    }
+
+    /// <summary>Imports applications.csv: every row is validated first; any error and nothing is saved.</summary>
+    public async Task<ApplicationImportResult> ImportAsync(Guid programmeId, string csv, string actor, CancellationToken cancellationToken = default)
+    {
+        var rows = CsvTable.Read(csv, "applications.csv", ApplicationColumns.Required);
+        await using var db = await database.CreateAsync(cancellationToken);
+        var programme = await ProgrammeService.FindAsync(db, programmeId, cancellationToken, tracking: false);
+        RequireOpenForApplications(programme);
+        var existing = await db.Set<Application>().Where(a => a.ProgrammeId == programmeId)
+            .Select(a => new { a.Email, a.ExternalId }).ToListAsync(cancellationToken);
+        var emails = existing.Select(e => e.Email).ToHashSet(StringComparer.Ordinal);
+        var ids = existing.Select(e => e.ExternalId).ToHashSet(StringComparer.Ordinal);
+        var errors = new FieldErrors();
+        var now = clock.GetUtcNow();
+        var added = new List<Application>();
+        foreach (var row in rows)
+        {
+            var rowErrors = new FieldErrors();
+            var input = FromRow(row, rowErrors);
+            var application = ApplicationValidator.Validate(input, programme, rowErrors, () => "");
+            if (application is not null)
+            {
+                if (!emails.Add(application.Email))
+                {
+                    rowErrors.Add("email", $"{application.Email} already has an application in this programme.");
+                }
+
+                if (!ids.Add(application.ExternalId))
+                {
+                    rowErrors.Add("id", $"The id '{application.ExternalId}' is used twice.");
+                }
+            }
+
+            if (rowErrors.Any)
+            {
+                errors.AddAll(rowErrors, field => $"line {row.Line}: {field}");
+                continue;
+            }
+
+            application!.SubmittedAt = now;
+            added.Add(application);
+        }
+
+        errors.ThrowIfAny();
+        db.AddRange(added);
+        Audit.Add(db, now, actor, "applications.imported", programme.Id, $"{added.Count} applications");
+        await SaveAsync(db, cancellationToken);
+        return new ApplicationImportResult(added.Count);
+    }
+
+    public async Task<IReadOnlyList<Application>> ListAsync(Guid programmeId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await database.CreateAsync(cancellationToken);
+        await ProgrammeService.FindAsync(db, programmeId, cancellationToken, tracking: false);
+        var list = await db.Set<Application>().AsNoTracking().Where(a => a.ProgrammeId == programmeId).ToListAsync(cancellationToken);
+        return list.OrderBy(a => a.ExternalId, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Reads one applications.csv row into an input; unparsable numbers are reported against their column.</summary>
+    public static ApplicationInput FromRow(CsvRow row, FieldErrors errors)
+    {
+        int? Integer(string column)
+        {
+            var text = row[column]?.Trim();
+            if (string.IsNullOrEmpty(text))
+            {
+                return null;
+            }
+
+            if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            {
+                return value;
+            }
+
+            errors.Add(column, $"'{text}' is not a whole number.");
+            return null;
+        }
+
+        decimal? hours = null;
+        var hoursText = row["hours_per_month"]?.Trim();
+        if (!string.IsNullOrEmpty(hoursText))
+        {
+            if (decimal.TryParse(hoursText, NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed))
+            {
+                hours = parsed;
+            }
+            else
+            {
+                errors.Add("hours_per_month", $"'{hoursText}' is not a number.");
+            }
+        }
+
+        var role = row["role"];
+        return new ApplicationInput
+        {
+            Id = row["id"],
+            Role = role,
+            Name = row["name"],
+            Email = row["email"],
+            TimeZone = row["time_zone"],
+            Interests = Vocabulary.Tags(row["interests"]),
+            CareerPath = row["career_path"],
+            Goals = Vocabulary.Tags(row["goals"]),
+            Expertise = Vocabulary.Tags(row["expertise"]),
+            SeniorityYears = Integer("seniority_years"),
+            HoursPerMonth = hours,
+            PreferredLength = row["preferred_length"],
+            Communication = Vocabulary.Tags(row["communication"]),
+            Languages = Vocabulary.Tags(row["languages"]),
+            Capacity = string.Equals(role?.Trim(), "mentor", StringComparison.OrdinalIgnoreCase) ? Integer("capacity") : null,
+            Statement = row["statement"],
+        };
+    }
+
+    internal static void RequirePurpose(LinkClaims link, LinkPurpose purpose)
+    {
+        if (link.Purpose != purpose)
+        {
+            throw MentoringProblemException.Invalid("link", $"This link is for {link.Purpose}, not {purpose}.");
+        }
+    }
+
+    internal static void UseLink(DbContext db, LinkClaims link, DateTimeOffset now) =>
+        db.Add(new UsedLink { Nonce = link.Nonce, Purpose = link.Purpose, UsedAt = now });
+
+    /// <summary>Saves; a unique-index violation (a reused link, a second application) becomes a 409.</summary>
+    internal static async Task SaveAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception)
+        {
+            var link = db.ChangeTracker.Entries<UsedLink>().FirstOrDefault();
+            if (link is not null && await db.Set<UsedLink>().AsNoTracking().AnyAsync(l => l.Nonce == link.Entity.Nonce, cancellationToken))
+            {
+                throw MentoringProblemException.Conflict("link", "This link has already been used.");
+            }
+
+            throw new MentoringProblemException(409, "Conflict",
+                new Dictionary<string, string[]> { ["request"] = ["The change conflicts with data saved at the same time: " + exception.InnerException?.Message] });
+        }
+    }
+
+    private static void RequireOpenForApplications(Programme programme)
+    {
+        if (programme.Phase is ProgrammePhase.Running or ProgrammePhase.Closed)
+        {
+            throw MentoringProblemException.Conflict("phase", $"Applications cannot be added to a programme in phase {programme.Phase}.");
+        }
+    }
+
+    private static async Task<Application> AddApplicationAsync(
+        DbContext db, Programme programme, ApplicationInput input, DateTimeOffset now, CancellationToken cancellationToken, bool camelCase = false)
+    {
+        var errors = new FieldErrors();
+        var application = ApplicationValidator.Validate(input, programme, errors, () => "p-" + Guid.NewGuid().ToString("N")[..10]);
+        if (errors.Any)
+        {
+            var renamed = new FieldErrors();
+            renamed.AddAll(errors, camelCase ? ApplicationColumns.ToCamel : field => field);
+            renamed.ThrowIfAny();
+        }
+
+        var email = application!.Email;
+        var externalId = application.ExternalId;
+        if (await db.Set<Application>().AnyAsync(a => a.ProgrammeId == programme.Id && a.Email == email, cancellationToken))
+        {
+            throw MentoringProblemException.Conflict("email", $"{email} has already applied to this programme (one application per person).");
+        }
+
+        if (await db.Set<Application>().AnyAsync(a => a.ProgrammeId == programme.Id && a.ExternalId == externalId, cancellationToken))
+        {
+            throw MentoringProblemException.Conflict("id", $"The id '{externalId}' is already used in this programme.");
+        }
+
+        application.SubmittedAt = now;
+        db.Add(application);
+        return application;
+    }
+}
