@@ -35,7 +35,7 @@ public static class ApplicationValidator
     /// </summary>
     public static Application? Validate(ApplicationInput input, Programme programme, FieldErrors errors, Func<string> newId)
     {
-        var before = errors.Count;
+        var before = errors.MessageCount;
         var id = input.Id?.Trim();
         if (id is { Length: > 100 })
         {
@@ -183,7 +183,7 @@ public static class ApplicationValidator
             errors.Add("statement", $"The statement must be at most {MaxStatement} characters.");
         }
 
-        if (errors.Count > before)
+        if (errors.MessageCount > before)
         {
             return null;
         }

@@ -30,6 +30,9 @@ public sealed class FieldErrors
 
     public int Count => _errors.Count;
 
+    /// <summary>All messages (a field may have several).</summary>
+    public int MessageCount => _errors.Values.Sum(list => list.Count);
+
     public void Add(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var list))

@@ -138,17 +138,20 @@ public sealed class ParticipationService(IMentoringDb database, TimeProvider clo
             var rowErrors = new FieldErrors();
             var input = FromRow(row, rowErrors);
             var application = ApplicationValidator.Validate(input, programme, rowErrors, () => "");
-            if (application is not null)
+            var email = input.Email?.Trim() ?? "";
+            if (Vocabulary.IsEmail(email) && !emails.Add(Vocabulary.NormalizeEmail(email)))
             {
-                if (!emails.Add(application.Email))
-                {
-                    rowErrors.Add("email", $"{application.Email} already has an application in this programme.");
-                }
+                rowErrors.Add("email", $"{email} already has an application in this programme (one per person).");
+            }
 
-                if (!ids.Add(application.ExternalId))
-                {
-                    rowErrors.Add("id", $"The id '{application.ExternalId}' is used twice.");
-                }
+            var id = input.Id?.Trim() ?? "";
+            if (id.Length == 0)
+            {
+                rowErrors.Add("id", "The id is required.");
+            }
+            else if (!ids.Add(id))
+            {
+                rowErrors.Add("id", $"The id '{id}' is used twice.");
             }
 
             if (rowErrors.Any)
