@@ -1,0 +1,107 @@
+using Azure.Core;
+using Azure.Identity;
+using Microsoft.Extensions.Options;
+using Microsoft.Graph;
+using Microsoft.Kiota.Abstractions.Authentication;
+using Microsoft.Kiota.Http.HttpClientLibrary.Middleware;
+
+namespace MentorFlow.Graph.Gateway;
+
+/// <summary>Tells where the embedded sandbox listens (registered by the sandbox host in Sandbox mode).</summary>
+public interface IGraphSandboxEndpoint
+{
+    /// <summary>The sandbox's Graph base URL (<c>http://host:port/v1.0</c>), once it listens.</summary>
+    Task<Uri> GetBaseUrlAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Builds the one <see cref="GraphServiceClient"/> of the process. The SDK's retry handler is removed from the
+/// pipeline: it retries POSTs (a 503 on sendMail could send twice) and the whole <c>$batch</c>, so the outbox
+/// dispatcher owns every retry. Sandbox and tenant differ only in base URL and credentials.
+/// </summary>
+public sealed class GraphClientProvider(IOptions<GraphOptions> options, IServiceProvider services) : IDisposable
+{
+    private static readonly string[] Scopes = ["https://graph.microsoft.com/.default"];
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private GraphServiceClient? _client;
+    private HttpClient? _http;
+
+    public async Task<GraphServiceClient> GetClientAsync(CancellationToken cancellationToken)
+    {
+        if (_client is { } ready)
+        {
+            return ready;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_client is null)
+            {
+                var settings = options.Value;
+                var baseUrl = await ResolveBaseUrlAsync(settings, cancellationToken);
+                _http = CreateHttpClient();
+                _client = settings.ParsedMode == GraphMode.Tenant
+                    ? new GraphServiceClient(_http, CreateCredential(settings), Scopes, baseUrl)
+                    : new GraphServiceClient(_http, new AnonymousAuthenticationProvider(), baseUrl);
+            }
+
+            return _client;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The SDK's default handler chain without its <see cref="RetryHandler"/>.</summary>
+    public static HttpClient CreateHttpClient(HttpMessageHandler? finalHandler = null)
+    {
+        var handlers = GraphClientFactory.CreateDefaultHandlers(new GraphClientOptions())
+            .Where(handler => handler is not RetryHandler)
+            .ToList();
+        var client = GraphClientFactory.Create(handlers, finalHandler: finalHandler ?? new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            MaxConnectionsPerServer = 64,
+        });
+        client.Timeout = TimeSpan.FromSeconds(100);
+        return client;
+    }
+
+    /// <summary>A client for a sandbox at <paramref name="baseUrl"/> (tests, tools).</summary>
+    public static GraphServiceClient CreateSandboxClient(string baseUrl, HttpMessageHandler? finalHandler = null) =>
+        new(CreateHttpClient(finalHandler), new AnonymousAuthenticationProvider(), baseUrl);
+
+    private async Task<string> ResolveBaseUrlAsync(GraphOptions settings, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(settings.BaseUrl))
+        {
+            return settings.BaseUrl.TrimEnd('/');
+        }
+
+        if (settings.ParsedMode == GraphMode.Tenant)
+        {
+            return GraphOptions.CloudBaseUrl;
+        }
+
+        var sandbox = services.GetService(typeof(IGraphSandboxEndpoint)) as IGraphSandboxEndpoint
+            ?? throw new InvalidOperationException(
+                "Graph:Mode is Sandbox but no sandbox is hosted here; set Graph:BaseUrl to a sandbox's /v1.0 URL.");
+        return (await sandbox.GetBaseUrlAsync(cancellationToken)).ToString().TrimEnd('/');
+    }
+
+    private static TokenCredential CreateCredential(GraphOptions settings) =>
+        string.IsNullOrWhiteSpace(settings.CertificatePath)
+            ? new ClientSecretCredential(settings.TenantId, settings.ClientId, settings.ClientSecret)
+            : new ClientCertificateCredential(settings.TenantId, settings.ClientId,
+                System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+                    settings.CertificatePath, settings.CertificatePassword));
+
+    public void Dispose()
+    {
+        _client?.Dispose();
+        _http?.Dispose();
+        _gate.Dispose();
+    }
+}

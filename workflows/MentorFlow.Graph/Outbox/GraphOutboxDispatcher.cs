@@ -1,0 +1,397 @@
+using MentorFlow.Graph.Gateway;
+using MentorFlow.Graph.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MentorFlow.Graph.Outbox;
+
+/// <summary>
+/// Sends the outbox: claims due rows with a lease (so replicas and restarts never send the same row concurrently),
+/// groups them per mailbox into <c>$batch</c>es of at most 20, paces each mailbox, records every attempt before it
+/// is made, looks an earlier attempt up before repeating one whose outcome is unknown, honours Retry-After on
+/// 429/503/504, backs off exponentially with seeded jitter, and turns a permanent failure into an incident.
+/// </summary>
+public sealed partial class GraphOutboxDispatcher<TContext>(
+    IDbContextFactory<TContext> contexts,
+    IGraphGateway gateway,
+    MailboxPacer pacer,
+    IOptions<GraphOptions> options,
+    TimeProvider clock,
+    ILogger<GraphOutboxDispatcher<TContext>> logger) : BackgroundService
+    where TContext : DbContext
+{
+    private readonly string _owner = $"{Environment.ProcessId}-{Guid.NewGuid():N}";
+    private readonly Random _jitter = new(options.Value.Dispatcher.JitterSeed);
+    private readonly Lock _jitterGate = new();
+
+    private GraphDispatcherOptions Settings => options.Value.Dispatcher;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var handled = 0;
+            try
+            {
+                handled = await DispatchOnceAsync(stoppingToken);
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested && exception is not OutOfMemoryException)
+            {
+                LogRoundFailed(exception);
+            }
+
+            if (handled == 0)
+            {
+                try
+                {
+                    await Task.Delay(Settings.PollInterval, clock, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>One round: claim what is due, send it, record the outcomes. Returns the number of rows handled.</summary>
+    public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken)
+    {
+        var claimed = await ClaimAsync(cancellationToken);
+        if (claimed.Count == 0)
+        {
+            return 0;
+        }
+
+        var chunkSize = Math.Min(Settings.BatchSize, pacer.RequestsPerWindow);
+        var work = claimed
+            .GroupBy(m => m.Mailbox, StringComparer.OrdinalIgnoreCase)
+            .Select(group => SendMailboxAsync(group.Key, group.ToList(), chunkSize, cancellationToken));
+        await Task.WhenAll(work);
+        return claimed.Count;
+    }
+
+    private async Task<List<GraphOutboxMessage>> ClaimAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var leaseUntil = now + Settings.Lease;
+        var due = await db.Set<GraphOutboxMessage>()
+            .Where(m => m.Status == GraphMessageStatus.Pending && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now))
+            .OrderBy(m => m.NextAttemptAt)
+            .Select(m => m.Id)
+            .Take(Settings.ClaimSize)
+            .ToListAsync(cancellationToken);
+        if (due.Count == 0)
+        {
+            return [];
+        }
+
+        await db.Set<GraphOutboxMessage>()
+            .Where(m => due.Contains(m.Id) && m.Status == GraphMessageStatus.Pending && (m.LeaseUntil == null || m.LeaseUntil < now))
+            .ExecuteUpdateAsync(set => set.SetProperty(m => m.LeaseOwner, _owner).SetProperty(m => m.LeaseUntil, leaseUntil), cancellationToken);
+        return await db.Set<GraphOutboxMessage>()
+            .Where(m => due.Contains(m.Id) && m.LeaseOwner == _owner && m.LeaseUntil == leaseUntil)
+            .OrderBy(m => m.CreatedAt)
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
+    }
+
+    private async Task SendMailboxAsync(string mailbox, List<GraphOutboxMessage> messages, int chunkSize, CancellationToken cancellationToken)
+    {
+        var ready = new List<(GraphOutboxMessage Message, GraphOperation Operation)>();
+        foreach (var message in messages)
+        {
+            if (await PrepareAsync(message, cancellationToken) is { } operation)
+            {
+                ready.Add((message, operation));
+            }
+        }
+
+        var chunks = ready.Chunk(chunkSize).Select(chunk => SendChunkAsync(mailbox, chunk, cancellationToken));
+        await Task.WhenAll(chunks);
+    }
+
+    /// <summary>
+    /// Resolves the target of updates and cancellations and reconciles an attempt whose outcome is unknown. Returns
+    /// the operation to send, or null when the row was settled or postponed here.
+    /// </summary>
+    private async Task<GraphOperation?> PrepareAsync(GraphOutboxMessage message, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        try
+        {
+            if (message.Kind is GraphMessageKind.UpdateEvent or GraphMessageKind.CancelEvent && message.TargetEventId is null)
+            {
+                await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+                var target = await db.Set<GraphOutboxMessage>().AsNoTracking()
+                    .Where(m => m.IdempotencyKey == message.TargetKey)
+                    .Select(m => new { m.Status, m.EventId })
+                    .FirstOrDefaultAsync(cancellationToken);
+                switch (target)
+                {
+                    case null:
+                        await FailAsync(message, null, "TargetNotFound", $"No invite was queued with key '{message.TargetKey}'.", cancellationToken);
+                        return null;
+                    case { Status: GraphMessageStatus.Failed }:
+                        await FailAsync(message, null, "TargetFailed", $"The invite '{message.TargetKey}' it changes could not be sent.", cancellationToken);
+                        return null;
+                    case { Status: GraphMessageStatus.Pending }:
+                        await PostponeAsync(message, now + Settings.PollInterval + Settings.PollInterval, cancellationToken);
+                        return null;
+                    default:
+                        message.TargetEventId = target.EventId;
+                        break;
+                }
+            }
+
+            if (message.OutcomeUnknown && message.Kind is GraphMessageKind.CreateEvent or GraphMessageKind.CreateSeries)
+            {
+                using var lease = await pacer.AcquireAsync(message.Mailbox, 1, cancellationToken);
+                if (await gateway.FindEventAsync(message.Mailbox, message.IdempotencyKey, cancellationToken) is { } found)
+                {
+                    LogReconciled(message.IdempotencyKey);
+                    await SucceedAsync(message, found, 200, cancellationToken);
+                    return null;
+                }
+            }
+
+            if (message.OutcomeUnknown && message.Kind == GraphMessageKind.SendMail)
+            {
+                var lookAt = (message.LastAttemptAt ?? now) + Settings.MailReconcileDelay;
+                if (lookAt > now)
+                {
+                    await PostponeAsync(message, lookAt, cancellationToken);
+                    return null;
+                }
+
+                using var lease = await pacer.AcquireAsync(message.Mailbox, 1, cancellationToken);
+                if (await gateway.WasMailSentAsync(message.Mailbox, message.IdempotencyKey, cancellationToken))
+                {
+                    LogReconciled(message.IdempotencyKey);
+                    await SucceedAsync(message, null, 202, cancellationToken);
+                    return null;
+                }
+            }
+
+            return ToOperation(message);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A lookup failed (throttled, unreachable): try again later, never send blind.
+            LogPrepareFailed(exception, message.IdempotencyKey);
+            await PostponeAsync(message, now + Backoff(Math.Max(1, message.Attempts)), cancellationToken);
+            return null;
+        }
+    }
+
+    private async Task SendChunkAsync(string mailbox, (GraphOutboxMessage Message, GraphOperation Operation)[] chunk, CancellationToken cancellationToken)
+    {
+        using var lease = await pacer.AcquireAsync(mailbox, chunk.Length, cancellationToken);
+        var ids = chunk.Select(c => c.Message.Id).ToList();
+        var attemptAt = clock.GetUtcNow();
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            // Record the attempt before making it: after a crash, the row says its outcome is unknown.
+            await db.Set<GraphOutboxMessage>()
+                .Where(m => ids.Contains(m.Id))
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(m => m.Attempts, m => m.Attempts + 1)
+                    .SetProperty(m => m.OutcomeUnknown, true)
+                    .SetProperty(m => m.LastAttemptAt, attemptAt), cancellationToken);
+        }
+
+        foreach (var (message, _) in chunk)
+        {
+            message.Attempts++;
+            message.LastAttemptAt = attemptAt;
+        }
+
+        var results = await gateway.ExecuteAsync(mailbox, chunk.Select(c => c.Operation).ToList(), CancellationToken.None);
+        foreach (var (message, operation) in chunk)
+        {
+            var result = results.TryGetValue(operation.Id, out var found)
+                ? found
+                : GraphCallResult.Failure(null, "MissingResult", "No result was returned for this request.", null);
+            await RecordAsync(message, result, cancellationToken);
+        }
+    }
+
+    private async Task RecordAsync(GraphOutboxMessage message, GraphCallResult result, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        switch (result.Outcome)
+        {
+            case GraphOutcome.Succeeded:
+                await SucceedAsync(message, result.Event, result.StatusCode, cancellationToken);
+                return;
+            case GraphOutcome.DuplicateTransaction:
+                using (await pacer.AcquireAsync(message.Mailbox, 1, cancellationToken))
+                {
+                    if (await gateway.FindEventAsync(message.Mailbox, message.IdempotencyKey, cancellationToken) is { } existing)
+                    {
+                        LogReconciled(message.IdempotencyKey);
+                        await SucceedAsync(message, existing, result.StatusCode, cancellationToken);
+                        return;
+                    }
+                }
+
+                await FailAsync(message, result.StatusCode, result.ErrorCode, result.ErrorMessage, cancellationToken);
+                return;
+            case GraphOutcome.Throttled or GraphOutcome.DependencyFailed:
+                var retryAt = now + (result.RetryAfter ?? Backoff(1));
+                if (result.Outcome == GraphOutcome.Throttled)
+                {
+                    pacer.PauseUntil(message.Mailbox, retryAt);
+                    LogThrottled(message.Mailbox, (result.RetryAfter ?? TimeSpan.Zero).TotalSeconds);
+                }
+
+                await SaveAsync(message, m =>
+                {
+                    m.Attempts = Math.Max(0, m.Attempts - 1);
+                    m.OutcomeUnknown = false;
+                    Note(m, result);
+                    m.NextAttemptAt = retryAt;
+                }, cancellationToken);
+                return;
+            case GraphOutcome.Rejected when message.Kind == GraphMessageKind.CancelEvent && result.StatusCode == 404 && message.Attempts > 1:
+                // An earlier cancel whose answer was lost went through: the event is gone from the calendar.
+                await SucceedAsync(message, null, result.StatusCode, cancellationToken);
+                return;
+            case GraphOutcome.Rejected:
+                await FailAsync(message, result.StatusCode, result.ErrorCode, result.ErrorMessage, cancellationToken);
+                return;
+            default:
+                if (message.Attempts >= Settings.MaxAttempts)
+                {
+                    await FailAsync(message, result.StatusCode, result.ErrorCode,
+                        $"Gave up after {message.Attempts} attempts: {result.ErrorMessage}", cancellationToken);
+                    return;
+                }
+
+                var wait = Backoff(message.Attempts);
+                if (result.RetryAfter is { } retryAfter && retryAfter > wait)
+                {
+                    wait = retryAfter;
+                }
+
+                if (result.RetryAfter is not null)
+                {
+                    pacer.PauseUntil(message.Mailbox, now + wait);
+                }
+
+                LogRetrying(message.IdempotencyKey, result.StatusCode, result.ErrorCode, wait.TotalSeconds);
+                await SaveAsync(message, m =>
+                {
+                    m.OutcomeUnknown = true;
+                    Note(m, result);
+                    m.NextAttemptAt = now + wait;
+                }, cancellationToken);
+                return;
+        }
+    }
+
+    private Task SucceedAsync(GraphOutboxMessage message, GraphEventRef? created, int? status, CancellationToken cancellationToken) =>
+        SaveAsync(message, m =>
+        {
+            m.Status = GraphMessageStatus.Sent;
+            m.SentAt = clock.GetUtcNow();
+            m.OutcomeUnknown = false;
+            m.LastStatusCode = status;
+            m.LastErrorCode = null;
+            m.LastErrorMessage = null;
+            m.TargetEventId = message.TargetEventId;
+            m.EventId = created?.EventId ?? message.TargetEventId ?? m.EventId;
+            m.ICalUId = created?.ICalUId ?? m.ICalUId;
+            m.WebLink = created?.WebLink ?? m.WebLink;
+        }, cancellationToken);
+
+    private Task FailAsync(GraphOutboxMessage message, int? status, string? code, string? error, CancellationToken cancellationToken)
+    {
+        LogIncident(message.IdempotencyKey, message.Mailbox, status, code, error);
+        return SaveAsync(message, m =>
+        {
+            m.Status = GraphMessageStatus.Failed;
+            m.LastStatusCode = status;
+            m.LastErrorCode = code;
+            m.LastErrorMessage = error is { Length: > 4000 } ? error[..4000] : error;
+        }, cancellationToken);
+    }
+
+    private Task PostponeAsync(GraphOutboxMessage message, DateTimeOffset until, CancellationToken cancellationToken) =>
+        SaveAsync(message, m => m.NextAttemptAt = until, cancellationToken);
+
+    /// <summary>Applies a change to the row and releases its lease, only while this process still holds the lease.</summary>
+    private async Task SaveAsync(GraphOutboxMessage message, Action<GraphOutboxMessage> change, CancellationToken _)
+    {
+        await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+        var row = await db.Set<GraphOutboxMessage>().FirstOrDefaultAsync(m => m.Id == message.Id, CancellationToken.None);
+        if (row is null || row.LeaseOwner != _owner)
+        {
+            return;
+        }
+
+        change(row);
+        row.LeaseOwner = null;
+        row.LeaseUntil = null;
+        // Outcomes are recorded even while stopping: a sent message must not look unsent.
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    private static void Note(GraphOutboxMessage row, GraphCallResult result)
+    {
+        row.LastStatusCode = result.StatusCode;
+        row.LastErrorCode = result.ErrorCode;
+        row.LastErrorMessage = result.ErrorMessage is { Length: > 4000 } text ? text[..4000] : result.ErrorMessage;
+    }
+
+    /// <summary>Exponential backoff (base × 2^(attempt−1), capped) with seeded jitter in [50%, 100%].</summary>
+    internal TimeSpan Backoff(int attempt)
+    {
+        var exponent = Math.Min(Math.Max(attempt - 1, 0), 20);
+        var ceiling = Math.Min(Settings.MaxBackoff.TotalMilliseconds, Settings.BaseBackoff.TotalMilliseconds * Math.Pow(2, exponent));
+        double factor;
+        lock (_jitterGate)
+        {
+            factor = 0.5 + (_jitter.NextDouble() * 0.5);
+        }
+
+        return TimeSpan.FromMilliseconds(ceiling * factor);
+    }
+
+    private static GraphOperation ToOperation(GraphOutboxMessage message)
+    {
+        var id = message.Id.ToString("N");
+        return message.Kind switch
+        {
+            GraphMessageKind.CreateEvent => new CreateEventOperation(id, message.IdempotencyKey, GraphOutboxMessages.Read<InviteRequest>(message)),
+            GraphMessageKind.CreateSeries => new CreateSeriesOperation(id, message.IdempotencyKey, GraphOutboxMessages.Read<SeriesRequest>(message)),
+            GraphMessageKind.UpdateEvent => new UpdateEventOperation(id, message.IdempotencyKey, message.TargetEventId!,
+                GraphOutboxMessages.Read<InviteUpdate>(message)),
+            GraphMessageKind.CancelEvent => new CancelEventOperation(id, message.IdempotencyKey, message.TargetEventId!,
+                GraphOutboxMessages.Read<GraphOutboxMessages.CancelPayload>(message).Comment),
+            GraphMessageKind.SendMail => new SendMailOperation(id, message.IdempotencyKey, GraphOutboxMessages.Read<MailRequest>(message)),
+            _ => throw new InvalidOperationException($"Unknown outbox kind {message.Kind}."),
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Graph outbox round failed; retrying")]
+    private partial void LogRoundFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Graph lookup before resending {Key} failed; postponed")]
+    private partial void LogPrepareFailed(Exception exception, string key);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Graph outbox {Key} was already executed by an earlier attempt; recorded, not resent")]
+    private partial void LogReconciled(string key);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Graph throttled mailbox {Mailbox}; pausing {Seconds} s")]
+    private partial void LogThrottled(string mailbox, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Graph outbox {Key} got {Status} {Code}; retrying in {Seconds} s")]
+    private partial void LogRetrying(string key, int? status, string? code, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Graph outbox {Key} to {Mailbox} failed for good ({Status} {Code}): {Error}")]
+    private partial void LogIncident(string key, string mailbox, int? status, string? code, string? error);
+}
