@@ -210,36 +210,37 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
         }
 
         var results = await gateway.ExecuteAsync(mailbox, chunk.Select(c => c.Operation).ToList(), CancellationToken.None);
+        var changes = new List<(Guid, Action<GraphOutboxMessage>)>();
         foreach (var (message, operation) in chunk)
         {
             var result = results.TryGetValue(operation.Id, out var found)
                 ? found
                 : GraphCallResult.Failure(null, "MissingResult", "No result was returned for this request.", null);
-            await RecordAsync(message, result, cancellationToken);
+            changes.Add((message.Id, await OutcomeAsync(message, result, cancellationToken)));
         }
+
+        await ApplyAsync(changes);
     }
 
-    private async Task RecordAsync(GraphOutboxMessage message, GraphCallResult result, CancellationToken cancellationToken)
+    /// <summary>Decides what an attempt's result means for the row (looking an event up after a duplicate transactionId).</summary>
+    private async Task<Action<GraphOutboxMessage>> OutcomeAsync(GraphOutboxMessage message, GraphCallResult result, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         switch (result.Outcome)
         {
             case GraphOutcome.Succeeded:
-                await SucceedAsync(message, result.Event, result.StatusCode, cancellationToken);
-                return;
+                return Succeed(message, result.Event, result.StatusCode);
             case GraphOutcome.DuplicateTransaction:
                 using (await pacer.AcquireAsync(message.Mailbox, 1, cancellationToken))
                 {
                     if (await gateway.FindEventAsync(message.Mailbox, message.IdempotencyKey, cancellationToken) is { } existing)
                     {
                         LogReconciled(message.IdempotencyKey);
-                        await SucceedAsync(message, existing, result.StatusCode, cancellationToken);
-                        return;
+                        return Succeed(message, existing, result.StatusCode);
                     }
                 }
 
-                await FailAsync(message, result.StatusCode, result.ErrorCode, result.ErrorMessage, cancellationToken);
-                return;
+                return Fail(message, result.StatusCode, result.ErrorCode, result.ErrorMessage);
             case GraphOutcome.Throttled or GraphOutcome.DependencyFailed:
                 var retryAt = now + (result.RetryAfter ?? Backoff(1));
                 if (result.Outcome == GraphOutcome.Throttled)
@@ -248,27 +249,23 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
                     LogThrottled(message.Mailbox, (result.RetryAfter ?? TimeSpan.Zero).TotalSeconds);
                 }
 
-                await SaveAsync(message, m =>
+                // Not executed: the attempt does not count and nothing is left to reconcile.
+                return m =>
                 {
                     m.Attempts = Math.Max(0, m.Attempts - 1);
                     m.OutcomeUnknown = false;
                     Note(m, result);
                     m.NextAttemptAt = retryAt;
-                }, cancellationToken);
-                return;
+                };
             case GraphOutcome.Rejected when message.Kind == GraphMessageKind.CancelEvent && result.StatusCode == 404 && message.Attempts > 1:
                 // An earlier cancel whose answer was lost went through: the event is gone from the calendar.
-                await SucceedAsync(message, null, result.StatusCode, cancellationToken);
-                return;
+                return Succeed(message, null, result.StatusCode);
             case GraphOutcome.Rejected:
-                await FailAsync(message, result.StatusCode, result.ErrorCode, result.ErrorMessage, cancellationToken);
-                return;
+                return Fail(message, result.StatusCode, result.ErrorCode, result.ErrorMessage);
             default:
                 if (message.Attempts >= Settings.MaxAttempts)
                 {
-                    await FailAsync(message, result.StatusCode, result.ErrorCode,
-                        $"Gave up after {message.Attempts} attempts: {result.ErrorMessage}", cancellationToken);
-                    return;
+                    return Fail(message, result.StatusCode, result.ErrorCode, $"Gave up after {message.Attempts} attempts: {result.ErrorMessage}");
                 }
 
                 var wait = Backoff(message.Attempts);
@@ -283,21 +280,22 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
                 }
 
                 LogRetrying(message.IdempotencyKey, result.StatusCode, result.ErrorCode, wait.TotalSeconds);
-                await SaveAsync(message, m =>
+                return m =>
                 {
                     m.OutcomeUnknown = true;
                     Note(m, result);
                     m.NextAttemptAt = now + wait;
-                }, cancellationToken);
-                return;
+                };
         }
     }
 
-    private Task SucceedAsync(GraphOutboxMessage message, GraphEventRef? created, int? status, CancellationToken cancellationToken) =>
-        SaveAsync(message, m =>
+    private Action<GraphOutboxMessage> Succeed(GraphOutboxMessage message, GraphEventRef? created, int? status)
+    {
+        var now = clock.GetUtcNow();
+        return m =>
         {
             m.Status = GraphMessageStatus.Sent;
-            m.SentAt = clock.GetUtcNow();
+            m.SentAt = now;
             m.OutcomeUnknown = false;
             m.LastStatusCode = status;
             m.LastErrorCode = null;
@@ -306,37 +304,49 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
             m.EventId = created?.EventId ?? message.TargetEventId ?? m.EventId;
             m.ICalUId = created?.ICalUId ?? m.ICalUId;
             m.WebLink = created?.WebLink ?? m.WebLink;
-        }, cancellationToken);
+        };
+    }
 
-    private Task FailAsync(GraphOutboxMessage message, int? status, string? code, string? error, CancellationToken cancellationToken)
+    private Action<GraphOutboxMessage> Fail(GraphOutboxMessage message, int? status, string? code, string? error)
     {
         LogIncident(message.IdempotencyKey, message.Mailbox, status, code, error);
-        return SaveAsync(message, m =>
+        return m =>
         {
             m.Status = GraphMessageStatus.Failed;
             m.LastStatusCode = status;
             m.LastErrorCode = code;
             m.LastErrorMessage = error is { Length: > 4000 } ? error[..4000] : error;
-        }, cancellationToken);
+        };
     }
 
-    private Task PostponeAsync(GraphOutboxMessage message, DateTimeOffset until, CancellationToken cancellationToken) =>
-        SaveAsync(message, m => m.NextAttemptAt = until, cancellationToken);
+    private Task SucceedAsync(GraphOutboxMessage message, GraphEventRef? created, int? status, CancellationToken _) =>
+        ApplyAsync([(message.Id, Succeed(message, created, status))]);
 
-    /// <summary>Applies a change to the row and releases its lease, only while this process still holds the lease.</summary>
-    private async Task SaveAsync(GraphOutboxMessage message, Action<GraphOutboxMessage> change, CancellationToken _)
+    private Task FailAsync(GraphOutboxMessage message, int? status, string? code, string? error, CancellationToken _) =>
+        ApplyAsync([(message.Id, Fail(message, status, code, error))]);
+
+    private Task PostponeAsync(GraphOutboxMessage message, DateTimeOffset until, CancellationToken _) =>
+        ApplyAsync([(message.Id, m => m.NextAttemptAt = until)]);
+
+    /// <summary>
+    /// Applies changes to rows and releases their leases in one transaction, only for rows this process still
+    /// holds. Outcomes are recorded even while stopping: a sent message must not look unsent.
+    /// </summary>
+    private async Task ApplyAsync(IReadOnlyList<(Guid Id, Action<GraphOutboxMessage> Change)> changes)
     {
         await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
-        var row = await db.Set<GraphOutboxMessage>().FirstOrDefaultAsync(m => m.Id == message.Id, CancellationToken.None);
-        if (row is null || row.LeaseOwner != _owner)
+        var ids = changes.Select(c => c.Id).ToList();
+        var rows = await db.Set<GraphOutboxMessage>().Where(m => ids.Contains(m.Id)).ToDictionaryAsync(m => m.Id, CancellationToken.None);
+        foreach (var (id, change) in changes)
         {
-            return;
+            if (rows.TryGetValue(id, out var row) && row.LeaseOwner == _owner)
+            {
+                change(row);
+                row.LeaseOwner = null;
+                row.LeaseUntil = null;
+            }
         }
 
-        change(row);
-        row.LeaseOwner = null;
-        row.LeaseUntil = null;
-        // Outcomes are recorded even while stopping: a sent message must not look unsent.
         await db.SaveChangesAsync(CancellationToken.None);
     }
 

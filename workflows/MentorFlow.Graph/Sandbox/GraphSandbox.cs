@@ -31,6 +31,7 @@ public sealed partial class GraphSandbox(IOptions<GraphSandboxOptions> options, 
     private long _requests;
     private long _throttled;
     private long _duplicateTransactions;
+    private long _batches;
 
     public GraphSandboxOptions Options => options.Value;
 
@@ -39,6 +40,9 @@ public sealed partial class GraphSandbox(IOptions<GraphSandboxOptions> options, 
 
     /// <summary>Requests answered 429 by the throttling emulation.</summary>
     public long ThrottledCount => Interlocked.Read(ref _throttled);
+
+    /// <summary><c>$batch</c> envelopes received.</summary>
+    public long BatchCount => Interlocked.Read(ref _batches);
 
     /// <summary>Creates refused because their transactionId was used already.</summary>
     public long DuplicateTransactionCount => Interlocked.Read(ref _duplicateTransactions);
@@ -115,7 +119,8 @@ public sealed partial class GraphSandbox(IOptions<GraphSandboxOptions> options, 
             return Error(request, 404, "ErrorInvalidUser", $"The requested user '{mailbox}' is invalid.");
         }
 
-        if (TakeFault(mailbox) is { } fault)
+        var fault = TakeFault(mailbox);
+        if (fault is { AfterExecution: false })
         {
             return Error(request, fault.Status, fault.Code, fault.Message, fault.RetryAfterSeconds);
         }
@@ -141,7 +146,8 @@ public sealed partial class GraphSandbox(IOptions<GraphSandboxOptions> options, 
                 await Task.Delay(options.Value.ResponseLatency, clock, cancellationToken);
             }
 
-            return Route(request, mailbox, segments[2..]);
+            var response = Route(request, mailbox, segments[2..]);
+            return fault is null ? response : Error(request, fault.Status, fault.Code, fault.Message, fault.RetryAfterSeconds);
         }
         finally
         {
@@ -479,6 +485,7 @@ public sealed partial class GraphSandbox(IOptions<GraphSandboxOptions> options, 
             return Error(request, 400, "BadRequest", "Invalid batch payload format.");
         }
 
+        Interlocked.Increment(ref _batches);
         if (steps.Count > 20)
         {
             return Error(request, 400, "BadRequest", "Maximum number of requests allowed in a batch is 20.");

@@ -201,5 +201,15 @@ public sealed class SandboxMessage
     public IEnumerable<string> Recipients => To.Concat(Cc).Concat(Bcc).Select(r => r.Address);
 }
 
-/// <summary>A fault to inject: the next <see cref="Count"/> requests (to one mailbox or any) get this answer.</summary>
-public sealed record SandboxFault(int Status, string Code, string Message, int Count, int? RetryAfterSeconds = null, string? Mailbox = null);
+/// <summary>
+/// A fault to inject: the next <see cref="Count"/> requests (to one mailbox or any) get this answer. With
+/// <see cref="AfterExecution"/> the request is carried out first and only its answer is replaced (a lost response).
+/// </summary>
+public sealed record SandboxFault(
+    int Status,
+    string Code,
+    string Message,
+    int Count = 1,
+    int? RetryAfterSeconds = null,
+    string? Mailbox = null,
+    bool AfterExecution = false);

@@ -1,0 +1,45 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace MentorFlow.Graph.Tests.Infrastructure;
+
+/// <summary>A small context with only the Graph module's model, as the server composes it.</summary>
+public sealed class GraphTestDbContext(DbContextOptions<GraphTestDbContext> options) : DbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddGraphModel();
+}
+
+/// <summary>A unique SQLite file per test, created with EnsureCreated and deleted afterwards.</summary>
+public sealed class TestDatabase : IDisposable
+{
+    public TestDatabase()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"mentorflow-graph-{Guid.NewGuid():N}.db");
+        ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path, DefaultTimeout = 30, Pooling = false }.ToString();
+        using var db = CreateContext();
+        db.Database.EnsureCreated();
+        db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+    }
+
+    public string Path { get; }
+
+    public string ConnectionString { get; }
+
+    public GraphTestDbContext CreateContext() =>
+        new(new DbContextOptionsBuilder<GraphTestDbContext>().UseSqlite(ConnectionString).Options);
+
+    public void Dispose()
+    {
+        foreach (var file in new[] { Path, Path + "-wal", Path + "-shm" })
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+                // Best effort: a file still open by a finished host is removed by the OS temp cleaner.
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using MentorFlow.Graph.Outbox;
+using MentorFlow.Graph.Sandbox;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MentorFlow.Graph;
+
+/// <summary>Manager endpoints of the Graph module: incidents (messages that failed for good), retry, message status.</summary>
+public static class GraphApi
+{
+    public sealed record GraphMessageView(
+        Guid Id,
+        string IdempotencyKey,
+        GraphMessageKind Kind,
+        string Mailbox,
+        GraphMessageStatus Status,
+        int Attempts,
+        string? Source,
+        DateTimeOffset CreatedAt,
+        DateTimeOffset? LastAttemptAt,
+        DateTimeOffset? SentAt,
+        string? EventId,
+        string? ICalUId,
+        int? GraphStatus,
+        string? GraphErrorCode,
+        string? GraphErrorMessage);
+
+    public sealed record SandboxInfo(bool Hosted, string? MailboxViewUrl, string? GraphBaseUrl);
+
+    /// <summary>Maps <c>/api/graph</c>; <paramref name="policy"/> is the authorization policy of manager endpoints.</summary>
+    public static IEndpointRouteBuilder MapGraphApi<TContext>(this IEndpointRouteBuilder app, string policy = "manager")
+        where TContext : DbContext
+    {
+        var group = app.MapGroup("/api/graph").WithTags("Graph").RequireAuthorization(policy);
+        group.MapGet("/incidents", ListIncidentsAsync<TContext>).WithName("ListGraphIncidents");
+        group.MapPost("/incidents/{id:guid}/retry", RetryAsync<TContext>).WithName("RetryGraphIncident");
+        group.MapGet("/messages/{key}", GetMessageAsync<TContext>).WithName("GetGraphMessage");
+        group.MapGet("/sandbox", GetSandbox).WithName("GetGraphSandbox");
+        return app;
+    }
+
+    private static async Task<Ok<List<GraphMessageView>>> ListIncidentsAsync<TContext>(
+        IDbContextFactory<TContext> contexts, CancellationToken cancellationToken)
+        where TContext : DbContext
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var failed = await db.Set<GraphOutboxMessage>().AsNoTracking()
+            .Where(m => m.Status == GraphMessageStatus.Failed)
+            .OrderBy(m => m.CreatedAt)
+            .Take(1_000)
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(failed.Select(View).ToList());
+    }
+
+    private static async Task<Results<Ok<GraphMessageView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> RetryAsync<TContext>(
+        Guid id, IDbContextFactory<TContext> contexts, TimeProvider clock, CancellationToken cancellationToken)
+        where TContext : DbContext
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var row = await db.Set<GraphOutboxMessage>().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
+        if (row is null)
+        {
+            return TypedResults.NotFound(new ProblemDetails { Title = "No such Graph message.", Detail = $"id '{id}' is unknown.", Status = 404 });
+        }
+
+        if (row.Status != GraphMessageStatus.Failed)
+        {
+            return TypedResults.Conflict(new ProblemDetails
+            {
+                Title = "Only an incident can be retried.",
+                Detail = $"The message is {row.Status}.",
+                Status = 409,
+            });
+        }
+
+        row.Status = GraphMessageStatus.Pending;
+        row.Attempts = 0;
+        row.NextAttemptAt = clock.GetUtcNow();
+        row.LeaseOwner = null;
+        row.LeaseUntil = null;
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(View(row));
+    }
+
+    private static async Task<Results<Ok<GraphMessageView>, NotFound<ProblemDetails>>> GetMessageAsync<TContext>(
+        string key, IDbContextFactory<TContext> contexts, CancellationToken cancellationToken)
+        where TContext : DbContext
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var row = await db.Set<GraphOutboxMessage>().AsNoTracking().FirstOrDefaultAsync(m => m.IdempotencyKey == key, cancellationToken);
+        return row is null
+            ? TypedResults.NotFound(new ProblemDetails { Title = "No such Graph message.", Detail = $"key '{key}' is unknown.", Status = 404 })
+            : TypedResults.Ok(View(row));
+    }
+
+    private static Ok<SandboxInfo> GetSandbox(IServiceProvider services)
+    {
+        var host = services.GetService<GraphSandboxHost>();
+        return TypedResults.Ok(host?.Origin is { } origin
+            ? new SandboxInfo(true, origin.ToString(), new Uri(origin, "v1.0").ToString())
+            : new SandboxInfo(false, null, null));
+    }
+
+    private static GraphMessageView View(GraphOutboxMessage m) => new(
+        m.Id, m.IdempotencyKey, m.Kind, m.Mailbox, m.Status, m.Attempts, m.Source, m.CreatedAt, m.LastAttemptAt, m.SentAt,
+        m.EventId, m.ICalUId, m.LastStatusCode, m.LastErrorCode, m.LastErrorMessage);
+}

@@ -1,0 +1,60 @@
+using MentorFlow.Graph.Gateway;
+using MentorFlow.Graph.Outbox;
+using MentorFlow.Graph.Sandbox;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace MentorFlow.Graph;
+
+public static class GraphServiceExtensions
+{
+    /// <summary>
+    /// The Graph module: options (validated on start), the SDK client, the gateway, the outbox dispatcher on
+    /// <typeparamref name="TContext"/>'s database and, in Sandbox mode without <c>Graph:BaseUrl</c>, the embedded
+    /// sandbox on its own address.
+    /// </summary>
+    public static IHostApplicationBuilder AddGraphGateway<TContext>(this IHostApplicationBuilder builder)
+        where TContext : DbContext
+    {
+        var services = builder.Services;
+        services.AddOptions<GraphOptions>()
+            .Bind(builder.Configuration.GetSection(GraphOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GraphOptions>, GraphOptionsValidator>();
+        services.AddOptions<GraphSandboxOptions>().Bind(builder.Configuration.GetSection(GraphSandboxOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<GraphClientProvider>();
+        services.TryAddSingleton<IGraphGateway, GraphGateway>();
+        services.TryAddSingleton(sp =>
+        {
+            var dispatcher = sp.GetRequiredService<IOptions<GraphOptions>>().Value.Dispatcher;
+            return new MailboxPacer(dispatcher.MaxConcurrentPerMailbox, dispatcher.RequestsPerWindow, dispatcher.Window,
+                sp.GetRequiredService<TimeProvider>());
+        });
+        services.TryAddSingleton<GraphOutboxDispatcher<TContext>>();
+
+        var graph = new GraphOptions();
+        builder.Configuration.GetSection(GraphOptions.Section).Bind(graph);
+        var sandbox = new GraphSandboxOptions();
+        builder.Configuration.GetSection(GraphSandboxOptions.Section).Bind(sandbox);
+        if (graph.ParsedMode == GraphMode.Sandbox && string.IsNullOrWhiteSpace(graph.BaseUrl) && sandbox.Enabled)
+        {
+            services.TryAddSingleton<GraphSandbox>();
+            services.TryAddSingleton<GraphSandboxHost>();
+            services.TryAddSingleton<IGraphSandboxEndpoint>(sp => sp.GetRequiredService<GraphSandboxHost>());
+            services.AddHostedService(sp => sp.GetRequiredService<GraphSandboxHost>());
+        }
+
+        if (graph.Dispatcher.Enabled)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<GraphOutboxDispatcher<TContext>>());
+        }
+
+        return builder;
+    }
+}

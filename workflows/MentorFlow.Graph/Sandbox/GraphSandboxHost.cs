@@ -1,0 +1,84 @@
+using System.Net;
+using MentorFlow.Graph.Gateway;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace MentorFlow.Graph.Sandbox;
+
+/// <summary>
+/// Runs the sandbox on its own address (a small Kestrel host inside the process, so its root path is exactly
+/// <c>/v1.0</c> whatever the main app's URLs are) and tells the Graph client where it listens.
+/// </summary>
+public sealed class GraphSandboxHost(GraphSandbox sandbox, IOptions<GraphSandboxOptions> options) : IHostedService, IGraphSandboxEndpoint, IAsyncDisposable
+{
+    private readonly TaskCompletionSource<Uri> _baseUrl = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private WebApplication? _app;
+
+    public GraphSandbox Sandbox => sandbox;
+
+    /// <summary>The origin the sandbox listens on (its mailbox view is at <c>/</c>, Graph at <c>/v1.0</c>).</summary>
+    public Uri? Origin { get; private set; }
+
+    public Task<Uri> GetBaseUrlAsync(CancellationToken cancellationToken) => _baseUrl.Task.WaitAsync(cancellationToken);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(GraphSandboxHost).Assembly.GetName().Name,
+        });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            if (string.Equals(settings.Host, "localhost", StringComparison.OrdinalIgnoreCase))
+            {
+                kestrel.ListenLocalhost(settings.Port);
+            }
+            else
+            {
+                kestrel.Listen(IPAddress.Parse(settings.Host), settings.Port);
+            }
+        });
+        builder.Services.AddRouting();
+        builder.Services.AddSingleton(sandbox);
+        var app = builder.Build();
+        app.UseRouting();
+        app.MapGraphSandbox();
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException exception)
+        {
+            await app.DisposeAsync();
+            throw new InvalidOperationException(
+                $"The Graph sandbox cannot listen on {settings.Host}:{settings.Port} ({exception.Message}); set GraphSandbox:Port to a free port (0 picks one).",
+                exception);
+        }
+
+        _app = app;
+        var address = app.Urls.First().Replace("[::1]", "localhost", StringComparison.Ordinal);
+        Origin = new Uri(address.TrimEnd('/') + "/");
+        _baseUrl.TrySetResult(new Uri(Origin, "v1.0"));
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is { } app)
+        {
+            await app.StopAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is { } app)
+        {
+            await app.DisposeAsync();
+            _app = null;
+        }
+    }
+}
