@@ -1,0 +1,309 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using MentorFlow.Workflows.Activities;
+using MentorFlow.Workflows.Activities.BuiltIn;
+using MentorFlow.Workflows.Descriptors;
+using MentorFlow.Workflows.Expressions;
+using MentorFlow.Workflows.Runtime;
+
+namespace MentorFlow.Workflows.Definitions;
+
+/// <summary>Finds every problem of a definition at once; each error names the activity and input it is about.</summary>
+internal sealed partial class DefinitionValidator(IActivityRegistry registry, ExpressionEvaluator expressions)
+{
+    /// <summary>Variables some built-ins provide at run time (e.g. ForEach's current value).</summary>
+    private static readonly HashSet<string> ImplicitVariables = new(StringComparer.Ordinal) { "CurrentValue", "CurrentIndex" };
+
+    public IReadOnlyList<ValidationError> Validate(JsonObject model)
+    {
+        var errors = new List<ValidationError>();
+        try
+        {
+            DefinitionReader.Normalize(model);
+        }
+        catch (WorkflowDefinitionFormatException exception)
+        {
+            return [new ValidationError(null, "root", exception.Message)];
+        }
+
+        if (string.IsNullOrWhiteSpace(DefinitionReader.Str(model, "name")))
+        {
+            errors.Add(new ValidationError(null, "name", "The definition needs a name."));
+        }
+
+        var variables = DefinitionReader.ReadVariables(model).ToList();
+        foreach (var duplicate in variables.GroupBy(v => v.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            errors.Add(new ValidationError(null, "variables", $"Variable '{duplicate.Key}' is declared more than once."));
+        }
+
+        var declared = new HashSet<string>(variables.Select(v => v.Name), StringComparer.Ordinal);
+        declared.UnionWith(ImplicitVariables);
+        var declaredIds = new HashSet<string>(variables.Where(v => v.Id is not null).Select(v => v.Id!), StringComparer.Ordinal);
+
+        var flowchart = DefinitionReader.ToFlowchart("validation", DefinitionReader.Str(model, "definitionId") ?? "", 0, model, registry);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in flowchart.ActivityOrder)
+        {
+            if (string.IsNullOrWhiteSpace(node.Id))
+            {
+                errors.Add(new ValidationError(null, "id", $"An activity of type '{node.Type}' has no id."));
+                continue;
+            }
+
+            if (!seen.Add(node.Id))
+            {
+                errors.Add(new ValidationError(node.Id, "id", $"Activity id '{node.Id}' is used by more than one activity."));
+            }
+
+            ValidateActivity(node, declared, declaredIds, errors);
+        }
+
+        var ids = seen;
+        var outcomesById = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var connection in flowchart.Connections)
+        {
+            var sourceOk = ids.Contains(connection.Source);
+            var targetOk = ids.Contains(connection.Target);
+            if (!sourceOk)
+            {
+                errors.Add(new ValidationError(connection.Source, "connections", $"A connection starts at activity '{connection.Source}', which does not exist."));
+            }
+
+            if (!targetOk)
+            {
+                errors.Add(new ValidationError(connection.Target, "connections", $"A connection from '{connection.Source}' goes to activity '{connection.Target}', which does not exist."));
+            }
+
+            if (sourceOk && flowchart.Activities[connection.Source] is { Descriptor: { } descriptor } source)
+            {
+                if (!outcomesById.TryGetValue(source.Id, out var outcomes))
+                {
+                    outcomes = registry.GetOutcomes(descriptor, source.Json);
+                    outcomesById[source.Id] = outcomes;
+                }
+
+                var port = connection.SourcePort ?? "Done";
+                if (!outcomes.Contains("*") && !outcomes.Contains(port, StringComparer.Ordinal))
+                {
+                    errors.Add(new ValidationError(source.Id, "connections",
+                        $"Activity '{source.Id}' ({source.Type}) has no port '{port}'; its ports are: {string.Join(", ", outcomes)}."));
+                }
+            }
+
+            if (targetOk && connection.TargetPort is { } targetPort && targetPort != "In")
+            {
+                errors.Add(new ValidationError(connection.Target, "connections",
+                    $"A connection enters activity '{connection.Target}' through port '{targetPort}'; flow connections enter through 'In'."));
+            }
+        }
+
+        if (flowchart.ActivityOrder.Count > 0)
+        {
+            var start = flowchart.StartActivity;
+            var reached = new HashSet<string>(StringComparer.Ordinal);
+            if (start is not null)
+            {
+                var pending = new Stack<string>([start.Id]);
+                while (pending.TryPop(out var id))
+                {
+                    if (reached.Add(id))
+                    {
+                        foreach (var next in flowchart.Outbound[id])
+                        {
+                            pending.Push(next.Target);
+                        }
+                    }
+                }
+            }
+
+            foreach (var node in flowchart.ActivityOrder.Where(n => !string.IsNullOrWhiteSpace(n.Id) && !reached.Contains(n.Id)).DistinctBy(n => n.Id))
+            {
+                errors.Add(new ValidationError(node.Id, null,
+                    start is null
+                        ? $"Activity '{node.Id}' cannot run: the flowchart has no start (an Elsa.Start or an activity without inbound connections)."
+                        : $"Activity '{node.Id}' is unreachable from the start activity '{start.Id}'."));
+            }
+        }
+
+        return errors;
+    }
+
+    private void ValidateActivity(ActivityNode node, HashSet<string> declared, HashSet<string> declaredIds, List<ValidationError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(node.Type))
+        {
+            errors.Add(new ValidationError(node.Id, "type", $"Activity '{node.Id}' has no type."));
+            return;
+        }
+
+        if (node.Descriptor is null || (node.Descriptor.Version != node.Version && registry.Find(node.Type, node.Version) is null))
+        {
+            errors.Add(new ValidationError(node.Id, "type", registry.Find(node.Type) is { } known
+                ? $"Activity type '{node.Type}' version {node.Version.ToString(CultureInfo.InvariantCulture)} is not supported (MentorFlow has version {known.Version.ToString(CultureInfo.InvariantCulture)})."
+                : $"Activity type '{node.Type}' is not supported by MentorFlow."));
+            return;
+        }
+
+        var descriptor = node.Descriptor;
+        if (descriptor.ClrType is null)
+        {
+            errors.Add(new ValidationError(node.Id, "type", $"'{node.Type}' cannot be used inside a flowchart (nested containers are not supported)."));
+            return;
+        }
+
+        if (DefinitionReader.Get(node.Json, "body") is JsonObject)
+        {
+            errors.Add(new ValidationError(node.Id, "body",
+                "An embedded body activity is not supported; connect the 'Iterate' port to the loop body and the body's end back to this activity."));
+        }
+
+        foreach (var input in descriptor.Inputs)
+        {
+            var json = DefinitionReader.Get(node.Json, input.JsonName);
+            var expression = ActivityBinder.ReadExpression(json);
+            if (input.Required && (expression is null || string.IsNullOrWhiteSpace(expression.Value)))
+            {
+                errors.Add(new ValidationError(node.Id, input.JsonName, $"'{input.DisplayName ?? input.Name}' is required."));
+                continue;
+            }
+
+            if (expression is not null)
+            {
+                ValidateExpression(node.Id, input.JsonName, expression, declared, declaredIds, errors, input.ClrType);
+            }
+        }
+
+        foreach (var output in descriptor.Outputs)
+        {
+            var json = DefinitionReader.Get(node.Json, char.ToLowerInvariant(output.Name[0]) + output.Name[1..]);
+            if (json is JsonObject o && DefinitionReader.Get(o, "memoryReference") is JsonObject reference
+                && DefinitionReader.Str(reference, "id") is { Length: > 0 } id && !declaredIds.Contains(id) && !declared.Contains(id))
+            {
+                errors.Add(new ValidationError(node.Id, output.Name, $"Output '{output.Name}' is bound to variable '{id}', which is not declared."));
+            }
+        }
+
+        if (node.Type == "Elsa.SetVariable")
+        {
+            var reference = SetVariable.VariableReference(node.Json);
+            var id = DefinitionReader.Get(node.Json, "variable") is JsonObject v ? DefinitionReader.Str(v, "id") : null;
+            if (reference is null)
+            {
+                errors.Add(new ValidationError(node.Id, "variable", "No variable is selected."));
+            }
+            else if (!declared.Contains(reference) && !(id is not null && declaredIds.Contains(id)))
+            {
+                errors.Add(new ValidationError(node.Id, "variable", $"Variable '{reference}' is used but not declared."));
+            }
+        }
+
+        if (node.Type == "Elsa.FlowSwitch")
+        {
+            foreach (var (label, condition) in FlowSwitch.Cases(node.Json))
+            {
+                if (string.IsNullOrWhiteSpace(label))
+                {
+                    errors.Add(new ValidationError(node.Id, "cases", "A switch case has no label."));
+                }
+
+                ValidateExpression(node.Id, $"cases[{label}]", condition, declared, declaredIds, errors, typeof(bool));
+            }
+        }
+
+        if (node.Type == "Elsa.Cron" && ActivityBinder.ReadExpression(DefinitionReader.Get(node.Json, "cronExpression")) is { Type: ExpressionSyntax.Literal, Value: { Length: > 0 } cron }
+            && Cron.Parse(cron, out var cronError) is null)
+        {
+            errors.Add(new ValidationError(node.Id, "cronExpression", cronError!));
+        }
+    }
+
+    private void ValidateExpression(string activityId, string input, WorkflowExpression expression, HashSet<string> declared, HashSet<string> declaredIds, List<ValidationError> errors, Type? valueType)
+    {
+        switch (expression.Type)
+        {
+            case ExpressionSyntax.Literal:
+                if (valueType is not null && !string.IsNullOrWhiteSpace(expression.Value) && valueType != typeof(string) && valueType != typeof(object))
+                {
+                    try
+                    {
+                        ValueConversion.To(JsonValue.Create(expression.Value), valueType);
+                    }
+                    catch (Exception exception) when (exception is JsonException or FormatException or InvalidCastException or OverflowException or NotSupportedException or ArgumentException or InvalidOperationException)
+                    {
+                        errors.Add(new ValidationError(activityId, input, $"'{expression.Value}' is not a valid {ActivityRegistry.FriendlyTypeName(valueType)}."));
+                    }
+                }
+
+                break;
+            case ExpressionSyntax.Variable:
+                if (string.IsNullOrWhiteSpace(expression.Value) || (!declared.Contains(expression.Value) && !declaredIds.Contains(expression.Value)))
+                {
+                    errors.Add(new ValidationError(activityId, input, $"Variable '{expression.Value}' is used but not declared."));
+                }
+
+                break;
+            case ExpressionSyntax.Object:
+                if (!string.IsNullOrWhiteSpace(expression.Value))
+                {
+                    try
+                    {
+                        JsonNode.Parse(expression.Value);
+                    }
+                    catch (JsonException exception)
+                    {
+                        errors.Add(new ValidationError(activityId, input, $"The Object expression is not valid JSON: {exception.Message}"));
+                    }
+                }
+
+                break;
+            case ExpressionSyntax.Liquid:
+                if (expressions.LiquidError(expression.Value ?? "") is { } liquidError)
+                {
+                    errors.Add(new ValidationError(activityId, input, $"The Liquid template does not compile: {liquidError}"));
+                }
+                else
+                {
+                    foreach (Match match in LiquidVariableReference().Matches(expression.Value ?? ""))
+                    {
+                        CheckDeclared(activityId, input, match.Groups[1].Value, declared, errors);
+                    }
+                }
+
+                break;
+            case ExpressionSyntax.JavaScript:
+                if (ExpressionEvaluator.JavaScriptError(expression.Value ?? "") is { } scriptError)
+                {
+                    errors.Add(new ValidationError(activityId, input, $"The JavaScript does not compile: {scriptError}"));
+                }
+                else
+                {
+                    foreach (Match match in ScriptVariableReference().Matches(expression.Value ?? ""))
+                    {
+                        CheckDeclared(activityId, input, match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value, declared, errors);
+                    }
+                }
+
+                break;
+            default:
+                errors.Add(new ValidationError(activityId, input, $"Expression type '{expression.Type}' is not supported (use Literal, Variable, Object, Liquid or JavaScript)."));
+                break;
+        }
+    }
+
+    private static void CheckDeclared(string activityId, string input, string name, HashSet<string> declared, List<ValidationError> errors)
+    {
+        if (!declared.Contains(name))
+        {
+            errors.Add(new ValidationError(activityId, input, $"Variable '{name}' is used but not declared."));
+        }
+    }
+
+    [GeneratedRegex(@"\bVariables\.([A-Za-z_][A-Za-z0-9_]*)")]
+    private static partial Regex LiquidVariableReference();
+
+    [GeneratedRegex(@"(?:getVariable|setVariable)\(\s*['""]([^'""]+)['""]|\bvariables\.([A-Za-z_$][A-Za-z0-9_$]*)")]
+    private static partial Regex ScriptVariableReference();
+}

@@ -1,0 +1,258 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MentorFlow.Workflows.Descriptors;
+
+namespace MentorFlow.Workflows.Definitions;
+
+/// <summary>One activity of a flowchart: its id, type and the raw JSON (inputs are read from it when it runs).</summary>
+internal sealed record ActivityNode(string Id, string Type, int Version, string? Name, JsonObject Json)
+{
+    public ActivityDescriptor? Descriptor { get; init; }
+}
+
+internal sealed record Connection(string Source, string? SourcePort, string Target, string? TargetPort);
+
+internal sealed record VariableDefinition(string? Id, string Name, string? TypeName, JsonNode? Value);
+
+/// <summary>The executable view of a definition version, parsed once and cached.</summary>
+internal sealed class FlowchartDefinition
+{
+    public required string VersionId { get; init; }
+    public required string DefinitionId { get; init; }
+    public required int Version { get; init; }
+    public string? Name { get; init; }
+    public required IReadOnlyDictionary<string, ActivityNode> Activities { get; init; }
+    public required IReadOnlyList<ActivityNode> ActivityOrder { get; init; }
+    public required IReadOnlyList<Connection> Connections { get; init; }
+    public required IReadOnlyList<VariableDefinition> Variables { get; init; }
+    public required ILookup<string, Connection> Outbound { get; init; }
+    public required ILookup<string, Connection> Inbound { get; init; }
+
+    /// <summary>The activity that runs first: <c>Elsa.Start</c> if present, else the first activity without inbound connections.</summary>
+    public ActivityNode? StartActivity =>
+        ActivityOrder.FirstOrDefault(a => a.Type == "Elsa.Start")
+        ?? ActivityOrder.FirstOrDefault(a => !Inbound.Contains(a.Id));
+
+    private IReadOnlyDictionary<string, string>? _activityNames;
+    private IReadOnlyDictionary<string, string>? _variableIds;
+
+    /// <summary>Activity name → id (first wins), for expressions that address outputs by name.</summary>
+    public IReadOnlyDictionary<string, string> ActivityNames => _activityNames ??= ActivityOrder
+        .Where(a => a.Name is not null).GroupBy(a => a.Name!, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => g.First().Id, StringComparer.Ordinal);
+
+    /// <summary>Variable id → name.</summary>
+    public IReadOnlyDictionary<string, string> VariableIds => _variableIds ??= Variables
+        .Where(v => v.Id is not null).GroupBy(v => v.Id!, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
+
+    public VariableDefinition? FindVariable(string reference) =>
+        Variables.FirstOrDefault(v => v.Id == reference) ?? Variables.FirstOrDefault(v => v.Name == reference);
+}
+
+/// <summary>Reads Elsa 3 definition JSON (all 3.x shapes) into models and flowcharts.</summary>
+internal static class DefinitionReader
+{
+    /// <summary>
+    /// Parses definition JSON text: strips a UTF-8 BOM, accepts the 3.0-preview flat connections (converted to the
+    /// nested shape) and refuses shapes it cannot read with a clear message.
+    /// </summary>
+    public static JsonObject ParseModel(string json)
+    {
+        var text = json.TrimStart('\uFEFF');
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException exception)
+        {
+            throw new WorkflowDefinitionFormatException($"The definition is not valid JSON: {exception.Message}");
+        }
+
+        if (node is not JsonObject model)
+        {
+            throw new WorkflowDefinitionFormatException("The definition must be a JSON object (an Elsa 3 workflow definition model).");
+        }
+
+        // A save request body { model, publish } or an export wrapper is unwrapped.
+        if (model["model"] is JsonObject inner && model["root"] is null)
+        {
+            model = (JsonObject)inner.DeepClone();
+        }
+
+        Normalize(model);
+        return model;
+    }
+
+    public static JsonObject ParseModel(byte[] utf8) => ParseModel(Encoding.UTF8.GetString(utf8));
+
+    /// <summary>Brings older shapes to the current one in place; throws for what cannot be converted.</summary>
+    public static void Normalize(JsonObject model)
+    {
+        if (model["root"] is not JsonObject root)
+        {
+            throw new WorkflowDefinitionFormatException("The definition has no 'root' activity (expected an Elsa.Flowchart).");
+        }
+
+        var rootType = root["type"]?.GetValue<string>();
+        if (rootType != "Elsa.Flowchart")
+        {
+            throw new WorkflowDefinitionFormatException(
+                $"The root activity is '{rootType ?? "(none)"}'; MentorFlow runs Elsa.Flowchart roots only.");
+        }
+
+        if (root["activities"] is not JsonArray)
+        {
+            root["activities"] ??= new JsonArray();
+            if (root["activities"] is not JsonArray)
+            {
+                throw new WorkflowDefinitionFormatException("root.activities must be an array.");
+            }
+        }
+
+        if (root["connections"] is null)
+        {
+            root["connections"] = new JsonArray();
+        }
+        else if (root["connections"] is not JsonArray)
+        {
+            throw new WorkflowDefinitionFormatException("root.connections must be an array.");
+        }
+
+        var connections = (JsonArray)root["connections"]!;
+        for (var i = 0; i < connections.Count; i++)
+        {
+            if (connections[i] is not JsonObject connection)
+            {
+                throw new WorkflowDefinitionFormatException($"root.connections[{i}] is not an object.");
+            }
+
+            var source = Get(connection, "source");
+            var target = Get(connection, "target");
+            if (source is JsonValue && target is JsonValue)
+            {
+                // 3.0-preview: { source: "a", target: "b", sourcePort: "Done", targetPort: "In" }.
+                var converted = new JsonObject
+                {
+                    ["source"] = new JsonObject { ["activity"] = source.GetValue<string>(), ["port"] = Get(connection, "sourcePort")?.DeepClone() },
+                    ["target"] = new JsonObject { ["activity"] = target.GetValue<string>(), ["port"] = Get(connection, "targetPort")?.DeepClone() },
+                };
+                if (Get(connection, "vertices") is { } vertices)
+                {
+                    converted["vertices"] = vertices.DeepClone();
+                }
+
+                connections[i] = converted;
+            }
+            else if (source is not JsonObject || target is not JsonObject)
+            {
+                throw new WorkflowDefinitionFormatException(
+                    $"root.connections[{i}] has an unknown shape; expected {{source:{{activity,port}}, target:{{activity,port}}}}.");
+            }
+        }
+    }
+
+    public static FlowchartDefinition ToFlowchart(string versionId, string definitionId, int version, JsonObject model, IActivityRegistry registry)
+    {
+        var root = (JsonObject)model["root"]!;
+        var nodes = new List<ActivityNode>();
+        foreach (var item in (JsonArray)root["activities"]!)
+        {
+            if (item is not JsonObject json)
+            {
+                continue;
+            }
+
+            var id = Str(json, "id") ?? "";
+            var type = Str(json, "type") ?? "";
+            var typeVersion = Get(json, "version") is JsonValue v && v.TryGetValue<int>(out var parsed) ? parsed : 1;
+            nodes.Add(new ActivityNode(id, type, typeVersion, Str(json, "name"), json)
+            {
+                Descriptor = registry.Find(type, typeVersion) ?? registry.Find(type),
+            });
+        }
+
+        var byId = new Dictionary<string, ActivityNode>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            byId.TryAdd(node.Id, node);
+        }
+
+        var connections = ReadConnections(root).ToList();
+        return new FlowchartDefinition
+        {
+            VersionId = versionId,
+            DefinitionId = definitionId,
+            Version = version,
+            Name = Str(model, "name"),
+            Activities = byId,
+            ActivityOrder = nodes,
+            Connections = connections,
+            Variables = ReadVariables(model).ToList(),
+            Outbound = connections.ToLookup(c => c.Source, StringComparer.Ordinal),
+            Inbound = connections.ToLookup(c => c.Target, StringComparer.Ordinal),
+        };
+    }
+
+    public static IEnumerable<Connection> ReadConnections(JsonObject root)
+    {
+        if (root["connections"] is not JsonArray connections)
+        {
+            yield break;
+        }
+
+        foreach (var item in connections)
+        {
+            if (item is not JsonObject connection || Get(connection, "source") is not JsonObject source || Get(connection, "target") is not JsonObject target)
+            {
+                continue;
+            }
+
+            yield return new Connection(
+                Str(source, "activity") ?? Str(source, "activityId") ?? "",
+                Str(source, "port"),
+                Str(target, "activity") ?? Str(target, "activityId") ?? "",
+                Str(target, "port"));
+        }
+    }
+
+    public static IEnumerable<VariableDefinition> ReadVariables(JsonObject model)
+    {
+        if (model["variables"] is not JsonArray variables)
+        {
+            yield break;
+        }
+
+        foreach (var item in variables)
+        {
+            if (item is JsonObject variable && Str(variable, "name") is { Length: > 0 } name)
+            {
+                yield return new VariableDefinition(Str(variable, "id"), name, Str(variable, "typeName"), Get(variable, "value")?.DeepClone());
+            }
+        }
+    }
+
+    /// <summary>Case-insensitive property read (Elsa writes camelCase, older exports PascalCase).</summary>
+    public static JsonNode? Get(JsonObject obj, string name)
+    {
+        if (obj.TryGetPropertyValue(name, out var value))
+        {
+            return value;
+        }
+
+        foreach (var property in obj)
+        {
+            if (string.Equals(property.Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return property.Value;
+            }
+        }
+
+        return null;
+    }
+
+    public static string? Str(JsonObject obj, string name) =>
+        Get(obj, name) is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+}

@@ -1,0 +1,298 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Acornima;
+using Acornima.Ast;
+using Fluid;
+using Jint;
+using Jint.Native;
+using Jint.Runtime;
+using MentorFlow.Workflows.Activities;
+using Microsoft.Extensions.Options;
+
+namespace MentorFlow.Workflows.Expressions;
+
+/// <summary>What an expression can see: variables, workflow input, activity outputs, instance facts.</summary>
+internal sealed class ExpressionScope
+{
+    public required Dictionary<string, JsonNode?> Variables { get; init; }
+    public required JsonObject Input { get; init; }
+    public required IReadOnlyDictionary<string, JsonObject> ActivityOutputs { get; init; }
+
+    /// <summary>Activity name → id, so outputs can be addressed by either.</summary>
+    public required IReadOnlyDictionary<string, string> ActivityNames { get; init; }
+
+    public required string InstanceId { get; init; }
+    public required string DefinitionId { get; init; }
+    public string? CorrelationId { get; init; }
+
+    /// <summary>Variable id → name, for Variable expressions that reference by id.</summary>
+    public IReadOnlyDictionary<string, string> VariableIds { get; init; } = new Dictionary<string, string>();
+
+    public JsonObject? OutputsOf(string activity) =>
+        ActivityOutputs.TryGetValue(activity, out var outputs)
+            ? outputs
+            : ActivityNames.TryGetValue(activity, out var id) && ActivityOutputs.TryGetValue(id, out outputs) ? outputs : null;
+}
+
+/// <summary>
+/// Evaluates Literal, Variable, Object, Liquid (Fluid) and JavaScript (Jint) expressions. JavaScript runs with no
+/// CLR access and within the configured time, memory, recursion and statement limits; any failure becomes an
+/// <see cref="ActivityInputException"/> naming the activity and input.
+/// </summary>
+internal sealed class ExpressionEvaluator(IOptions<WorkflowEngineOptions> options)
+{
+    private static readonly FluidParser LiquidParser = new(new FluidParserOptions { AllowFunctions = false });
+    private readonly ConcurrentDictionary<string, IFluidTemplate> _templates = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Prepared<Script>> _scripts = new(StringComparer.Ordinal);
+    private readonly TemplateOptions _templateOptions = new() { MaxSteps = 100_000, MaxRecursion = 32 };
+    private readonly WorkflowEngineOptions _options = options.Value;
+
+    public JsonNode? Evaluate(WorkflowExpression expression, ExpressionScope scope, string activityId, string input)
+    {
+        switch (expression.Type)
+        {
+            case ExpressionSyntax.Literal:
+                return expression.Value is null ? null : JsonValue.Create(expression.Value);
+            case ExpressionSyntax.Variable:
+                return EvaluateVariable(expression.Value, scope, activityId, input);
+            case ExpressionSyntax.Object:
+                return EvaluateObject(expression.Value, activityId, input);
+            case ExpressionSyntax.Liquid:
+                return JsonValue.Create(RenderLiquid(expression.Value ?? "", scope, activityId, input));
+            case ExpressionSyntax.JavaScript:
+                return RunJavaScript(expression.Value ?? "", scope, activityId, input);
+            default:
+                throw new ActivityInputException(activityId, input, $"expression type '{expression.Type}' is not supported (use Literal, Variable, Object, Liquid or JavaScript).");
+        }
+    }
+
+    private static JsonNode? EvaluateVariable(string? reference, ExpressionScope scope, string activityId, string input)
+    {
+        var name = reference ?? "";
+        if (!scope.Variables.ContainsKey(name) && scope.VariableIds.TryGetValue(name, out var byId))
+        {
+            name = byId;
+        }
+
+        if (!scope.Variables.TryGetValue(name, out var value))
+        {
+            throw new ActivityInputException(activityId, input, $"variable '{reference}' is not declared.");
+        }
+
+        return value?.DeepClone();
+    }
+
+    private static JsonNode? EvaluateObject(string? json, string activityId, string input)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(json);
+        }
+        catch (JsonException exception)
+        {
+            throw new ActivityInputException(activityId, input, $"Object expression is not valid JSON: {exception.Message}", exception);
+        }
+    }
+
+    /// <summary>Parses a Liquid template (cached); null error when it compiles.</summary>
+    public string? LiquidError(string template)
+    {
+        if (_templates.ContainsKey(template))
+        {
+            return null;
+        }
+
+        if (LiquidParser.TryParse(template, out var parsed, out var error))
+        {
+            _templates.TryAdd(template, parsed);
+            return null;
+        }
+
+        return error;
+    }
+
+    /// <summary>Parses JavaScript with Acornima; null error when it compiles.</summary>
+    public static string? JavaScriptError(string script)
+    {
+        try
+        {
+            new Parser().ParseScript(script);
+            return null;
+        }
+        catch (ParseErrorException exception)
+        {
+            return exception.Message;
+        }
+    }
+
+    private string RenderLiquid(string source, ExpressionScope scope, string activityId, string input)
+    {
+        if (!_templates.TryGetValue(source, out var template))
+        {
+            if (!LiquidParser.TryParse(source, out template, out var error))
+            {
+                throw new ActivityInputException(activityId, input, $"Liquid template does not compile: {error}");
+            }
+
+            _templates.TryAdd(source, template);
+        }
+
+        var context = new TemplateContext(_templateOptions);
+        var variables = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (name, value) in scope.Variables)
+        {
+            var plain = ValueConversion.ToPlain(value);
+            variables[name] = plain;
+            context.SetValue(name, plain);
+        }
+
+        context.SetValue("Variables", variables);
+        context.SetValue("Input", ValueConversion.ToPlain(scope.Input));
+        var outputs = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (id, values) in scope.ActivityOutputs)
+        {
+            outputs[id] = ValueConversion.ToPlain(values);
+        }
+
+        foreach (var (name, id) in scope.ActivityNames)
+        {
+            if (outputs.TryGetValue(id, out var values))
+            {
+                outputs.TryAdd(name, values);
+            }
+        }
+
+        context.SetValue("Activities", outputs);
+        context.SetValue("Workflow", new Dictionary<string, object?>
+        {
+            ["InstanceId"] = scope.InstanceId,
+            ["DefinitionId"] = scope.DefinitionId,
+            ["CorrelationId"] = scope.CorrelationId,
+        });
+        context.SetValue("CorrelationId", scope.CorrelationId);
+        try
+        {
+            return template.Render(context);
+        }
+        catch (Exception exception) when (exception is not ActivityInputException)
+        {
+            throw new ActivityInputException(activityId, input, $"Liquid template failed: {exception.Message}", exception);
+        }
+    }
+
+    private JsonNode? RunJavaScript(string source, ExpressionScope scope, string activityId, string input)
+    {
+        if (!_scripts.TryGetValue(source, out var prepared))
+        {
+            try
+            {
+                prepared = Engine.PrepareScript(source);
+            }
+            catch (ParseErrorException exception)
+            {
+                throw new ActivityInputException(activityId, input, $"JavaScript does not compile: {exception.Message}", exception);
+            }
+
+            _scripts.TryAdd(source, prepared);
+        }
+
+        var engine = new Engine(o => o
+            .LimitMemory(_options.ScriptMemoryLimitBytes)
+            .TimeoutInterval(_options.ScriptTimeout)
+            .MaxStatements(_options.ScriptStatementLimit)
+            .LimitRecursion(_options.ScriptRecursionLimit));
+        try
+        {
+            var parser = new Jint.Native.Json.JsonParser(engine);
+            JsValue FromNode(JsonNode? node) => node is null ? JsValue.Null : parser.Parse(node.ToJsonString());
+
+            var variables = new JsonObject();
+            foreach (var (name, value) in scope.Variables)
+            {
+                variables[name] = value?.DeepClone();
+            }
+
+            engine.SetValue("variables", FromNode(variables));
+            foreach (var (name, value) in scope.Variables)
+            {
+                if (IsIdentifier(name))
+                {
+                    engine.SetValue(name, FromNode(value));
+                }
+            }
+
+            engine.SetValue("input", FromNode(scope.Input));
+            engine.SetValue("workflowInstanceId", scope.InstanceId);
+            engine.SetValue("definitionId", scope.DefinitionId);
+            engine.SetValue("correlationId", scope.CorrelationId is null ? JsValue.Null : new JsString(scope.CorrelationId));
+            engine.SetValue("getVariable", new Func<string, JsValue>(name => FromNode(scope.Variables.GetValueOrDefault(name))));
+            engine.SetValue("setVariable", new Action<string, JsValue>((name, value) => scope.Variables[name] = ToNode(engine, value)));
+            engine.SetValue("getInput", new Func<string, JsValue>(name => FromNode(scope.Input[name])));
+            engine.SetValue("getOutputFrom", new Func<string, string, JsValue>((activity, output) => FromNode(scope.OutputsOf(activity)?[output])));
+            var result = engine.Evaluate(prepared);
+            return ToNode(engine, result);
+        }
+        catch (TimeoutException exception)
+        {
+            throw new ActivityInputException(activityId, input, $"JavaScript exceeded the time limit of {_options.ScriptTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.", exception);
+        }
+        catch (MemoryLimitExceededException exception)
+        {
+            throw new ActivityInputException(activityId, input, $"JavaScript exceeded the memory limit of {_options.ScriptMemoryLimitBytes} bytes.", exception);
+        }
+        catch (StatementsCountOverflowException exception)
+        {
+            throw new ActivityInputException(activityId, input, $"JavaScript exceeded the limit of {_options.ScriptStatementLimit} statements.", exception);
+        }
+        catch (RecursionDepthOverflowException exception)
+        {
+            throw new ActivityInputException(activityId, input, $"JavaScript exceeded the recursion depth limit of {_options.ScriptRecursionLimit}.", exception);
+        }
+        catch (JavaScriptException exception)
+        {
+            throw new ActivityInputException(activityId, input, $"JavaScript error: {exception.Message}", exception);
+        }
+        catch (Exception exception) when (exception is ParseErrorException or JintException or InvalidOperationException or ArgumentException or JsonException)
+        {
+            throw new ActivityInputException(activityId, input, $"JavaScript failed: {exception.Message}", exception);
+        }
+    }
+
+    private static JsonNode? ToNode(Engine engine, JsValue value)
+    {
+        if (value.IsNull() || value.IsUndefined())
+        {
+            return null;
+        }
+
+        if (value.IsString())
+        {
+            return JsonValue.Create(value.AsString());
+        }
+
+        if (value.IsBoolean())
+        {
+            return JsonValue.Create(value.AsBoolean());
+        }
+
+        if (value.IsNumber())
+        {
+            var number = value.AsNumber();
+            return Math.Abs(number % 1) < double.Epsilon && Math.Abs(number) < 9e15 ? JsonValue.Create((long)number) : JsonValue.Create(number);
+        }
+
+        var json = new Jint.Native.Json.JsonSerializer(engine).Serialize(value);
+        return json.IsUndefined() ? null : JsonNode.Parse(json.AsString());
+    }
+
+    private static bool IsIdentifier(string name) =>
+        name.Length > 0 && (char.IsLetter(name[0]) || name[0] is '_' or '$') && name.All(c => char.IsLetterOrDigit(c) || c is '_' or '$')
+        && name is not ("input" or "variables" or "getVariable" or "setVariable" or "getInput" or "getOutputFrom" or "correlationId" or "workflowInstanceId" or "definitionId");
+}

@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using MentorFlow.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace MentorFlow.Workflows.Hosting;
+
+/// <summary>
+/// Fires timer bookmarks on time with Quartz.NET. The database is the source of truth: Quartz (an in-memory job
+/// store per replica) only says "look at bookmark X now"; firing claims the bookmark through the instance's inbox
+/// (unique per bookmark) and the executor lease, so a timer fires once even when every replica schedules it.
+/// Schedules are rebuilt from <c>wf_bookmarks</c> on start and every sweep (timers due within the lookahead).
+/// </summary>
+internal sealed partial class TimerScheduler<TContext>(
+    WorkflowRuntime<TContext> runtime,
+    TimeProvider clock,
+    IOptions<WorkflowEngineOptions> options,
+    ILogger<TimerScheduler<TContext>> logger) : ITimerSink, IAsyncDisposable
+    where TContext : DbContext
+{
+    private const string BookmarkKey = "bookmarkId";
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _scheduled = new(StringComparer.Ordinal);
+    private IScheduler? _scheduler;
+
+    private static readonly ConcurrentDictionary<string, TimerScheduler<TContext>> Owners = new(StringComparer.Ordinal);
+    private string? _name;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _name = "mentorflow-timers-" + Guid.NewGuid().ToString("N");
+        Owners[_name] = this;
+        _scheduler = await QuartzSchedulerBuilder.Create(q =>
+        {
+            q.ConfigureScheduler(s => s.InstanceName = _name);
+            q.UseDefaultThreadPool(options.Value.TimerThreads);
+            q.UseInMemoryStore(store => store.MisfireThreshold = TimeSpan.FromSeconds(1));
+            q.UseTimeProvider(clock);
+        }).BuildScheduler(cancellationToken);
+        await _scheduler.Start(cancellationToken);
+        runtime.TimerSink = this;
+        await LoadUpcomingAsync(cancellationToken);
+    }
+
+    /// <summary>Schedules every timer due within the lookahead that this replica has not scheduled yet.</summary>
+    public async Task LoadUpcomingAsync(CancellationToken cancellationToken)
+    {
+        var until = clock.GetUtcNow() + options.Value.TimerLookahead;
+        var due = await runtime.ListTimersDueBeforeAsync(until, 50_000, cancellationToken);
+        foreach (var (id, dueAt) in due)
+        {
+            Scheduled(id, dueAt);
+        }
+    }
+
+    public void Scheduled(string bookmarkId, DateTimeOffset dueAt)
+    {
+        if (_scheduler is null || dueAt > clock.GetUtcNow() + options.Value.TimerLookahead || !_scheduled.TryAdd(bookmarkId, dueAt))
+        {
+            return;
+        }
+
+        // Quartz runs on the engine's TimeProvider, so a due time means the same instant to both.
+        var job = JobBuilder.Create<TimerJob>().WithIdentity(bookmarkId, "timers").UsingJobData(BookmarkKey, bookmarkId).Build();
+        var trigger = TriggerBuilder.Create(clock).WithIdentity(bookmarkId, "timers").StartAt(dueAt).Build();
+        _ = ScheduleAsync(job, trigger, bookmarkId);
+    }
+
+    private async Task ScheduleAsync(IJobDetail job, ITrigger trigger, string bookmarkId)
+    {
+        try
+        {
+            await _scheduler!.ScheduleJob(job, trigger, default, CancellationToken.None);
+        }
+        catch (ObjectAlreadyExistsException)
+        {
+            // Already scheduled here.
+        }
+        catch (SchedulerException exception)
+        {
+            _scheduled.TryRemove(bookmarkId, out _);
+            LogScheduleFailed(logger, exception, bookmarkId);
+        }
+    }
+
+    public void Removed(string bookmarkId)
+    {
+        if (_scheduler is not null && _scheduled.TryRemove(bookmarkId, out _))
+        {
+            _ = DeleteAsync(_scheduler, bookmarkId);
+        }
+    }
+
+    private static async Task DeleteAsync(IScheduler scheduler, string bookmarkId)
+    {
+        try
+        {
+            await scheduler.DeleteJob(new JobKey(bookmarkId, "timers"), CancellationToken.None);
+        }
+        catch (SchedulerException)
+        {
+            // Already fired or the scheduler is shutting down: firing a removed bookmark is a no-op anyway.
+        }
+    }
+
+    internal async Task FireAsync(string bookmarkId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await runtime.FireTimerAsync(bookmarkId, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogFireFailed(logger, exception, bookmarkId);
+        }
+        finally
+        {
+            _scheduled.TryRemove(bookmarkId, out _);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        runtime.TimerSink = null;
+        if (_name is not null)
+        {
+            Owners.TryRemove(_name, out _);
+        }
+
+        if (_scheduler is { } scheduler)
+        {
+            _scheduler = null;
+            await scheduler.Shutdown(false, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Created by Quartz per firing; finds its scheduler's owner by scheduler name.</summary>
+    private sealed class TimerJob : IJob
+    {
+        public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+        {
+            if (Owners.TryGetValue(context.Scheduler.SchedulerName, out var owner)
+                && context.MergedJobDataMap.TryGetValue(BookmarkKey, out var value) && value is string bookmarkId)
+            {
+                await owner.FireAsync(bookmarkId, cancellationToken);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not schedule timer {BookmarkId}; the sweep will fire it")]
+    private static partial void LogScheduleFailed(ILogger logger, Exception exception, string bookmarkId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Firing timer {BookmarkId} failed; the sweep retries it")]
+    private static partial void LogFireFailed(ILogger logger, Exception exception, string bookmarkId);
+}

@@ -1,0 +1,883 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MentorFlow.Workflows.Activities;
+using MentorFlow.Workflows.Definitions;
+using MentorFlow.Workflows.Expressions;
+using MentorFlow.Workflows.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MentorFlow.Workflows.Runtime;
+
+/// <summary>Operations the hosted services (and tests) drive: recovery and timers.</summary>
+public interface IWorkflowEngineMaintenance
+{
+    /// <summary>Runs instances whose executor died (expired lease with pending work) and queued commands nobody is handling.</summary>
+    Task<int> RecoverAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Fires every timer due at or before the clock's now; returns how many resumed.</summary>
+    Task<int> FireDueTimersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Fires one timer if it is (still) due; exactly one replica's firing resumes it.</summary>
+    Task<bool> FireTimerAsync(string bookmarkId, CancellationToken cancellationToken = default);
+
+    /// <summary>Timer bookmarks due before <paramref name="until"/> (for the scheduler to load).</summary>
+    Task<IReadOnlyList<(string Id, DateTimeOffset DueAt)>> ListTimersDueBeforeAsync(DateTimeOffset until, int max, CancellationToken cancellationToken = default);
+}
+
+internal sealed class LeaseLostException(string instanceId)
+    : Exception($"The executor lease on workflow instance {instanceId} was lost before commit; the burst is discarded.");
+
+internal sealed partial class WorkflowRuntime<TContext>(
+    IDbContextFactory<TContext> dbFactory,
+    IServiceScopeFactory scopeFactory,
+    IServiceProvider services,
+    FlowchartCache cache,
+    BurstRunner runner,
+    ExpressionEvaluator expressions,
+    TimeProvider clock,
+    IOptions<WorkflowEngineOptions> options,
+    ILogger<WorkflowRuntime<TContext>> logger) : IWorkflowRuntime, IWorkflowEngineMaintenance
+    where TContext : DbContext
+{
+    private const string KindResume = "Resume";
+    private const string KindSignal = "Signal";
+    private const string KindCancel = "Cancel";
+    private const string KindRetry = "Retry";
+
+    private readonly long _leaseMs = (long)options.Value.LeaseDuration.TotalMilliseconds;
+    private long _inboxCounter;
+    private IReadOnlyList<IWorkflowCommitListener>? _listeners;
+
+    internal ITimerSink? TimerSink { get; set; }
+
+    private long NowMs => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private string NewId() => Guid.CreateVersion7(clock.GetUtcNow()).ToString("N");
+
+    // ---------------------------------------------------------------- start
+
+    public async Task<WorkflowStartResult> StartAsync(
+        string definitionId,
+        IReadOnlyDictionary<string, object?>? input = null,
+        string? correlationId = null,
+        VersionOptions? versionOptions = null,
+        CancellationToken cancellationToken = default)
+    {
+        var wanted = versionOptions ?? VersionOptions.Published;
+        WorkflowDefinitionRecord? record;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            record = await WorkflowDefinitionService<TContext>.QueryVersion(db.Set<WorkflowDefinitionRecord>().AsNoTracking(), definitionId, wanted)
+                .FirstOrDefaultAsync(cancellationToken);
+        }
+
+        return record is null
+            ? throw new WorkflowDefinitionNotFoundException($"No {wanted} version of workflow definition '{definitionId}' exists.")
+            : await StartRecordAsync(record, input, correlationId, cancellationToken);
+    }
+
+    public async Task<WorkflowStartResult> StartVersionAsync(
+        string definitionVersionId,
+        IReadOnlyDictionary<string, object?>? input = null,
+        string? correlationId = null,
+        CancellationToken cancellationToken = default)
+    {
+        WorkflowDefinitionRecord? record;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            record = await db.Set<WorkflowDefinitionRecord>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == definitionVersionId, cancellationToken);
+        }
+
+        return record is null
+            ? throw new WorkflowDefinitionNotFoundException($"Workflow definition version '{definitionVersionId}' does not exist.")
+            : await StartRecordAsync(record, input, correlationId, cancellationToken);
+    }
+
+    private async Task<WorkflowStartResult> StartRecordAsync(
+        WorkflowDefinitionRecord definition,
+        IReadOnlyDictionary<string, object?>? input,
+        string? correlationId,
+        CancellationToken cancellationToken)
+    {
+        var flowchart = cache.Get(definition.Id, definition.DefinitionId, definition.Version, definition.Json);
+        var state = new InstanceState { CorrelationId = correlationId };
+        if (input is not null)
+        {
+            foreach (var (key, value) in input)
+            {
+                state.Input[key] = ValueConversion.ToNode(value);
+            }
+        }
+
+        foreach (var variable in flowchart.Variables)
+        {
+            state.Variables[variable.Name] = InitialValue(variable);
+        }
+
+        if (flowchart.StartActivity is { } start)
+        {
+            state.Queue.Add(new WorkItem { ActivityId = start.Id });
+        }
+
+        var now = clock.GetUtcNow();
+        var token = NewId();
+        var instance = new WorkflowInstanceRecord
+        {
+            Id = NewId(),
+            DefinitionId = definition.DefinitionId,
+            DefinitionVersionId = definition.Id,
+            Version = definition.Version,
+            Name = definition.Name,
+            CorrelationId = correlationId,
+            Status = nameof(WorkflowStatus.Running),
+            SubStatus = nameof(WorkflowSubStatus.Pending),
+            HasPendingWork = true,
+            LeaseOwner = token,
+            LeaseExpiresAt = now.ToUnixTimeMilliseconds() + _leaseMs,
+            State = state.Serialize(),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            db.Add(instance);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var final = await DrainHeldAsync(instance.Id, token, cancellationToken);
+        return new WorkflowStartResult(instance.Id, final.Status, final.SubStatus);
+    }
+
+    private static JsonNode? InitialValue(VariableDefinition variable)
+    {
+        if (variable.Value is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
+        {
+            return variable.Value?.DeepClone();
+        }
+
+        var text = value.GetValue<string>();
+        if (variable.TypeName is "String" or null || string.IsNullOrEmpty(text))
+        {
+            return string.IsNullOrEmpty(text) && variable.TypeName is not "String" ? null : JsonValue.Create(text);
+        }
+
+        try
+        {
+            return variable.TypeName is "Boolean"
+                ? JsonValue.Create(bool.Parse(text))
+                : JsonNode.Parse(text);
+        }
+        catch (Exception exception) when (exception is JsonException or FormatException)
+        {
+            return JsonValue.Create(text);
+        }
+    }
+
+    // ---------------------------------------------------------------- signals, cancel, retry
+
+    public async Task<int> SignalAsync(string name, string? correlationId = null, object? payload = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var payloadJson = ValueConversion.ToNode(payload)?.ToJsonString();
+        List<(string Id, string InstanceId)> hits;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var query = db.Set<WorkflowBookmarkRecord>().AsNoTracking().Where(b => b.Name == name && b.DueAt == null);
+            if (correlationId is not null)
+            {
+                query = query.Where(b => b.CorrelationId == correlationId);
+            }
+
+            hits = [.. (await query.Select(b => new { b.Id, b.InstanceId }).ToListAsync(cancellationToken)).Select(b => (b.Id, b.InstanceId))];
+        }
+
+        var instances = new HashSet<string>(StringComparer.Ordinal);
+        var count = 0;
+        foreach (var (bookmarkId, instanceId) in hits)
+        {
+            if (await TryEnqueueAsync(instanceId, KindResume, bookmarkId, name, correlationId, payloadJson, cancellationToken) && instances.Add(instanceId))
+            {
+                count++;
+            }
+        }
+
+        if (hits.Count == 0 && correlationId is not null)
+        {
+            // The instance may be mid-burst and about to create the bookmark: queue the signal for it.
+            List<string> executing;
+            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            {
+                var now = NowMs;
+                executing = await db.Set<WorkflowInstanceRecord>().AsNoTracking()
+                    .Where(i => i.CorrelationId == correlationId && i.Status == nameof(WorkflowStatus.Running) && i.LeaseOwner != null && i.LeaseExpiresAt >= now)
+                    .Select(i => i.Id).ToListAsync(cancellationToken);
+            }
+
+            foreach (var instanceId in executing)
+            {
+                if (await TryEnqueueAsync(instanceId, KindSignal, null, name, correlationId, payloadJson, cancellationToken) && instances.Add(instanceId))
+                {
+                    count++;
+                }
+            }
+        }
+
+        foreach (var instanceId in instances)
+        {
+            await TryDrainAsync(instanceId, cancellationToken);
+        }
+
+        return count;
+    }
+
+    public async Task<bool> CancelAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var exists = await db.Set<WorkflowInstanceRecord>().AnyAsync(
+                i => i.Id == instanceId && (i.Status == nameof(WorkflowStatus.Running) || i.SubStatus == nameof(WorkflowSubStatus.Faulted)), cancellationToken);
+            if (!exists)
+            {
+                return false;
+            }
+        }
+
+        await TryEnqueueAsync(instanceId, KindCancel, null, null, null, null, cancellationToken);
+        await TryDrainAsync(instanceId, cancellationToken);
+        return true;
+    }
+
+    public async Task<bool> RetryIncidentAsync(string incidentId, CancellationToken cancellationToken = default)
+    {
+        string? instanceId;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            instanceId = await db.Set<WorkflowIncidentRecord>().AsNoTracking()
+                .Where(i => i.Id == incidentId && i.ResolvedAt == null).Select(i => i.InstanceId).FirstOrDefaultAsync(cancellationToken);
+        }
+
+        if (instanceId is null)
+        {
+            return false;
+        }
+
+        await TryEnqueueAsync(instanceId, KindRetry, null, incidentId, null, null, cancellationToken);
+        await TryDrainAsync(instanceId, cancellationToken);
+        return true;
+    }
+
+    private async Task<bool> TryEnqueueAsync(string instanceId, string kind, string? bookmarkId, string? name, string? correlationId, string? payload, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.Add(new WorkflowInboxRecord
+        {
+            Id = NewId(),
+            InstanceId = instanceId,
+            Kind = kind,
+            BookmarkId = bookmarkId,
+            Name = name,
+            CorrelationId = correlationId,
+            Payload = payload,
+            Sequence = NowMs * 1000 + (Interlocked.Increment(ref _inboxCounter) % 1000),
+            CreatedAt = clock.GetUtcNow(),
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            // Another replica already queued the resume of this bookmark: it is handled once.
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- timers and recovery
+
+    public async Task<bool> FireTimerAsync(string bookmarkId, CancellationToken cancellationToken = default)
+    {
+        string? instanceId;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var now = NowMs;
+            instanceId = await db.Set<WorkflowBookmarkRecord>().AsNoTracking()
+                .Where(b => b.Id == bookmarkId && b.DueAt != null && b.DueAt <= now).Select(b => b.InstanceId).FirstOrDefaultAsync(cancellationToken);
+        }
+
+        if (instanceId is null)
+        {
+            return false;
+        }
+
+        var queued = await TryEnqueueAsync(instanceId, KindResume, bookmarkId, null, null, null, cancellationToken);
+        await TryDrainAsync(instanceId, cancellationToken);
+        return queued;
+    }
+
+    public async Task<int> FireDueTimersAsync(CancellationToken cancellationToken = default)
+    {
+        var fired = 0;
+        while (true)
+        {
+            List<string> due;
+            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            {
+                var now = NowMs;
+                due = await db.Set<WorkflowBookmarkRecord>().AsNoTracking()
+                    .Where(b => b.DueAt != null && b.DueAt <= now)
+                    .OrderBy(b => b.DueAt).Select(b => b.Id).Take(500).ToListAsync(cancellationToken);
+            }
+
+            var batch = 0;
+            foreach (var id in due)
+            {
+                if (await FireTimerAsync(id, cancellationToken))
+                {
+                    batch++;
+                }
+            }
+
+            fired += batch;
+            if (due.Count < 500 || batch == 0)
+            {
+                return fired;
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<(string Id, DateTimeOffset DueAt)>> ListTimersDueBeforeAsync(DateTimeOffset until, int max, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var limit = until.ToUnixTimeMilliseconds();
+        var rows = await db.Set<WorkflowBookmarkRecord>().AsNoTracking()
+            .Where(b => b.DueAt != null && b.DueAt <= limit)
+            .OrderBy(b => b.DueAt).Take(max).Select(b => new { b.Id, b.DueAt }).ToListAsync(cancellationToken);
+        return [.. rows.Select(r => (r.Id, DateTimeOffset.FromUnixTimeMilliseconds(r.DueAt!.Value)))];
+    }
+
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken = default)
+    {
+        List<string> candidates;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var now = NowMs;
+            var pending = await db.Set<WorkflowInstanceRecord>().AsNoTracking()
+                .Where(i => i.HasPendingWork && i.LeaseExpiresAt < now)
+                .Select(i => i.Id).Take(1000).ToListAsync(cancellationToken);
+            var queued = await db.Set<WorkflowInboxRecord>().AsNoTracking()
+                .Where(m => db.Set<WorkflowInstanceRecord>().Any(i => i.Id == m.InstanceId && i.LeaseExpiresAt < now && i.SubStatus != nameof(WorkflowSubStatus.Faulted)))
+                .Select(m => m.InstanceId).Distinct().Take(1000).ToListAsync(cancellationToken);
+            candidates = [.. pending.Union(queued)];
+        }
+
+        var recovered = 0;
+        foreach (var id in candidates)
+        {
+            if (await TryDrainAsync(id, cancellationToken))
+            {
+                recovered++;
+            }
+        }
+
+        if (recovered > 0)
+        {
+            LogRecovered(logger, recovered);
+        }
+
+        return recovered;
+    }
+
+    // ---------------------------------------------------------------- the executor
+
+    private async Task<bool> TryDrainAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var token = NewId();
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var now = NowMs;
+            var claimed = await db.Set<WorkflowInstanceRecord>()
+                .Where(i => i.Id == instanceId && (i.LeaseOwner == null || i.LeaseExpiresAt < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, token).SetProperty(i => i.LeaseExpiresAt, now + _leaseMs), cancellationToken);
+            if (claimed == 0)
+            {
+                return false;
+            }
+        }
+
+        await DrainHeldAsync(instanceId, token, cancellationToken);
+        return true;
+    }
+
+    private readonly record struct DrainStatus(WorkflowStatus Status, WorkflowSubStatus SubStatus);
+
+    /// <summary>With the lease held: run pending work, then each queued command, until nothing is left; then release.</summary>
+    private async Task<DrainStatus> DrainHeldAsync(string instanceId, string token, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                WorkflowInstanceRecord? record;
+                WorkflowInboxRecord? command;
+                WorkflowDefinitionRecord? definition;
+                await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+                {
+                    record = await db.Set<WorkflowInstanceRecord>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
+                    if (record is null)
+                    {
+                        return new DrainStatus(WorkflowStatus.Finished, WorkflowSubStatus.Finished);
+                    }
+
+                    var faulted = record.SubStatus == nameof(WorkflowSubStatus.Faulted);
+                    var inbox = db.Set<WorkflowInboxRecord>().AsNoTracking().Where(m => m.InstanceId == instanceId);
+                    if (faulted)
+                    {
+                        inbox = inbox.Where(m => m.Kind == KindCancel || m.Kind == KindRetry);
+                    }
+
+                    command = await inbox.OrderBy(m => m.Sequence).FirstOrDefaultAsync(cancellationToken);
+                    definition = await db.Set<WorkflowDefinitionRecord>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == record.DefinitionVersionId, cancellationToken);
+                }
+
+                var status = Enum.Parse<WorkflowStatus>(record.Status);
+                var subStatus = Enum.Parse<WorkflowSubStatus>(record.SubStatus);
+                var state = InstanceState.Deserialize(record.State);
+                var ended = status == WorkflowStatus.Finished && subStatus != WorkflowSubStatus.Faulted;
+                if (ended || definition is null)
+                {
+                    await DeleteInboxAsync(instanceId, cancellationToken);
+                    if (await ReleaseAsync(instanceId, token, checkInbox: false, cancellationToken))
+                    {
+                        return new DrainStatus(status, subStatus);
+                    }
+
+                    continue;
+                }
+
+                var flowchart = cache.Get(definition.Id, definition.DefinitionId, definition.Version, definition.Json);
+                if (state.Queue.Count > 0 && state.Fault is null)
+                {
+                    await RunAndCommitAsync(record, flowchart, state, token, null, null, cancellationToken);
+                    continue;
+                }
+
+                if (command is null)
+                {
+                    if (await ReleaseAsync(instanceId, token, checkInbox: state.Fault is null, cancellationToken))
+                    {
+                        return new DrainStatus(status, subStatus);
+                    }
+
+                    continue;
+                }
+
+                string? resolvedIncident = null;
+                switch (command.Kind)
+                {
+                    case KindResume:
+                        if (state.Bookmarks.Find(b => b.Id == command.BookmarkId) is { } bookmark)
+                        {
+                            state.Queue.Add(new WorkItem { ActivityId = bookmark.ActivityId, Resume = true, BookmarkId = bookmark.Id, Payload = ParsePayload(command.Payload) });
+                        }
+
+                        break;
+                    case KindSignal:
+                        foreach (var match in state.Bookmarks.Where(b => b.DueAt is null && b.Name == command.Name
+                                     && (command.CorrelationId is null || b.CorrelationId == command.CorrelationId)).ToList())
+                        {
+                            state.Queue.Add(new WorkItem { ActivityId = match.ActivityId, Resume = true, BookmarkId = match.Id, Payload = ParsePayload(command.Payload) });
+                        }
+
+                        break;
+                    case KindCancel:
+                        state.Cancelled = true;
+                        state.Queue.Clear();
+                        break;
+                    case KindRetry:
+                        if (state.Fault is not null && state.Fault.IncidentId == command.Name)
+                        {
+                            state.Fault = null;
+                            resolvedIncident = command.Name;
+                        }
+
+                        break;
+                    default:
+                        break;
+                }
+
+                await RunAndCommitAsync(record, flowchart, state, token, command.Id, resolvedIncident, cancellationToken);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogDrainFailed(logger, exception, instanceId);
+            await TryReleaseQuietlyAsync(instanceId, token);
+            throw;
+        }
+    }
+
+    private static JsonNode? ParsePayload(string? payload) => payload is null ? null : JsonNode.Parse(payload);
+
+    private async Task RunAndCommitAsync(
+        WorkflowInstanceRecord record,
+        FlowchartDefinition flowchart,
+        InstanceState state,
+        string token,
+        string? commandId,
+        string? resolvedIncident,
+        CancellationToken cancellationToken)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var burst = new BurstContext(record.Id, flowchart, state, scope.ServiceProvider, clock, expressions, cancellationToken);
+        if (state.Cancelled)
+        {
+            foreach (var bookmark in state.Bookmarks)
+            {
+                burst.RemovedBookmarkIds.Add(bookmark.Id);
+            }
+
+            state.Bookmarks.Clear();
+        }
+        else
+        {
+            await runner.RunAsync(burst);
+        }
+
+        var (status, subStatus) = state switch
+        {
+            { Cancelled: true } => (WorkflowStatus.Finished, WorkflowSubStatus.Cancelled),
+            { Fault: not null } => (WorkflowStatus.Finished, WorkflowSubStatus.Faulted),
+            { Finished: true } => (WorkflowStatus.Finished, WorkflowSubStatus.Finished),
+            { Queue.Count: > 0 } => (WorkflowStatus.Running, WorkflowSubStatus.Executing),
+            _ => (WorkflowStatus.Running, WorkflowSubStatus.Suspended),
+        };
+        var ended = status == WorkflowStatus.Finished && subStatus != WorkflowSubStatus.Faulted;
+        var now = clock.GetUtcNow();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var json = state.Serialize();
+        var incidentDelta = burst.Incidents.Count - (resolvedIncident is null ? 0 : 1);
+        var hasPending = state.Queue.Count > 0 && state.Fault is null;
+        DateTimeOffset? finishedAt = status == WorkflowStatus.Finished ? now : null;
+
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var updated = await db.Set<WorkflowInstanceRecord>()
+                .Where(i => i.Id == record.Id && i.LeaseOwner == token)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(i => i.State, json)
+                    .SetProperty(i => i.Status, status.ToString())
+                    .SetProperty(i => i.SubStatus, subStatus.ToString())
+                    .SetProperty(i => i.HasPendingWork, hasPending)
+                    .SetProperty(i => i.IncidentCount, i => i.IncidentCount + incidentDelta)
+                    .SetProperty(i => i.UpdatedAt, now)
+                    .SetProperty(i => i.FinishedAt, finishedAt)
+                    .SetProperty(i => i.LeaseExpiresAt, nowMs + _leaseMs), cancellationToken);
+            if (updated == 0)
+            {
+                throw new LeaseLostException(record.Id);
+            }
+
+            if (ended)
+            {
+                await db.Set<WorkflowBookmarkRecord>().Where(b => b.InstanceId == record.Id).ExecuteDeleteAsync(cancellationToken);
+                await db.Set<WorkflowInboxRecord>().Where(m => m.InstanceId == record.Id).ExecuteDeleteAsync(cancellationToken);
+            }
+            else
+            {
+                if (burst.RemovedBookmarkIds.Count > 0)
+                {
+                    var removed = burst.RemovedBookmarkIds.ToList();
+                    await db.Set<WorkflowBookmarkRecord>().Where(b => removed.Contains(b.Id)).ExecuteDeleteAsync(cancellationToken);
+                }
+
+                foreach (var bookmark in burst.AddedBookmarks)
+                {
+                    db.Add(new WorkflowBookmarkRecord
+                    {
+                        Id = bookmark.Id,
+                        InstanceId = record.Id,
+                        ActivityId = bookmark.ActivityId,
+                        Name = bookmark.Name,
+                        CorrelationId = bookmark.CorrelationId,
+                        DueAt = bookmark.DueAt?.ToUnixTimeMilliseconds(),
+                        Payload = bookmark.Payload?.ToJsonString(),
+                        CreatedAt = bookmark.CreatedAt,
+                    });
+                }
+
+                if (commandId is not null)
+                {
+                    await db.Set<WorkflowInboxRecord>().Where(m => m.Id == commandId).ExecuteDeleteAsync(cancellationToken);
+                }
+            }
+
+            if (resolvedIncident is not null)
+            {
+                await db.Set<WorkflowIncidentRecord>().Where(i => i.Id == resolvedIncident)
+                    .ExecuteUpdateAsync(s => s.SetProperty(i => i.ResolvedAt, now), cancellationToken);
+            }
+
+            foreach (var entry in burst.Journal)
+            {
+                db.Add(new WorkflowJournalRecord
+                {
+                    Id = NewId(),
+                    InstanceId = record.Id,
+                    Sequence = entry.Sequence,
+                    ActivityId = entry.Node.Id,
+                    ActivityType = entry.Node.Type,
+                    ActivityTypeVersion = entry.Node.Version,
+                    ActivityName = entry.Node.Name,
+                    EventName = entry.EventName,
+                    StartedAt = entry.StartedAt,
+                    CompletedAt = entry.CompletedAt,
+                    Outcomes = entry.Outcomes.Count == 0 ? null : JsonSerializer.Serialize(entry.Outcomes),
+                    Message = entry.Message,
+                    Error = entry.Error,
+                });
+            }
+
+            foreach (var incident in burst.Incidents)
+            {
+                db.Add(new WorkflowIncidentRecord
+                {
+                    Id = incident.Id,
+                    InstanceId = record.Id,
+                    ActivityId = incident.ActivityId,
+                    ActivityType = incident.ActivityType,
+                    Message = incident.Message,
+                    Exception = incident.Exception,
+                    Timestamp = incident.Timestamp,
+                });
+            }
+
+            foreach (var entity in burst.Enlisted)
+            {
+                db.Add(entity);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        AfterCommit(record, burst, status, subStatus, ended);
+        await NotifyAsync(new WorkflowCommit(record.Id, record.DefinitionId, status, subStatus, burst.Enlisted), cancellationToken);
+    }
+
+    private void AfterCommit(WorkflowInstanceRecord record, BurstContext burst, WorkflowStatus status, WorkflowSubStatus subStatus, bool ended)
+    {
+        _ = record;
+        _ = status;
+        _ = subStatus;
+        if (TimerSink is not { } sink)
+        {
+            return;
+        }
+
+        foreach (var id in burst.RemovedBookmarkIds)
+        {
+            sink.Removed(id);
+        }
+
+        if (ended)
+        {
+            return;
+        }
+
+        foreach (var bookmark in burst.AddedBookmarks)
+        {
+            if (bookmark.DueAt is { } due)
+            {
+                sink.Scheduled(bookmark.Id, due);
+            }
+        }
+    }
+
+    private async Task NotifyAsync(WorkflowCommit commit, CancellationToken cancellationToken)
+    {
+        _listeners ??= [.. services.GetServices<IWorkflowCommitListener>()];
+        foreach (var listener in _listeners)
+        {
+            try
+            {
+                await listener.OnCommittedAsync(commit, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogListenerFailed(logger, exception, commit.InstanceId);
+            }
+        }
+    }
+
+    private async Task<bool> ReleaseAsync(string instanceId, string token, bool checkInbox, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.Set<WorkflowInstanceRecord>().Where(i => i.Id == instanceId && i.LeaseOwner == token);
+        if (checkInbox)
+        {
+            query = query.Where(i => !db.Set<WorkflowInboxRecord>().Any(m => m.InstanceId == instanceId));
+        }
+
+        var released = await query.ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, (string?)null).SetProperty(i => i.LeaseExpiresAt, 0L), cancellationToken);
+        if (released == 0 && !checkInbox)
+        {
+            throw new LeaseLostException(instanceId);
+        }
+
+        return released > 0;
+    }
+
+    private async Task TryReleaseQuietlyAsync(string instanceId, string token)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            await db.Set<WorkflowInstanceRecord>().Where(i => i.Id == instanceId && i.LeaseOwner == token)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, (string?)null).SetProperty(i => i.LeaseExpiresAt, 0L));
+        }
+        catch (Exception exception) when (exception is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            LogDrainFailed(logger, exception, instanceId);
+        }
+    }
+
+    private async Task DeleteInboxAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.Set<WorkflowInboxRecord>().Where(m => m.InstanceId == instanceId).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    public async Task<WorkflowInstanceDetails?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var record = await db.Set<WorkflowInstanceRecord>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
+        if (record is null)
+        {
+            return null;
+        }
+
+        var state = InstanceState.Deserialize(record.State);
+        var journal = await db.Set<WorkflowJournalRecord>().AsNoTracking().Where(j => j.InstanceId == instanceId)
+            .OrderBy(j => j.Sequence).ToListAsync(cancellationToken);
+        var incidents = await db.Set<WorkflowIncidentRecord>().AsNoTracking().Where(i => i.InstanceId == instanceId)
+            .OrderBy(i => i.Timestamp).ToListAsync(cancellationToken);
+        return new WorkflowInstanceDetails(
+            ToSummary(record),
+            state.Input,
+            state.Output,
+            state.Variables,
+            [.. state.Bookmarks.Select(b => b.ToInfo())],
+            [.. journal.Select(j => new JournalEntry(j.Sequence, j.ActivityId, j.ActivityType, j.ActivityTypeVersion, j.ActivityName, j.EventName,
+                j.StartedAt, j.CompletedAt, j.Outcomes is null ? [] : JsonSerializer.Deserialize<string[]>(j.Outcomes) ?? [], j.Message, j.Error))],
+            [.. incidents.Select(i => new WorkflowIncident(i.Id, i.ActivityId, i.ActivityType, i.Message, i.Exception, i.Timestamp, i.ResolvedAt))]);
+    }
+
+    public async Task<PagedResult<WorkflowInstanceSummary>> ListInstancesAsync(InstanceQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var q = db.Set<WorkflowInstanceRecord>().AsNoTracking();
+        if (query.DefinitionId is { Length: > 0 } definitionId)
+        {
+            q = q.Where(i => i.DefinitionId == definitionId);
+        }
+
+        if (query.DefinitionVersionId is { Length: > 0 } versionId)
+        {
+            q = q.Where(i => i.DefinitionVersionId == versionId);
+        }
+
+        if (query.CorrelationId is { Length: > 0 } correlationId)
+        {
+            q = q.Where(i => i.CorrelationId == correlationId);
+        }
+
+        if (query.SearchTerm is { Length: > 0 } term)
+        {
+            q = q.Where(i => i.Id.Contains(term) || (i.Name != null && i.Name.Contains(term)) || (i.CorrelationId != null && i.CorrelationId.Contains(term)));
+        }
+
+        if (query.Statuses is { Count: > 0 } statuses)
+        {
+            var names = statuses.Select(s => s.ToString()).ToList();
+            q = q.Where(i => names.Contains(i.Status));
+        }
+
+        if (query.SubStatuses is { Count: > 0 } subStatuses)
+        {
+            var names = subStatuses.Select(s => s.ToString()).ToList();
+            q = q.Where(i => names.Contains(i.SubStatus));
+        }
+
+        if (query.HasIncidents is { } hasIncidents)
+        {
+            q = hasIncidents ? q.Where(i => i.IncidentCount > 0) : q.Where(i => i.IncidentCount == 0);
+        }
+
+        var total = await q.LongCountAsync(cancellationToken);
+        q = query.Descending ? q.OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id) : q.OrderBy(i => i.CreatedAt).ThenBy(i => i.Id);
+        var pageSize = Math.Clamp(query.PageSize, 1, 1000);
+        var rows = await q.Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize)
+            .Select(i => new WorkflowInstanceRecord
+            {
+                Id = i.Id,
+                DefinitionId = i.DefinitionId,
+                DefinitionVersionId = i.DefinitionVersionId,
+                Version = i.Version,
+                Name = i.Name,
+                CorrelationId = i.CorrelationId,
+                Status = i.Status,
+                SubStatus = i.SubStatus,
+                IncidentCount = i.IncidentCount,
+                CreatedAt = i.CreatedAt,
+                UpdatedAt = i.UpdatedAt,
+                FinishedAt = i.FinishedAt,
+                State = "",
+            })
+            .ToListAsync(cancellationToken);
+        return new PagedResult<WorkflowInstanceSummary>([.. rows.Select(ToSummary)], total);
+    }
+
+    public async Task<bool> DeleteInstanceAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var deleted = await db.Set<WorkflowInstanceRecord>()
+            .Where(i => i.Id == instanceId && i.Status == nameof(WorkflowStatus.Finished) && i.LeaseOwner == null)
+            .ExecuteDeleteAsync(cancellationToken);
+        if (deleted == 0)
+        {
+            return false;
+        }
+
+        await db.Set<WorkflowJournalRecord>().Where(j => j.InstanceId == instanceId).ExecuteDeleteAsync(cancellationToken);
+        await db.Set<WorkflowIncidentRecord>().Where(j => j.InstanceId == instanceId).ExecuteDeleteAsync(cancellationToken);
+        await db.Set<WorkflowBookmarkRecord>().Where(j => j.InstanceId == instanceId).ExecuteDeleteAsync(cancellationToken);
+        await db.Set<WorkflowInboxRecord>().Where(j => j.InstanceId == instanceId).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private static WorkflowInstanceSummary ToSummary(WorkflowInstanceRecord r) => new(
+        r.Id, r.DefinitionId, r.DefinitionVersionId, r.Version, r.Name, r.CorrelationId,
+        Enum.Parse<WorkflowStatus>(r.Status), Enum.Parse<WorkflowSubStatus>(r.SubStatus), r.IncidentCount,
+        r.CreatedAt, r.UpdatedAt, r.FinishedAt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Running workflow instance {InstanceId} failed; its lease is released for a retry")]
+    private static partial void LogDrainFailed(ILogger logger, Exception exception, string instanceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A commit listener failed for workflow instance {InstanceId}")]
+    private static partial void LogListenerFailed(ILogger logger, Exception exception, string instanceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recovered {Count} workflow instances")]
+    private static partial void LogRecovered(ILogger logger, int count);
+
+    internal static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,68 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MentorFlow.Workflows;
+
+/// <summary>Engine settings (section <c>Workflows</c> in the server); validated on start.</summary>
+public sealed class WorkflowEngineOptions : IValidatableObject
+{
+    public const string Section = "Workflows";
+
+    /// <summary>Most activity executions one burst may run before it stops with a "step budget" incident (runaway loops).</summary>
+    [Range(1, 1_000_000)]
+    public int StepBudget { get; set; } = 10_000;
+
+    /// <summary>How long an executor's claim on an instance lasts before another replica may take it over.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often a replica looks for instances to recover (expired lease with pending work, queued commands) and overdue timers.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Timers due within this window are handed to the Quartz scheduler of this replica.</summary>
+    public TimeSpan TimerLookahead { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Run the background sweeper and the Quartz timer scheduler (tests may drive them by hand).</summary>
+    public bool EnableBackgroundServices { get; set; } = true;
+
+    /// <summary>Quartz worker threads firing timers on this replica.</summary>
+    [Range(1, 64)]
+    public int TimerThreads { get; set; } = 4;
+
+    /// <summary>JavaScript time limit per evaluation.</summary>
+    public TimeSpan ScriptTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>JavaScript memory limit per evaluation, in bytes.</summary>
+    [Range(1024 * 1024, long.MaxValue)]
+    public long ScriptMemoryLimitBytes { get; set; } = 32 * 1024 * 1024;
+
+    [Range(1, 10_000)]
+    public int ScriptRecursionLimit { get; set; } = 64;
+
+    [Range(1, int.MaxValue)]
+    public int ScriptStatementLimit { get; set; } = 100_000;
+
+    /// <summary>A name for this replica in leases and logs (default: machine name + a random suffix).</summary>
+    public string? ReplicaName { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (LeaseDuration < TimeSpan.FromSeconds(1))
+        {
+            yield return new ValidationResult("Workflows:LeaseDuration must be at least 1 second.", [nameof(LeaseDuration)]);
+        }
+
+        if (SweepInterval < TimeSpan.FromMilliseconds(100))
+        {
+            yield return new ValidationResult("Workflows:SweepInterval must be at least 100 ms.", [nameof(SweepInterval)]);
+        }
+
+        if (TimerLookahead < SweepInterval)
+        {
+            yield return new ValidationResult("Workflows:TimerLookahead must be at least Workflows:SweepInterval.", [nameof(TimerLookahead)]);
+        }
+
+        if (ScriptTimeout <= TimeSpan.Zero || ScriptTimeout > TimeSpan.FromMinutes(1))
+        {
+            yield return new ValidationResult("Workflows:ScriptTimeout must be between 0 and 1 minute.", [nameof(ScriptTimeout)]);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using MentorFlow.Workflows.Activities;
+using MentorFlow.Workflows.Activities.BuiltIn;
+using MentorFlow.Workflows.Definitions;
+using MentorFlow.Workflows.Descriptors;
+using MentorFlow.Workflows.Expressions;
+using MentorFlow.Workflows.Hosting;
+using MentorFlow.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace MentorFlow.Workflows;
+
+public static class WorkflowEngineServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the workflow engine: definitions (<see cref="IWorkflowDefinitionService"/>), the runtime
+    /// (<see cref="IWorkflowRuntime"/>), the activity registry with the built-in Elsa activities, expressions,
+    /// durable timers and recovery. <typeparamref name="TContext"/> must include
+    /// <c>modelBuilder.AddWorkflowEngineModel()</c> and be resolvable through <see cref="IDbContextFactory{TContext}"/>.
+    /// A <see cref="TimeProvider"/> is used when registered (default: the system clock).
+    /// </summary>
+    public static IServiceCollection AddWorkflowEngine<TContext>(this IServiceCollection services, Action<WorkflowEngineOptions>? configure = null)
+        where TContext : DbContext
+    {
+        var options = services.AddOptions<WorkflowEngineOptions>().ValidateDataAnnotations().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddLogging();
+        foreach (var type in BuiltInActivities.Types)
+        {
+            services.AddSingleton(new ActivityRegistration(type));
+        }
+
+        services.TryAddSingleton<IActivityRegistry, ActivityRegistry>();
+        services.TryAddSingleton<ExpressionEvaluator>();
+        services.TryAddSingleton<DefinitionValidator>();
+        services.TryAddSingleton<FlowchartCache>();
+        services.TryAddSingleton<BurstRunner>();
+        services.TryAddSingleton<WorkflowRuntime<TContext>>();
+        services.TryAddSingleton<IWorkflowRuntime>(sp => sp.GetRequiredService<WorkflowRuntime<TContext>>());
+        services.TryAddSingleton<IWorkflowEngineMaintenance>(sp => sp.GetRequiredService<WorkflowRuntime<TContext>>());
+        services.TryAddSingleton<IWorkflowDefinitionService, WorkflowDefinitionService<TContext>>();
+        services.TryAddSingleton<TimerScheduler<TContext>>();
+        services.AddHostedService<WorkflowEngineHostedService<TContext>>();
+        return services;
+    }
+
+    /// <summary>Registers an activity class (other modules call this for their activities).</summary>
+    public static IServiceCollection AddActivity<TActivity>(this IServiceCollection services)
+        where TActivity : Activity
+    {
+        services.AddSingleton(new ActivityRegistration(typeof(TActivity)));
+        return services;
+    }
+}
+
+public static class WorkflowEngineHostBuilderExtensions
+{
+    /// <summary>
+    /// Server composition: <see cref="WorkflowEngineServiceCollectionExtensions.AddWorkflowEngine{TContext}"/> with
+    /// options bound from the <c>Workflows</c> configuration section.
+    /// </summary>
+    public static Microsoft.Extensions.Hosting.IHostApplicationBuilder AddWorkflowEngine<TContext>(this Microsoft.Extensions.Hosting.IHostApplicationBuilder builder)
+        where TContext : DbContext
+    {
+        builder.Services.AddWorkflowEngine<TContext>();
+        builder.Services.AddOptions<WorkflowEngineOptions>().Bind(builder.Configuration.GetSection(WorkflowEngineOptions.Section));
+        return builder;
+    }
+}
