@@ -1,3 +1,4 @@
+using MentorFlow.Mentoring.Automation;
 using MentorFlow.Mentoring.Links;
 using MentorFlow.Mentoring.Persistence;
 using MentorFlow.Mentoring.Services;
@@ -27,6 +28,7 @@ public static class MentoringServiceCollectionExtensions
         services.AddSingleton<PartnershipService>();
         services.AddSingleton<ExportService>();
         services.AddSingleton<PrivacyService>();
+        services.AddSingleton<MentoringAutomationHub>();
         return services;
     }
 }

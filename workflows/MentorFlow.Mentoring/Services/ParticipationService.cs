@@ -235,6 +235,13 @@ public sealed class ParticipationService(IMentoringDb database, TimeProvider clo
         };
     }
 
+    /// <summary>True when a link's nonce was already used for a submission.</summary>
+    public async Task<bool> IsUsedAsync(LinkClaims link, CancellationToken cancellationToken = default)
+    {
+        await using var db = await database.CreateAsync(cancellationToken);
+        return await db.Set<UsedLink>().AnyAsync(l => l.Nonce == link.Nonce, cancellationToken);
+    }
+
     internal static void RequirePurpose(LinkClaims link, LinkPurpose purpose)
     {
         if (link.Purpose != purpose)
