@@ -39,7 +39,7 @@ internal static class ActivityBinder
 
             if (member.Property.GetValue(activity) is { } bound)
             {
-                burst.RegisterMember(bound, member.Property.Name);
+                burst.RegisterMember(bound, member.IsInput ? member.JsonName : member.Property.Name);
             }
         }
 

@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using MentorFlow.Workflows.Activities;
+
+namespace MentorFlow.Workflows.Tests.Infrastructure;
+
+/// <summary>Records every execution (instance → idempotency keys) so tests can count runs.</summary>
+[Activity("Test", "Test", "Records that it ran.")]
+public sealed class Probe : Activity
+{
+    public static ConcurrentDictionary<string, ConcurrentQueue<string>> Runs { get; } = new();
+
+    [Input(Description = "A label recorded with the run.")]
+    public Input<string> Label { get; init; } = new("");
+
+    public static int Count(string instanceId) => Runs.TryGetValue(instanceId, out var runs) ? runs.Count : 0;
+
+    protected override ValueTask ExecuteAsync(ActivityExecutionContext context)
+    {
+        Runs.GetOrAdd(context.WorkflowInstanceId, _ => new()).Enqueue(context.IdempotencyKey + "|" + context.Get(Label));
+        context.Complete();
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Enlists an outbox row keyed by the idempotency key (the Graph outbox pattern).</summary>
+[Activity("Test", "Test", "Adds an outbox row in the burst's transaction.")]
+public sealed class EnlistOutbox : Activity
+{
+    [Input]
+    public Input<string> Text { get; init; } = new("");
+
+    protected override ValueTask ExecuteAsync(ActivityExecutionContext context)
+    {
+        context.Enlist(new TestOutboxRow { Key = context.IdempotencyKey, Text = context.Get(Text) ?? "" });
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Blocks until cancelled while <see cref="Armed"/> holds its instance id: a process dying mid-burst.</summary>
+[Activity("Test", "Test", "Hangs while armed.")]
+public sealed class Hang : Activity
+{
+    public static ConcurrentDictionary<string, TaskCompletionSource> Entered { get; } = new();
+    public static ConcurrentDictionary<string, bool> Armed { get; } = new();
+    public static bool ArmNext { get; set; }
+
+    [Input]
+    public Input<string> Key { get; init; } = new("");
+
+    protected override async ValueTask ExecuteAsync(ActivityExecutionContext context)
+    {
+        var key = context.Get(Key) ?? "";
+        if (Armed.TryRemove(key, out _))
+        {
+            Entered.GetOrAdd(key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            await Task.Delay(Timeout.Infinite, context.CancellationToken);
+        }
+
+        context.Complete();
+    }
+}
+
+/// <summary>Waits on a signal and counts its resumes per instance (to detect duplicates).</summary>
+[Activity("Test", "Test", "Waits for 'go' and counts resumes.")]
+public sealed class CountResumes : Activity
+{
+    public static ConcurrentDictionary<string, int> Resumes { get; } = new();
+
+    protected override ValueTask ExecuteAsync(ActivityExecutionContext context)
+    {
+        context.CreateBookmark("go", context.CorrelationId);
+        return ValueTask.CompletedTask;
+    }
+
+    protected override ValueTask ResumeAsync(ActivityExecutionContext context, JsonElement? payload)
+    {
+        Resumes.AddOrUpdate(context.WorkflowInstanceId, 1, (_, n) => n + 1);
+        context.Complete();
+        return ValueTask.CompletedTask;
+    }
+}
