@@ -22,7 +22,7 @@ public static partial class NotebookReport
 
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
 
-    [GeneratedRegex(@"src=""data:image/(?<type>png|svg\+xml);base64,(?<data>[A-Za-z0-9+/=\s]+)""")]
+    [GeneratedRegex(@"src=(?<q>[""'])data:image/(?<type>png|svg\+xml);base64,(?<data>[A-Za-z0-9+/=\s]+)\k<q>")]
     private static partial Regex DataUriPattern();
 
     [GeneratedRegex("[^a-z0-9]+")]

@@ -138,7 +138,7 @@ public static partial class NotebookRunner
         if (element.KernelName is not (NotebookKernelFactory.CSharp or null or ""))
         {
             var message = $"kernel '{element.KernelName}' is not supported by the runner (only C# cells run)";
-            element.Outputs.Add(new ErrorElement("UnsupportedKernel", message, []));
+            element.Outputs.Add(new ErrorElement(message, "UnsupportedKernel", []));
             return message;
         }
 
@@ -152,7 +152,7 @@ public static partial class NotebookRunner
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             var message = $"the cell did not finish within {cellTimeout.TotalSeconds:0} s";
-            element.Outputs.Add(new ErrorElement("Timeout", message, []));
+            element.Outputs.Add(new ErrorElement(message, "Timeout", []));
             return message;
         }
 
@@ -207,8 +207,8 @@ public static partial class NotebookRunner
                 case CommandFailed failed:
                     error = failed.Message;
                     element.Outputs.Add(new ErrorElement(
-                        failed.Exception?.GetType().Name ?? "Error",
                         failed.Message,
+                        failed.Exception?.GetType().Name ?? "Error",
                         failed.Exception?.StackTrace?.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? []));
                     break;
                 default:
