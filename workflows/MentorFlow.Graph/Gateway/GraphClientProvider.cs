@@ -15,6 +15,11 @@ public interface IGraphSandboxEndpoint
 }
 
 /// <summary>
+/// Replaces the innermost HTTP handler of the Graph client (a proxy, a test transport). Registered optionally.
+/// </summary>
+public sealed record GraphTransport(Func<HttpMessageHandler> CreateHandler);
+
+/// <summary>
 /// Builds the one <see cref="GraphServiceClient"/> of the process. The SDK's retry handler is removed from the
 /// pipeline: it retries POSTs (a 503 on sendMail could send twice) and the whole <c>$batch</c>, so the outbox
 /// dispatcher owns every retry. Sandbox and tenant differ only in base URL and credentials.
@@ -40,7 +45,7 @@ public sealed class GraphClientProvider(IOptions<GraphOptions> options, IService
             {
                 var settings = options.Value;
                 var baseUrl = await ResolveBaseUrlAsync(settings, cancellationToken);
-                _http = CreateHttpClient();
+                _http = CreateHttpClient((services.GetService(typeof(GraphTransport)) as GraphTransport)?.CreateHandler());
                 _client = settings.ParsedMode == GraphMode.Tenant
                     ? new GraphServiceClient(_http, CreateCredential(settings), Scopes, baseUrl)
                     : new GraphServiceClient(_http, new AnonymousAuthenticationProvider(), baseUrl);

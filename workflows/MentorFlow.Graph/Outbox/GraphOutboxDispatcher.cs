@@ -180,9 +180,38 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // A lookup failed (throttled, unreachable): try again later, never send blind.
+            // A lookup failed (throttled, unreachable): never send blind; try again later, and give up like a send would.
             LogPrepareFailed(exception, message.IdempotencyKey);
-            await PostponeAsync(message, now + Backoff(Math.Max(1, message.Attempts)), cancellationToken);
+            var (status, code, text) = exception switch
+            {
+                Microsoft.Graph.Models.ODataErrors.ODataError error => (error.ResponseStatusCode, error.Error?.Code, error.Error?.Message ?? error.Message),
+                Microsoft.Kiota.Abstractions.ApiException error => (error.ResponseStatusCode, null, error.Message),
+                _ => ((int?)null, exception.GetType().Name, exception.Message),
+            };
+            var attempts = message.Attempts + 1;
+            if (attempts >= Settings.MaxAttempts)
+            {
+                await ApplyAsync([(message.Id, m =>
+                {
+                    m.Attempts = attempts;
+                    m.Status = GraphMessageStatus.Failed;
+                    m.LastStatusCode = status;
+                    m.LastErrorCode = code;
+                    m.LastErrorMessage = $"Gave up after {attempts} attempts: {text}";
+                })]);
+                LogIncident(message.IdempotencyKey, message.Mailbox, status, code, text);
+                return null;
+            }
+
+            var retryAt = now + Backoff(attempts);
+            await ApplyAsync([(message.Id, m =>
+            {
+                m.Attempts = attempts;
+                m.LastStatusCode = status;
+                m.LastErrorCode = code;
+                m.LastErrorMessage = text;
+                m.NextAttemptAt = retryAt;
+            })]);
             return null;
         }
     }
