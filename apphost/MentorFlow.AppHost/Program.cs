@@ -1,3 +1,49 @@
-var builder = DistributedApplication.CreateBuilder(args);
-builder.AddProject<Projects.MentorFlow_Server>("server");
-builder.Build().Run();
+using MentorFlow.AppHost;
+
+try
+{
+    var (ours, others) = AppHostOptions.Split(args);
+    var builder = DistributedApplication.CreateBuilder(others);
+    var root = RepositoryRoot.Find(builder.AppHostDirectory);
+    var options = AppHostOptions.Read(ours, key => builder.Configuration[key], root);
+    var randomPorts = builder.Configuration.GetValue<bool>("DcpPublisher:RandomizePorts");
+
+    var server = builder.AddProject<Projects.MentorFlow_Server>("server")
+        .WithHttpHealthCheck("/health")
+        .WithEnvironment("Security__ManagerApiKeys__0", DevelopmentKey.LoadOrCreate(options.DataDirectory))
+        .WithReplicas(options.Replicas);
+    if (!randomPorts)
+    {
+        AppHostOptions.EnsurePortFree(options.ServerPort, "MentorFlow server", "--server-port");
+        server.WithEndpoint("http", endpoint => endpoint.Port = options.ServerPort);
+    }
+
+    if (options.Postgres)
+    {
+        var postgres = builder.AddDebianPostgres(options);
+        var database = builder.AddConnectionString("mentorflow", ReferenceExpression.Create($"{DebianPostgres.ConnectionString(options)}"));
+        server.WithEnvironment("Database__Provider", "Postgres").WithReference(database).WaitFor(postgres);
+    }
+    else if (options.ExternalPostgres is { } external)
+    {
+        var database = builder.AddConnectionString("mentorflow", ReferenceExpression.Create($"{external}"));
+        server.WithEnvironment("Database__Provider", "Postgres").WithReference(database);
+    }
+    else
+    {
+        Directory.CreateDirectory(options.DataDirectory);
+        server.WithEnvironment("Database__Provider", "Sqlite")
+            .WithEnvironment("ConnectionStrings__mentorflow", $"Data Source={Path.Combine(options.DataDirectory, "mentorflow.db")}");
+    }
+
+    var app = builder.Build();
+    await app.StartAsync();
+    StartupBanner.Print(app, options);
+    await app.WaitForShutdownAsync();
+    return 0;
+}
+catch (AppHostOptionsException exception)
+{
+    await Console.Error.WriteLineAsync($"mentorflow-apphost: {exception.Message}");
+    return 2;
+}

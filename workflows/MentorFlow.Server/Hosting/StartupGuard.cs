@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 
 namespace MentorFlow.Server.Hosting;
@@ -28,7 +29,7 @@ public static class StartupGuard
     {
         ConfigurationException config => config.Message,
         OptionsValidationException options => "configuration error: " + string.Join("; ", options.Failures),
-        IOException { InnerException: SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } } io =>
+        IOException { InnerException: AddressInUseException or SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } } io =>
             $"cannot listen: {io.Message} (set ASPNETCORE_URLS or --urls to a free port)",
         AggregateException { InnerExceptions.Count: 1 } aggregate => Describe(aggregate.InnerExceptions[0]),
         _ when exception.InnerException is { } inner && Describe(inner) is { } described => described,

@@ -78,7 +78,21 @@ public static class PersistenceExtensions
         await using var db = await factory.CreateDbContextAsync();
         try
         {
-            await db.Database.MigrateAsync();
+            // Replicas starting together on an empty server may race to create the database itself (before EF's
+            // migration lock exists): the loser sees 'duplicate database' and simply migrates again.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await db.Database.MigrateAsync();
+                    break;
+                }
+                catch (Npgsql.PostgresException exception) when (attempt < 5 && exception.SqlState is "42P04" or "23505")
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+                }
+            }
+
             if (db.Database.IsSqlite())
             {
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");

@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration;
+
+namespace MentorFlow.AppHost;
+
+internal static class RepositoryRoot
+{
+    /// <summary>The folder holding MentorFlow.sln (the AppHost lives two levels below it).</summary>
+    public static string Find(string start)
+    {
+        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "MentorFlow.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        return Path.GetFullPath(Path.Combine(start, "..", ".."));
+    }
+}
+
+/// <summary>
+/// The manager API key the AppHost gives the server in development: created once under the data directory (mode
+/// 600) and printed with the URLs, so the Studio and the API can be used at once.
+/// </summary>
+internal static class DevelopmentKey
+{
+    public static string LoadOrCreate(string dataDirectory)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var path = Path.Combine(dataDirectory, "dev-manager-key");
+        if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: >= 16 } existing)
+        {
+            return existing;
+        }
+
+        var key = "mf_dev_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+        File.WriteAllText(path, key + "\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return key;
+    }
+}
+
+internal static class StartupBanner
+{
+    public static void Print(DistributedApplication app, AppHostOptions options)
+    {
+        var configuration = app.Services.GetRequiredService<IConfiguration>();
+        var dashboard = configuration["ASPNETCORE_URLS"]?.Split(';')[0] ?? "(see the log above)";
+        var server = $"http://localhost:{options.ServerPort}";
+        var database = options.Postgres ? $"PostgreSQL (Debian, port {options.PostgresPort})"
+            : options.ExternalPostgres is not null ? "PostgreSQL (external)"
+            : $"SQLite ({Path.Combine(options.DataDirectory, "mentorflow.db")})";
+        Console.WriteLine();
+        Console.WriteLine("MentorFlow is starting:");
+        Console.WriteLine($"  server     {server}   (health: {server}/health, API docs: {server}/scalar, Studio: {server}/studio/)");
+        Console.WriteLine($"  dashboard  {dashboard}   (the login link with its token is printed above)");
+        Console.WriteLine($"  database   {database}, replicas: {options.Replicas}");
+        Console.WriteLine($"  API key    {File.ReadAllText(Path.Combine(options.DataDirectory, "dev-manager-key")).Trim()}   (Authorization: ApiKey <key>)");
+        Console.WriteLine("Press Ctrl+C to stop everything.");
+    }
+}
