@@ -1,8 +1,10 @@
 using MentorFlow.Server.Api;
 using MentorFlow.Server.Hosting;
+using MentorFlow.Server.Mentoring;
 using MentorFlow.Server.Persistence;
 using MentorFlow.Server.Security;
 using MentorFlow.Server.Studio;
+using MentorFlow.Workflows;
 
 return await StartupGuard.RunAsync(async () =>
 {
@@ -10,8 +12,10 @@ return await StartupGuard.RunAsync(async () =>
     builder.AddServiceDefaults();
     builder.AddApiDefaults();
     builder.AddMentorFlowPersistence();
+    builder.AddWorkflowEngine<MentorFlowDbContext>();
     builder.AddManagerAuthentication();
     builder.AddStudio();
+    builder.AddMentoring();
 
     var app = builder.Build();
     await app.PrepareDatabaseAsync();
@@ -20,6 +24,7 @@ return await StartupGuard.RunAsync(async () =>
     app.MapDefaultEndpoints();
     app.MapSystemApi();
     app.MapStudio();
+    app.MapMentoring();
     await app.RunAsync();
 });
 

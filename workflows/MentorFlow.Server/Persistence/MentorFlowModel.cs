@@ -1,3 +1,5 @@
+using MentorFlow.Mentoring.Persistence;
+using MentorFlow.Workflows.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace MentorFlow.Server.Persistence;
@@ -11,6 +13,7 @@ internal static class MentorFlowModel
     public static void Configure(ModelBuilder modelBuilder)
     {
         // Module models are added here as the modules land, e.g. modelBuilder.AddWorkflowEngineModel();
-        _ = modelBuilder;
+        modelBuilder.AddWorkflowEngineModel();
+        modelBuilder.AddMentoringModel();
     }
 }

@@ -1,0 +1,198 @@
+using MentorFlow.Mentoring.Domain;
+
+namespace MentorFlow.Server.Mentoring;
+
+/// <summary>The participant forms' words in each programme language (<c>en</c>, <c>es</c>).</summary>
+internal sealed class FormStrings
+{
+    private static readonly Dictionary<string, string> English = new(StringComparer.Ordinal)
+    {
+        ["Poll.Title"] = "Would you like to take part?",
+        ["Poll.Intro"] = "Tell us whether you would like to mentor, be mentored, or both. It takes a minute.",
+        ["Apply.Title"] = "Apply to the programme",
+        ["Apply.Intro"] = "Your answers help us find the right partner for you. Fields marked * are required.",
+        ["ConfirmMatch.Title"] = "Your proposed match",
+        ["ConfirmMatch.Intro"] = "We think you would work well together. Do you accept this match?",
+        ["Policy.Title"] = "Agree your partnership",
+        ["Policy.Intro"] = "Agree how often you meet, how you talk and how long the partnership lasts.",
+        ["Goal.Title"] = "Your common goal",
+        ["Goal.Intro"] = "Write down the goal you agreed together and when you want to reach it.",
+        ["Goal.IntroAfterMet"] = "Congratulations on meeting your goal! Continue with a new goal, or close the partnership.",
+        ["GoalMet.Title"] = "Goal met?",
+        ["GoalMet.Intro"] = "Confirm that you have met your common goal.",
+        ["KickOffScheduled.Title"] = "Kick-off call",
+        ["KickOffScheduled.Intro"] = "Confirm that you have scheduled the kick-off call with your mentee.",
+        ["CheckInSurvey.Title"] = "Check-in",
+        ["CheckInSurvey.Intro"] = "How is your partnership going?",
+        ["MidPointSurvey.Title"] = "Mid-point survey",
+        ["MidPointSurvey.Intro"] = "You are half-way through. How is it going?",
+        ["ClosingSurvey.Title"] = "Closing survey",
+        ["ClosingSurvey.Intro"] = "Your partnership is ending. How was it?",
+        ["Testimonial.Title"] = "Share your experience",
+        ["Testimonial.Intro"] = "A few sentences about what the programme meant to you.",
+        ["Field.name"] = "Your name",
+        ["Field.choice"] = "I would like to",
+        ["Choice.Mentor"] = "Mentor someone",
+        ["Choice.Mentee"] = "Be mentored",
+        ["Choice.Both"] = "Both",
+        ["Field.topics"] = "Topics (separate with commas)",
+        ["Field.role"] = "I apply as",
+        ["Role.mentor"] = "Mentor",
+        ["Role.mentee"] = "Mentee",
+        ["Field.email"] = "Email",
+        ["Field.time_zone"] = "Time zone (e.g. Europe/London)",
+        ["Field.interests"] = "Interests (separate with commas)",
+        ["Field.career_path"] = "Career path (e.g. engineering-management)",
+        ["Field.goals"] = "Goals: what you want to develop, or can help with (separate with commas)",
+        ["Field.expertise"] = "Expertise (separate with commas)",
+        ["Field.seniority_years"] = "Years of experience",
+        ["Field.hours_per_month"] = "Hours per month you can give",
+        ["Field.preferred_length"] = "Preferred programme length",
+        ["Field.communication"] = "How you like to communicate",
+        ["Field.languages"] = "Languages (ISO codes, e.g. en, es)",
+        ["Field.capacity"] = "How many mentees you can take (mentors)",
+        ["Field.statement"] = "Why you are applying",
+        ["Field.meetingFrequency"] = "How often you meet",
+        ["Frequency.weekly"] = "Weekly",
+        ["Frequency.every-2-weeks"] = "Every 2 weeks",
+        ["Frequency.monthly"] = "Monthly",
+        ["Field.length"] = "Length (months)",
+        ["Field.text"] = "Goal",
+        ["Field.targetDate"] = "Target date",
+        ["Field.decision"] = "What next?",
+        ["Decision.continue"] = "Continue with a new goal",
+        ["Decision.close"] = "Close the partnership",
+        ["Field.rating"] = "Rating (1 = poor, 5 = excellent)",
+        ["Field.met"] = "Did you meet since the last check-in?",
+        ["Field.comment"] = "Comments (optional)",
+        ["Field.testimonial"] = "Your testimonial",
+        ["Field.consent"] = "May we publish it (with your first name)?",
+        ["Months"] = "months",
+        ["Yes"] = "Yes",
+        ["No"] = "No",
+        ["Submit"] = "Send",
+        ["Accept"] = "Accept the match",
+        ["Decline"] = "Decline",
+        ["Confirm"] = "Confirm",
+        ["Partner"] = "Your partner",
+        ["Reasons"] = "Why we matched you",
+        ["Required"] = "required",
+        ["ErrorSummary"] = "Please correct the following:",
+        ["Thanks.Title"] = "Thank you!",
+        ["Thanks.Body"] = "Your answer was recorded. You can close this page.",
+        ["Expired.Title"] = "This link has expired",
+        ["Expired.Body"] = "For your security, links only work for a limited time. Ask the programme organizer for a new one.",
+        ["Used.Title"] = "This link was already used",
+        ["Used.Body"] = "We already have your answer, thank you. Each link works once; ask the programme organizer if you need to change something.",
+        ["Invalid.Title"] = "This link is not valid",
+        ["Invalid.Body"] = "The link may be incomplete. Copy the whole link from your email, or ask the programme organizer for a new one.",
+        ["Closed.Title"] = "This form is closed",
+    };
+
+    private static readonly Dictionary<string, string> Spanish = new(StringComparer.Ordinal)
+    {
+        ["Poll.Title"] = "¿Te gustaría participar?",
+        ["Poll.Intro"] = "Dinos si te gustaría ser mentor, recibir mentoría o ambas cosas. Solo lleva un minuto.",
+        ["Apply.Title"] = "Solicita tu plaza en el programa",
+        ["Apply.Intro"] = "Tus respuestas nos ayudan a encontrar a la persona adecuada. Los campos con * son obligatorios.",
+        ["ConfirmMatch.Title"] = "Tu pareja propuesta",
+        ["ConfirmMatch.Intro"] = "Creemos que trabajaréis bien juntos. ¿Aceptas esta pareja?",
+        ["Policy.Title"] = "Acordad vuestra colaboración",
+        ["Policy.Intro"] = "Acordad cada cuánto os reunís, cómo os comunicáis y cuánto dura la colaboración.",
+        ["Goal.Title"] = "Vuestro objetivo común",
+        ["Goal.Intro"] = "Escribe el objetivo que habéis acordado y cuándo queréis alcanzarlo.",
+        ["Goal.IntroAfterMet"] = "¡Enhorabuena por alcanzar vuestro objetivo! Continuad con uno nuevo o cerrad la colaboración.",
+        ["GoalMet.Title"] = "¿Objetivo alcanzado?",
+        ["GoalMet.Intro"] = "Confirma que habéis alcanzado vuestro objetivo común.",
+        ["KickOffScheduled.Title"] = "Reunión inicial",
+        ["KickOffScheduled.Intro"] = "Confirma que has programado la reunión inicial con tu mentee.",
+        ["CheckInSurvey.Title"] = "Seguimiento",
+        ["CheckInSurvey.Intro"] = "¿Cómo va vuestra colaboración?",
+        ["MidPointSurvey.Title"] = "Encuesta de mitad de programa",
+        ["MidPointSurvey.Intro"] = "Vais por la mitad. ¿Qué tal va?",
+        ["ClosingSurvey.Title"] = "Encuesta de cierre",
+        ["ClosingSurvey.Intro"] = "Vuestra colaboración termina. ¿Qué tal ha ido?",
+        ["Testimonial.Title"] = "Comparte tu experiencia",
+        ["Testimonial.Intro"] = "Unas frases sobre lo que el programa ha significado para ti.",
+        ["Field.name"] = "Tu nombre",
+        ["Field.choice"] = "Me gustaría",
+        ["Choice.Mentor"] = "Ser mentor",
+        ["Choice.Mentee"] = "Recibir mentoría",
+        ["Choice.Both"] = "Ambas",
+        ["Field.topics"] = "Temas (separados por comas)",
+        ["Field.role"] = "Me presento como",
+        ["Role.mentor"] = "Mentor",
+        ["Role.mentee"] = "Mentee",
+        ["Field.email"] = "Correo electrónico",
+        ["Field.time_zone"] = "Zona horaria (p. ej. Europe/Madrid)",
+        ["Field.interests"] = "Intereses (separados por comas)",
+        ["Field.career_path"] = "Trayectoria profesional (p. ej. engineering-management)",
+        ["Field.goals"] = "Objetivos: qué quieres desarrollar o en qué puedes ayudar (separados por comas)",
+        ["Field.expertise"] = "Experiencia (separada por comas)",
+        ["Field.seniority_years"] = "Años de experiencia",
+        ["Field.hours_per_month"] = "Horas al mes que puedes dedicar",
+        ["Field.preferred_length"] = "Duración preferida",
+        ["Field.communication"] = "Cómo prefieres comunicarte",
+        ["Field.languages"] = "Idiomas (códigos ISO, p. ej. es, en)",
+        ["Field.capacity"] = "Cuántos mentees puedes acompañar (mentores)",
+        ["Field.statement"] = "Por qué te presentas",
+        ["Field.meetingFrequency"] = "Cada cuánto os reunís",
+        ["Frequency.weekly"] = "Semanal",
+        ["Frequency.every-2-weeks"] = "Cada 2 semanas",
+        ["Frequency.monthly"] = "Mensual",
+        ["Field.length"] = "Duración (meses)",
+        ["Field.text"] = "Objetivo",
+        ["Field.targetDate"] = "Fecha objetivo",
+        ["Field.decision"] = "¿Y ahora?",
+        ["Decision.continue"] = "Continuar con un objetivo nuevo",
+        ["Decision.close"] = "Cerrar la colaboración",
+        ["Field.rating"] = "Valoración (1 = mala, 5 = excelente)",
+        ["Field.met"] = "¿Os habéis reunido desde el último seguimiento?",
+        ["Field.comment"] = "Comentarios (opcional)",
+        ["Field.testimonial"] = "Tu testimonio",
+        ["Field.consent"] = "¿Podemos publicarlo (con tu nombre de pila)?",
+        ["Months"] = "meses",
+        ["Yes"] = "Sí",
+        ["No"] = "No",
+        ["Submit"] = "Enviar",
+        ["Accept"] = "Aceptar la pareja",
+        ["Decline"] = "Rechazar",
+        ["Confirm"] = "Confirmar",
+        ["Partner"] = "Tu pareja",
+        ["Reasons"] = "Por qué os hemos emparejado",
+        ["Required"] = "obligatorio",
+        ["ErrorSummary"] = "Corrige lo siguiente:",
+        ["Thanks.Title"] = "¡Gracias!",
+        ["Thanks.Body"] = "Hemos registrado tu respuesta. Ya puedes cerrar esta página.",
+        ["Expired.Title"] = "Este enlace ha caducado",
+        ["Expired.Body"] = "Por seguridad, los enlaces solo funcionan durante un tiempo. Pide uno nuevo a la organización del programa.",
+        ["Used.Title"] = "Este enlace ya se ha usado",
+        ["Used.Body"] = "Ya tenemos tu respuesta, gracias. Cada enlace funciona una vez; escribe a la organización si necesitas cambiar algo.",
+        ["Invalid.Title"] = "Este enlace no es válido",
+        ["Invalid.Body"] = "Puede que el enlace esté incompleto. Copia el enlace entero del correo o pide uno nuevo a la organización.",
+        ["Closed.Title"] = "Este formulario está cerrado",
+    };
+
+    private readonly Dictionary<string, string> _strings;
+
+    private FormStrings(string language, Dictionary<string, string> strings)
+    {
+        Language = language;
+        _strings = strings;
+    }
+
+    public string Language { get; }
+
+    public string this[string key] => _strings.TryGetValue(key, out var text) ? text : English.GetValueOrDefault(key, key);
+
+    public static FormStrings For(string? language) =>
+        language == "es" ? new FormStrings("es", Spanish) : new FormStrings("en", English);
+
+    public string Title(LinkPurpose purpose) => this[purpose + ".Title"];
+
+    public string Intro(LinkPurpose purpose) => this[purpose + ".Intro"];
+
+    /// <summary>Every key has a translation in every language (checked by a test).</summary>
+    internal static IEnumerable<string> MissingTranslations() =>
+        English.Keys.Except(Spanish.Keys).Concat(Spanish.Keys.Except(English.Keys));
+}

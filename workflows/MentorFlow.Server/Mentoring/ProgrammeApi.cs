@@ -1,0 +1,141 @@
+using MentorFlow.Mentoring.Automation;
+using MentorFlow.Mentoring.Domain;
+using MentorFlow.Mentoring.Links;
+using MentorFlow.Mentoring.Services;
+using MentorFlow.Server.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MentorFlow.Server.Mentoring;
+
+public sealed record ProgrammeList(IReadOnlyList<Programme> Items);
+
+public sealed record PhaseChange(ProgrammePhase? Phase);
+
+public sealed record LinkRequest(LinkPurpose? Purpose, string? Participant, string? Subject, int? LifetimeDays);
+
+public sealed record IssuedLink(string Url, string Token, DateTimeOffset ExpiresAt);
+
+public sealed record PollOverview(PollResults Results, int RecruitmentCandidates);
+
+public sealed record EmailRequest(string? Email);
+
+/// <summary>The programme REST API (<c>/api/programmes</c>) and privacy requests (<c>/api/participants</c>); managers only.</summary>
+public static class ProgrammeApi
+{
+    private const string Manager = "manager";
+
+    public static IEndpointRouteBuilder MapProgrammeApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/programmes").WithTags("Programmes")
+            .RequireAuthorization(ManagerAuthenticationExtensions.ManagerPolicy)
+            .AddEndpointFilter<MentoringProblemFilter>();
+
+        group.MapGet("/", async (ProgrammeService programmes, CancellationToken ct) =>
+            TypedResults.Ok(new ProgrammeList(await programmes.ListAsync(ct)))).WithName("ListProgrammes");
+        group.MapPost("/", async (ProgrammeInput input, ProgrammeService programmes, CancellationToken ct) =>
+        {
+            var programme = await programmes.CreateAsync(input, Manager, ct);
+            return TypedResults.Created($"/api/programmes/{programme.Id}", programme);
+        }).WithName("CreateProgramme");
+        group.MapGet("/{id:guid}", async (Guid id, ProgrammeService programmes, CancellationToken ct) =>
+            TypedResults.Ok(await programmes.GetAsync(id, ct))).WithName("GetProgramme");
+        group.MapPut("/{id:guid}", async (Guid id, ProgrammeInput input, ProgrammeService programmes, CancellationToken ct) =>
+            TypedResults.Ok(await programmes.UpdateAsync(id, input, Manager, ct))).WithName("UpdateProgramme");
+        group.MapPost("/{id:guid}/open", (Guid id, ProgrammeService programmes, MentoringAutomationHub automation, CancellationToken ct) =>
+            MoveAsync(id, ProgrammePhase.Poll, programmes, automation, ct)).WithName("OpenProgramme");
+        group.MapPost("/{id:guid}/close", (Guid id, ProgrammeService programmes, MentoringAutomationHub automation, CancellationToken ct) =>
+            MoveAsync(id, ProgrammePhase.Closed, programmes, automation, ct)).WithName("CloseProgramme");
+        group.MapPost("/{id:guid}/phase", (Guid id, PhaseChange change, ProgrammeService programmes, MentoringAutomationHub automation, CancellationToken ct) =>
+            change.Phase is { } phase && Enum.IsDefined(phase)
+                ? MoveAsync(id, phase, programmes, automation, ct)
+                : throw MentoringProblemException.Invalid("phase", $"Choose one of {string.Join(", ", Enum.GetNames<ProgrammePhase>())}."))
+            .WithName("ChangeProgrammePhase");
+
+        group.MapPost("/{id:guid}/members", async (Guid id, HttpRequest request, ProgrammeService programmes, CancellationToken ct) =>
+            TypedResults.Ok(await programmes.ImportMembersAsync(id, await RequestText.ReadAsync(request, "members.csv", ct), Manager, ct)))
+            .Accepts<string>("text/csv").WithName("ImportCommunityMembers");
+        group.MapGet("/{id:guid}/members", async (Guid id, ProgrammeService programmes, CancellationToken ct) =>
+            TypedResults.Ok(await programmes.MembersAsync(id, ct))).WithName("ListCommunityMembers");
+        group.MapGet("/{id:guid}/poll", async (Guid id, ProgrammeService programmes, CancellationToken ct) =>
+            TypedResults.Ok(new PollOverview(await programmes.PollResultsAsync(id, ct), (await programmes.RecruitmentCandidatesAsync(id, ct)).Count)))
+            .WithName("GetPollResults");
+
+        group.MapPost("/{id:guid}/applications", async (Guid id, ApplicationInput input, ParticipationService participation, CancellationToken ct) =>
+        {
+            var application = await participation.AddAsync(id, input, Manager, ct);
+            return TypedResults.Created($"/api/programmes/{id}/applications/{application.Id}", application);
+        }).WithName("AddApplication");
+        group.MapPost("/{id:guid}/applications/import", async (Guid id, HttpRequest request, ParticipationService participation, CancellationToken ct) =>
+            TypedResults.Ok(await participation.ImportAsync(id, await RequestText.ReadAsync(request, "applications.csv", ct), Manager, ct)))
+            .Accepts<string>("text/csv").WithName("ImportApplications");
+        group.MapGet("/{id:guid}/applications", async (Guid id, ParticipationService participation, CancellationToken ct) =>
+            TypedResults.Ok(await participation.ListAsync(id, ct))).WithName("ListApplications");
+
+        group.MapPost("/{id:guid}/links", async (Guid id, LinkRequest request, ProgrammeService programmes, ParticipantLinks links, CancellationToken ct) =>
+        {
+            await programmes.GetAsync(id, ct);
+            var errors = new FieldErrors();
+            if (request.Purpose is not { } purpose || !Enum.IsDefined(purpose))
+            {
+                errors.Add("purpose", $"Choose one of {string.Join(", ", Enum.GetNames<LinkPurpose>())}.");
+            }
+
+            if (string.IsNullOrWhiteSpace(request.Participant) || request.Participant.Contains('|', StringComparison.Ordinal))
+            {
+                errors.Add("participant", "The participant (an email for Poll/Apply, an application id otherwise) is required.");
+            }
+            else if (request.Purpose is LinkPurpose.Poll or LinkPurpose.Apply && !Vocabulary.IsEmail(request.Participant.Trim()))
+            {
+                errors.Add("participant", "Poll and Apply links are for an email address.");
+            }
+
+            if (request.Subject?.Contains('|', StringComparison.Ordinal) == true)
+            {
+                errors.Add("subject", "The subject must not contain '|'.");
+            }
+
+            if (request.LifetimeDays is < 1 or > 365)
+            {
+                errors.Add("lifetimeDays", "Use 1 to 365 days.");
+            }
+
+            errors.ThrowIfAny();
+            var token = links.Issue(request.Purpose!.Value, id, request.Participant!.Trim(), request.Subject?.Trim() ?? "",
+                request.LifetimeDays is { } days ? TimeSpan.FromDays(days) : null);
+            return TypedResults.Ok(new IssuedLink(links.Url(token), token, links.Verify(token).Claims!.ExpiresAt));
+        }).WithName("IssueParticipantLink");
+
+        group.MapGet("/{id:guid}/export/{file}", async (Guid id, string file, ExportService exports, CancellationToken ct) =>
+            TypedResults.Text(await exports.ExportAsync(id, file, ct), "text/csv; charset=utf-8")).WithName("ExportProgrammeCsv");
+
+        var participants = app.MapGroup("/api/participants").WithTags("Privacy")
+            .RequireAuthorization(ManagerAuthenticationExtensions.ManagerPolicy)
+            .AddEndpointFilter<MentoringProblemFilter>();
+        participants.MapPost("/export", async (EmailRequest request, PrivacyService privacy, CancellationToken ct) =>
+            TypedResults.Ok(await privacy.ExportAsync(request.Email ?? "", Manager, ct))).WithName("ExportParticipantData");
+        participants.MapPost("/erase", async (EmailRequest request, PrivacyService privacy, MentoringAutomationHub automation, CancellationToken ct) =>
+        {
+            var result = await privacy.EraseAsync(request.Email ?? "", Manager, ct);
+            foreach (var pair in result.ClosedPairs)
+            {
+                await automation.PairClosedAsync(pair, ct);
+            }
+
+            return TypedResults.Ok(result);
+        }).WithName("EraseParticipant");
+        return app;
+    }
+
+    private static async Task<Ok<Programme>> MoveAsync(
+        Guid id, ProgrammePhase phase, ProgrammeService programmes, MentoringAutomationHub automation, CancellationToken ct)
+    {
+        var before = await programmes.GetAsync(id, ct);
+        var programme = await programmes.MoveToAsync(id, phase, Manager, ct);
+        if (before.Phase != programme.Phase)
+        {
+            await automation.PhaseChangedAsync(programme, ct);
+        }
+
+        return TypedResults.Ok(programme);
+    }
+}
