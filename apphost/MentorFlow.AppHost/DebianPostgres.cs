@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using System.Net.Sockets;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -22,10 +23,12 @@ internal static class DebianPostgres
         var root = Path.Combine(options.DataDirectory, "postgres");
         var cluster = Path.Combine(root, "cluster");
         var sockets = Path.Combine(root, "sockets");
-        var asRoot = Environment.UserName == "root";
+        var asRoot = !OperatingSystem.IsWindows() && Environment.UserName == "root";
         Directory.CreateDirectory(sockets);
         if (asRoot)
         {
+            // The server runs as 'postgres': it must be able to pass through the data directory (no listing needed).
+            Run("/usr/bin/chmod", "go+x", options.DataDirectory);
             Run("/usr/bin/chown", "-R", "postgres:postgres", root);
         }
 

@@ -1,4 +1,6 @@
 using MentorFlow.AppHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 
 try
 {
