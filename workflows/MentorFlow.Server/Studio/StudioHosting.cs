@@ -1,3 +1,4 @@
+using MentorFlow.Server.Studio.ElsaApi;
 using Microsoft.Extensions.Options;
 
 namespace MentorFlow.Server.Studio;
@@ -21,6 +22,7 @@ public static partial class StudioHosting
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapStudioPages();
+        app.MapElsaApi();
 
         var package = app.Services.GetRequiredService<StudioPackage>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MentorFlow.Studio");

@@ -1,0 +1,186 @@
+using System.Text.Json.Nodes;
+using MentorFlow.Workflows.Definitions;
+
+namespace MentorFlow.Server.Studio.ElsaApi;
+
+/// <summary>
+/// Turns stored definition versions into the Elsa 3 <c>WorkflowDefinition</c> the Studio reads (the stored model plus
+/// the fields and links the Studio needs), and strips those presentation-only additions from what the Studio posts back,
+/// so a definition opened and saved unchanged is stored unchanged.
+/// </summary>
+internal static class DefinitionPresenter
+{
+    public const string ApiBase = "/elsa/api";
+
+    /// <summary>Fields added for the Studio when the stored model lacks them (removed again on save when unchanged).</summary>
+    private static readonly (string Key, Func<JsonNode?> Value)[] Defaults =
+    [
+        ("isReadonly", () => false),
+        ("isSystem", () => false),
+        ("materializerName", () => "Json"),
+        ("variables", () => new JsonArray()),
+        ("inputs", () => new JsonArray()),
+        ("outputs", () => new JsonArray()),
+        ("outcomes", () => new JsonArray()),
+        ("customProperties", () => new JsonObject()),
+        ("options", () => new JsonObject { ["autoUpdateConsumingWorkflows"] = false }),
+    ];
+
+    /// <summary>Keys the server computes; never stored from a posted model.</summary>
+    private static readonly string[] ServerOnly = ["links", "tenantId", "providerName", "materializerContext", "isMaterializerAvailable"];
+
+    public static JsonObject Present(WorkflowDefinitionVersion version)
+    {
+        var json = (JsonObject)version.Model.DeepClone();
+        json["id"] = version.Id;
+        json["definitionId"] = version.DefinitionId;
+        json["name"] = version.Name;
+        json["description"] = version.Description;
+        json["createdAt"] = version.CreatedAt;
+        json["version"] = version.Version;
+        json["isLatest"] = version.IsLatest;
+        json["isPublished"] = version.IsPublished;
+        foreach (var (key, value) in Defaults)
+        {
+            if (json[key] is null)
+            {
+                json[key] = value();
+            }
+        }
+
+        json["links"] = LinksNode(version.DefinitionId);
+        return json;
+    }
+
+    public static ElsaWorkflowDefinitionSummary Summarize(WorkflowDefinitionSummary summary) => new(
+        summary.Id,
+        summary.DefinitionId,
+        summary.Name,
+        summary.Description,
+        summary.Version,
+        ToolVersion: null,
+        summary.IsLatest,
+        summary.IsPublished,
+        IsReadonly: false,
+        ProviderName: null,
+        MaterializerName: "Json",
+        IsMaterializerAvailable: true,
+        summary.CreatedAt,
+        ItemLinks(summary.DefinitionId));
+
+    public static ElsaWorkflowDefinitionSummary Summarize(WorkflowDefinitionVersion version) => Summarize(new WorkflowDefinitionSummary(
+        version.Id, version.DefinitionId, version.Name, version.Description, version.Version, version.IsLatest, version.IsPublished, version.CreatedAt));
+
+    /// <summary>The links of one definition: the editor is writable only with <c>publish</c>.</summary>
+    public static IReadOnlyList<ElsaLink> ItemLinks(string definitionId)
+    {
+        var id = Uri.EscapeDataString(definitionId);
+        var root = $"{ApiBase}/workflow-definitions/{id}";
+        return
+        [
+            new(root, "self", "GET"),
+            new($"{ApiBase}/workflow-definitions/by-definition-id/{id}", "self", "GET"),
+            new($"{root}/execute", "execute", "POST"),
+            new($"{root}/dispatch", "dispatch", "POST"),
+            new($"{root}/export", "export", "GET"),
+            new($"{root}/publish", "publish", "POST"),
+            new($"{root}/retract", "retract", "POST"),
+            new(root, "delete", "DELETE"),
+        ];
+    }
+
+    /// <summary>The list-level links: without <c>bulk-publish</c> the Studio's list is read-only.</summary>
+    public static IReadOnlyList<ElsaLink> ListLinks()
+    {
+        var root = $"{ApiBase}/workflow-definitions";
+        return
+        [
+            new(root, "self", "GET"),
+            new($"{root}/validation/is-name-unique", "is-name-unique", "GET"),
+            new($"{root}/query/count", "count", "GET"),
+            new($"{root}/many-by-id", "many-by-id", "GET"),
+            new($"{ApiBase}/bulk-actions/delete/workflow-definitions/by-definition-id", "bulk-delete-by-definition-id", "POST"),
+            new($"{ApiBase}/bulk-actions/delete/workflow-definitions/by-id", "bulk-delete-by-id", "POST"),
+            new($"{ApiBase}/bulk-actions/publish/workflow-definitions/by-definition-ids", "bulk-publish", "POST"),
+            new($"{ApiBase}/bulk-actions/retract/workflow-definitions/by-definition-ids", "bulk-retract", "POST"),
+            new($"{root}/import", "import", "POST"),
+            new($"{root}/import-files", "import-files", "POST"),
+            new(root, "create", "POST"),
+        ];
+    }
+
+    /// <summary>
+    /// The model to store from what the Studio posted: server-only keys removed, and anything the Studio (or
+    /// <see cref="Present"/>) added that the stored version lacks and that only states a default (null, false, empty
+    /// string, array or object) removed too, recursively. A new key with a real value is kept.
+    /// </summary>
+    public static JsonObject CleanPosted(JsonObject posted, JsonObject? stored)
+    {
+        var clean = (JsonObject)posted.DeepClone();
+        foreach (var key in ServerOnly)
+        {
+            clean.Remove(key);
+        }
+
+        StripDefaults(clean, stored);
+        return clean;
+    }
+
+    private static void StripDefaults(JsonObject posted, JsonObject? stored)
+    {
+        foreach (var (key, value) in posted.ToList())
+        {
+            var storedValue = stored?[key];
+            var storedHas = stored is not null && stored.ContainsKey(key);
+            if (!storedHas)
+            {
+                if (IsDefault(value))
+                {
+                    posted.Remove(key);
+                }
+
+                continue;
+            }
+
+            Recurse(value, storedValue);
+        }
+    }
+
+    private static void Recurse(JsonNode? posted, JsonNode? stored)
+    {
+        switch (posted)
+        {
+            case JsonObject postedObject when stored is JsonObject storedObject:
+                StripDefaults(postedObject, storedObject);
+                break;
+            case JsonArray postedArray when stored is JsonArray storedArray && postedArray.Count == storedArray.Count:
+                for (var i = 0; i < postedArray.Count; i++)
+                {
+                    Recurse(postedArray[i], storedArray[i]);
+                }
+
+                break;
+        }
+    }
+
+    private static bool IsDefault(JsonNode? node) => node switch
+    {
+        null => true,
+        JsonArray array => array.Count == 0,
+        JsonObject obj => obj.All(pair => IsDefault(pair.Value)),
+        JsonValue value when value.TryGetValue<bool>(out var flag) => !flag,
+        JsonValue value when value.TryGetValue<string>(out var text) => text.Length == 0,
+        _ => false,
+    };
+
+    private static JsonArray LinksNode(string definitionId)
+    {
+        var array = new JsonArray();
+        foreach (var link in ItemLinks(definitionId))
+        {
+            array.Add(new JsonObject { ["href"] = link.Href, ["rel"] = link.Rel, ["method"] = link.Method });
+        }
+
+        return array;
+    }
+}
