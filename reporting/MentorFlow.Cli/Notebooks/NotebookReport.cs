@@ -115,10 +115,17 @@ public static partial class NotebookReport
             {
                 AppendParameters(run, body);
             }
-            else if (!string.IsNullOrWhiteSpace(element.Contents))
+            else if (!string.IsNullOrWhiteSpace(element.Contents) && !element.Contents.TrimStart().StartsWith("// Setup", StringComparison.OrdinalIgnoreCase))
             {
+                // Setup cells (loading the library and data) stay in the executed notebook; the report shows only analyses.
                 body.Append("<details class=\"code\"><summary>Show the calculation</summary><pre><code>")
                     .Append(Enc(element.Contents)).Append("</code></pre></details>\n");
+            }
+
+            if (IsDirectivesOnly(element.Contents) && element.Outputs.All(o => o is not ErrorElement))
+            {
+                // "#r" cells only report installed packages: kept in the executed notebook, left out of the report.
+                continue;
             }
 
             foreach (var output in element.Outputs)
@@ -135,6 +142,9 @@ public static partial class NotebookReport
         toc.Append("</ol>\n</li>\n");
         body.Append("</section>\n");
     }
+
+    private static bool IsDirectivesOnly(string code) =>
+        code.Split('\n').Select(l => l.Trim()).All(l => l.Length == 0 || l.StartsWith('#') || l.StartsWith("//", StringComparison.Ordinal));
 
     private static void AppendRunFacts(NotebookRun run, StringBuilder body)
     {

@@ -18,6 +18,9 @@ public static partial class NotebookRunner
     /// <summary>The variable a notebook may set to describe its data (shown in the report).</summary>
     public const string DataSourceVariable = "DataSource";
 
+    /// <summary>Environment variable naming the run's output folder, so notebooks can save chart files beside the report.</summary>
+    public const string OutputFolderVariable = "MENTORFLOW_NOTEBOOK_OUT";
+
     // The kernel's formatter registry and the process working directory are global: one notebook at a time.
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
@@ -45,6 +48,7 @@ public static partial class NotebookRunner
         IReadOnlySet<string> overridden,
         INotebookProgress progress,
         TimeSpan cellTimeout,
+        string? outputFolder,
         CancellationToken cancellationToken)
     {
         var name = Path.GetFileNameWithoutExtension(path);
@@ -57,8 +61,10 @@ public static partial class NotebookRunner
 
         await Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         var previousDirectory = Environment.CurrentDirectory;
+        var previousOutput = Environment.GetEnvironmentVariable(OutputFolderVariable);
         try
         {
+            Environment.SetEnvironmentVariable(OutputFolderVariable, outputFolder);
             // `#r "relative.dll"` and relative file paths in cells resolve against the notebook's folder, as in VS Code.
             Environment.CurrentDirectory = folder;
             progress.NotebookStarted(name, codeCells.Count);
@@ -102,6 +108,7 @@ public static partial class NotebookRunner
         finally
         {
             Environment.CurrentDirectory = previousDirectory;
+            Environment.SetEnvironmentVariable(OutputFolderVariable, previousOutput);
             Formatter.ResetToDefault();
             Gate.Release();
         }

@@ -81,7 +81,7 @@ public sealed class NotebookSuite(TimeProvider clock)
         var written = new List<string>();
         foreach (var (path, document, applied) in prepared)
         {
-            var run = await NotebookRunner.RunAsync(path, document, applied, progress, options.CellTimeout, cancellationToken).ConfigureAwait(false);
+            var run = await NotebookRunner.RunAsync(path, document, applied, progress, options.CellTimeout, output, cancellationToken).ConfigureAwait(false);
             var target = Path.Combine(output, Path.GetFileName(path));
             NotebookRunner.Save(run.Executed, target);
             runs.Add(run);

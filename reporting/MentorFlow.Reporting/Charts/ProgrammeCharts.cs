@@ -22,8 +22,8 @@ public static class ProgrammeCharts
         }
 
         var xs = points.Select(p => X(p.Period)).ToArray();
-        AddLine(plot, xs, [.. points.Select(p => (double)p.ActiveMentees)], "Mentees", ChartStyle.Blue, LinePattern.Solid);
-        AddLine(plot, xs, [.. points.Select(p => (double)p.ActiveMentors)], "Mentors", ChartStyle.Orange, LinePattern.Dashed);
+        AddLine(plot, xs, [.. points.Select(p => (double)p.ActiveMentees)], "Mentees", ChartStyle.Blue, MarkerShape.FilledCircle);
+        AddLine(plot, xs, [.. points.Select(p => (double)p.ActiveMentors)], "Mentors", ChartStyle.Orange, MarkerShape.FilledSquare);
         DateAxis(plot);
         plot.Axes.SetLimitsY(0, Math.Max(1, points.Max(p => Math.Max(p.ActiveMentors, p.ActiveMentees))) * 1.15);
         plot.ShowLegend(Alignment.UpperLeft);
@@ -44,7 +44,7 @@ public static class ProgrammeCharts
         var barWidth = granularity == Granularity.Weekly ? 5 : 20;
         var bars = plot.Add.Bars(points.Select((p, i) => new Bar { Position = xs[i], Value = p.Started, Size = barWidth, FillColor = ChartStyle.Sky, LineWidth = 0 }).ToArray());
         bars.LegendText = granularity == Granularity.Weekly ? "Started that week" : "Started that month";
-        AddLine(plot, xs, [.. points.Select(p => (double)p.Active)], "Running at period end", ChartStyle.Blue, LinePattern.Solid);
+        AddLine(plot, xs, [.. points.Select(p => (double)p.Active)], "Running at period end", ChartStyle.Blue, MarkerShape.FilledCircle);
         DateAxis(plot);
         plot.Axes.SetLimitsY(0, Math.Max(1, points.Max(p => Math.Max(p.Active, p.Started))) * 1.15);
         plot.ShowLegend(Alignment.UpperLeft);
@@ -90,33 +90,33 @@ public static class ProgrammeCharts
         return ChartStyle.Render(plot, "funnel", Title, width, height);
     }
 
-    /// <summary>Visitors (left axis) and new members (right axis) per period, with the programme start marked.</summary>
+    /// <summary>
+    /// Visitors (left axis) and new members (right axis) as daily averages per period (so a partial period compares
+    /// fairly), with the programme start marked.
+    /// </summary>
     public static ChartImage VisitorsVsNewMembers(IReadOnlyList<PlatformPoint> points, DateOnly programmeStart, Granularity granularity, int width = ChartStyle.DefaultWidth, int height = ChartStyle.DefaultHeight)
     {
         const string Title = "Platform visitors and new members";
         var per = granularity == Granularity.Weekly ? "week" : "month";
-        var plot = ChartStyle.NewPlot(Title, "Period", $"Visitors per {per}");
-        if (!HasData(plot, points.Count))
+        var plot = ChartStyle.NewPlot(Title, "Period", $"Visitors per day (average over the {per})");
+        var used = points.Where(p => p.Days > 0).ToList();
+        if (!HasData(plot, used.Count))
         {
             return ChartStyle.Render(plot, "visitors-vs-new-members", Title, width, height);
         }
 
-        var xs = points.Select(p => X(p.Period)).ToArray();
-        AddLine(plot, xs, [.. points.Select(p => (double)p.Visitors)], "Visitors (left axis)", ChartStyle.Blue, LinePattern.Solid);
-        var members = AddLine(plot, xs, [.. points.Select(p => (double)p.NewMembers)], "New members (right axis)", ChartStyle.Vermillion, LinePattern.Dashed);
+        var xs = used.Select(p => X(p.Period)).ToArray();
+        AddLine(plot, xs, [.. used.Select(p => p.VisitorsPerDay!.Value)], "Visitors (left axis)", ChartStyle.Blue, MarkerShape.FilledCircle);
+        var members = AddLine(plot, xs, [.. used.Select(p => p.NewMembersPerDay!.Value)], "New members (right axis)", ChartStyle.Vermillion, MarkerShape.FilledTriangleUp);
         members.Axes.YAxis = plot.Axes.Right;
-        plot.Axes.Right.Label.Text = $"New members per {per}";
+        plot.Axes.Right.Label.Text = "New members per day";
         plot.Axes.Right.Label.FontSize = 15;
         plot.Axes.Right.Label.FontName = ChartStyle.FontFamily;
-        var start = plot.Add.VerticalLine(X(programmeStart), 2, ChartStyle.Grey, LinePattern.Dotted);
-        start.Text = "Programme start " + programmeStart.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
-        start.LabelFontSize = 13;
-        start.LabelFontName = ChartStyle.FontFamily;
-        start.LabelBackgroundColor = ChartStyle.Grey;
-        start.LabelOppositeAxis = true;
+        var start = plot.Add.VerticalLine(X(programmeStart), 2, ChartStyle.Grey);
+        start.LegendText = "Programme start, " + programmeStart.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
         DateAxis(plot);
-        plot.Axes.SetLimitsY(0, Math.Max(1, points.Max(p => p.Visitors)) * 1.2, plot.Axes.Left);
-        plot.Axes.SetLimitsY(0, Math.Max(1, points.Max(p => p.NewMembers)) * 1.2, plot.Axes.Right);
+        plot.Axes.SetLimitsY(0, used.Max(p => p.VisitorsPerDay!.Value) * 1.3 + 1, plot.Axes.Left);
+        plot.Axes.SetLimitsY(0, used.Max(p => p.NewMembersPerDay!.Value) * 1.3 + 1, plot.Axes.Right);
         plot.ShowLegend(Alignment.UpperLeft);
         return ChartStyle.Render(plot, "visitors-vs-new-members", Title, width, height);
     }
@@ -144,7 +144,7 @@ public static class ProgrammeCharts
 
         var plottable = plot.Add.Bars(bars);
         plottable.Horizontal = true;
-        var line = plot.Add.VerticalLine(baseRoi, 2, Colors.Black, LinePattern.Dashed);
+        var line = plot.Add.VerticalLine(baseRoi, 2, Colors.Black);
         line.LegendText = $"Base case: ROI {baseRoi:0}%";
         plot.Axes.Left.SetTicks([.. Enumerable.Range(0, n).Select(i => (double)(n - 1 - i))], [.. analysis.Bars.Select(b => b.Label)]);
         plot.Axes.Left.TickLabelStyle.FontSize = 13;
@@ -167,12 +167,11 @@ public static class ProgrammeCharts
         var plot = ChartStyle.NewPlot(Title, "Predicted chance of success (%)", "Observed success rate (%)");
         var diagonal = plot.Add.Line(0, 0, 100, 100);
         diagonal.LineColor = ChartStyle.Grey;
-        diagonal.LinePattern = LinePattern.Dashed;
         diagonal.LegendText = "Perfect calibration";
         var used = bins.Where(b => b.Count > 0).ToList();
         if (used.Count > 0)
         {
-            var line = AddLine(plot, [.. used.Select(b => b.MeanPredicted * 100)], [.. used.Select(b => b.ObservedRate * 100)], "Model", ChartStyle.Blue, LinePattern.Solid);
+            var line = AddLine(plot, [.. used.Select(b => b.MeanPredicted * 100)], [.. used.Select(b => b.ObservedRate * 100)], "Model", ChartStyle.Blue, MarkerShape.FilledCircle);
             line.MarkerSize = 9;
             foreach (var bin in used)
             {
@@ -253,19 +252,24 @@ public static class ProgrammeCharts
 
     private static void DateAxis(Plot plot)
     {
-        plot.Axes.DateTimeTicksBottom();
+        var axis = plot.Axes.DateTimeTicksBottom();
+        if (axis.TickGenerator is ScottPlot.TickGenerators.DateTimeAutomatic ticks)
+        {
+            ticks.LabelFormatter = d => d.ToString(d.Day == 1 ? "MMM yyyy" : "d MMM yyyy", CultureInfo.InvariantCulture);
+        }
+
         plot.Axes.Bottom.TickLabelStyle.FontName = ChartStyle.FontFamily;
         plot.Axes.Bottom.TickLabelStyle.FontSize = 12;
     }
 
-    private static ScottPlot.Plottables.Scatter AddLine(Plot plot, double[] xs, double[] ys, string label, Color color, LinePattern pattern)
+    private static ScottPlot.Plottables.Scatter AddLine(Plot plot, double[] xs, double[] ys, string label, Color color, MarkerShape marker)
     {
         var line = plot.Add.Scatter(xs, ys);
         line.LegendText = label;
         line.Color = color;
         line.LineWidth = 2.5f;
         line.MarkerSize = 6;
-        line.LinePattern = pattern;
+        line.MarkerShape = marker;
         return line;
     }
 

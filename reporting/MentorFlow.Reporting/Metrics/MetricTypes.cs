@@ -19,8 +19,14 @@ public sealed record RelationshipPoint(DateOnly Period, int Active, int Started,
 /// <summary>Outcomes of the relationships that ended in one period (rates are null when none ended).</summary>
 public sealed record OutcomePoint(DateOnly Period, int Ended, double? CompletionRate, double? EarlyClosureRate, double? GoalAttainment, double? Satisfaction);
 
-/// <summary>Platform analytics summed over one period.</summary>
-public sealed record PlatformPoint(DateOnly Period, int Visitors, int NewMembers);
+/// <summary>Platform analytics summed over one period, and the number of days with data in it.</summary>
+public sealed record PlatformPoint(DateOnly Period, int Visitors, int NewMembers, int Days)
+{
+    /// <summary>Visitors per day with data (so a partial period compares fairly); null without data.</summary>
+    public double? VisitorsPerDay => Days > 0 ? (double)Visitors / Days : null;
+
+    public double? NewMembersPerDay => Days > 0 ? (double)NewMembers / Days : null;
+}
 
 /// <summary>Testimonials received in one period, and how many may be published.</summary>
 public sealed record TestimonialPoint(DateOnly Period, int Received, int Consented);

@@ -15,9 +15,18 @@ public sealed record ProgrammeData(
     IReadOnlyList<Pair> Pairs)
 {
     public static readonly IReadOnlyList<string> RequiredFiles = ["relationships.csv", "platform.csv", "testimonials.csv"];
-    public static readonly IReadOnlyList<string> OptionalFiles = ["applications.csv", "pairs.csv"];
+    public static readonly IReadOnlyList<string> OptionalFiles = ["applications.csv", "pairs.csv", "history-applications.csv"];
 
     public static ProgrammeData Empty { get; } = new([], [], [], [], []);
+
+    /// <summary>
+    /// Applications of the people the relationships were formed from, when the folder keeps them apart from a new
+    /// cohort (<c>history-applications.csv</c>, as <c>mentorflow synth</c> writes); empty otherwise.
+    /// </summary>
+    public IReadOnlyList<Application> PastApplications { get; init; } = [];
+
+    /// <summary>The applicants the funnel starts from: the past applications when present, else applications.csv.</summary>
+    public IReadOnlyList<Application> FunnelApplicants => PastApplications.Count > 0 ? PastApplications : Applications;
 
     /// <summary>The last date any record mentions: the natural "as of" date of a report.</summary>
     public DateOnly? LatestDate =>
@@ -50,9 +59,11 @@ public sealed record ProgrammeData(
         var applications = File.Exists(applicationsPath) ? Collect(ApplicationsCsv.Read(applicationsPath), errors) : [];
         var pairsPath = Path.Combine(folder, "pairs.csv");
         var pairs = File.Exists(pairsPath) ? Collect(PairsCsv.Read(pairsPath), errors) : [];
+        var historyPath = Path.Combine(folder, "history-applications.csv");
+        var history = File.Exists(historyPath) ? Collect(ApplicationsCsv.Read(historyPath), errors) : [];
         return errors.Count > 0
             ? throw new CsvDataException(errors)
-            : new ProgrammeData(relationships, platform, testimonials, applications, pairs);
+            : new ProgrammeData(relationships, platform, testimonials, applications, pairs) { PastApplications = history };
     }
 
     /// <summary>

@@ -221,7 +221,7 @@ public static class ProgrammeMetrics
         {
             var end = Min(PeriodEnd(p, granularity), asOf);
             var inPeriod = days.Where(d => d.Date >= p && d.Date <= end).ToList();
-            return new PlatformPoint(p, inPeriod.Sum(d => d.Visitors), inPeriod.Sum(d => d.NewMembers));
+            return new PlatformPoint(p, inPeriod.Sum(d => d.Visitors), inPeriod.Sum(d => d.NewMembers), inPeriod.Count);
         })];
 
     /// <summary>Visitors and new members since <paramref name="programmeStart"/> against the <paramref name="baselineDays"/> before it.</summary>

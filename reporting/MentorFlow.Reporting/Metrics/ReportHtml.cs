@@ -25,7 +25,7 @@ public static class ReportHtml
         ".mf-quote{border-left:4px solid #0072b2;margin:12px 0;padding:4px 14px;color:#34405a;font-style:italic}.mf-quote cite{display:block;font-style:normal;font-size:12px;color:#5b6577}</style>";
 
     public static string Percent(double? share, int decimals = 0) =>
-        share is { } s ? s.ToString("P" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : "n/a";
+        share is { } s ? (s * 100).ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + "%" : "n/a";
 
     public static string Count(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

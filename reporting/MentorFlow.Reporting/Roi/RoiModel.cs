@@ -13,7 +13,7 @@ public sealed record RoiParameter(string Name, string Label, double Value, doubl
     public string Describe() => Unit switch
     {
         "currency" => Value.ToString("N0", CultureInfo.InvariantCulture),
-        "share" => Value.ToString("P0", CultureInfo.InvariantCulture),
+        "share" => (Value * 100).ToString("0", CultureInfo.InvariantCulture) + "%",
         _ => Value.ToString("0.##", CultureInfo.InvariantCulture) + " " + Unit,
     };
 }
@@ -26,6 +26,24 @@ public sealed record RoiParameter(string Name, string Label, double Value, doubl
 public sealed record RoiProgramme(int Mentors, int Mentees, double CompletionRate, double ProgrammeMonths)
 {
     public int Participants => Mentors + Mentees;
+
+    /// <summary>
+    /// The programme as the data shows it at <paramref name="asOf"/>: distinct mentors and mentees of the relationships
+    /// started by then, the completion rate of those that ended (0 when none has), and the programme length — given,
+    /// or else the mean planned length of the relationships (0 when there are none).
+    /// </summary>
+    public static RoiProgramme From(IReadOnlyList<Data.Relationship> relationships, DateOnly asOf, double? programmeMonths = null)
+    {
+        var started = relationships.Where(r => r.Started <= asOf).ToList();
+        var outcomes = Metrics.ProgrammeMetrics.Outcomes(started, DateOnly.MinValue, asOf);
+        var months = programmeMonths
+            ?? (started.Count > 0 ? started.Average(r => (r.PlannedEnd.DayNumber - r.Started.DayNumber) / (365.25 / 12)) : 0);
+        return new RoiProgramme(
+            started.Select(r => r.MentorId).Distinct(StringComparer.Ordinal).Count(),
+            started.Select(r => r.MenteeId).Distinct(StringComparer.Ordinal).Count(),
+            outcomes.CompletionRate ?? 0,
+            Math.Round(months, 1));
+    }
 }
 
 /// <summary>

@@ -137,7 +137,7 @@ public sealed class ChartImageTests
             "participation-over-time" => ProgrammeCharts.ParticipationOverTime([.. weeks.Select((w, i) => new ParticipationPoint(w, w.AddDays(6), 10 + i, 25 + (2 * i)))], 30, width, height),
             "active-relationships" => ProgrammeCharts.ActiveRelationships([.. weeks.Select((w, i) => new RelationshipPoint(w, 20 + (3 * i), 3, i % 2, i % 3))], Granularity.Weekly, width, height),
             "funnel" => ProgrammeCharts.Funnel([new("Answered the poll", 400), new("Applied", 310), new("Matched", 240), new("Completed", 150)], width, height),
-            "visitors-vs-new-members" => ProgrammeCharts.VisitorsVsNewMembers([.. weeks.Select((w, i) => new PlatformPoint(w, 700 + (40 * i), 20 + i))], weeks[4], Granularity.Weekly, width, height),
+            "visitors-vs-new-members" => ProgrammeCharts.VisitorsVsNewMembers([.. weeks.Select((w, i) => new PlatformPoint(w, 700 + (40 * i), 20 + i, 7))], weeks[4], Granularity.Weekly, width, height),
             "roi-sensitivity" => ProgrammeCharts.RoiTornado(RoiModel.Sensitivity(programme, new RoiAssumptions()), width, height),
             "match-calibration" => ProgrammeCharts.MatchCalibration([new(0, 0.2, 0.12, 0.15, 30), new(0.2, 0.4, 0.31, 0.28, 60), new(0.4, 0.6, 0.5, 0.55, 80), new(0.6, 0.8, 0.7, 0.66, 50), new(0.8, 1, 0.88, 0.9, 20)], width, height),
             "score-distribution" => ProgrammeCharts.ScoreDistribution([.. Enumerable.Range(0, 200).Select(i => (i % 97) / 100.0)], [.. Enumerable.Range(0, 200).Select(i => i % 3 == 0)], 20, width, height),

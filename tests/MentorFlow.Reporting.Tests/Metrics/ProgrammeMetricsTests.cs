@@ -152,8 +152,10 @@ public sealed class ProgrammeMetricsTests
         var points = ProgrammeMetrics.PlatformOverTime(Platform, D("2026-01-01"), D("2026-01-20"), Granularity.Weekly);
 
         Assert.Equal(
-            [new PlatformPoint(D("2025-12-29"), 240, 6), new PlatformPoint(D("2026-01-05"), 150, 6), new PlatformPoint(D("2026-01-12"), 0, 0), new PlatformPoint(D("2026-01-19"), 0, 0)],
+            [new PlatformPoint(D("2025-12-29"), 240, 6, 2), new PlatformPoint(D("2026-01-05"), 150, 6, 1), new PlatformPoint(D("2026-01-12"), 0, 0, 0), new PlatformPoint(D("2026-01-19"), 0, 0, 0)],
             points);
+        Assert.Equal(120, points[0].VisitorsPerDay);
+        Assert.Null(points[2].VisitorsPerDay);
     }
 
     [Fact]
@@ -283,7 +285,7 @@ public sealed class ProgrammeMetricsTests
         var seenKeys = new List<string?>();
         var server = Task.Run(async () =>
         {
-            for (var i = 0; i < 5; i++)
+            for (var i = 0; i < ProgrammeData.RequiredFiles.Count + ProgrammeData.OptionalFiles.Count; i++)
             {
                 var context = await listener.GetContextAsync();
                 seenKeys.Add(context.Request.Headers["Authorization"]);
