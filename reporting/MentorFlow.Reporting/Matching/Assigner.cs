@@ -1,0 +1,346 @@
+using System.Globalization;
+using Google.OrTools.Graph;
+using MentorFlow.Reporting.Data;
+
+namespace MentorFlow.Reporting.Matching;
+
+/// <summary>A (mentor id, mentee id) pair named by a manager: pinned (must be matched) or forbidden.</summary>
+public readonly record struct PairRef(string MentorId, string MenteeId);
+
+/// <summary>Options of <see cref="Assigner.Assign"/>.</summary>
+public sealed record AssignmentOptions
+{
+    /// <summary>Pairs scored below this are never proposed: the mentee is left unmatched instead.</summary>
+    public double MinScore { get; init; } = 0.35;
+
+    /// <summary>Pairs the manager fixed: always in the result (even below the minimum score), using the mentor's capacity.</summary>
+    public IReadOnlyList<PairRef> Pinned { get; init; } = [];
+
+    /// <summary>Pairs the manager ruled out.</summary>
+    public IReadOnlyList<PairRef> Forbidden { get; init; } = [];
+}
+
+public sealed record AssignedPair(int Mentor, int Mentee, double Score, bool Pinned);
+
+public enum UnmatchedCause
+{
+    /// <summary>No admissible mentor scored at least the minimum: a mentor of another profile is needed.</summary>
+    NoMentorAboveMinimum,
+
+    /// <summary>Suitable mentors existed but their capacity went to better-fitting pairs: more mentors of this profile.</summary>
+    MentorsAtCapacity,
+}
+
+public sealed record UnmatchedMentee(int Mentee, UnmatchedCause Cause, int? BestMentor, double? BestScore, string Reason);
+
+/// <summary>
+/// Mentors that would have helped: unmatched mentees grouped by career path and time-zone region, and how many more
+/// mentors of that profile (at the cohort's mean capacity) would take them.
+/// </summary>
+public sealed record ShortageGroup(
+    string CareerPath, string Region, IReadOnlyList<string> TopInterests, int UnmatchedMentees, int MentorsNeeded, UnmatchedCause Cause);
+
+/// <summary>The result of an assignment: pairs, unmatched mentees with the reason, and the mentor shortage.</summary>
+public sealed record Assignment(
+    ScoredCohort Cohort, IReadOnlyList<AssignedPair> Pairs, IReadOnlyList<UnmatchedMentee> Unmatched, IReadOnlyList<ShortageGroup> Shortage)
+{
+    public double TotalScore => Pairs.Sum(p => p.Score);
+
+    /// <summary>Mentors needed in all to match every unmatched mentee.</summary>
+    public int MentorsNeeded => Shortage.Sum(s => s.MentorsNeeded);
+
+    /// <summary>The rows of pairs.csv, in the cohort's mentee order, with reasons for every row.</summary>
+    public IReadOnlyList<Pair> ToPairs()
+    {
+        var reasons = Cohort.Explain([.. Pairs.Select(p => (p.Mentor, p.Mentee))]);
+        var coldStart = Cohort.Method == ScoringMethod.ColdStartSimilarity ? "cold-start similarity (no model); " : string.Empty;
+        var rows = new Pair?[Cohort.Mentees.Count];
+        for (var i = 0; i < Pairs.Count; i++)
+        {
+            var p = Pairs[i];
+            var why = p.Pinned ? "pinned by the manager" + (reasons[i].Length > 0 ? "; " + reasons[i] : string.Empty) : reasons[i];
+            rows[p.Mentee] = new Pair(Cohort.Mentors[p.Mentor].Id, Cohort.Mentees[p.Mentee].Id, Math.Round(p.Score, 4), coldStart + why);
+        }
+
+        foreach (var u in Unmatched)
+        {
+            rows[u.Mentee] = new Pair(null, Cohort.Mentees[u.Mentee].Id, null, u.Reason);
+        }
+
+        return [.. rows.Where(r => r is not null).Select(r => r!)];
+    }
+}
+
+/// <summary>
+/// Assigns mentees to mentors under capacity, maximising the total predicted success: a min-cost flow
+/// (Google OR-Tools) over the candidate pairs scoring at least the minimum, with pinned pairs fixed and forbidden
+/// pairs removed. Every mentee may stay unmatched, so no pair below the minimum is ever forced.
+/// </summary>
+public static class Assigner
+{
+    /// <summary>Scores are scaled to integer costs with this factor (OR-Tools flows use 64-bit integers).</summary>
+    public const double CostScale = 1_000_000;
+
+    public static Assignment Assign(ScoredCohort scores, AssignmentOptions? options = null)
+    {
+        options ??= new AssignmentOptions();
+        var (capacity, pinned, forbidden) = Constraints(scores, options);
+        var arcs = new List<(int Mentor, int Mentee, double Score)>();
+        for (var e = 0; e < scores.Mentees.Count; e++)
+        {
+            if (pinned.ContainsKey(e))
+            {
+                continue;
+            }
+
+            foreach (var c in scores.CandidatesOf(e))
+            {
+                if (c.Score >= options.MinScore && capacity[c.Mentor] > 0 && !forbidden.Contains((c.Mentor, e)))
+                {
+                    arcs.Add((c.Mentor, e, c.Score));
+                }
+            }
+        }
+
+        var mentorOf = Solve(capacity, scores.Mentees.Count, arcs);
+        return Result(scores, options, mentorOf, pinned, forbidden);
+    }
+
+    /// <summary>Baseline: take pairs in decreasing score order while the mentee is free and the mentor has room.</summary>
+    public static Assignment Greedy(ScoredCohort scores, AssignmentOptions? options = null)
+    {
+        options ??= new AssignmentOptions();
+        var (capacity, pinned, forbidden) = Constraints(scores, options);
+        var mentorOf = Enumerable.Repeat(-1, scores.Mentees.Count).ToArray();
+        var arcs = new List<(int Mentor, int Mentee, double Score)>();
+        for (var e = 0; e < scores.Mentees.Count; e++)
+        {
+            if (!pinned.ContainsKey(e))
+            {
+                arcs.AddRange(scores.CandidatesOf(e).Where(c => c.Score >= options.MinScore && !forbidden.Contains((c.Mentor, e))).Select(c => (c.Mentor, e, c.Score)));
+            }
+        }
+
+        foreach (var (mentor, mentee, _) in arcs.OrderByDescending(a => a.Score).ThenBy(a => a.Mentor).ThenBy(a => a.Mentee))
+        {
+            if (mentorOf[mentee] < 0 && capacity[mentor] > 0)
+            {
+                mentorOf[mentee] = mentor;
+                capacity[mentor]--;
+            }
+        }
+
+        return Result(scores, options, mentorOf, pinned, forbidden);
+    }
+
+    /// <summary>Baseline: mentees in random order each get a random mentor with room (scores ignored), seeded.</summary>
+    public static Assignment Random(ScoredCohort scores, int seed, AssignmentOptions? options = null)
+    {
+        options ??= new AssignmentOptions { MinScore = 0 };
+        var (capacity, pinned, forbidden) = Constraints(scores, options);
+        var random = new Random(seed);
+        var mentorOf = Enumerable.Repeat(-1, scores.Mentees.Count).ToArray();
+        var order = Enumerable.Range(0, scores.Mentees.Count).Where(e => !pinned.ContainsKey(e)).ToArray();
+        random.Shuffle(order);
+        var open = Enumerable.Range(0, capacity.Length).Where(m => capacity[m] > 0).ToList();
+        foreach (var e in order)
+        {
+            var choices = open.Where(m => !forbidden.Contains((m, e))).ToList();
+            if (choices.Count == 0)
+            {
+                continue;
+            }
+
+            var mentor = choices[random.Next(choices.Count)];
+            mentorOf[e] = mentor;
+            if (--capacity[mentor] == 0)
+            {
+                open.Remove(mentor);
+            }
+        }
+
+        return Result(scores, options with { MinScore = double.NegativeInfinity }, mentorOf, pinned, forbidden);
+    }
+
+    /// <summary>
+    /// Maximum-weight assignment under capacity (each mentee at most one mentor, mentor m at most capacity[m]
+    /// mentees) over the given arcs, as a min-cost flow: source → mentee (1) → mentor (1, cost −score) → sink
+    /// (capacity), plus mentee → sink (cost 0) so that a mentee may stay unmatched. Returns the mentor of each
+    /// mentee, or −1.
+    /// </summary>
+    public static int[] Solve(IReadOnlyList<int> capacity, int menteeCount, IReadOnlyList<(int Mentor, int Mentee, double Score)> arcs)
+    {
+        var mentorOf = Enumerable.Repeat(-1, menteeCount).ToArray();
+        if (arcs.Count == 0 || menteeCount == 0)
+        {
+            return mentorOf;
+        }
+
+        var mentorCount = capacity.Count;
+        var source = 0;
+        var sink = 1 + menteeCount + mentorCount;
+        using var flow = new MinCostFlow(sink + 1, arcs.Count + (2 * menteeCount) + mentorCount);
+        for (var e = 0; e < menteeCount; e++)
+        {
+            flow.AddArcWithCapacityAndUnitCost(source, 1 + e, 1, 0);
+            flow.AddArcWithCapacityAndUnitCost(1 + e, sink, 1, 0);
+        }
+
+        var first = flow.NumArcs();
+        foreach (var (mentor, mentee, score) in arcs)
+        {
+            flow.AddArcWithCapacityAndUnitCost(1 + mentee, 1 + menteeCount + mentor, 1, -(long)Math.Round(score * CostScale));
+        }
+
+        for (var m = 0; m < mentorCount; m++)
+        {
+            if (capacity[m] > 0)
+            {
+                flow.AddArcWithCapacityAndUnitCost(1 + menteeCount + m, sink, capacity[m], 0);
+            }
+        }
+
+        flow.SetNodeSupply(source, menteeCount);
+        flow.SetNodeSupply(sink, -menteeCount);
+        var status = flow.Solve();
+        if (status != MinCostFlowBase.Status.OPTIMAL)
+        {
+            throw new InvalidOperationException($"min-cost flow ended with status {status}");
+        }
+
+        for (var a = 0; a < arcs.Count; a++)
+        {
+            if (flow.Flow(first + a) > 0)
+            {
+                mentorOf[arcs[a].Mentee] = arcs[a].Mentor;
+            }
+        }
+
+        return mentorOf;
+    }
+
+    private static (int[] Capacity, Dictionary<int, int> Pinned, HashSet<(int, int)> Forbidden) Constraints(ScoredCohort scores, AssignmentOptions options)
+    {
+        var capacity = scores.Mentors.Select(m => m.Capacity).ToArray();
+        var problems = new List<string>();
+        var forbidden = new HashSet<(int, int)>();
+        foreach (var f in options.Forbidden)
+        {
+            if (Resolve(scores, f, "forbidden", problems) is { } pair)
+            {
+                forbidden.Add(pair);
+            }
+        }
+
+        var pinned = new Dictionary<int, int>();
+        foreach (var p in options.Pinned)
+        {
+            if (Resolve(scores, p, "pinned", problems) is not { } pair)
+            {
+                continue;
+            }
+
+            if (forbidden.Contains(pair))
+            {
+                problems.Add($"pinned pair {p.MentorId}/{p.MenteeId} is also forbidden");
+            }
+            else if (!pinned.TryAdd(pair.Mentee, pair.Mentor))
+            {
+                problems.Add($"mentee {p.MenteeId} is pinned to more than one mentor");
+            }
+            else if (--capacity[pair.Mentor] < 0)
+            {
+                problems.Add($"mentor {p.MentorId} has more pinned mentees than capacity {scores.Mentors[pair.Mentor].Capacity}");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", problems), nameof(options));
+        }
+
+        return (capacity, pinned, forbidden);
+    }
+
+    private static (int Mentor, int Mentee)? Resolve(ScoredCohort scores, PairRef pair, string kind, List<string> problems)
+    {
+        var mentor = scores.MentorIndex(pair.MentorId);
+        var mentee = scores.MenteeIndex(pair.MenteeId);
+        if (mentor is null)
+        {
+            problems.Add($"{kind} pair names '{pair.MentorId}', who is not a mentor of the cohort");
+        }
+
+        if (mentee is null)
+        {
+            problems.Add($"{kind} pair names '{pair.MenteeId}', who is not a mentee of the cohort");
+        }
+
+        return mentor is { } m && mentee is { } e ? (m, e) : null;
+    }
+
+    private static Assignment Result(
+        ScoredCohort scores, AssignmentOptions options, int[] mentorOf, Dictionary<int, int> pinned, HashSet<(int, int)> forbidden)
+    {
+        var pairs = new List<AssignedPair>();
+        var unmatched = new List<UnmatchedMentee>();
+        for (var e = 0; e < scores.Mentees.Count; e++)
+        {
+            if (pinned.TryGetValue(e, out var pinnedMentor))
+            {
+                pairs.Add(new AssignedPair(pinnedMentor, e, scores.Score(pinnedMentor, e), Pinned: true));
+            }
+            else if (mentorOf[e] >= 0)
+            {
+                pairs.Add(new AssignedPair(mentorOf[e], e, scores.Score(mentorOf[e], e), Pinned: false));
+            }
+            else
+            {
+                unmatched.Add(Unmatched(scores, options, e, forbidden));
+            }
+        }
+
+        return new Assignment(scores, pairs, unmatched, Shortage(scores, unmatched));
+    }
+
+    private static UnmatchedMentee Unmatched(ScoredCohort scores, AssignmentOptions options, int e, HashSet<(int, int)> forbidden)
+    {
+        var best = scores.CandidatesOf(e).Where(c => !forbidden.Contains((c.Mentor, e))).Cast<Candidate?>().FirstOrDefault();
+        if (best is not { } b)
+        {
+            return new UnmatchedMentee(e, UnmatchedCause.NoMentorAboveMinimum, null, null, "no admissible mentor in the cohort");
+        }
+
+        var id = scores.Mentors[b.Mentor].Id;
+        var min = options.MinScore.ToString("0.##", CultureInfo.InvariantCulture);
+        var score = b.Score.ToString("0.00", CultureInfo.InvariantCulture);
+        return b.Score >= options.MinScore
+            ? new UnmatchedMentee(e, UnmatchedCause.MentorsAtCapacity, b.Mentor, b.Score,
+                $"suitable mentors were at capacity (best {id} at {score}); more mentors of this profile are needed")
+            : new UnmatchedMentee(e, UnmatchedCause.NoMentorAboveMinimum, b.Mentor, b.Score,
+                $"no mentor scored at least {min} (best {id} at {score})");
+    }
+
+    private static List<ShortageGroup> Shortage(ScoredCohort scores, List<UnmatchedMentee> unmatched)
+    {
+        var meanCapacity = scores.Mentors.Count == 0 ? 1 : Math.Max(1, scores.Mentors.Average(m => m.Capacity));
+        return [.. unmatched
+            .GroupBy(u => (scores.Mentees[u.Mentee].CareerPath, Region(scores.Mentees[u.Mentee].TimeZone), u.Cause))
+            .Select(g => new ShortageGroup(
+                g.Key.CareerPath,
+                g.Key.Item2,
+                [.. g.SelectMany(u => scores.Mentees[u.Mentee].Interests).GroupBy(t => t, StringComparer.Ordinal)
+                    .OrderByDescending(t => t.Count()).ThenBy(t => t.Key, StringComparer.Ordinal).Take(3).Select(t => t.Key)],
+                g.Count(),
+                (int)Math.Ceiling(g.Count() / meanCapacity),
+                g.Key.Cause))
+            .OrderByDescending(s => s.UnmatchedMentees).ThenBy(s => s.CareerPath, StringComparer.Ordinal).ThenBy(s => s.Region, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The time-zone region: the IANA area (<c>Europe</c>, <c>America</c>…), or the id itself (<c>UTC</c>).</summary>
+    public static string Region(string timeZone)
+    {
+        var slash = timeZone.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? timeZone : timeZone[..slash];
+    }
+}

@@ -1,0 +1,141 @@
+using System.Numerics;
+
+namespace MentorFlow.Reporting.Matching;
+
+/// <summary>
+/// The features of a (mentor, mentee) pair, computed from the application data only. Every feature is a number in
+/// [0, 1] (seniority gap excepted, see below); the order is the model's feature schema (<see cref="Names"/>,
+/// <see cref="SchemaVersion"/>). The README of MentorFlow.Reporting documents each one.
+/// </summary>
+public static class PairFeatures
+{
+    /// <summary>Bumped whenever a feature is added, removed, reordered or computed differently.</summary>
+    public const int SchemaVersion = 1;
+
+    public const int InterestOverlap = 0;
+    public const int InterestCoverage = 1;
+    public const int SameCareerPath = 2;
+    public const int SameCareerFamily = 3;
+    public const int SwitchTarget = 4;
+    public const int GoalCoverage = 5;
+    public const int ExpertiseMatch = 6;
+    public const int SeniorityGap = 7;
+    public const int MentorLessSenior = 8;
+    public const int TimeZoneDistance = 9;
+    public const int SharedLanguage = 10;
+    public const int CommunicationOverlap = 11;
+    public const int LengthDistance = 12;
+    public const int HoursFit = 13;
+    public const int StatementSimilarity = 14;
+    public const int CareerAndGoals = 15;
+    public const int InterestsAndGoals = 16;
+    public const int TimeZoneDistanceSquared = 17;
+    public const int SeniorityGapSquared = 18;
+    public const int SharedInterests = 19;
+    public const int GoalsCovered = 20;
+
+    /// <summary>Number of features (the length of a feature vector).</summary>
+    public const int Count = 21;
+
+    public static readonly IReadOnlyList<string> Names =
+    [
+        "interest_overlap", "interest_coverage", "same_career_path", "same_career_family", "switch_target",
+        "goal_coverage", "expertise_match", "seniority_gap", "mentor_less_senior", "timezone_distance",
+        "shared_language", "communication_overlap", "length_distance", "hours_fit", "statement_similarity",
+        "career_and_goals", "interests_and_goals", "timezone_distance_sq", "seniority_gap_sq", "shared_interests",
+        "goals_covered",
+    ];
+
+    /// <summary>Computes the feature vector of one pair into <paramref name="features"/> (length <see cref="Count"/>).</summary>
+    public static void Compute(PersonProfile mentor, PersonProfile mentee, Span<float> features) =>
+        Compute(mentor, mentee, features, includeStatement: true);
+
+    internal static void Compute(PersonProfile mentor, PersonProfile mentee, Span<float> features, bool includeStatement)
+    {
+        var interestsShared = Bits.Intersection(mentor.Interests, mentee.Interests);
+        var interestsUnion = mentor.InterestCount + mentee.InterestCount - interestsShared;
+        features[InterestOverlap] = interestsUnion == 0 ? 0 : (float)interestsShared / interestsUnion;
+        features[InterestCoverage] = mentee.InterestCount == 0 ? 0 : (float)interestsShared / mentee.InterestCount;
+
+        var sameCareer = mentor.CareerPath == mentee.CareerPath;
+        features[SameCareerPath] = sameCareer ? 1 : 0;
+        features[SameCareerFamily] = mentor.CareerFamily == mentee.CareerFamily ? 1 : 0;
+        features[SwitchTarget] = !sameCareer && Bits.Contains(mentee.Goals, mentor.CareerPath) ? 1 : 0;
+
+        var goalsCovered = Bits.Intersection(mentee.Goals, mentor.Offers);
+        features[GoalCoverage] = mentee.GoalCount == 0 ? 0 : (float)goalsCovered / mentee.GoalCount;
+        features[SharedInterests] = Math.Min(interestsShared, 4) / 4f;
+        features[GoalsCovered] = Math.Min(goalsCovered, 3) / 3f;
+        features[ExpertiseMatch] = mentee.WantCount == 0 ? 0 : (float)Bits.Intersection(mentee.Wants, mentor.Expertise) / mentee.WantCount;
+
+        var gap = mentor.SeniorityYears - mentee.SeniorityYears;
+        var gapScaled = Math.Clamp(gap, -10, 30) / 10f;
+        features[SeniorityGap] = gapScaled;
+        features[MentorLessSenior] = gap < 0 ? 1 : 0;
+
+        var hours = Math.Abs(mentor.UtcOffsetHours - mentee.UtcOffsetHours);
+        hours = Math.Min(hours, 24 - hours);
+        var tz = (float)(hours / 12.0);
+        features[TimeZoneDistance] = tz;
+
+        features[SharedLanguage] = mentor.Languages == 0 || mentee.Languages == 0
+            ? 0.5f
+            : (mentor.Languages & mentee.Languages) != 0 ? 1 : 0;
+
+        features[CommunicationOverlap] = mentor.Communication == 0 || mentee.Communication == 0
+            ? 0.5f
+            : (float)BitOperations.PopCount(mentor.Communication & mentee.Communication) /
+              BitOperations.PopCount(mentor.Communication | mentee.Communication);
+
+        features[LengthDistance] = Math.Abs((int)mentor.PreferredLength - (int)mentee.PreferredLength) / 2f;
+
+        features[HoursFit] = mentor.HoursPerMentee is { } give && mentee.HoursPerMonth is { } want
+            ? (float)Math.Min(1.0, give / want)
+            : 0.75f;
+
+        features[StatementSimilarity] = includeStatement ? Statements.Cosine(mentor.Statement, mentee.Statement) : 0;
+
+        var careerFit = Math.Max(features[SameCareerPath], Math.Max(features[SwitchTarget], 0.5f * features[SameCareerFamily]));
+        features[CareerAndGoals] = careerFit * features[GoalCoverage];
+        features[InterestsAndGoals] = features[InterestCoverage] * features[GoalCoverage];
+        features[TimeZoneDistanceSquared] = tz * tz;
+        features[SeniorityGapSquared] = gapScaled * gapScaled;
+    }
+
+    public static float[] Compute(PersonProfile mentor, PersonProfile mentee)
+    {
+        var features = new float[Count];
+        Compute(mentor, mentee, features);
+        return features;
+    }
+}
+
+/// <summary>Set operations on tag bitsets (one bit per tag of a <see cref="ProfileSpace"/>'s vocabulary).</summary>
+internal static class Bits
+{
+    public static int Intersection(ulong[] a, ulong[] b)
+    {
+        var count = 0;
+        var n = Math.Min(a.Length, b.Length);
+        for (var i = 0; i < n; i++)
+        {
+            count += BitOperations.PopCount(a[i] & b[i]);
+        }
+
+        return count;
+    }
+
+    public static bool Contains(ulong[] set, int bit) =>
+        bit >= 0 && (bit >> 6) < set.Length && (set[bit >> 6] & (1UL << (bit & 63))) != 0;
+
+    public static ulong[] Of(IEnumerable<int> bits, int words)
+    {
+        var set = new ulong[words];
+        foreach (var bit in bits)
+        {
+            set[bit >> 6] |= 1UL << (bit & 63);
+        }
+
+        return set;
+    }
+}

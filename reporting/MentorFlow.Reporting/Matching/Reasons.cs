@@ -1,0 +1,89 @@
+using System.Globalization;
+
+namespace MentorFlow.Reporting.Matching;
+
+/// <summary>Turns feature contributions into the readable reasons of pairs.csv, e.g. <c>shared interests 0.6; same career path</c>.</summary>
+public static class Reasons
+{
+    public const int Shown = 3;
+
+    /// <summary>A readable phrase for a feature of this pair, or null when its value is no reason to match.</summary>
+    public static string? Describe(int feature, ReadOnlySpan<float> f)
+    {
+        var v = f[feature];
+        return feature switch
+        {
+            PairFeatures.InterestOverlap when v > 0 => Invariant($"shared interests {v:0.##}"),
+            PairFeatures.InterestCoverage when v > 0 => Invariant($"covers {v * 100:0}% of the mentee's interests"),
+            PairFeatures.SameCareerPath when v >= 1 => "same career path",
+            PairFeatures.SameCareerFamily when v >= 1 && f[PairFeatures.SameCareerPath] < 1 => "related career path",
+            PairFeatures.SwitchTarget when v >= 1 => "mentor works in the career the mentee wants to move to",
+            PairFeatures.GoalCoverage or PairFeatures.GoalsCovered when f[PairFeatures.GoalCoverage] > 0 =>
+                Invariant($"helps with {f[PairFeatures.GoalCoverage] * 100:0}% of the mentee's goals"),
+            PairFeatures.ExpertiseMatch when v > 0 => Invariant($"expertise fits the mentee's goals {v:0.##}"),
+            PairFeatures.SeniorityGap or PairFeatures.SeniorityGapSquared when f[PairFeatures.SeniorityGap] > 0 =>
+                Invariant($"{Math.Round(f[PairFeatures.SeniorityGap] * 10):0} more years of experience"),
+            PairFeatures.TimeZoneDistance or PairFeatures.TimeZoneDistanceSquared => TimeZones(f[PairFeatures.TimeZoneDistance] * 12),
+            PairFeatures.SharedLanguage when v >= 1 => "shared language",
+            PairFeatures.CommunicationOverlap when v >= 0.99f => "same communication preference",
+            PairFeatures.CommunicationOverlap when v > 0 && Math.Abs(v - 0.5f) > 0.001f => "shared communication channel",
+            PairFeatures.LengthDistance when v == 0 => "same preferred programme length",
+            PairFeatures.HoursFit when v >= 0.99f => "enough mentor time per month",
+            PairFeatures.StatementSimilarity when v >= 0.1f => Invariant($"similar statements {v:0.##}"),
+            PairFeatures.SharedInterests when v > 0 => Invariant($"{Math.Round(v * 4):0} shared interests"),
+            PairFeatures.CareerAndGoals when v > 0 => "career path and goals both fit",
+            PairFeatures.InterestsAndGoals when v > 0 => "interests and goals both fit",
+            _ => null,
+        };
+    }
+
+    /// <summary>The top readable reasons, by decreasing contribution, without repeats; only positive contributions count.</summary>
+    public static string Join(ReadOnlySpan<float> features, ReadOnlySpan<double> contributions, int shown = Shown)
+    {
+        var order = new int[contributions.Length];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        var copy = contributions.ToArray();
+        Array.Sort(order, (a, b) => copy[b].CompareTo(copy[a]) is var c && c != 0 ? c : a.CompareTo(b));
+        var phrases = new List<string>();
+        var topics = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var feature in order)
+        {
+            if (copy[feature] <= 0 || phrases.Count == shown)
+            {
+                break;
+            }
+
+            var phrase = Describe(feature, features);
+            if (phrase is not null && topics.Add(Topic(feature)))
+            {
+                phrases.Add(phrase);
+            }
+        }
+
+        return string.Join("; ", phrases);
+    }
+
+    /// <summary>At most one reason per topic, so a pair is not explained twice by the same fact.</summary>
+    private static string Topic(int feature) => feature switch
+    {
+        PairFeatures.InterestOverlap or PairFeatures.InterestCoverage or PairFeatures.SharedInterests => "interests",
+        PairFeatures.GoalCoverage or PairFeatures.GoalsCovered => "goals",
+        PairFeatures.SameCareerPath or PairFeatures.SameCareerFamily or PairFeatures.SwitchTarget => "career",
+        PairFeatures.SeniorityGap or PairFeatures.SeniorityGapSquared or PairFeatures.MentorLessSenior => "seniority",
+        PairFeatures.TimeZoneDistance or PairFeatures.TimeZoneDistanceSquared => "time zone",
+        _ => PairFeatures.Names[feature],
+    };
+
+    private static string? TimeZones(double hours) => hours switch
+    {
+        < 0.25 => "same time zone",
+        <= 3 => Invariant($"time zones {hours:0.#} h apart"),
+        _ => null,
+    };
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,180 @@
+using MentorFlow.Reporting.Data;
+
+namespace MentorFlow.Reporting.Matching;
+
+/// <summary>Options of <see cref="MatchModel.Score"/>.</summary>
+public sealed record ScoringOptions
+{
+    /// <summary>
+    /// Candidate pruning: each mentee keeps the mentors with the best pre-filter similarity (<see cref="ColdStart"/>
+    /// without the statement term), and only those pairs are scored by the model and offered to the assignment.
+    /// </summary>
+    public int CandidatesPerMentee { get; init; } = 40;
+
+    /// <summary>Threads for pre-filtering and scoring; by default all cores.</summary>
+    public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Reports (done, total) mentees pre-filtered, then pairs scored.</summary>
+    public IProgress<(string Stage, int Done, int Total)>? Progress { get; init; }
+}
+
+/// <summary>A candidate mentor of a mentee, with the predicted score of the pair.</summary>
+public readonly record struct Candidate(int Mentor, double Score);
+
+/// <summary>
+/// The scored pairs of a cohort: mentors and mentees (by index), each mentee's candidate mentors with their scores,
+/// and the model that scored them (to score a pinned pair outside the candidates, and to explain a pair).
+/// </summary>
+public sealed class ScoredCohort
+{
+    private readonly Candidate[][] _candidates;
+    private readonly Func<int, int, float[]>? _features;
+    private readonly Dictionary<string, int> _mentorIndex;
+    private readonly Dictionary<string, int> _menteeIndex;
+
+    private ScoredCohort(
+        MatchModel? model, IReadOnlyList<Application> mentors, IReadOnlyList<Application> mentees, Candidate[][] candidates,
+        Func<int, int, float[]>? features)
+    {
+        Model = model;
+        Mentors = mentors;
+        Mentees = mentees;
+        _candidates = candidates;
+        _features = features;
+        _mentorIndex = Index(mentors);
+        _menteeIndex = Index(mentees);
+    }
+
+    public MatchModel? Model { get; }
+
+    public IReadOnlyList<Application> Mentors { get; }
+
+    public IReadOnlyList<Application> Mentees { get; }
+
+    public ScoringMethod Method => Model?.Method ?? ScoringMethod.LearnedModel;
+
+    public int PairCount => _candidates.Sum(c => c.Length);
+
+    /// <summary>The candidates of a mentee, best first.</summary>
+    public IReadOnlyList<Candidate> CandidatesOf(int mentee) => _candidates[mentee];
+
+    public int? MentorIndex(string id) => _mentorIndex.TryGetValue(id, out var i) ? i : null;
+
+    public int? MenteeIndex(string id) => _menteeIndex.TryGetValue(id, out var i) ? i : null;
+
+    /// <summary>The score of any pair: the candidate's score, or computed now (e.g. a pinned pair that was pruned).</summary>
+    public double Score(int mentor, int mentee)
+    {
+        foreach (var candidate in _candidates[mentee])
+        {
+            if (candidate.Mentor == mentor)
+            {
+                return candidate.Score;
+            }
+        }
+
+        return Model is not null && _features is not null ? Model.Predict([_features(mentor, mentee)])[0] : 0;
+    }
+
+    /// <summary>Readable reasons for pairs (mentor index, mentee index); empty strings when there is no model.</summary>
+    public string[] Explain(IReadOnlyList<(int Mentor, int Mentee)> pairs)
+    {
+        if (Model is null || _features is null || pairs.Count == 0)
+        {
+            return [.. pairs.Select(_ => string.Empty)];
+        }
+
+        return Model.Explain([.. pairs.Select(p => _features(p.Mentor, p.Mentee))]);
+    }
+
+    /// <summary>The features of a pair (null when the scores were given, not computed).</summary>
+    public float[]? Features(int mentor, int mentee) => _features?.Invoke(mentor, mentee);
+
+    /// <summary>Scores given directly for every pair (tests, baselines and the oracle of the quality table).</summary>
+    public static ScoredCohort FromScores(IReadOnlyList<Application> mentors, IReadOnlyList<Application> mentees, Func<int, int, double> score)
+    {
+        var candidates = new Candidate[mentees.Count][];
+        for (var e = 0; e < mentees.Count; e++)
+        {
+            candidates[e] = [.. Enumerable.Range(0, mentors.Count).Select(m => new Candidate(m, score(m, e))).OrderByDescending(c => c.Score)];
+        }
+
+        return new ScoredCohort(null, mentors, mentees, candidates, null);
+    }
+
+    internal static ScoredCohort Build(MatchModel model, IReadOnlyList<Application> cohort, ScoringOptions options)
+    {
+        var mentors = cohort.Where(a => a.IsMentor).ToList();
+        var mentees = cohort.Where(a => !a.IsMentor).ToList();
+        var space = new ProfileSpace(cohort);
+        var mentorProfiles = mentors.Select(space.Profile).ToArray();
+        var menteeProfiles = mentees.Select(space.Profile).ToArray();
+        var k = Math.Min(Math.Max(1, options.CandidatesPerMentee), mentors.Count);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism) };
+
+        // 1. Pre-filter every pair cheaply and keep each mentee's k best mentors.
+        var chosen = new int[mentees.Count][];
+        var done = 0;
+        var prefilter = new Prefilter(mentorProfiles);
+        Parallel.For(0, mentees.Count, parallel, e =>
+        {
+            chosen[e] = prefilter.Top(menteeProfiles[e], k);
+            var count = Interlocked.Increment(ref done);
+            if (count % 500 == 0 || count == mentees.Count)
+            {
+                options.Progress?.Report(("pre-filter", count, mentees.Count));
+            }
+        });
+
+        // 2. Full features of the kept pairs, scored by the model in parallel chunks.
+        var features = new float[mentees.Count * k][];
+        Parallel.For(0, mentees.Count, parallel, e =>
+        {
+            for (var j = 0; j < k; j++)
+            {
+                features[(e * k) + j] = PairFeatures.Compute(mentorProfiles[chosen[e][j]], menteeProfiles[e]);
+            }
+        });
+
+        var scores = new double[features.Length];
+        var chunk = Math.Max(1, (features.Length + parallel.MaxDegreeOfParallelism - 1) / parallel.MaxDegreeOfParallelism);
+        chunk = Math.Min(chunk, 50_000);
+        var chunks = (features.Length + chunk - 1) / chunk;
+        var scoredChunks = 0;
+        Parallel.For(0, chunks, parallel, c =>
+        {
+            var start = c * chunk;
+            var length = Math.Min(chunk, features.Length - start);
+            var predicted = model.Predict(new ArraySegment<float[]>(features, start, length));
+            predicted.CopyTo(scores, start);
+            var count = Interlocked.Increment(ref scoredChunks);
+            options.Progress?.Report(("score", Math.Min(count * chunk, features.Length), features.Length));
+        });
+
+        var candidates = new Candidate[mentees.Count][];
+        for (var e = 0; e < mentees.Count; e++)
+        {
+            var list = new Candidate[k];
+            for (var j = 0; j < k; j++)
+            {
+                list[j] = new Candidate(chosen[e][j], scores[(e * k) + j]);
+            }
+
+            Array.Sort(list, (a, b) => b.Score.CompareTo(a.Score) is var s && s != 0 ? s : a.Mentor.CompareTo(b.Mentor));
+            candidates[e] = list;
+        }
+
+        return new ScoredCohort(model, mentors, mentees, candidates, (m, e) => PairFeatures.Compute(mentorProfiles[m], menteeProfiles[e]));
+    }
+
+    private static Dictionary<string, int> Index(IReadOnlyList<Application> people)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < people.Count; i++)
+        {
+            index.TryAdd(people[i].Id, i);
+        }
+
+        return index;
+    }
+}

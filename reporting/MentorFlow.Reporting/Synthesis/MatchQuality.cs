@@ -1,0 +1,51 @@
+using MentorFlow.Reporting.Matching;
+
+namespace MentorFlow.Reporting.Synthesis;
+
+/// <summary>One line of the quality table: an assignment method and the true success of its pairs.</summary>
+public sealed record QualityRow(string Method, int Matched, double TotalTrueSuccess, double RatioToOracle)
+{
+    public double MeanTrueSuccess => Matched == 0 ? 0 : TotalTrueSuccess / Matched;
+}
+
+public sealed record QualityReport(IReadOnlyList<QualityRow> Rows, MatchModel Model, int Mentors, int Mentees, int Outcomes)
+{
+    public QualityRow Row(string method) => Rows.Single(r => r.Method == method);
+}
+
+/// <summary>
+/// Measures the assignment against the truth of synthetic data: total true success (the hidden rule's probability
+/// summed over the assigned pairs) of the model's assignment, of the oracle (the optimal assignment on the true
+/// probabilities), of a greedy assignment on the model's scores and of a random one.
+/// </summary>
+public static class MatchQuality
+{
+    public const string Oracle = "oracle (true probabilities, optimal)";
+    public const string Model = "model + min-cost flow";
+    public const string Greedy = "model + greedy";
+    public const string RandomMethod = "random";
+
+    public static QualityReport Evaluate(SyntheticData data, int seed, ScoringOptions? scoring = null, double minScore = 0)
+    {
+        var model = MatchModel.Train(data.History, data.Outcomes, seed);
+        var scores = model.Score(data.Cohort, scoring);
+        var truth = ScoredCohort.FromScores(scores.Mentors, scores.Mentees, (m, e) => data.Rule.Probability(scores.Mentors[m], scores.Mentees[e]));
+        var options = new AssignmentOptions { MinScore = minScore };
+
+        var oracle = True(truth, Assigner.Assign(truth, new AssignmentOptions { MinScore = 0 }));
+        var rows = new List<QualityRow>
+        {
+            Row(Oracle, oracle, oracle),
+            Row(Model, True(truth, Assigner.Assign(scores, options)), oracle),
+            Row(Greedy, True(truth, Assigner.Greedy(scores, options)), oracle),
+            Row(RandomMethod, True(truth, Assigner.Random(scores, seed)), oracle),
+        };
+        return new QualityReport(rows, model, scores.Mentors.Count, scores.Mentees.Count, data.Outcomes.Count);
+    }
+
+    private static (int Matched, double Total) True(ScoredCohort truth, Assignment assignment) =>
+        (assignment.Pairs.Count, assignment.Pairs.Sum(p => truth.Score(p.Mentor, p.Mentee)));
+
+    private static QualityRow Row(string method, (int Matched, double Total) result, (int Matched, double Total) oracle) =>
+        new(method, result.Matched, result.Total, oracle.Total == 0 ? 0 : result.Total / oracle.Total);
+}
