@@ -54,7 +54,7 @@ public sealed class EngineHost : IAsyncDisposable
     public async Task<string> PublishAsync(string json)
     {
         var saved = await Definitions.ImportAsync(json);
-        Assert.Empty(saved.Errors);
+        Assert.True(saved.Errors.Count == 0, string.Join("; ", saved.Errors));
         var published = await Definitions.PublishAsync(saved.Definition.DefinitionId);
         Assert.True(published.Succeeded, string.Join("; ", published.Errors));
         return saved.Definition.DefinitionId;
