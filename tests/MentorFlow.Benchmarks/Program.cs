@@ -1,0 +1,32 @@
+// MentorFlow benchmarks: Stopwatch harnesses that print a table. They run apart from the tests:
+//   dotnet run -c Release --project tests/MentorFlow.Benchmarks -- <area> [area options]
+//   dotnet run -c Release --project tests/MentorFlow.Benchmarks -- all --smoke      (seconds-long check of each)
+var areas = new (string Name, string Description, Func<string[], Task> Run)[]
+{
+};
+
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.WriteLine("usage: MentorFlow.Benchmarks <area>|all [--smoke] [area options]");
+    foreach (var area in areas)
+    {
+        Console.WriteLine($"  {area.Name,-12} {area.Description}");
+    }
+
+    return 0;
+}
+
+var selected = args[0] == "all" ? areas : areas.Where(area => area.Name == args[0]).ToArray();
+if (selected.Length == 0)
+{
+    await Console.Error.WriteLineAsync($"unknown benchmark area '{args[0]}'; see --help");
+    return 2;
+}
+
+foreach (var area in selected)
+{
+    Console.WriteLine($"== {area.Name}: {area.Description}");
+    await area.Run(args[1..]);
+}
+
+return 0;
