@@ -42,7 +42,10 @@ public sealed class MentoringFixture : IDisposable
         Partnership = new PartnershipService(database, Clock);
         Exports = new ExportService(database);
         Privacy = new PrivacyService(database, Clock);
+        Matching = new MatchingService(database, Clock, Options.Create(new MatchingOptions { MinScore = 0.2 }));
     }
+
+    public MatchingService Matching { get; }
 
     public FakeTimeProvider Clock { get; } = new(Start);
     public TestContextFactory Factory { get; }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using MentorFlow.Mentoring.Automation;
 using MentorFlow.Mentoring.Links;
 using MentorFlow.Mentoring.Persistence;
@@ -12,14 +13,23 @@ public static class MentoringServiceCollectionExtensions
 {
     /// <summary>
     /// The mentoring domain on <typeparamref name="TContext"/> (which must call <c>AddMentoringModel()</c>):
-    /// services, signed links (<c>Mentoring:Links</c>, validated on start).
+    /// services, signed links (<c>Mentoring:Links</c>, validated on start; the signing key is
+    /// required when <paramref name="requireSigningKey"/>, e.g. in Production).
     /// </summary>
-    public static IServiceCollection AddMentoring<TContext>(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddMentoring<TContext>(this IServiceCollection services, IConfiguration configuration, bool requireSigningKey)
         where TContext : DbContext
     {
         services.AddOptions<LinkOptions>()
             .Bind(configuration.GetSection(LinkOptions.Section))
+            .PostConfigure(options =>
+            {
+                if (!requireSigningKey && string.IsNullOrEmpty(options.SigningKey))
+                {
+                    options.SigningKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+                }
+            })
             .ValidateDataAnnotations()
+            .Validate(options => options.SigningKey.Length >= 32, "Mentoring:Links:SigningKey is required (at least 32 characters).")
             .ValidateOnStart();
         services.AddSingleton<IMentoringDb, MentoringDb<TContext>>();
         services.AddSingleton<ParticipantLinks>();
@@ -29,6 +39,8 @@ public static class MentoringServiceCollectionExtensions
         services.AddSingleton<ExportService>();
         services.AddSingleton<PrivacyService>();
         services.AddSingleton<MentoringAutomationHub>();
+        services.AddOptions<MatchingOptions>().Bind(configuration.GetSection(MatchingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<MatchingService>();
         return services;
     }
 }

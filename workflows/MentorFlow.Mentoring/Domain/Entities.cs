@@ -221,3 +221,15 @@ public sealed class UsedLink
     public LinkPurpose Purpose { get; set; }
     public DateTimeOffset UsedAt { get; set; }
 }
+
+/// <summary>One run of the matcher: its settings, who was left unmatched and the mentor shortage report.</summary>
+public sealed class MatchingRun
+{
+    public Guid Id { get; set; }
+    public Guid ProgrammeId { get; set; }
+    public DateTimeOffset At { get; set; }
+    public double MinScore { get; set; }
+    public required string Method { get; set; }
+    public string UnmatchedJson { get; set; } = "[]";
+    public string ShortageJson { get; set; } = "[]";
+}

@@ -12,8 +12,10 @@ public sealed class LinkOptions
 {
     public const string Section = "Mentoring:Links";
 
-    /// <summary>HMAC-SHA256 key for participant links (at least 32 characters; keep it secret).</summary>
-    [Required]
+    /// <summary>
+    /// HMAC-SHA256 key for participant links (at least 32 characters; keep it secret). Required in Production; in
+    /// other environments a random key is made per process when none is set (links then die with the process).
+    /// </summary>
     [MinLength(32)]
     public string SigningKey { get; set; } = "";
 

@@ -143,6 +143,15 @@ public static class MentoringModel
             audit.HasIndex(a => a.ProgrammeId);
         });
 
+        modelBuilder.Entity<MatchingRun>(run =>
+        {
+            run.ToTable("mf_matching_runs");
+            run.HasKey(r => r.Id);
+            run.Property(r => r.Method).HasMaxLength(40);
+            run.HasIndex(r => r.ProgrammeId);
+            run.HasOne<Programme>().WithMany().HasForeignKey(r => r.ProgrammeId).OnDelete(DeleteBehavior.Cascade);
+        });
+
         modelBuilder.Entity<UsedLink>(link =>
         {
             link.ToTable("mf_used_links");

@@ -235,6 +235,13 @@ public sealed class ParticipationService(IMentoringDb database, TimeProvider clo
         };
     }
 
+    /// <summary>The programme a link belongs to (read only).</summary>
+    public async Task<Programme> ProgrammeAsync(Guid programmeId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await database.CreateAsync(cancellationToken);
+        return await ProgrammeService.FindAsync(db, programmeId, cancellationToken, tracking: false);
+    }
+
     /// <summary>True when a link's nonce was already used for a submission.</summary>
     public async Task<bool> IsUsedAsync(LinkClaims link, CancellationToken cancellationToken = default)
     {

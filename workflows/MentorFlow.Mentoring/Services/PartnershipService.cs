@@ -79,6 +79,18 @@ public sealed class PartnershipService(IMentoringDb database, TimeProvider clock
         {
             pair.Status = PairStatus.Declined;
             pair.DeclinedBy = context.Side;
+
+            // Both return to the pool; the next matching run does not propose them together again.
+            var constraint = await db.Set<MatchConstraint>().FirstOrDefaultAsync(
+                c => c.ProgrammeId == pair.ProgrammeId && c.MentorId == pair.MentorId && c.MenteeId == pair.MenteeId, cancellationToken);
+            if (constraint is null)
+            {
+                db.Add(new MatchConstraint { Id = Guid.NewGuid(), ProgrammeId = pair.ProgrammeId, MentorId = pair.MentorId, MenteeId = pair.MenteeId, Kind = MatchConstraintKind.Forbid });
+            }
+            else
+            {
+                constraint.Kind = MatchConstraintKind.Forbid;
+            }
         }
 
         ParticipationService.UseLink(db, link, now);

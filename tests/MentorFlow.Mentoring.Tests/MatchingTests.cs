@@ -1,0 +1,141 @@
+using MentorFlow.Mentoring.Domain;
+using MentorFlow.Mentoring.Services;
+using Microsoft.EntityFrameworkCore;
+
+namespace MentorFlow.Mentoring.Tests;
+
+public sealed class MatchingTests : IDisposable
+{
+    private readonly MentoringFixture _f = new();
+
+    public void Dispose() => _f.Dispose();
+
+    [Fact]
+    public async Task Run_ProposesPairsUnderMentorCapacityWithScoresAndReasons()
+    {
+        var programme = await CohortAsync(mentors: 3, mentees: 6);
+
+        var review = await _f.Matching.RunAsync(programme.Id, null, "manager");
+
+        Assert.Equal(6, review.Pairs.Count);
+        Assert.All(review.Pairs.GroupBy(p => p.MentorId), g => Assert.True(g.Count() <= 2));
+        Assert.All(review.Pairs, p => Assert.InRange(p.Score, 0.2, 1));
+        Assert.All(review.Pairs, p => Assert.False(string.IsNullOrWhiteSpace(p.Reasons)));
+        Assert.Equal(6, review.Pairs.Select(p => p.MenteeId).Distinct().Count());
+        Assert.Equal(ProgrammePhase.Matching, (await _f.Programmes.GetAsync(programme.Id)).Phase);
+    }
+
+    [Fact]
+    public async Task Run_WhenMentorsAreShort_LeavesMenteesUnmatchedAndReportsMissingProfiles()
+    {
+        var programme = await CohortAsync(mentors: 1, mentees: 4);
+
+        var review = await _f.Matching.RunAsync(programme.Id, null, "manager");
+
+        Assert.Equal(2, review.Pairs.Count);
+        Assert.Equal(2, review.Unmatched.Count);
+        Assert.NotEmpty(review.Shortage);
+        Assert.True(review.Shortage.Sum(s => s.MentorsNeeded) >= 1);
+        var csv = await _f.Exports.ExportAsync(programme.Id, "pairs.csv");
+        Assert.Equal(5, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task PinAndForbid_AreHonouredByTheNextRun()
+    {
+        var programme = await CohortAsync(mentors: 2, mentees: 4);
+        var first = await _f.Matching.RunAsync(programme.Id, null, "manager");
+        var proposed = first.Pairs[0];
+        var otherMentor = first.Pairs.First(p => p.MentorId != proposed.MentorId).MentorId;
+
+        await _f.Matching.ConstrainAsync(programme.Id, MatchConstraintKind.Forbid, new MatchConstraintInput(proposed.MentorId, proposed.MenteeId), "manager");
+        await _f.Matching.ConstrainAsync(programme.Id, MatchConstraintKind.Pin, new MatchConstraintInput(otherMentor, proposed.MenteeId), "manager");
+        var rerun = await _f.Matching.RunAsync(programme.Id, null, "manager");
+
+        Assert.DoesNotContain(rerun.Pairs, p => p.MentorId == proposed.MentorId && p.MenteeId == proposed.MenteeId);
+        Assert.Contains(rerun.Pairs, p => p.MentorId == otherMentor && p.MenteeId == proposed.MenteeId && p.Pinned);
+    }
+
+    [Fact]
+    public async Task Constrain_WithUnknownOrWrongRolePeople_NamesBothFields()
+    {
+        var programme = await CohortAsync(mentors: 1, mentees: 1);
+
+        var problem = await Assert.ThrowsAsync<MentoringProblemException>(
+            () => _f.Matching.ConstrainAsync(programme.Id, MatchConstraintKind.Pin, new MatchConstraintInput("e1", "nobody"), "manager"));
+
+        Assert.Equal(new[] { "menteeId", "mentorId" }, problem.Errors.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Swap_ExchangesMenteesAndRescoresBothPairs()
+    {
+        var programme = await CohortAsync(mentors: 2, mentees: 2, capacity: 1);
+        var review = await _f.Matching.RunAsync(programme.Id, 0, "manager");
+
+        var swapped = await _f.Matching.SwapAsync(programme.Id, new SwapInput(review.Pairs[0].Id, review.Pairs[1].Id), "manager");
+
+        var before = review.Pairs.ToDictionary(p => p.MentorId, p => p.MenteeId);
+        Assert.All(swapped.Pairs, p => Assert.NotEqual(before[p.MentorId], p.MenteeId));
+        Assert.All(swapped.Pairs, p => Assert.StartsWith("swapped by the manager", p.Reasons, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Approve_ThenDecline_ReturnsBothToThePoolAndTheRerunDoesNotProposeThemTogether()
+    {
+        var programme = await CohortAsync(mentors: 2, mentees: 2, capacity: 1);
+        await _f.Matching.RunAsync(programme.Id, 0, "manager");
+        var approved = await _f.Matching.ApproveAsync(programme.Id, "manager");
+        var declined = approved[0];
+        string declinedMentee;
+        await using (var db = _f.Factory.CreateDbContext())
+        {
+            var mentee = await db.Set<Application>().SingleAsync(a => a.Id == declined.MenteeId);
+            declinedMentee = mentee.ExternalId;
+            await _f.Partnership.ConfirmAsync(_f.PairClaims(LinkPurpose.ConfirmMatch, declined, mentee), new ConfirmInput(false));
+        }
+
+        var rerun = await _f.Matching.RunAsync(programme.Id, 0, "manager");
+
+        Assert.Equal(ProgrammePhase.Running, (await _f.Programmes.GetAsync(programme.Id)).Phase);
+        var proposals = rerun.Pairs.Where(p => p.Status == PairStatus.Proposed).ToList();
+        Assert.DoesNotContain(proposals, p => p.Id == declined.Id);
+        Assert.Single(rerun.Forbidden);
+        Assert.Empty(proposals);
+        Assert.Equal(PairStatus.Approved, Assert.Single(rerun.Pairs).Status);
+        Assert.Equal(declinedMentee, Assert.Single(rerun.Unmatched).MenteeId);
+    }
+
+    [Fact]
+    public async Task Approve_WithoutProposals_IsConflictNamingPairs()
+    {
+        var programme = await CohortAsync(mentors: 1, mentees: 1);
+
+        var problem = await Assert.ThrowsAsync<MentoringProblemException>(() => _f.Matching.ApproveAsync(programme.Id, "manager"));
+
+        Assert.Equal(["pairs"], problem.Errors.Keys);
+    }
+
+    private async Task<Programme> CohortAsync(int mentors, int mentees, int capacity = 2)
+    {
+        var programme = await _f.ProgrammeInPhaseAsync(ProgrammePhase.Applications);
+        string[] interests = ["data-science", "public-speaking", "leadership", "sql"];
+        for (var i = 1; i <= mentors; i++)
+        {
+            await _f.Participation.AddAsync(programme.Id, MentoringFixture.ValidApplication($"m{i}", "mentor", $"m{i}@c.test") with
+            {
+                Capacity = capacity, Interests = [interests[i % 4], interests[(i + 1) % 4]], Goals = [interests[i % 4]],
+            }, "manager");
+        }
+
+        for (var i = 1; i <= mentees; i++)
+        {
+            await _f.Participation.AddAsync(programme.Id, MentoringFixture.ValidApplication($"e{i}", "mentee", $"e{i}@c.test") with
+            {
+                Interests = [interests[i % 4]], Goals = [interests[i % 4]],
+            }, "manager");
+        }
+
+        return programme;
+    }
+}

@@ -1,0 +1,335 @@
+using System.Globalization;
+using System.Text.Json;
+using MentorFlow.Mentoring.Domain;
+using MentorFlow.Mentoring.Persistence;
+using MentorFlow.Reporting.Matching;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ReportingApplication = MentorFlow.Reporting.Data.Application;
+using ReportingLength = MentorFlow.Reporting.Data.ProgrammeLength;
+using ReportingRole = MentorFlow.Reporting.Data.Role;
+
+namespace MentorFlow.Mentoring.Services;
+
+/// <summary>Settings under <c>Mentoring:Matching</c>.</summary>
+public sealed class MatchingOptions
+{
+    public const string Section = "Mentoring:Matching";
+
+    /// <summary>applications.csv of past cohorts (training history); without it the cold-start similarity is used.</summary>
+    public string? HistoryPath { get; set; }
+
+    /// <summary>outcomes.csv of past pairs (training labels).</summary>
+    public string? OutcomesPath { get; set; }
+
+    /// <summary>Pairs scoring below this are not proposed (the mentee stays unmatched with a reason).</summary>
+    [System.ComponentModel.DataAnnotations.Range(0.0, 1.0)]
+    public double MinScore { get; set; } = 0.35;
+
+    public int Seed { get; set; } = 42;
+}
+
+public sealed record MatchConstraintInput(string? MentorId, string? MenteeId);
+
+public sealed record SwapInput(Guid? FirstPairId, Guid? SecondPairId);
+
+/// <summary>A pair as the manager reviews it (with names and ids of applications.csv).</summary>
+public sealed record PairView(
+    Guid Id, string MentorId, string MentorName, string MenteeId, string MenteeName, double Score, string Reasons, PairStatus Status,
+    bool Pinned, DateOnly? StartDate, DateOnly? EndDate);
+
+public sealed record UnmatchedView(string MenteeId, string MenteeName, string Reason);
+
+public sealed record ShortageView(string CareerPath, string Region, IReadOnlyList<string> TopInterests, int UnmatchedMentees, int MentorsNeeded, string Cause);
+
+/// <summary>The review: the proposals, who is left out and why, and which mentor profiles are missing.</summary>
+public sealed record MatchReview(
+    string Method, double MinScore, IReadOnlyList<PairView> Pairs, IReadOnlyList<UnmatchedView> Unmatched, IReadOnlyList<ShortageView> Shortage,
+    IReadOnlyList<MatchConstraintInput> Pinned, IReadOnlyList<MatchConstraintInput> Forbidden);
+
+/// <summary>
+/// Matching review: proposals from the reporting library's match model and optimal assignment (under mentor
+/// capacity, honouring the manager's pins and forbids), swaps, re-runs and approval.
+/// </summary>
+public sealed class MatchingService(IMentoringDb database, TimeProvider clock, IOptions<MatchingOptions> options)
+{
+    private readonly Lazy<MatchModel> _model = new(() => LoadModel(options.Value));
+
+    public MatchModel Model => _model.Value;
+
+    /// <summary>
+    /// Re-runs the matcher: proposals (and the last run's report) replace the previous ones; approved and active pairs
+    /// stay, using their mentors' capacity.
+    /// </summary>
+    public async Task<MatchReview> RunAsync(Guid programmeId, double? minScore, string actor, CancellationToken cancellationToken = default)
+    {
+        if (minScore is < 0 or > 1)
+        {
+            throw MentoringProblemException.Invalid("minScore", "The minimum score is between 0 and 1.");
+        }
+
+        var threshold = minScore ?? options.Value.MinScore;
+        await using var db = await database.CreateAsync(cancellationToken);
+        var programme = await ProgrammeService.FindAsync(db, programmeId, cancellationToken, tracking: false);
+        if (programme.Phase is not (ProgrammePhase.Applications or ProgrammePhase.Matching or ProgrammePhase.Running))
+        {
+            throw MentoringProblemException.Conflict("phase", $"Matching runs once applications are open (the programme is in phase {programme.Phase}).");
+        }
+
+        var applications = await db.Set<Application>().AsNoTracking()
+            .Where(a => a.ProgrammeId == programmeId && a.ErasedAt == null).ToListAsync(cancellationToken);
+        var pairs = await db.Set<Pair>().Where(p => p.ProgrammeId == programmeId).ToListAsync(cancellationToken);
+        var constraints = await db.Set<MatchConstraint>().AsNoTracking().Where(c => c.ProgrammeId == programmeId).ToListAsync(cancellationToken);
+        var committed = pairs.Where(p => p.Status is PairStatus.Approved or PairStatus.Active).ToList();
+        var busyMentees = committed.Select(p => p.MenteeId).ToHashSet();
+        var load = committed.GroupBy(p => p.MentorId).ToDictionary(g => g.Key, g => g.Count());
+        var byId = applications.ToDictionary(a => a.Id);
+        var mentors = applications.Where(a => a.Role == ParticipantRole.Mentor && (a.Capacity ?? 1) > load.GetValueOrDefault(a.Id)).ToList();
+        var mentees = applications.Where(a => a.Role == ParticipantRole.Mentee && !busyMentees.Contains(a.Id)).ToList();
+        var cohort = mentors.Select(m => ToReporting(m, (m.Capacity ?? 1) - load.GetValueOrDefault(m.Id)))
+            .Concat(mentees.Select(m => ToReporting(m, 0))).ToList();
+
+        Assignment assignment;
+        if (mentors.Count == 0 || mentees.Count == 0)
+        {
+            assignment = Assigner.Assign(Model.Score(cohort), new AssignmentOptions { MinScore = threshold });
+        }
+        else
+        {
+            var scored = Model.Score(cohort, new ScoringOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount / 2) });
+            var inCohort = cohort.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+            PairRef Ref(MatchConstraint c) => new(byId[c.MentorId].ExternalId, byId[c.MenteeId].ExternalId);
+            var usable = constraints.Where(c => byId.ContainsKey(c.MentorId) && byId.ContainsKey(c.MenteeId)).Select(c => (c.Kind, Ref: Ref(c)))
+                .Where(c => inCohort.Contains(c.Ref.MentorId) && inCohort.Contains(c.Ref.MenteeId)).ToList();
+            assignment = Assigner.Assign(scored, new AssignmentOptions
+            {
+                MinScore = threshold,
+                Pinned = usable.Where(c => c.Kind == MatchConstraintKind.Pin).Select(c => c.Ref).ToList(),
+                Forbidden = usable.Where(c => c.Kind == MatchConstraintKind.Forbid).Select(c => c.Ref).ToList(),
+            });
+        }
+
+        var byExternal = applications.ToDictionary(a => a.ExternalId, StringComparer.Ordinal);
+        db.RemoveRange(pairs.Where(p => p.Status == PairStatus.Proposed));
+        foreach (var row in assignment.ToPairs().Where(r => r.MentorId is not null))
+        {
+            db.Add(new Pair
+            {
+                Id = Guid.NewGuid(), ProgrammeId = programmeId, MentorId = byExternal[row.MentorId!].Id, MenteeId = byExternal[row.MenteeId].Id,
+                Score = row.Score ?? 0, Reasons = Truncate(row.Reasons ?? "", 1000), Status = PairStatus.Proposed,
+            });
+        }
+
+        var run = new MatchingRun
+        {
+            Id = Guid.NewGuid(), ProgrammeId = programmeId, At = clock.GetUtcNow(), MinScore = threshold,
+            Method = assignment.Cohort.Method.ToString(),
+            UnmatchedJson = JsonSerializer.Serialize(assignment.Unmatched.Select(u =>
+                new UnmatchedView(assignment.Cohort.Mentees[u.Mentee].Id, byExternal[assignment.Cohort.Mentees[u.Mentee].Id].Name, u.Reason)).ToList()),
+            ShortageJson = JsonSerializer.Serialize(assignment.Shortage.Select(s =>
+                new ShortageView(s.CareerPath, s.Region, s.TopInterests, s.UnmatchedMentees, s.MentorsNeeded, s.Cause.ToString())).ToList()),
+        };
+        db.RemoveRange(await db.Set<MatchingRun>().Where(r => r.ProgrammeId == programmeId).ToListAsync(cancellationToken));
+        db.Add(run);
+        if (programme.Phase == ProgrammePhase.Applications)
+        {
+            var tracked = await ProgrammeService.FindAsync(db, programmeId, cancellationToken);
+            tracked.Phase = ProgrammePhase.Matching;
+        }
+
+        Audit.Add(db, run.At, actor, "matching.run", programmeId, $"{assignment.Pairs.Count} proposed, {assignment.Unmatched.Count} unmatched",
+            $"method {run.Method}, min score {threshold.ToString(CultureInfo.InvariantCulture)}");
+        await db.SaveChangesAsync(cancellationToken);
+        return await ReviewAsync(programmeId, cancellationToken);
+    }
+
+    public async Task<MatchReview> ReviewAsync(Guid programmeId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await database.CreateAsync(cancellationToken);
+        await ProgrammeService.FindAsync(db, programmeId, cancellationToken, tracking: false);
+        var applications = await db.Set<Application>().AsNoTracking().Where(a => a.ProgrammeId == programmeId).ToDictionaryAsync(a => a.Id, cancellationToken);
+        var pairs = await db.Set<Pair>().AsNoTracking().Where(p => p.ProgrammeId == programmeId && p.Status != PairStatus.Declined).ToListAsync(cancellationToken);
+        var constraints = await db.Set<MatchConstraint>().AsNoTracking().Where(c => c.ProgrammeId == programmeId).ToListAsync(cancellationToken);
+        var runs = await db.Set<MatchingRun>().AsNoTracking().Where(r => r.ProgrammeId == programmeId).ToListAsync(cancellationToken);
+        var last = runs.SingleOrDefault();
+        var pins = constraints.Where(c => c.Kind == MatchConstraintKind.Pin).Select(c => (c.MentorId, c.MenteeId)).ToHashSet();
+        var views = pairs.Select(p => new PairView(
+                p.Id, applications[p.MentorId].ExternalId, applications[p.MentorId].Name, applications[p.MenteeId].ExternalId, applications[p.MenteeId].Name,
+                p.Score, p.Reasons, p.Status, pins.Contains((p.MentorId, p.MenteeId)), p.StartDate, p.EndDate))
+            .OrderBy(v => v.MentorId, StringComparer.Ordinal).ThenBy(v => v.MenteeId, StringComparer.Ordinal).ToList();
+        var unmatched = last is null ? [] : JsonSerializer.Deserialize<List<UnmatchedView>>(last.UnmatchedJson) ?? [];
+        var matchedNow = views.Select(v => v.MenteeId).ToHashSet(StringComparer.Ordinal);
+        MatchConstraintInput Ext(MatchConstraint c) => new(applications[c.MentorId].ExternalId, applications[c.MenteeId].ExternalId);
+        return new MatchReview(
+            last?.Method ?? "none", last?.MinScore ?? options.Value.MinScore, views,
+            unmatched.Where(u => !matchedNow.Contains(u.MenteeId)).ToList(),
+            last is null ? [] : JsonSerializer.Deserialize<List<ShortageView>>(last.ShortageJson) ?? [],
+            constraints.Where(c => c.Kind == MatchConstraintKind.Pin).Select(Ext).ToList(),
+            constraints.Where(c => c.Kind == MatchConstraintKind.Forbid).Select(Ext).ToList());
+    }
+
+    /// <summary>Pins or forbids a (mentor, mentee) pair by their applications.csv ids; the next run honours it.</summary>
+    public async Task<MatchReview> ConstrainAsync(Guid programmeId, MatchConstraintKind kind, MatchConstraintInput input, string actor, CancellationToken cancellationToken = default)
+    {
+        await using var db = await database.CreateAsync(cancellationToken);
+        await ProgrammeService.FindAsync(db, programmeId, cancellationToken, tracking: false);
+        var errors = new FieldErrors();
+        var mentor = await FindPersonAsync(db, programmeId, input.MentorId, ParticipantRole.Mentor, "mentorId", errors, cancellationToken);
+        var mentee = await FindPersonAsync(db, programmeId, input.MenteeId, ParticipantRole.Mentee, "menteeId", errors, cancellationToken);
+        errors.ThrowIfAny();
+        var existing = await db.Set<MatchConstraint>()
+            .FirstOrDefaultAsync(c => c.ProgrammeId == programmeId && c.MentorId == mentor!.Id && c.MenteeId == mentee!.Id, cancellationToken);
+        if (existing is null)
+        {
+            db.Add(new MatchConstraint { Id = Guid.NewGuid(), ProgrammeId = programmeId, MentorId = mentor!.Id, MenteeId = mentee!.Id, Kind = kind });
+        }
+        else
+        {
+            existing.Kind = kind;
+        }
+
+        if (kind == MatchConstraintKind.Forbid)
+        {
+            db.RemoveRange(await db.Set<Pair>().Where(p => p.ProgrammeId == programmeId && p.Status == PairStatus.Proposed
+                && p.MentorId == mentor!.Id && p.MenteeId == mentee!.Id).ToListAsync(cancellationToken));
+        }
+
+        Audit.Add(db, clock.GetUtcNow(), actor, kind == MatchConstraintKind.Pin ? "matching.pinned" : "matching.forbidden", programmeId,
+            $"{input.MentorId} / {input.MenteeId}");
+        await db.SaveChangesAsync(cancellationToken);
+        return await ReviewAsync(programmeId, cancellationToken);
+    }
+
+    /// <summary>Removes a pin or forbid.</summary>
+    public async Task<MatchReview> ReleaseAsync(Guid programmeId, MatchConstraintInput input, string actor, CancellationToken cancellationToken = default)
+    {
+        await using var db = await database.CreateAsync(cancellationToken);
+        var errors = new FieldErrors();
+        var mentor = await FindPersonAsync(db, programmeId, input.MentorId, ParticipantRole.Mentor, "mentorId", errors, cancellationToken);
+        var mentee = await FindPersonAsync(db, programmeId, input.MenteeId, ParticipantRole.Mentee, "menteeId", errors, cancellationToken);
+        errors.ThrowIfAny();
+        db.RemoveRange(await db.Set<MatchConstraint>()
+            .Where(c => c.ProgrammeId == programmeId && c.MentorId == mentor!.Id && c.MenteeId == mentee!.Id).ToListAsync(cancellationToken));
+        Audit.Add(db, clock.GetUtcNow(), actor, "matching.released", programmeId, $"{input.MentorId} / {input.MenteeId}");
+        await db.SaveChangesAsync(cancellationToken);
+        return await ReviewAsync(programmeId, cancellationToken);
+    }
+
+    /// <summary>Swaps the mentees of two proposed pairs; both are re-scored and re-explained.</summary>
+    public async Task<MatchReview> SwapAsync(Guid programmeId, SwapInput input, string actor, CancellationToken cancellationToken = default)
+    {
+        await using var db = await database.CreateAsync(cancellationToken);
+        var errors = new FieldErrors();
+        var first = input.FirstPairId is { } a ? await db.Set<Pair>().FirstOrDefaultAsync(p => p.Id == a && p.ProgrammeId == programmeId, cancellationToken) : null;
+        var second = input.SecondPairId is { } b ? await db.Set<Pair>().FirstOrDefaultAsync(p => p.Id == b && p.ProgrammeId == programmeId, cancellationToken) : null;
+        if (first is not { Status: PairStatus.Proposed })
+        {
+            errors.Add("firstPairId", "Name a proposed pair of this programme.");
+        }
+
+        if (second is not { Status: PairStatus.Proposed } || second.Id == first?.Id)
+        {
+            errors.Add("secondPairId", "Name another proposed pair of this programme.");
+        }
+
+        errors.ThrowIfAny();
+        (first!.MenteeId, second!.MenteeId) = (second.MenteeId, first.MenteeId);
+        var people = await db.Set<Application>().AsNoTracking()
+            .Where(x => x.Id == first.MentorId || x.Id == second.MentorId || x.Id == first.MenteeId || x.Id == second.MenteeId)
+            .ToDictionaryAsync(x => x.Id, cancellationToken);
+        var scored = Model.Score(people.Values.Select(p => ToReporting(p, p.Capacity ?? 1)).ToList());
+        foreach (var pair in new[] { first, second })
+        {
+            var mentor = scored.MentorIndex(people[pair.MentorId].ExternalId)!.Value;
+            var mentee = scored.MenteeIndex(people[pair.MenteeId].ExternalId)!.Value;
+            pair.Score = Math.Round(scored.Score(mentor, mentee), 4);
+            pair.Reasons = Truncate("swapped by the manager; " + scored.Explain([(mentor, mentee)])[0], 1000);
+        }
+
+        Audit.Add(db, clock.GetUtcNow(), actor, "matching.swapped", programmeId, $"{first.Id:N} <-> {second.Id:N}");
+        await db.SaveChangesAsync(cancellationToken);
+        return await ReviewAsync(programmeId, cancellationToken);
+    }
+
+    /// <summary>Approves every proposed pair; they then wait for both sides to confirm. Returns the approved pairs.</summary>
+    public async Task<IReadOnlyList<Pair>> ApproveAsync(Guid programmeId, string actor, CancellationToken cancellationToken = default)
+    {
+        await using var db = await database.CreateAsync(cancellationToken);
+        var programme = await ProgrammeService.FindAsync(db, programmeId, cancellationToken);
+        var proposed = await db.Set<Pair>().Where(p => p.ProgrammeId == programmeId && p.Status == PairStatus.Proposed).ToListAsync(cancellationToken);
+        if (proposed.Count == 0)
+        {
+            throw MentoringProblemException.Conflict("pairs", "There are no proposed pairs to approve: run the matcher first.");
+        }
+
+        var now = clock.GetUtcNow();
+        foreach (var pair in proposed)
+        {
+            pair.Status = PairStatus.Approved;
+            pair.ApprovedAt = now;
+        }
+
+        if (programme.Phase == ProgrammePhase.Matching)
+        {
+            programme.Phase = ProgrammePhase.Running;
+        }
+
+        Audit.Add(db, now, actor, "matching.approved", programmeId, $"{proposed.Count} pairs");
+        await db.SaveChangesAsync(cancellationToken);
+        return proposed;
+    }
+
+    internal static ReportingApplication ToReporting(Application a, int capacity) => new()
+    {
+        Id = a.ExternalId,
+        Role = a.Role == ParticipantRole.Mentor ? ReportingRole.Mentor : ReportingRole.Mentee,
+        Name = a.Name,
+        Email = a.Email,
+        TimeZone = a.TimeZone,
+        Interests = a.Interests,
+        CareerPath = a.CareerPath,
+        Goals = a.Goals,
+        Expertise = a.Expertise,
+        SeniorityYears = a.SeniorityYears,
+        HoursPerMonth = a.HoursPerMonth is { } h ? (double)h : null,
+        PreferredLength = a.PreferredLength switch
+        {
+            ProgrammeLength.ThreeToSix => ReportingLength.ThreeToSix,
+            ProgrammeLength.SixToNine => ReportingLength.SixToNine,
+            _ => ReportingLength.NineToTwelve,
+        },
+        Communication = a.Communication,
+        Languages = a.Languages,
+        Capacity = a.Role == ParticipantRole.Mentor ? Math.Max(1, capacity) : 0,
+        Statement = a.Statement,
+    };
+
+    private static MatchModel LoadModel(MatchingOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.HistoryPath) || string.IsNullOrWhiteSpace(options.OutcomesPath))
+        {
+            return MatchModel.ColdStart("no matching history configured (Mentoring:Matching:HistoryPath / OutcomesPath)", options.Seed);
+        }
+
+        var history = MentorFlow.Reporting.Data.ApplicationsCsv.Read(options.HistoryPath).OrThrow();
+        var outcomes = MentorFlow.Reporting.Data.OutcomesCsv.Read(options.OutcomesPath).OrThrow();
+        return MatchModel.Train(history, outcomes, options.Seed);
+    }
+
+    private static async Task<Application?> FindPersonAsync(
+        DbContext db, Guid programmeId, string? externalId, ParticipantRole role, string field, FieldErrors errors, CancellationToken cancellationToken)
+    {
+        var id = externalId?.Trim() ?? "";
+        var person = id.Length == 0 ? null : await db.Set<Application>().AsNoTracking()
+            .FirstOrDefaultAsync(a => a.ProgrammeId == programmeId && a.ExternalId == id, cancellationToken);
+        if (person is null || person.Role != role)
+        {
+            errors.Add(field, $"'{id}' is not a {role.Format()} of this programme.");
+            return null;
+        }
+
+        return person;
+    }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+}
