@@ -1,6 +1,9 @@
+using MentorFlow.Graph.Activities;
 using MentorFlow.Graph.Gateway;
 using MentorFlow.Graph.Outbox;
 using MentorFlow.Graph.Sandbox;
+using MentorFlow.Workflows;
+using MentorFlow.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,6 +40,13 @@ public static class GraphServiceExtensions
                 sp.GetRequiredService<TimeProvider>());
         });
         services.TryAddSingleton<GraphOutboxDispatcher<TContext>>();
+        services.TryAddSingleton<GraphOutboxSignal>();
+        services.AddSingleton<IWorkflowCommitListener>(sp => sp.GetRequiredService<GraphOutboxSignal>());
+        services.AddActivity<SendEmail>();
+        services.AddActivity<CreateInvite>();
+        services.AddActivity<CreateRecurringSeries>();
+        services.AddActivity<UpdateInvite>();
+        services.AddActivity<CancelInvite>();
 
         var graph = new GraphOptions();
         builder.Configuration.GetSection(GraphOptions.Section).Bind(graph);

@@ -1,4 +1,5 @@
 using MentorFlow.Server.Api;
+using MentorFlow.Server.GraphSandbox;
 using MentorFlow.Server.Hosting;
 using MentorFlow.Server.Mentoring;
 using MentorFlow.Server.Persistence;
@@ -16,6 +17,7 @@ return await StartupGuard.RunAsync(async () =>
     builder.AddManagerAuthentication();
     builder.AddStudio();
     builder.AddMentoring();
+    builder.AddGraph();
 
     var app = builder.Build();
     await app.PrepareDatabaseAsync();
@@ -25,6 +27,7 @@ return await StartupGuard.RunAsync(async () =>
     app.MapSystemApi();
     app.MapStudio();
     app.MapMentoring();
+    app.MapGraph();
     await app.RunAsync();
 });
 

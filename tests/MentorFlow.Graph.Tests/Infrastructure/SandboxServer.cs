@@ -31,7 +31,8 @@ public sealed class SandboxServer : IAsyncDisposable
     {
         var options = new GraphSandboxOptions { Port = 0 };
         configure?.Invoke(options);
-        var host = new GraphSandboxHost(new GraphSandbox(Options.Create(options), TimeProvider.System), Options.Create(options));
+        var host = new GraphSandboxHost(new GraphSandbox(Options.Create(options), TimeProvider.System), Options.Create(options),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<GraphSandboxHost>.Instance);
         await host.StartAsync(CancellationToken.None);
         return new SandboxServer(host, await host.GetBaseUrlAsync(CancellationToken.None));
     }

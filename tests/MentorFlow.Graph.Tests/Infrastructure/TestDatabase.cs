@@ -15,7 +15,7 @@ public sealed class TestDatabase : IDisposable
     public TestDatabase()
     {
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"mentorflow-graph-{Guid.NewGuid():N}.db");
-        ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path, DefaultTimeout = 30, Pooling = false }.ToString();
+        ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path, DefaultTimeout = 30 }.ToString();
         using var db = CreateContext();
         db.Database.EnsureCreated();
         db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
@@ -30,6 +30,7 @@ public sealed class TestDatabase : IDisposable
 
     public void Dispose()
     {
+        SqliteConnection.ClearAllPools();
         foreach (var file in new[] { Path, Path + "-wal", Path + "-shm" })
         {
             try

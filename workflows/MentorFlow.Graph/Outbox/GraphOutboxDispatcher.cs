@@ -17,6 +17,7 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
     IDbContextFactory<TContext> contexts,
     IGraphGateway gateway,
     MailboxPacer pacer,
+    GraphOutboxSignal signal,
     IOptions<GraphOptions> options,
     TimeProvider clock,
     ILogger<GraphOutboxDispatcher<TContext>> logger) : BackgroundService
@@ -25,6 +26,9 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
     private readonly string _owner = $"{Environment.ProcessId}-{Guid.NewGuid():N}";
     private readonly Random _jitter = new(options.Value.Dispatcher.JitterSeed);
     private readonly Lock _jitterGate = new();
+
+    // One writer at a time from this process: SQLite serializes writers anyway, and its busy retry sleeps coarsely.
+    private readonly SemaphoreSlim _writes = new(1, 1);
 
     private GraphDispatcherOptions Settings => options.Value.Dispatcher;
 
@@ -46,7 +50,7 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
             {
                 try
                 {
-                    await Task.Delay(Settings.PollInterval, clock, stoppingToken);
+                    await signal.WaitAsync(Settings.PollInterval, clock, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -65,12 +69,30 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
             return 0;
         }
 
-        var chunkSize = Math.Min(Settings.BatchSize, pacer.RequestsPerWindow);
+        var chunkSize = ChunkSize(Settings.BatchSize, pacer.RequestsPerWindow);
         var work = claimed
             .GroupBy(m => m.Mailbox, StringComparer.OrdinalIgnoreCase)
             .Select(group => SendMailboxAsync(group.Key, group.ToList(), chunkSize, cancellationToken));
         await Task.WhenAll(work);
         return claimed.Count;
+    }
+
+    /// <summary>
+    /// The batch size: at most the configured size and the window's budget, preferring a size that divides the
+    /// budget so whole batches use all of it (50 per window: batches of 10, not 20 + 20 with 10 left idle).
+    /// </summary>
+    internal static int ChunkSize(int batchSize, int requestsPerWindow)
+    {
+        var largest = Math.Max(1, Math.Min(batchSize, requestsPerWindow));
+        for (var size = largest; size >= (largest + 1) / 2; size--)
+        {
+            if (requestsPerWindow % size == 0)
+            {
+                return size;
+            }
+        }
+
+        return largest;
     }
 
     private async Task<List<GraphOutboxMessage>> ClaimAsync(CancellationToken cancellationToken)
@@ -218,27 +240,57 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
 
     private async Task SendChunkAsync(string mailbox, (GraphOutboxMessage Message, GraphOperation Operation)[] chunk, CancellationToken cancellationToken)
     {
-        using var lease = await pacer.AcquireAsync(mailbox, chunk.Length, cancellationToken);
-        var ids = chunk.Select(c => c.Message.Id).ToList();
-        var attemptAt = clock.GetUtcNow();
-        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        var lease = await pacer.AcquireAsync(mailbox, chunk.Length, cancellationToken);
+        IReadOnlyDictionary<string, GraphCallResult> results;
+        try
         {
-            // Record the attempt before making it: after a crash, the row says its outcome is unknown.
-            await db.Set<GraphOutboxMessage>()
-                .Where(m => ids.Contains(m.Id))
-                .ExecuteUpdateAsync(set => set
-                    .SetProperty(m => m.Attempts, m => m.Attempts + 1)
-                    .SetProperty(m => m.OutcomeUnknown, true)
-                    .SetProperty(m => m.LastAttemptAt, attemptAt), cancellationToken);
+            var ids = chunk.Select(c => c.Message.Id).ToList();
+            var attemptAt = clock.GetUtcNow();
+            HashSet<Guid> owned;
+            await _writes.WaitAsync(cancellationToken);
+            try
+            {
+                await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+                // Record the attempt before making it (after a crash the row says its outcome is unknown), and only
+                // for rows whose lease this process still holds: a row another process took over is not sent here.
+                var recorded = await db.Set<GraphOutboxMessage>()
+                    .Where(m => ids.Contains(m.Id) && m.LeaseOwner == _owner && m.LeaseUntil > attemptAt)
+                    .ExecuteUpdateAsync(set => set
+                        .SetProperty(m => m.Attempts, m => m.Attempts + 1)
+                        .SetProperty(m => m.OutcomeUnknown, true)
+                        .SetProperty(m => m.LastAttemptAt, attemptAt), cancellationToken);
+                owned = recorded == ids.Count
+                    ? [.. ids]
+                    : (await db.Set<GraphOutboxMessage>()
+                        .Where(m => ids.Contains(m.Id) && m.LeaseOwner == _owner && m.LastAttemptAt == attemptAt)
+                        .Select(m => m.Id)
+                        .ToListAsync(cancellationToken)).ToHashSet();
+            }
+            finally
+            {
+                _writes.Release();
+            }
+
+            chunk = chunk.Where(c => owned.Contains(c.Message.Id)).ToArray();
+            if (chunk.Length == 0)
+            {
+                return;
+            }
+
+            foreach (var (message, _) in chunk)
+            {
+                message.Attempts++;
+                message.LastAttemptAt = attemptAt;
+            }
+
+            results = await gateway.ExecuteAsync(mailbox, chunk.Select(c => c.Operation).ToList(), CancellationToken.None);
+        }
+        finally
+        {
+            // The requests count in the mailbox's window from here; recording the outcomes does not hold the slots.
+            lease.Dispose();
         }
 
-        foreach (var (message, _) in chunk)
-        {
-            message.Attempts++;
-            message.LastAttemptAt = attemptAt;
-        }
-
-        var results = await gateway.ExecuteAsync(mailbox, chunk.Select(c => c.Operation).ToList(), CancellationToken.None);
         var changes = new List<(Guid, Action<GraphOutboxMessage>)>();
         foreach (var (message, operation) in chunk)
         {
@@ -362,6 +414,19 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
     /// holds. Outcomes are recorded even while stopping: a sent message must not look unsent.
     /// </summary>
     private async Task ApplyAsync(IReadOnlyList<(Guid Id, Action<GraphOutboxMessage> Change)> changes)
+    {
+        await _writes.WaitAsync(CancellationToken.None);
+        try
+        {
+            await ApplyLockedAsync(changes);
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    private async Task ApplyLockedAsync(IReadOnlyList<(Guid Id, Action<GraphOutboxMessage> Change)> changes)
     {
         await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
         var ids = changes.Select(c => c.Id).ToList();

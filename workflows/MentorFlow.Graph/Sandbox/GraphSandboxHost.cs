@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MentorFlow.Graph.Sandbox;
@@ -12,7 +13,7 @@ namespace MentorFlow.Graph.Sandbox;
 /// Runs the sandbox on its own address (a small Kestrel host inside the process, so its root path is exactly
 /// <c>/v1.0</c> whatever the main app's URLs are) and tells the Graph client where it listens.
 /// </summary>
-public sealed class GraphSandboxHost(GraphSandbox sandbox, IOptions<GraphSandboxOptions> options) : IHostedService, IGraphSandboxEndpoint, IAsyncDisposable
+public sealed class GraphSandboxHost(GraphSandbox sandbox, IOptions<GraphSandboxOptions> options, ILogger<GraphSandboxHost> logger) : IHostedService, IGraphSandboxEndpoint, IAsyncDisposable
 {
     private readonly TaskCompletionSource<Uri> _baseUrl = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebApplication? _app;
@@ -27,19 +28,40 @@ public sealed class GraphSandboxHost(GraphSandbox sandbox, IOptions<GraphSandbox
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        WebApplication app;
+        try
+        {
+            app = await StartOnAsync(settings.Host, settings.Port, cancellationToken);
+        }
+        catch (IOException exception) when (settings.Port != 0)
+        {
+            // The sandbox is a development aid: a taken port (another instance, parallel tests) must not stop the app.
+            app = await StartOnAsync(settings.Host, 0, cancellationToken);
+            logger.LogWarning("GraphSandbox:Port {Port} is taken ({Reason}); the Graph sandbox listens on {Address} instead",
+                settings.Port, exception.Message, app.Urls.First());
+        }
+
+        _app = app;
+        var address = app.Urls.First().Replace("[::1]", "localhost", StringComparison.Ordinal);
+        Origin = new Uri(address.TrimEnd('/') + "/");
+        _baseUrl.TrySetResult(new Uri(Origin, "v1.0"));
+    }
+
+    private async Task<WebApplication> StartOnAsync(string host, int port, CancellationToken cancellationToken)
+    {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(GraphSandboxHost).Assembly.GetName().Name,
         });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
-            if (string.Equals(settings.Host, "localhost", StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
             {
-                kestrel.ListenLocalhost(settings.Port);
+                kestrel.ListenLocalhost(port);
             }
             else
             {
-                kestrel.Listen(IPAddress.Parse(settings.Host), settings.Port);
+                kestrel.Listen(IPAddress.Parse(host), port);
             }
         });
         builder.Services.AddRouting();
@@ -50,19 +72,13 @@ public sealed class GraphSandboxHost(GraphSandbox sandbox, IOptions<GraphSandbox
         try
         {
             await app.StartAsync(cancellationToken);
+            return app;
         }
-        catch (IOException exception)
+        catch
         {
             await app.DisposeAsync();
-            throw new InvalidOperationException(
-                $"The Graph sandbox cannot listen on {settings.Host}:{settings.Port} ({exception.Message}); set GraphSandbox:Port to a free port (0 picks one).",
-                exception);
+            throw;
         }
-
-        _app = app;
-        var address = app.Urls.First().Replace("[::1]", "localhost", StringComparison.Ordinal);
-        Origin = new Uri(address.TrimEnd('/') + "/");
-        _baseUrl.TrySetResult(new Uri(Origin, "v1.0"));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using MentorFlow.Graph;
 using MentorFlow.Mentoring.Persistence;
 using MentorFlow.Workflows.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -15,5 +16,6 @@ internal static class MentorFlowModel
         // Module models are added here as the modules land, e.g. modelBuilder.AddWorkflowEngineModel();
         modelBuilder.AddWorkflowEngineModel();
         modelBuilder.AddMentoringModel();
+        modelBuilder.AddGraphModel();
     }
 }

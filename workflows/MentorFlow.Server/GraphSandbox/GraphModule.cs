@@ -1,0 +1,32 @@
+using MentorFlow.Graph;
+using MentorFlow.Graph.Sandbox;
+using MentorFlow.Server.Persistence;
+
+namespace MentorFlow.Server.GraphSandbox;
+
+/// <summary>
+/// The Graph module in the server: gateway, outbox dispatcher and activities on the one database; in Sandbox mode
+/// (the default) the embedded Graph sandbox on its own address (<c>GraphSandbox:Host</c>/<c>Port</c>, root path
+/// <c>/v1.0</c>); the manager API under <c>/api/graph</c> and <c>/graph/sandbox</c>, a link to the mailbox view.
+/// </summary>
+public static class GraphModule
+{
+    public static WebApplicationBuilder AddGraph(this WebApplicationBuilder builder)
+    {
+        builder.AddGraphGateway<MentorFlowDbContext>();
+        return builder;
+    }
+
+    public static WebApplication MapGraph(this WebApplication app)
+    {
+        app.MapGraphApi<MentorFlowDbContext>();
+        app.MapGet("/graph/sandbox", (IServiceProvider services) =>
+                services.GetService<GraphSandboxHost>()?.Origin is { } origin
+                    ? Results.Redirect(origin.ToString())
+                    : Results.Problem(title: "No Graph sandbox is hosted here.",
+                        detail: "Graph:Mode is Tenant or Graph:BaseUrl points elsewhere.", statusCode: 404))
+            .WithTags("Graph")
+            .ExcludeFromDescription();
+        return app;
+    }
+}
