@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using MentorFlow.Mentoring.Automation;
 using MentorFlow.Mentoring.Domain;
 using MentorFlow.Mentoring.Links;
@@ -150,7 +151,14 @@ public static class ParticipantForms
                     Capacity = string.Equals(form["role"], "mentor", StringComparison.OrdinalIgnoreCase) ? form.Integer("capacity", errors) : null,
                     Statement = form["statement"],
                 };
-                errors.ThrowIfAny();
+                if (errors.Any)
+                {
+                    // Report the unreadable numbers together with every other field's problem.
+                    var programme = await participation.ProgrammeAsync(link.ProgrammeId, ct);
+                    ApplicationValidator.Validate(input with { Email = link.Participant }, programme, errors, () => "p");
+                    errors.ThrowIfAny();
+                }
+
                 var application = await participation.ApplyAsync(link, input, ct);
                 return new Dictionary<string, object?> { ["ApplicationId"] = application.Id.ToString("N"), ["Role"] = application.Role.Format() };
             }
@@ -327,7 +335,9 @@ public static class ParticipantForms
 
     internal static string Label(FormStrings s, string field) => s["Field." + field];
 
-    internal static string Encode(string? text) => HtmlEncoder.Default.Encode(text ?? "");
+    internal static string Encode(string? text) => Encoder.Encode(text ?? "");
+
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
     private static ContentHttpResult Page(FormStrings s, string title, string content, int status, string? heading = null, string? subtitle = null)
     {

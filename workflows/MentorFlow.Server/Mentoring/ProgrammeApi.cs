@@ -19,6 +19,8 @@ public sealed record PollOverview(PollResults Results, int RecruitmentCandidates
 
 public sealed record EmailRequest(string? Email);
 
+public sealed record MatchRunRequest(double? MinScore);
+
 /// <summary>The programme REST API (<c>/api/programmes</c>) and privacy requests (<c>/api/participants</c>); managers only.</summary>
 public static class ProgrammeApi
 {
@@ -104,6 +106,36 @@ public static class ProgrammeApi
                 request.LifetimeDays is { } days ? TimeSpan.FromDays(days) : null);
             return TypedResults.Ok(new IssuedLink(links.Url(token), token, links.Verify(token).Claims!.ExpiresAt));
         }).WithName("IssueParticipantLink");
+
+        group.MapGet("/{id:guid}/matching", async (Guid id, MatchingService matching, CancellationToken ct) =>
+            TypedResults.Ok(await matching.ReviewAsync(id, ct))).WithName("GetMatchReview");
+        group.MapPost("/{id:guid}/matching/run", async (Guid id, MatchRunRequest? request, MatchingService matching, CancellationToken ct) =>
+            TypedResults.Ok(await matching.RunAsync(id, request?.MinScore, Manager, ct))).WithName("RunMatching");
+        group.MapPost("/{id:guid}/matching/pin", async (Guid id, MatchConstraintInput input, MatchingService matching, CancellationToken ct) =>
+            TypedResults.Ok(await matching.ConstrainAsync(id, MatchConstraintKind.Pin, input, Manager, ct))).WithName("PinPair");
+        group.MapPost("/{id:guid}/matching/forbid", async (Guid id, MatchConstraintInput input, MatchingService matching, CancellationToken ct) =>
+            TypedResults.Ok(await matching.ConstrainAsync(id, MatchConstraintKind.Forbid, input, Manager, ct))).WithName("ForbidPair");
+        group.MapPost("/{id:guid}/matching/release", async (Guid id, MatchConstraintInput input, MatchingService matching, CancellationToken ct) =>
+            TypedResults.Ok(await matching.ReleaseAsync(id, input, Manager, ct))).WithName("ReleasePair");
+        group.MapPost("/{id:guid}/matching/swap", async (Guid id, SwapInput input, MatchingService matching, CancellationToken ct) =>
+            TypedResults.Ok(await matching.SwapAsync(id, input, Manager, ct))).WithName("SwapPairs");
+        group.MapPost("/{id:guid}/matching/approve", async (Guid id, MatchingService matching, ProgrammeService programmes, MentoringAutomationHub automation, CancellationToken ct) =>
+        {
+            var approved = await matching.ApproveAsync(id, Manager, ct);
+            await automation.PairsApprovedAsync(await programmes.GetAsync(id, ct), approved, ct);
+            return TypedResults.Ok(await matching.ReviewAsync(id, ct));
+        }).WithName("ApproveMatches");
+        group.MapPost("/{id:guid}/pairs/{pairId:guid}/close", async (Guid id, Guid pairId, PartnershipService partnership, MentoringAutomationHub automation, CancellationToken ct) =>
+        {
+            var pair = await partnership.CloseAsync(pairId, Manager, ct);
+            if (pair.ProgrammeId != id)
+            {
+                throw MentoringProblemException.NotFound("pairId", $"There is no pair {pairId} in this programme.");
+            }
+
+            await automation.PairClosedAsync(pair, ct);
+            return TypedResults.Ok(pair);
+        }).WithName("ClosePair");
 
         group.MapGet("/{id:guid}/export/{file}", async (Guid id, string file, ExportService exports, CancellationToken ct) =>
             TypedResults.Text(await exports.ExportAsync(id, file, ct), "text/csv; charset=utf-8")).WithName("ExportProgrammeCsv");

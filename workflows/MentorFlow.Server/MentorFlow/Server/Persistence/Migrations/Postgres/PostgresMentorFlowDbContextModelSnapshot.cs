@@ -389,6 +389,41 @@ namespace MentorFlow.Server.Persistence.Migrations.Postgres
                     b.ToTable("mf_match_constraints", (string)null);
                 });
 
+            modelBuilder.Entity("MentorFlow.Mentoring.Domain.MatchingRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<double>("MinScore")
+                        .HasColumnType("double precision");
+
+                    b.Property<Guid>("ProgrammeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ShortageJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("UnmatchedJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgrammeId");
+
+                    b.ToTable("mf_matching_runs", (string)null);
+                });
+
             modelBuilder.Entity("MentorFlow.Mentoring.Domain.Pair", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1161,6 +1196,15 @@ namespace MentorFlow.Server.Persistence.Migrations.Postgres
                 });
 
             modelBuilder.Entity("MentorFlow.Mentoring.Domain.MatchConstraint", b =>
+                {
+                    b.HasOne("MentorFlow.Mentoring.Domain.Programme", null)
+                        .WithMany()
+                        .HasForeignKey("ProgrammeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MentorFlow.Mentoring.Domain.MatchingRun", b =>
                 {
                     b.HasOne("MentorFlow.Mentoring.Domain.Programme", null)
                         .WithMany()
