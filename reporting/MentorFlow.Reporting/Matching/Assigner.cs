@@ -34,11 +34,18 @@ public enum UnmatchedCause
 public sealed record UnmatchedMentee(int Mentee, UnmatchedCause Cause, int? BestMentor, double? BestScore, string Reason);
 
 /// <summary>
-/// Mentors that would have helped: unmatched mentees grouped by career path and time-zone region, and how many more
-/// mentors of that profile (at the cohort's mean capacity) would take them.
+/// Mentors that would have helped: unmatched mentees grouped by career path (the mentor profile they need), with
+/// their most common time-zone regions and interests, why they stayed unmatched, and how many more mentors of that
+/// profile (at the cohort's mean capacity) would take them.
 /// </summary>
 public sealed record ShortageGroup(
-    string CareerPath, string Region, IReadOnlyList<string> TopInterests, int UnmatchedMentees, int MentorsNeeded, UnmatchedCause Cause);
+    string CareerPath,
+    IReadOnlyList<string> Regions,
+    IReadOnlyList<string> TopInterests,
+    int UnmatchedMentees,
+    int MentorsAtCapacity,
+    int NoMentorAboveMinimum,
+    int MentorsNeeded);
 
 /// <summary>The result of an assignment: pairs, unmatched mentees with the reason, and the mentor shortage.</summary>
 public sealed record Assignment(
@@ -325,17 +332,20 @@ public static class Assigner
     {
         var meanCapacity = scores.Mentors.Count == 0 ? 1 : Math.Max(1, scores.Mentors.Average(m => m.Capacity));
         return [.. unmatched
-            .GroupBy(u => (scores.Mentees[u.Mentee].CareerPath, Region(scores.Mentees[u.Mentee].TimeZone), u.Cause))
+            .GroupBy(u => scores.Mentees[u.Mentee].CareerPath, StringComparer.Ordinal)
             .Select(g => new ShortageGroup(
-                g.Key.CareerPath,
-                g.Key.Item2,
-                [.. g.SelectMany(u => scores.Mentees[u.Mentee].Interests).GroupBy(t => t, StringComparer.Ordinal)
-                    .OrderByDescending(t => t.Count()).ThenBy(t => t.Key, StringComparer.Ordinal).Take(3).Select(t => t.Key)],
+                g.Key,
+                Top(g.Select(u => Region(scores.Mentees[u.Mentee].TimeZone)), 3),
+                Top(g.SelectMany(u => scores.Mentees[u.Mentee].Interests), 3),
                 g.Count(),
-                (int)Math.Ceiling(g.Count() / meanCapacity),
-                g.Key.Cause))
-            .OrderByDescending(s => s.UnmatchedMentees).ThenBy(s => s.CareerPath, StringComparer.Ordinal).ThenBy(s => s.Region, StringComparer.Ordinal)];
+                g.Count(u => u.Cause == UnmatchedCause.MentorsAtCapacity),
+                g.Count(u => u.Cause == UnmatchedCause.NoMentorAboveMinimum),
+                (int)Math.Ceiling(g.Count() / meanCapacity)))
+            .OrderByDescending(s => s.UnmatchedMentees).ThenBy(s => s.CareerPath, StringComparer.Ordinal)];
     }
+
+    private static List<string> Top(IEnumerable<string> values, int count) =>
+        [.. values.GroupBy(v => v, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(count).Select(g => g.Key)];
 
     /// <summary>The time-zone region: the IANA area (<c>Europe</c>, <c>America</c>…), or the id itself (<c>UTC</c>).</summary>
     public static string Region(string timeZone)

@@ -110,6 +110,11 @@ public sealed class ScoredCohort
         var mentorProfiles = mentors.Select(space.Profile).ToArray();
         var menteeProfiles = mentees.Select(space.Profile).ToArray();
         var k = Math.Min(Math.Max(1, options.CandidatesPerMentee), mentors.Count);
+        if (k == 0)
+        {
+            return new ScoredCohort(model, mentors, mentees, [.. mentees.Select(_ => Array.Empty<Candidate>())], null);
+        }
+
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism) };
 
         // 1. Pre-filter every pair cheaply and keep each mentee's k best mentors.
@@ -136,6 +141,7 @@ public sealed class ScoredCohort
             }
         });
 
+        options.Progress?.Report(("score", 0, features.Length));
         var scores = new double[features.Length];
         var chunk = Math.Max(1, (features.Length + parallel.MaxDegreeOfParallelism - 1) / parallel.MaxDegreeOfParallelism);
         chunk = Math.Min(chunk, 50_000);

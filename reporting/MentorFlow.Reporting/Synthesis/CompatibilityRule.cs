@@ -13,7 +13,7 @@ public sealed class CompatibilityRule(int seed)
     /// <summary>True P(success) of the pair.</summary>
     public double Probability(Application mentor, Application mentee)
     {
-        var z = -2.2;
+        var z = -1.4;
 
         if (mentor.CareerPath == mentee.CareerPath)
         {

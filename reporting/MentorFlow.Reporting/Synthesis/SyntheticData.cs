@@ -254,7 +254,7 @@ public sealed class SyntheticData
         var goalMet = random.NextDouble() < (success ? 0.9 : 0.12);
         // Satisfaction (mean of both sides, in half points) reflects how well the pair fits, not only whether it
         // reached its goal: it carries more information than the yes/no signals.
-        var satisfaction = Math.Clamp(Math.Round(2 * Normal(random, 1.6 + (2.2 * p) + (success ? 0.9 : 0), 0.45)) / 2, 1, 5);
+        var satisfaction = Math.Clamp(Math.Round(2 * Normal(random, 2.0 + (2.0 * p) + (success ? 0.8 : 0), 0.45)) / 2, 1, 5);
         var months = mentee.PreferredLength switch
         {
             ProgrammeLength.ThreeToSix => 6,

@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text;
+
+namespace MentorFlow.Reporting.Matching;
+
+/// <summary>A short Markdown report of a matching: the model and its evaluation, the result, unmatched mentees and the mentor shortage.</summary>
+public static class MatchReport
+{
+    public static string Markdown(MatchModel model, Assignment assignment, AssignmentOptions options)
+    {
+        var s = new StringBuilder();
+        var cohort = assignment.Cohort;
+        s.AppendLine("# Matching report").AppendLine();
+        s.AppendLine("## Model").AppendLine();
+        if (model.Method == ScoringMethod.ColdStartSimilarity)
+        {
+            s.AppendLine(Invariant($"**Cold start**: {model.ColdStartReason}. Scores are the documented similarity (a ranking, not a probability)."));
+        }
+        else if (model.Evaluation is { } e)
+        {
+            s.AppendLine(Invariant($"Trained on {e.Pairs} past pairs (success = completed and goal met: {e.BaseRate:P0}); trainer chosen by {e.Folds}-fold cross-validation: **{e.Trainer}**.")).AppendLine();
+            s.AppendLine("| trainer | AUC | log-loss |").AppendLine("| --- | ---: | ---: |");
+            foreach (var c in e.Candidates)
+            {
+                s.AppendLine(Invariant($"| {c.Trainer} | {c.Auc:0.000} | {c.LogLoss:0.000} |"));
+            }
+        }
+
+        s.AppendLine().AppendLine("## Result").AppendLine();
+        s.AppendLine(Invariant($"- mentors: {cohort.Mentors.Count} (capacity {cohort.Mentors.Sum(m => m.Capacity)}), mentees: {cohort.Mentees.Count}"));
+        s.AppendLine(Invariant($"- matched: {assignment.Pairs.Count} (pinned {assignment.Pairs.Count(p => p.Pinned)}), unmatched: {assignment.Unmatched.Count}, minimum score {options.MinScore:0.##}"));
+        if (assignment.Pairs.Count > 0)
+        {
+            s.AppendLine(Invariant($"- mean score of matched pairs: {assignment.TotalScore / assignment.Pairs.Count:0.000}"));
+        }
+
+        s.AppendLine(Invariant($"- unmatched because suitable mentors were full: {assignment.Unmatched.Count(u => u.Cause == UnmatchedCause.MentorsAtCapacity)}; because no mentor scored high enough: {assignment.Unmatched.Count(u => u.Cause == UnmatchedCause.NoMentorAboveMinimum)}"));
+        if (assignment.Shortage.Count > 0)
+        {
+            s.AppendLine().AppendLine("## Mentor shortage").AppendLine();
+            s.AppendLine(Invariant($"About **{assignment.MentorsNeeded}** more mentors would have matched every unmatched mentee. Profiles needed:")).AppendLine();
+            s.AppendLine("| career path | regions | mentees' top interests | unmatched mentees | mentors were full | no mentor scored enough | mentors needed |");
+            s.AppendLine("| --- | --- | --- | ---: | ---: | ---: | ---: |");
+            foreach (var g in assignment.Shortage)
+            {
+                s.AppendLine(Invariant($"| {g.CareerPath} | {string.Join(", ", g.Regions)} | {string.Join(", ", g.TopInterests)} | {g.UnmatchedMentees} | {g.MentorsAtCapacity} | {g.NoMentorAboveMinimum} | {g.MentorsNeeded} |"));
+            }
+        }
+
+        return s.ToString();
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
