@@ -45,7 +45,14 @@ public sealed record ShortageGroup(
     int UnmatchedMentees,
     int MentorsAtCapacity,
     int NoMentorAboveMinimum,
-    int MentorsNeeded);
+    int MentorsNeeded)
+{
+    /// <summary>The most common time-zone region of the group.</summary>
+    public string Region => Regions.Count > 0 ? Regions[0] : string.Empty;
+
+    /// <summary>The more frequent of the two causes in the group.</summary>
+    public UnmatchedCause Cause => MentorsAtCapacity >= NoMentorAboveMinimum ? UnmatchedCause.MentorsAtCapacity : UnmatchedCause.NoMentorAboveMinimum;
+}
 
 /// <summary>The result of an assignment: pairs, unmatched mentees with the reason, and the mentor shortage.</summary>
 public sealed record Assignment(
