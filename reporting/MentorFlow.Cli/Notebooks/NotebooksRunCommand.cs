@@ -32,6 +32,10 @@ public sealed class NotebooksRunCommand : AsyncCommand<NotebooksRunCommand.Setti
         [Description("Override a parameter of the notebooks' parameters cell; repeat for several")]
         public string[] Parameters { get; init; } = [];
 
+        [CommandOption("--timings")]
+        [Description("Print how long each cell took")]
+        public bool Timings { get; init; }
+
         [CommandOption("--cell-timeout <SECONDS>")]
         [Description("Fail a notebook when one cell runs longer than this (default: 600)")]
         public int CellTimeoutSeconds { get; init; } = 600;
@@ -86,6 +90,14 @@ public sealed class NotebooksRunCommand : AsyncCommand<NotebooksRunCommand.Setti
             else
             {
                 console.MarkupLineInterpolated($"[green]ok[/]     {run.Name} ({run.Cells.Count} code cells, {run.Elapsed.TotalSeconds:0.0} s)");
+            }
+
+            if (settings.Timings)
+            {
+                foreach (var cell in run.Cells.Where(c => c.Outcome != CellOutcome.NotRun))
+                {
+                    console.MarkupLineInterpolated($"         cell {cell.CellNumber,3}: {cell.Elapsed.TotalSeconds,6:0.00} s");
+                }
             }
         }
 

@@ -1,0 +1,149 @@
+using System.Globalization;
+using MentorFlow.Reporting.Data;
+using MentorFlow.Reporting.Matching;
+using MentorFlow.Reporting.Synthesis;
+
+namespace MentorFlow.Reporting.Metrics;
+
+/// <summary>One way of assigning the cohort, and how good its pairs are expected (and, on synthetic data, known) to be.</summary>
+public sealed record AssignmentComparison(string Method, int Matched, int Unmatched, double MeanPredicted, double? MeanTrue);
+
+/// <summary>A proposed pair with its score and the model's reasons.</summary>
+public sealed record ProposedPair(string MentorId, string MentorName, string MenteeId, string MenteeName, double Score, string Reasons);
+
+/// <summary>
+/// Everything the match-quality notebook shows: the model trained on outcomes (cross-validated AUC of the chosen
+/// trainer), its quality on outcomes it never saw (AUC, calibration, score distribution), the cohort assigned by the
+/// model (min-cost flow) against greedy and random assignment, and a few proposed pairs with reasons.
+/// </summary>
+public sealed record MatchQualityReport(
+    MatchModel Model,
+    int TrainingOutcomes,
+    int HeldOutOutcomes,
+    double? HeldOutAuc,
+    double HeldOutSuccessRate,
+    IReadOnlyList<double> HeldOutScores,
+    IReadOnlyList<bool> HeldOutSuccess,
+    IReadOnlyList<CalibrationBin> Calibration,
+    IReadOnlyList<AssignmentComparison> Comparison,
+    IReadOnlyList<ProposedPair> Examples,
+    int MentorsNeeded);
+
+/// <summary>Computes the <see cref="MatchQualityReport"/> (the notebook and its test call the same code).</summary>
+public static class MatchQualityFigures
+{
+    /// <summary>Share of outcomes kept back to test the model on pairs it never saw.</summary>
+    public const double HeldOutShare = 0.2;
+
+    /// <summary>
+    /// Trains on 80% of the outcomes (seeded split), tests on the other 20%, scores and assigns the cohort
+    /// (applications.csv) with the same model. With <paramref name="truth"/> (synthetic data) the true success of each
+    /// method's pairs is also given.
+    /// </summary>
+    public static MatchQualityReport Evaluate(
+        IReadOnlyList<Application> history,
+        IReadOnlyList<Outcome> outcomes,
+        IReadOnlyList<Application> cohort,
+        int seed,
+        double minScore,
+        Func<Application, Application, double>? truth = null,
+        int examples = 5)
+    {
+        var order = Enumerable.Range(0, outcomes.Count).ToArray();
+        new Random(seed).Shuffle(order);
+        var heldCount = (int)Math.Round(outcomes.Count * HeldOutShare);
+        var held = order.Take(heldCount).Order().Select(i => outcomes[i]).ToList();
+        var training = order.Skip(heldCount).Order().Select(i => outcomes[i]).ToList();
+
+        var model = MatchModel.Train(history, training, seed);
+        var historyScores = model.Score(history, new ScoringOptions { CandidatesPerMentee = 1 });
+        var heldScores = held.Select(o => historyScores.Score(historyScores.MentorIndex(o.MentorId)!.Value, historyScores.MenteeIndex(o.MenteeId)!.Value)).ToList();
+        var heldSuccess = held.Select(o => o.Completed && o.GoalMet).ToList();
+        double? auc = heldSuccess.Distinct().Count() == 2 ? BinaryMetrics.Auc(heldScores, heldSuccess) : null;
+
+        var scores = model.Score(cohort);
+        var options = new AssignmentOptions { MinScore = minScore };
+        var assigned = Assigner.Assign(scores, options);
+        var comparison = new List<AssignmentComparison>
+        {
+            Compare("MentorFlow (model + optimal assignment)", assigned, scores, truth),
+            Compare("Greedy on the same scores", Assigner.Greedy(scores, options), scores, truth),
+            Compare("Random pairs", Assigner.Random(scores, seed), scores, truth),
+        };
+
+        var best = assigned.Pairs.OrderByDescending(p => p.Score).Take(examples).ToList();
+        var reasons = scores.Explain([.. best.Select(p => (p.Mentor, p.Mentee))]);
+        var proposed = best.Select((p, i) => new ProposedPair(
+            scores.Mentors[p.Mentor].Id, scores.Mentors[p.Mentor].Name, scores.Mentees[p.Mentee].Id, scores.Mentees[p.Mentee].Name, p.Score, reasons[i])).ToList();
+
+        return new MatchQualityReport(
+            model, training.Count, held.Count, auc, heldSuccess.Count > 0 ? heldSuccess.Count(s => s) / (double)heldSuccess.Count : 0,
+            heldScores, heldSuccess, Calibration(heldScores, heldSuccess, 5), comparison, proposed, assigned.MentorsNeeded);
+    }
+
+    /// <summary>Reads history-applications.csv (or applications.csv), outcomes.csv and the cohort from a folder and evaluates.</summary>
+    /// <exception cref="CsvDataException">A file breaks the contract (file, line, column).</exception>
+    public static MatchQualityReport Evaluate(string folder, int seed, double minScore, int truthSeed = -1)
+    {
+        var historyPath = Path.Combine(folder, SyntheticData.HistoryFile);
+        var cohortPath = Path.Combine(folder, SyntheticData.CohortFile);
+        var history = ApplicationsCsv.Read(File.Exists(historyPath) ? historyPath : cohortPath).OrThrow();
+        var cohort = ApplicationsCsv.Read(cohortPath).OrThrow();
+        var outcomes = OutcomesCsv.Read(Path.Combine(folder, SyntheticData.OutcomesFile)).OrThrow();
+        Func<Application, Application, double>? truth = truthSeed >= 0 ? new CompatibilityRule(truthSeed).Probability : null;
+        return Evaluate(history, outcomes, cohort, seed, minScore, truth);
+    }
+
+    /// <summary>The headline figures (with <c>data-key</c>s the notebook test checks).</summary>
+    public static IReadOnlyList<KeyFigure> Figures(MatchQualityReport report)
+    {
+        var model = report.Comparison[0];
+        var random = report.Comparison[2];
+        var cv = report.Model.Evaluation;
+        var figures = new List<KeyFigure>
+        {
+            new("holdout_auc", "Ranking quality (AUC) on unseen pairs", report.HeldOutAuc, report.HeldOutAuc is { } a ? a.ToString("0.00", CultureInfo.InvariantCulture) : "n/a", "0.5 = coin toss, 1.0 = perfect", report.HeldOutAuc is { } g ? g >= 0.6 : null),
+            new("cv_auc", "Cross-validated AUC (training)", cv?.Auc, cv is null ? "cold start" : cv.Auc.ToString("0.00", CultureInfo.InvariantCulture), cv is null ? report.Model.ColdStartReason : $"{cv.Trainer}, {cv.Folds} folds on {cv.Pairs} pairs"),
+            new("matched", "Mentees matched", model.Matched, ReportHtml.Count(model.Matched), $"{ReportHtml.Count(model.Unmatched)} left unmatched rather than badly matched"),
+            new("mean_predicted", "Expected success of proposed pairs", model.MeanPredicted, ReportHtml.Percent(model.MeanPredicted), $"random pairs: {ReportHtml.Percent(random.MeanPredicted)}", model.MeanPredicted >= random.MeanPredicted),
+        };
+        if (model.MeanTrue is { } t && random.MeanTrue is { } r)
+        {
+            figures.Add(new("mean_true", "True success of proposed pairs", t, ReportHtml.Percent(t), $"synthetic truth; random pairs: {ReportHtml.Percent(r)}", t >= r));
+        }
+
+        figures.Add(new("mentors_needed", "More mentors needed", report.MentorsNeeded, ReportHtml.Count(report.MentorsNeeded), "to match every unmatched mentee"));
+        return figures;
+    }
+
+    /// <summary>Calibration on equal-width score bins: mean predicted probability against the observed success rate.</summary>
+    public static IReadOnlyList<CalibrationBin> Calibration(IReadOnlyList<double> scores, IReadOnlyList<bool> outcomes, int bins)
+    {
+        if (scores.Count != outcomes.Count)
+        {
+            throw new ArgumentException($"outcomes has {outcomes.Count} values but scores has {scores.Count}", nameof(outcomes));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(bins, 1);
+        var result = new List<CalibrationBin>();
+        for (var b = 0; b < bins; b++)
+        {
+            var lower = (double)b / bins;
+            var upper = (double)(b + 1) / bins;
+            var members = Enumerable.Range(0, scores.Count).Where(i => scores[i] >= lower && (scores[i] < upper || (b == bins - 1 && scores[i] <= upper))).ToList();
+            result.Add(members.Count == 0
+                ? new CalibrationBin(lower, upper, (lower + upper) / 2, 0, 0)
+                : new CalibrationBin(lower, upper, members.Average(i => scores[i]), members.Count(i => outcomes[i]) / (double)members.Count, members.Count));
+        }
+
+        return result;
+    }
+
+    private static AssignmentComparison Compare(string method, Assignment assignment, ScoredCohort scores, Func<Application, Application, double>? truth)
+    {
+        var pairs = assignment.Pairs;
+        double? meanTrue = truth is null || pairs.Count == 0 ? null : pairs.Average(p => truth(scores.Mentors[p.Mentor], scores.Mentees[p.Mentee]));
+        var predicted = pairs.Count == 0 ? 0 : pairs.Average(p => scores.Score(p.Mentor, p.Mentee));
+        return new AssignmentComparison(method, pairs.Count, scores.Mentees.Count - pairs.Count, predicted, meanTrue);
+    }
+}
