@@ -1,5 +1,6 @@
 using MentorFlow.Graph.Gateway;
 using MentorFlow.Graph.Outbox;
+using MentorFlow.Workflows;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +33,8 @@ public sealed class DispatcherHarness : IAsyncDisposable
         TestDatabase database,
         IDictionary<string, string?>? settings = null,
         Func<HttpMessageHandler>? transport = null,
-        bool runHostedDispatcher = false)
+        bool runHostedDispatcher = false,
+        bool withEngine = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var configuration = new Dictionary<string, string?>
@@ -58,6 +60,11 @@ public sealed class DispatcherHarness : IAsyncDisposable
         if (transport is not null)
         {
             builder.Services.AddSingleton(new GraphTransport(transport));
+        }
+
+        if (withEngine)
+        {
+            builder.Services.AddWorkflowEngine<GraphTestDbContext>(o => o.EnableBackgroundServices = false);
         }
 
         builder.AddGraphGateway<GraphTestDbContext>();

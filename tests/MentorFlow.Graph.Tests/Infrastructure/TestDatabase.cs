@@ -1,12 +1,13 @@
+using MentorFlow.Workflows.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace MentorFlow.Graph.Tests.Infrastructure;
 
-/// <summary>A small context with only the Graph module's model, as the server composes it.</summary>
+/// <summary>A small context with the engine's and the Graph module's models, as the server composes them.</summary>
 public sealed class GraphTestDbContext(DbContextOptions<GraphTestDbContext> options) : DbContext(options)
 {
-    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddGraphModel();
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddWorkflowEngineModel().AddGraphModel();
 }
 
 /// <summary>A unique SQLite file per test, created with EnsureCreated and deleted afterwards.</summary>

@@ -17,7 +17,7 @@ public sealed class CreateInvite(IOptions<GraphOptions> options) : Activity
     public Input<string> Subject { get; init; } = default!;
 
     [Input(Description = "HTML body (Liquid template)", UIHint = "multiline", DefaultSyntax = ExpressionSyntax.Liquid)]
-    public Input<string> Body { get; init; } = new(string.Empty);
+    public Input<string> HtmlBody { get; init; } = new(string.Empty);
 
     [Input(Description = "Start: local time in the time zone (2026-03-02T09:00) or an instant with offset", Required = true)]
     public Input<string> Start { get; init; } = default!;
@@ -42,7 +42,7 @@ public sealed class CreateInvite(IOptions<GraphOptions> options) : Activity
 
     protected override ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
-        var invite = InviteInputs.Read(context, Attendees, Subject, Body, Start, DurationMinutes, TimeZone, Location, TeamsMeeting, "start");
+        var invite = InviteInputs.Read(context, Attendees, Subject, HtmlBody, Start, DurationMinutes, TimeZone, Location, TeamsMeeting, "start");
         var mailbox = GraphActivity.Mailbox(context.Get(Mailbox), options.Value);
         context.Enlist(GraphOutboxMessages.Invite(context.IdempotencyKey, mailbox, invite, context.Clock.GetUtcNow(), GraphActivity.Source(context)));
         context.Set(InviteKey, context.IdempotencyKey);
@@ -63,7 +63,7 @@ public sealed class CreateRecurringSeries(IOptions<GraphOptions> options) : Acti
     public Input<string> Subject { get; init; } = default!;
 
     [Input(Description = "HTML body (Liquid template)", UIHint = "multiline", DefaultSyntax = ExpressionSyntax.Liquid)]
-    public Input<string> Body { get; init; } = new(string.Empty);
+    public Input<string> HtmlBody { get; init; } = new(string.Empty);
 
     [Input(Description = "First meeting: local time in the time zone (2026-03-02T09:00)", Required = true)]
     public Input<string> FirstMeeting { get; init; } = default!;
@@ -98,7 +98,7 @@ public sealed class CreateRecurringSeries(IOptions<GraphOptions> options) : Acti
     protected override ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
         var errors = new Dictionary<string, string[]>();
-        var first = InviteInputs.Read(context, Attendees, Subject, Body, FirstMeeting, DurationMinutes, TimeZone, Location, TeamsMeeting, "firstMeeting", errors);
+        var first = InviteInputs.Read(context, Attendees, Subject, HtmlBody, FirstMeeting, DurationMinutes, TimeZone, Location, TeamsMeeting, "firstMeeting", errors);
         var endDate = GraphActivityInputs.Date(context.Get(EndDate), "endDate", errors);
         var programmeEnd = GraphActivityInputs.Date(context.Get(ProgrammeEnd), "programmeEnd", errors);
         if (!Enum.TryParse<RecurrenceCadence>(context.Get(Cadence), ignoreCase: true, out var cadence) || !Enum.IsDefined(cadence))
@@ -208,7 +208,7 @@ internal static class InviteInputs
         ActivityExecutionContext context,
         Input<string> attendees,
         Input<string> subject,
-        Input<string> body,
+        Input<string> htmlBody,
         Input<string> start,
         Input<int> durationMinutes,
         Input<string> timeZone,
@@ -240,7 +240,7 @@ internal static class InviteInputs
         var location1 = context.Get(location);
         return new InviteRequest(
             context.Get(subject) ?? string.Empty,
-            context.Get(body) ?? string.Empty,
+            context.Get(htmlBody) ?? string.Empty,
             first,
             first.AddMinutes(Math.Clamp(minutes, 1, 24 * 60)),
             zone,

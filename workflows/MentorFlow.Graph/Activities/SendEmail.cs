@@ -27,7 +27,7 @@ public sealed class SendEmail(IOptions<GraphOptions> options) : Activity
     public Input<string> Subject { get; init; } = default!;
 
     [Input(Description = "HTML body (Liquid template)", UIHint = "multiline", Required = true, DefaultSyntax = ExpressionSyntax.Liquid)]
-    public Input<string> Body { get; init; } = default!;
+    public Input<string> HtmlBody { get; init; } = default!;
 
     [Input(Description = "Sending mailbox (default: Graph:OrganizerMailbox)")]
     public Input<string> Mailbox { get; init; } = new(string.Empty);
@@ -41,7 +41,7 @@ public sealed class SendEmail(IOptions<GraphOptions> options) : Activity
         var mail = new MailRequest(
             GraphActivityInputs.People(context.Get(To)),
             context.Get(Subject) ?? string.Empty,
-            context.Get(Body) ?? string.Empty,
+            context.Get(HtmlBody) ?? string.Empty,
             GraphActivityInputs.People(context.Get(Cc)),
             GraphActivityInputs.People(context.Get(ReplyTo)));
         context.Enlist(GraphOutboxMessages.Mail(context.IdempotencyKey, mailbox, mail, context.Clock.GetUtcNow(), GraphActivity.Source(context)));

@@ -1,0 +1,228 @@
+using System.Text.Json.Nodes;
+using MentorFlow.Graph.Outbox;
+using MentorFlow.Graph.Tests.Infrastructure;
+using MentorFlow.Workflows.Definitions;
+using MentorFlow.Workflows.Descriptors;
+using MentorFlow.Workflows.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MentorFlow.Graph.Tests;
+
+/// <summary>The five activities run by the real workflow engine; their outbox rows go out through the sandbox.</summary>
+public sealed class ActivityTests : IAsyncLifetime
+{
+    private readonly TestDatabase _database = new();
+    private SandboxServer _server = null!;
+    private DispatcherHarness _harness = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await SandboxServer.StartAsync();
+        _harness = await DispatcherHarness.StartAsync(_server, _database, withEngine: true);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _harness.DisposeAsync();
+        await _server.DisposeAsync();
+        _database.Dispose();
+    }
+
+    private IWorkflowRuntime Runtime => _harness.Services.GetRequiredService<IWorkflowRuntime>();
+
+    [Fact]
+    public void Registry_ListsTheFiveActivitiesWithDescriptorsForTheDesigner()
+    {
+        var descriptors = _harness.Services.GetRequiredService<IActivityRegistry>().List()
+            .Where(d => d.Category == "Outlook")
+            .ToDictionary(d => d.TypeName);
+
+        Assert.Equal(
+            ["MentorFlow.CancelInvite", "MentorFlow.CreateInvite", "MentorFlow.CreateRecurringSeries", "MentorFlow.SendEmail", "MentorFlow.UpdateInvite"],
+            descriptors.Keys.Order());
+        var sendEmail = descriptors["MentorFlow.SendEmail"];
+        Assert.Equal("Liquid", sendEmail.Inputs.Single(i => i.Name == "Subject" || i.Name == "subject").DefaultSyntax);
+        Assert.Contains(sendEmail.Ports, p => p.Name == "Queued");
+        Assert.Contains(descriptors["MentorFlow.CreateRecurringSeries"].Inputs, i => i.UIHint == "dropdown");
+    }
+
+    [Fact]
+    public async Task Flow_WithAllFiveActivities_QueuesOneRowPerStepAndTheDispatcherSendsThem()
+    {
+        var definitionId = await PublishAsync(Flow(
+            Step("kickoff", "MentorFlow.CreateInvite",
+                ("attendees", Liquid("{{ Input.Mentee }}; {{ Input.Mentor }}")),
+                ("subject", Liquid("Kick-off: {{ Input.MenteeName }} and {{ Input.MentorName }}")),
+                ("htmlBody", Liquid("<p>Agenda for {{ Input.MenteeName }}</p>")),
+                ("start", Literal("2026-03-02T09:00")),
+                ("durationMinutes", Literal("45", "Int32")),
+                ("timeZone", Literal("Europe/London")),
+                ("teamsMeeting", Literal("true", "Boolean"))),
+            Step("checkins", "MentorFlow.CreateRecurringSeries",
+                ("attendees", Liquid("{{ Input.Mentee }}, {{ Input.Mentor }}")),
+                ("subject", Liquid("Check-in {{ Input.MenteeName }}")),
+                ("firstMeeting", Literal("2026-03-16T17:30")),
+                ("timeZone", Literal("America/New_York")),
+                ("cadence", Literal("EveryTwoWeeks")),
+                ("endDate", Literal("2026-08-31")),
+                ("programmeEnd", Literal("2026-09-30"))),
+            Step("move", "MentorFlow.UpdateInvite",
+                ("inviteKey", Liquid("{{ Activities.kickoff.InviteKey }}")),
+                ("start", Literal("2026-03-03T10:00")),
+                ("timeZone", Literal("Europe/London"))),
+            Step("welcome", "MentorFlow.SendEmail",
+                ("to", Liquid("{{ Input.Mentee }}")),
+                ("replyTo", Literal("programme@contoso.test")),
+                ("subject", Liquid("Welcome, {{ Input.MenteeName }}!")),
+                ("htmlBody", Liquid("<p>Hi {{ Input.MenteeName }}, here are the resources.</p>"))),
+            Step("stop", "MentorFlow.CancelInvite",
+                ("inviteKey", Liquid("{{ Activities.checkins.SeriesKey }}")),
+                ("comment", Liquid("{{ Input.MenteeName }} met the goal early.")))));
+
+        var started = await Runtime.StartAsync(definitionId, new Dictionary<string, object?>
+        {
+            ["Mentee"] = "ana@contoso.test",
+            ["MenteeName"] = "Ana",
+            ["Mentor"] = "ben@contoso.test",
+            ["MentorName"] = "Ben",
+        });
+        var queued = await _harness.MessagesAsync();
+        await _harness.RunUntilSettledAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(WorkflowStatus.Finished, started.Status);
+        Assert.Equal(5, queued.Count);
+        Assert.All(queued, m => Assert.StartsWith(started.InstanceId + ":", m.IdempotencyKey, StringComparison.Ordinal));
+        Assert.All(await _harness.MessagesAsync(), m => Assert.Equal(GraphMessageStatus.Sent, m.Status));
+        var events = _server.Sandbox.Events();
+        var kickoff = events.Single(e => e.Recurrence is null);
+        Assert.Equal("Kick-off: Ana and Ben", kickoff.Subject);
+        Assert.Equal(new DateTime(2026, 3, 3, 10, 0, 0), kickoff.Start);
+        Assert.Equal(TimeSpan.FromMinutes(30), kickoff.End - kickoff.Start);
+        Assert.Equal("GMT Standard Time", kickoff.TimeZone);
+        Assert.True(kickoff.IsOnlineMeeting);
+        var series = events.Single(e => e.Recurrence is not null);
+        Assert.Equal("Eastern Standard Time", series.TimeZone);
+        Assert.Equal(2, series.Recurrence!.Interval);
+        Assert.Equal(new DateOnly(2026, 8, 31), series.Recurrence.EndDate);
+        Assert.True(series.IsCancelled);
+        Assert.Equal("Ana met the goal early.", series.CancellationComment);
+        var mail = Assert.Single(_server.Sandbox.Messages());
+        Assert.Equal("Welcome, Ana!", mail.Subject);
+        Assert.Equal("ana@contoso.test", Assert.Single(mail.To).Address);
+    }
+
+    [Fact]
+    public async Task Flow_WithAnInvalidAttendee_FaultsWithTheFieldNamedAndQueuesNothing()
+    {
+        var definitionId = await PublishAsync(Flow(
+            Step("kickoff", "MentorFlow.CreateInvite",
+                ("attendees", Literal("ana@contoso.test; not-an-email")),
+                ("subject", Literal("Kick-off")),
+                ("start", Literal("2026-03-02T09:00")),
+                ("timeZone", Literal("Europe/London")))));
+
+        var started = await Runtime.StartAsync(definitionId);
+        var details = await Runtime.GetInstanceAsync(started.InstanceId);
+
+        var incident = Assert.Single(details!.Incidents);
+        Assert.Contains("attendees[1].email", incident.Message, StringComparison.Ordinal);
+        Assert.Empty(await _harness.MessagesAsync());
+        Assert.Equal(0, _server.Sandbox.RequestCount);
+    }
+
+    [Fact]
+    public async Task Flow_SeriesEndingAfterTheProgramme_FaultsNamingEndDate()
+    {
+        var definitionId = await PublishAsync(Flow(
+            Step("checkins", "MentorFlow.CreateRecurringSeries",
+                ("attendees", Literal("ana@contoso.test")),
+                ("subject", Literal("Check-in")),
+                ("firstMeeting", Literal("2026-03-16T17:30")),
+                ("timeZone", Literal("Europe/Berlin")),
+                ("cadence", Literal("Weekly")),
+                ("endDate", Literal("2026-12-31")),
+                ("programmeEnd", Literal("2026-09-30")))));
+
+        var started = await Runtime.StartAsync(definitionId);
+        var details = await Runtime.GetInstanceAsync(started.InstanceId);
+
+        Assert.Contains("endDate", Assert.Single(details!.Incidents).Message, StringComparison.Ordinal);
+        Assert.Empty(await _harness.MessagesAsync());
+    }
+
+    private async Task<string> PublishAsync(string json)
+    {
+        var definitions = _harness.Services.GetRequiredService<IWorkflowDefinitionService>();
+        var saved = await definitions.ImportAsync(json);
+        Assert.Empty(saved.Errors);
+        var published = await definitions.PublishAsync(saved.Definition.DefinitionId);
+        Assert.True(published.Succeeded, string.Join("; ", published.Errors));
+        return saved.Definition.DefinitionId;
+    }
+
+    private static JsonObject Literal(string value, string typeName = "String") => Expression("Literal", value, typeName);
+
+    private static JsonObject Liquid(string template) => Expression("Liquid", template, "String");
+
+    private static JsonObject Expression(string type, string value, string typeName) => new()
+    {
+        ["typeName"] = typeName,
+        ["expression"] = new JsonObject { ["type"] = type, ["value"] = value },
+    };
+
+    private static JsonObject Step(string id, string type, params (string Name, JsonNode Value)[] inputs)
+    {
+        var step = new JsonObject
+        {
+            ["id"] = id,
+            ["nodeId"] = "Workflow1:fc:" + id,
+            ["name"] = id,
+            ["type"] = type,
+            ["version"] = 1,
+            ["customProperties"] = new JsonObject(),
+            ["metadata"] = new JsonObject(),
+        };
+        foreach (var (name, value) in inputs)
+        {
+            step[name] = value;
+        }
+
+        return step;
+    }
+
+    private static string Flow(params JsonObject[] steps)
+    {
+        var connections = new JsonArray();
+        for (var i = 0; i + 1 < steps.Length; i++)
+        {
+            connections.Add(new JsonObject
+            {
+                ["source"] = new JsonObject { ["activity"] = steps[i]["id"]!.GetValue<string>(), ["port"] = "Queued" },
+                ["target"] = new JsonObject { ["activity"] = steps[i + 1]["id"]!.GetValue<string>(), ["port"] = "In" },
+            });
+        }
+
+        return new JsonObject
+        {
+            ["definitionId"] = string.Empty,
+            ["name"] = "Graph flow " + Guid.NewGuid().ToString("N")[..8],
+            ["variables"] = new JsonArray(),
+            ["inputs"] = new JsonArray(),
+            ["outputs"] = new JsonArray(),
+            ["outcomes"] = new JsonArray(),
+            ["customProperties"] = new JsonObject(),
+            ["options"] = new JsonObject(),
+            ["root"] = new JsonObject
+            {
+                ["type"] = "Elsa.Flowchart",
+                ["version"] = 1,
+                ["id"] = "fc",
+                ["nodeId"] = "Workflow1:fc",
+                ["metadata"] = new JsonObject(),
+                ["customProperties"] = new JsonObject(),
+                ["activities"] = new JsonArray(steps.Select(s => (JsonNode)s).ToArray()),
+                ["connections"] = connections,
+            },
+        }.ToJsonString();
+    }
+}
