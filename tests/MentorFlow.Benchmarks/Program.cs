@@ -3,6 +3,8 @@
 //   dotnet run -c Release --project tests/MentorFlow.Benchmarks -- all --smoke      (seconds-long check of each)
 var areas = new (string Name, string Description, Func<string[], Task> Run)[]
 {
+    ("workflows", "workflow engine: throughput, timers, history", MentorFlow.Benchmarks.WorkflowBenchmark.RunAsync),
+    ("notebooks", "notebook suite: whole suite cold < 60 s, per-notebook times", MentorFlow.Benchmarks.NotebookBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help")

@@ -11,7 +11,7 @@ namespace MentorFlow.Workflows.Runtime;
 /// <summary>Creates activity objects for a node and binds their <c>Input&lt;T&gt;</c>/<c>Output&lt;T&gt;</c> properties from the definition JSON.</summary>
 internal static class ActivityBinder
 {
-    private sealed record Member(PropertyInfo Property, string JsonName, bool IsInput, Type ValueType);
+    private sealed record Member(PropertyInfo Property, string JsonName, bool IsInput, Type ValueType, Type WrapperType);
 
     private static readonly ConcurrentDictionary<Type, Member[]> Plans = new();
     private static readonly ConcurrentDictionary<Type, ObjectFactory> Factories = new();
@@ -28,13 +28,13 @@ internal static class ActivityBinder
                 var expression = ReadExpression(json);
                 if (expression is not null)
                 {
-                    member.Property.SetValue(activity, Activator.CreateInstance(typeof(Input<>).MakeGenericType(member.ValueType), expression));
+                    member.Property.SetValue(activity, Activator.CreateInstance(member.WrapperType, expression));
                 }
             }
             else if (json is JsonObject output && DefinitionReader.Get(output, "memoryReference") is JsonObject reference
                      && DefinitionReader.Str(reference, "id") is { Length: > 0 } id)
             {
-                member.Property.SetValue(activity, Activator.CreateInstance(typeof(Output<>).MakeGenericType(member.ValueType), id));
+                member.Property.SetValue(activity, Activator.CreateInstance(member.WrapperType, id));
             }
 
             if (member.Property.GetValue(activity) is { } bound)
@@ -87,6 +87,7 @@ internal static class ActivityBinder
                 p,
                 char.ToLowerInvariant(p.Name[0]) + p.Name[1..],
                 p.PropertyType.GetGenericTypeDefinition() == typeof(Input<>),
-                p.PropertyType.GetGenericArguments()[0])),
+                p.PropertyType.GetGenericArguments()[0],
+                p.PropertyType)),
     ]);
 }

@@ -197,9 +197,16 @@ public sealed class ForEach : Activity
 
     protected override ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
-        var index = context.GetState<int?>("index");
+        // The list lives in the activity state (read in place, not copied, so long loops stay linear).
+        var state = context.Burst.State.ActivityState(context.ActivityId);
+        int index;
         JsonArray items;
-        if (index is null)
+        if (state["items"] is JsonArray stored && state["index"] is JsonValue current)
+        {
+            items = stored;
+            index = current.GetValue<int>() + 1;
+        }
+        else
         {
             items = context.Get(Items) switch
             {
@@ -207,13 +214,8 @@ public sealed class ForEach : Activity
                 null => [],
                 var single => [single.DeepClone()],
             };
-            context.SetState("items", items);
+            state["items"] = items;
             index = 0;
-        }
-        else
-        {
-            items = context.GetState<JsonArray>("items") ?? [];
-            index++;
         }
 
         if (index >= items.Count)
@@ -223,11 +225,12 @@ public sealed class ForEach : Activity
             return ValueTask.CompletedTask;
         }
 
-        context.SetState("index", index);
-        context.Set(CurrentValue, items[index.Value]?.DeepClone());
-        context.Set(CurrentIndex, index.Value);
-        context.SetVariable("CurrentValue", items[index.Value]?.DeepClone());
-        context.SetVariable("CurrentIndex", index.Value);
+        state["index"] = index;
+        var value = items[index];
+        context.Set(CurrentValue, value);
+        context.Set(CurrentIndex, index);
+        context.SetVariable("CurrentValue", value);
+        context.SetVariable("CurrentIndex", index);
         context.Complete("Iterate");
         return ValueTask.CompletedTask;
     }

@@ -1,0 +1,439 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using MentorFlow.Workflows;
+using MentorFlow.Workflows.Activities;
+using MentorFlow.Workflows.Definitions;
+using MentorFlow.Workflows.Expressions;
+using MentorFlow.Workflows.Persistence;
+using MentorFlow.Workflows.Runtime;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MentorFlow.Benchmarks;
+
+/// <summary>
+/// The workflow engine's figures (issue 4): in-memory executor throughput, persisted throughput on SQLite,
+/// 10,000 timers due in one minute (fire lag and exactly-once), and start-to-first-wait latency with a large history.
+/// <c>--smoke</c> runs every part in seconds with small counts.
+/// </summary>
+public static class WorkflowBenchmark
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var smoke = args.Contains("--smoke");
+        var rows = new List<(string Measure, string Value, string Target)>();
+
+        rows.Add(await InMemoryThroughputAsync(smoke ? 2_000 : 200_000));
+        rows.AddRange(await PersistedThroughputAsync(smoke ? 50 : 1_000));
+        rows.AddRange(await TimersAsync(smoke ? 200 : 10_000, smoke ? TimeSpan.FromSeconds(5) : TimeSpan.FromMinutes(1)));
+        rows.AddRange(await HistoryAsync(smoke ? 5_000 : 100_000, smoke ? 20 : 200, smoke ? 30 : 200));
+
+        Console.WriteLine();
+        Console.WriteLine($"| {"measure",-58} | {"value",-22} | {"target",-18} |");
+        Console.WriteLine($"|{new string('-', 60)}|{new string('-', 24)}|{new string('-', 20)}|");
+        foreach (var (measure, value, target) in rows)
+        {
+            Console.WriteLine($"| {measure,-58} | {value,-22} | {target,-18} |");
+        }
+    }
+
+    private static string F(double value, string format = "N0") => value.ToString(format, CultureInfo.InvariantCulture);
+
+    // ------------------------------------------------------------------ in memory
+
+    private static async Task<(string, string, string)> InMemoryThroughputAsync(int executions)
+    {
+        await using var bench = await Bench.StartAsync(background: false);
+        // A loop: ForEach over N items, each iteration a SetVariable (2 executions per item).
+        var items = executions / 2;
+        var flow = new JsonObject
+        {
+            ["name"] = "memory",
+            ["variables"] = new JsonArray(new JsonObject { ["id"] = "n", ["name"] = "N", ["typeName"] = "Int32", ["value"] = "0" }),
+            ["root"] = Root(
+                [
+                    Node("start", "Elsa.Start"),
+                    Node("loop", "Elsa.ForEach", ("items", Expr("JavaScript", $"Array.from({{length: {items.ToString(CultureInfo.InvariantCulture)}}}, (_, i) => i)"))),
+                    Node("inc", "Elsa.SetVariable", ("variable", new JsonObject { ["id"] = "n", ["name"] = "N" }), ("value", Expr("Literal", "1"))),
+                ],
+                [("start", "Done", "loop"), ("loop", "Iterate", "inc"), ("inc", "Done", "loop")]),
+        };
+        var registry = bench.Services.GetRequiredService<MentorFlow.Workflows.Descriptors.IActivityRegistry>();
+        var definition = DefinitionReader.ToFlowchart("memory", "memory", 1, flow, registry);
+        var runner = bench.Services.GetRequiredService<BurstRunner>();
+        var expressions = bench.Services.GetRequiredService<ExpressionEvaluator>();
+        var state = new InstanceState();
+        state.Queue.Add(new WorkItem { ActivityId = "start" });
+        using var scope = bench.Services.CreateScope();
+        var burst = new BurstContext("memory", definition, state, scope.ServiceProvider, TimeProvider.System, expressions, CancellationToken.None);
+        var watch = Stopwatch.StartNew();
+        await runner.RunAsync(burst);
+        watch.Stop();
+        var ran = burst.Journal.Count;
+        return ($"in-memory executor: {F(ran)} activity executions", $"{F(ran / watch.Elapsed.TotalSeconds)} exec/s", ">= 2,000 exec/s");
+    }
+
+    // ------------------------------------------------------------------ persisted
+
+    private static async Task<List<(string, string, string)>> PersistedThroughputAsync(int instances)
+    {
+        await using var bench = await Bench.StartAsync(background: false);
+        var activities = new List<JsonObject> { Node("start", "Elsa.Start") };
+        var connections = new List<(string, string, string)>();
+        var previous = "start";
+        for (var i = 1; i <= 8; i++)
+        {
+            var id = "w" + i.ToString(CultureInfo.InvariantCulture);
+            activities.Add(i % 2 == 0
+                ? Node(id, "Elsa.SetVariable", ("variable", new JsonObject { ["id"] = "n", ["name"] = "N" }), ("value", Expr("JavaScript", "getVariable('N') + 1")))
+                : Node(id, "Elsa.WriteLine", ("text", Expr("Liquid", "step {{ N }}"))));
+            connections.Add((previous, "Done", id));
+            previous = id;
+        }
+
+        activities.Add(Node("end", "Elsa.End"));
+        connections.Add((previous, "Done", "end"));
+        var flow = new JsonObject
+        {
+            ["name"] = "ten",
+            ["definitionId"] = "ten",
+            ["variables"] = new JsonArray(new JsonObject { ["id"] = "n", ["name"] = "N", ["typeName"] = "Int32", ["value"] = "0" }),
+            ["root"] = Root(activities, connections),
+        };
+        await bench.PublishAsync(flow);
+        await bench.Runtime.StartAsync("ten");
+
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < instances; i++)
+        {
+            await bench.Runtime.StartAsync("ten");
+        }
+
+        watch.Stop();
+        var sequential = instances / watch.Elapsed.TotalSeconds;
+
+        watch.Restart();
+        await Parallel.ForAsync(0, instances, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (_, ct) => await bench.Runtime.StartAsync("ten", cancellationToken: ct));
+        watch.Stop();
+        var parallel = instances / watch.Elapsed.TotalSeconds;
+        return
+        [
+            ($"SQLite: 10-activity flow, {F(instances)} instances, 1 caller", $"{F(sequential, "N1")} inst/s = {F(sequential * 10)} exec/s", ">= 500 exec/s"),
+            ($"SQLite: 10-activity flow, {F(instances)} instances, 4 callers", $"{F(parallel, "N1")} inst/s = {F(parallel * 10)} exec/s", ">= 500 exec/s"),
+        ];
+    }
+
+    // ------------------------------------------------------------------ timers
+
+    private static async Task<List<(string, string, string)>> TimersAsync(int count, TimeSpan window)
+    {
+        await using var bench = await Bench.StartAsync(background: true);
+        var flow = new JsonObject
+        {
+            ["name"] = "timer",
+            ["definitionId"] = "timer",
+            ["root"] = Root(
+                [
+                    Node("at", "Elsa.StartAt", ("dateTime", Expr("JavaScript", "getInput('At')"))),
+                    Node("fired", "Bench.Fired"),
+                ],
+                [("at", "Done", "fired")]),
+        };
+        await bench.PublishAsync(flow);
+
+        // Every timer is due within one window that starts after all instances are created.
+        var creationEstimate = TimeSpan.FromMilliseconds(count * 4.0);
+        var windowStart = TimeProvider.System.GetUtcNow() + creationEstimate + TimeSpan.FromSeconds(5);
+        var created = Stopwatch.StartNew();
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
+        {
+            var due = windowStart + (window * i / count);
+            await bench.Runtime.StartAsync("timer", new Dictionary<string, object?> { ["At"] = due.ToString("O", CultureInfo.InvariantCulture) }, cancellationToken: ct);
+        });
+        created.Stop();
+        var late = TimeProvider.System.GetUtcNow() > windowStart ? " (creation overran the window start)" : "";
+
+        var deadline = windowStart + window + TimeSpan.FromMinutes(3);
+        while (Fired.Lags.Count < count && TimeProvider.System.GetUtcNow() < deadline)
+        {
+            await Task.Delay(250);
+        }
+
+        await Task.Delay(1000);
+        var lags = Fired.Lags.Values.SelectMany(l => l).OrderBy(l => l).ToArray();
+        var duplicates = Fired.Lags.Values.Count(l => l.Count > 1);
+        var p50 = lags.Length == 0 ? double.NaN : lags[lags.Length / 2];
+        var p99 = lags.Length == 0 ? double.NaN : lags[Math.Min(lags.Length - 1, (int)(lags.Length * 0.99))];
+        return
+        [
+            ($"timers: {F(count)} created (SQLite) in", $"{F(created.Elapsed.TotalSeconds, "N1")} s{late}", ""),
+            ($"timers: {F(count)} due within {F(window.TotalSeconds)} s, fire lag p50 / p99", $"{F(p50, "N0")} / {F(p99, "N0")} ms", "p99 < 1,000 ms"),
+            ($"timers: fired / duplicates / missing", $"{F(Fired.Lags.Count)} / {F(duplicates)} / {F(count - Fired.Lags.Count)}", $"{F(count)} / 0 / 0"),
+        ];
+    }
+
+    // ------------------------------------------------------------------ history
+
+    private static async Task<List<(string, string, string)>> HistoryAsync(int historyInstances, int versions, int samples)
+    {
+        var flow = new JsonObject
+        {
+            ["name"] = "history",
+            ["definitionId"] = "history",
+            ["root"] = Root(
+                [
+                    Node("start", "Elsa.Start"),
+                    Node("hello", "Elsa.WriteLine", ("text", Expr("Liquid", "hello {{ Workflow.CorrelationId }}"))),
+                    Node("wait", "Elsa.Event", ("eventName", Expr("Literal", "Reply"))),
+                ],
+                [("start", "Done", "hello"), ("hello", "Done", "wait")]),
+        };
+
+        double empty;
+        await using (var bench = await Bench.StartAsync(background: false))
+        {
+            await bench.PublishAsync(flow);
+            empty = await MedianStartLatencyAsync(bench, samples);
+        }
+
+        double loaded;
+        await using (var bench = await Bench.StartAsync(background: false))
+        {
+            for (var v = 0; v < versions; v++)
+            {
+                await bench.PublishAsync(flow);
+            }
+
+            await SeedHistoryAsync(bench, historyInstances);
+            loaded = await MedianStartLatencyAsync(bench, samples);
+        }
+
+        var change = (loaded - empty) / empty * 100;
+        return
+        [
+            ("start-to-first-wait, empty database (median)", $"{F(empty, "N2")} ms", ""),
+            ($"start-to-first-wait, {F(historyInstances)} instances + {F(versions)} versions", $"{F(loaded, "N2")} ms ({(change >= 0 ? "+" : "")}{F(change, "N0")}%)", "within 20% of empty"),
+        ];
+    }
+
+    private static async Task<double> MedianStartLatencyAsync(Bench bench, int samples)
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            await bench.Runtime.StartAsync("history", correlationId: "warm" + i.ToString(CultureInfo.InvariantCulture));
+        }
+
+        var times = new List<double>();
+        for (var i = 0; i < samples; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            var result = await bench.Runtime.StartAsync("history", correlationId: "s" + i.ToString(CultureInfo.InvariantCulture));
+            watch.Stop();
+            if (result.SubStatus != WorkflowSubStatus.Suspended)
+            {
+                throw new InvalidOperationException("the history flow should wait");
+            }
+
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        times.Sort();
+        return times[times.Count / 2];
+    }
+
+    /// <summary>Writes finished instances with journals and waiting instances with bookmarks straight into the tables.</summary>
+    private static async Task SeedHistoryAsync(Bench bench, int count)
+    {
+        await using var connection = new SqliteConnection(bench.ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        await using var instance = connection.CreateCommand();
+        instance.Transaction = transaction;
+        instance.CommandText = """
+            INSERT INTO wf_instances (id, definition_id, definition_version_id, version, name, correlation_id, status, sub_status,
+              incident_count, has_pending_work, lease_owner, lease_expires_at, state, created_at, updated_at, finished_at)
+            VALUES ($id, 'history', 'old', 1, 'history', $c, $s, $ss, 0, 0, NULL, 0, '{}', $t, $t, NULL)
+            """;
+        var pId = instance.Parameters.Add("$id", SqliteType.Text);
+        var pC = instance.Parameters.Add("$c", SqliteType.Text);
+        var pS = instance.Parameters.Add("$s", SqliteType.Text);
+        var pSs = instance.Parameters.Add("$ss", SqliteType.Text);
+        var pT = instance.Parameters.Add("$t", SqliteType.Integer);
+        await using var journal = connection.CreateCommand();
+        journal.Transaction = transaction;
+        journal.CommandText = """
+            INSERT INTO wf_journal (id, instance_id, sequence, activity_id, activity_type, activity_type_version, activity_name, event_name, started_at, completed_at, outcomes, message, error)
+            VALUES ($jid, $id, 1, 'hello', 'Elsa.WriteLine', 1, 'hello', 'Completed', $t, $t, '["Done"]', 'hello', NULL)
+            """;
+        var jId = journal.Parameters.Add("$jid", SqliteType.Text);
+        var jInstance = journal.Parameters.Add("$id", SqliteType.Text);
+        var jT = journal.Parameters.Add("$t", SqliteType.Integer);
+        await using var bookmark = connection.CreateCommand();
+        bookmark.Transaction = transaction;
+        bookmark.CommandText = """
+            INSERT INTO wf_bookmarks (id, instance_id, activity_id, name, correlation_id, due_at, payload, created_at)
+            VALUES ($bid, $id, 'wait', 'Reply', $c, NULL, NULL, $t)
+            """;
+        var bId = bookmark.Parameters.Add("$bid", SqliteType.Text);
+        var bInstance = bookmark.Parameters.Add("$id", SqliteType.Text);
+        var bC = bookmark.Parameters.Add("$c", SqliteType.Text);
+        var bT = bookmark.Parameters.Add("$t", SqliteType.Integer);
+        var t0 = TimeProvider.System.GetUtcNow().AddDays(-200).ToUnixTimeMilliseconds();
+        for (var i = 0; i < count; i++)
+        {
+            var id = "h" + i.ToString("D8", CultureInfo.InvariantCulture);
+            var waiting = i % 10 == 0;
+            pId.Value = id;
+            pC.Value = "c" + i.ToString(CultureInfo.InvariantCulture);
+            pS.Value = waiting ? "Running" : "Finished";
+            pSs.Value = waiting ? "Suspended" : "Finished";
+            pT.Value = t0 + i;
+            await instance.ExecuteNonQueryAsync();
+            jId.Value = "j" + id;
+            jInstance.Value = id;
+            jT.Value = t0 + i;
+            await journal.ExecuteNonQueryAsync();
+            if (waiting)
+            {
+                bId.Value = "b" + id;
+                bInstance.Value = id;
+                bC.Value = pC.Value;
+                bT.Value = t0 + i;
+                await bookmark.ExecuteNonQueryAsync();
+            }
+        }
+
+        await transaction.CommitAsync();
+        await using var analyze = connection.CreateCommand();
+        analyze.CommandText = "ANALYZE;";
+        await analyze.ExecuteNonQueryAsync();
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    private static JsonObject Expr(string type, string value) => new()
+    {
+        ["typeName"] = "Object",
+        ["expression"] = new JsonObject { ["type"] = type, ["value"] = value },
+    };
+
+    private static JsonObject Node(string id, string type, params (string Name, JsonNode Value)[] inputs)
+    {
+        var node = new JsonObject { ["id"] = id, ["type"] = type, ["version"] = 1, ["metadata"] = new JsonObject() };
+        foreach (var (name, value) in inputs)
+        {
+            node[name] = value;
+        }
+
+        return node;
+    }
+
+    private static JsonObject Root(IEnumerable<JsonObject> activities, IEnumerable<(string Source, string Port, string Target)> connections) => new()
+    {
+        ["type"] = "Elsa.Flowchart",
+        ["id"] = "root",
+        ["activities"] = new JsonArray([.. activities]),
+        ["connections"] = new JsonArray([.. connections.Select(c => (JsonNode)new JsonObject
+        {
+            ["source"] = new JsonObject { ["activity"] = c.Source, ["port"] = c.Port },
+            ["target"] = new JsonObject { ["activity"] = c.Target, ["port"] = "In" },
+        })]),
+    };
+
+    /// <summary>Records when each instance's timer fired, against the due time in its input.</summary>
+    [Activity("Bench", "Benchmark", "Records the fire lag of a timer.")]
+    internal sealed class Fired : Activity
+    {
+        public static ConcurrentDictionary<string, List<double>> Lags { get; } = new();
+
+        protected override ValueTask ExecuteAsync(ActivityExecutionContext context)
+        {
+            var due = DateTimeOffset.Parse(context.WorkflowInput["At"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+            var lag = (context.Clock.GetUtcNow() - due).TotalMilliseconds;
+            var list = Lags.GetOrAdd(context.WorkflowInstanceId, _ => []);
+            lock (list)
+            {
+                list.Add(lag);
+            }
+
+            context.Complete();
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class BenchDbContext(DbContextOptions<BenchDbContext> options) : DbContext(options)
+    {
+        protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddWorkflowEngineModel();
+    }
+
+    private sealed class Bench : IAsyncDisposable
+    {
+        private readonly IHost _host;
+        private readonly string _file;
+
+        private Bench(IHost host, string file, string connectionString)
+        {
+            _host = host;
+            _file = file;
+            ConnectionString = connectionString;
+        }
+
+        public string ConnectionString { get; }
+        public IServiceProvider Services => _host.Services;
+        public IWorkflowRuntime Runtime => Services.GetRequiredService<IWorkflowRuntime>();
+
+        public static async Task<Bench> StartAsync(bool background)
+        {
+            var file = Path.Combine(Path.GetTempPath(), "mf-bench-" + Guid.NewGuid().ToString("N") + ".db");
+            var connectionString = new SqliteConnectionStringBuilder { DataSource = file, DefaultTimeout = 30 }.ToString();
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders();
+            builder.Services.AddDbContextFactory<BenchDbContext>(o => o.UseSqlite(connectionString));
+            builder.Services.AddWorkflowEngine<BenchDbContext>(o =>
+            {
+                o.EnableBackgroundServices = background;
+                o.TimerThreads = 4;
+                o.StepBudget = 1_000_000;
+            });
+            builder.Services.AddActivity<Fired>();
+            var host = builder.Build();
+            await using (var scope = host.Services.CreateAsyncScope())
+            {
+                var factory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<BenchDbContext>>();
+                await using var db = await factory.CreateDbContextAsync();
+                await db.Database.EnsureCreatedAsync();
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            }
+
+            await host.StartAsync();
+            return new Bench(host, file, connectionString);
+        }
+
+        public async Task PublishAsync(JsonObject model)
+        {
+            var definitions = Services.GetRequiredService<IWorkflowDefinitionService>();
+            var saved = await definitions.SaveDraftAsync(model);
+            var published = await definitions.PublishAsync(saved.Definition.DefinitionId);
+            if (!published.Succeeded)
+            {
+                throw new InvalidOperationException(string.Join("; ", published.Errors));
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+            SqliteConnection.ClearAllPools();
+            foreach (var path in new[] { _file, _file + "-wal", _file + "-shm" })
+            {
+                File.Delete(path);
+            }
+        }
+    }
+}
