@@ -239,7 +239,11 @@ public sealed class NotebookRunnerTests
     }
 }
 
-[CollectionDefinition(Name)]
+/// <summary>
+/// Notebook runs change the process's working directory (as VS Code runs a notebook in its folder), so they run
+/// alone, after the parallel tests of this assembly.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class NotebookCollection
 {
     public const string Name = "notebooks";
