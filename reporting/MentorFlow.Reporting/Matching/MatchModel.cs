@@ -26,6 +26,9 @@ public sealed class MatchModel
     /// <summary>Version of the saved file layout (a zip with <c>manifest.json</c> and <c>mlnet.zip</c>).</summary>
     public const int FileFormatVersion = 1;
 
+    /// <summary>AUC by which a more complex trainer must beat the simpler one to be chosen.</summary>
+    public const double ComplexityMargin = 0.02;
+
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -105,12 +108,15 @@ public sealed class MatchModel
             candidates.Add((new TrainerEvaluation(kind, BinaryMetrics.Auc(calibrated, labels), BinaryMetrics.LogLoss(calibrated, labels)), raw));
         }
 
-        // The assignment needs the ranking, so the highest held-out AUC wins; a more complex trainer (listed later)
-        // must beat the simpler one by more than 0.005 to be chosen.
+        // The assignment needs the ranking, so the highest held-out AUC wins — but a more complex trainer (listed
+        // later) must beat the simpler one by at least ComplexityMargin: the assignment picks pairs from the best
+        // tail, where piecewise-constant trees extrapolate worse than a linear model, so a small CV edge on past
+        // (mostly ordinary) pairs does not carry over. Small histories thus keep the linear model; large ones with
+        // real non-linearity get the trees.
         var best = candidates[0];
         foreach (var candidate in candidates.Skip(1))
         {
-            if (candidate.Evaluation.Auc > best.Evaluation.Auc + 0.005)
+            if (candidate.Evaluation.Auc >= best.Evaluation.Auc + ComplexityMargin)
             {
                 best = candidate;
             }

@@ -1,0 +1,172 @@
+using System.IO.Compression;
+using System.Text.Json.Nodes;
+using MentorFlow.Reporting.Matching;
+using MentorFlow.Reporting.Synthesis;
+
+namespace MentorFlow.Reporting.Tests.Matching;
+
+/// <summary>Shared synthetic world and trained model (training takes seconds; the tests only read them).</summary>
+public sealed class TrainedModelFixture
+{
+    public TrainedModelFixture()
+    {
+        Data = SyntheticData.Generate(new SynthOptions { Mentors = 40, Mentees = 160, HistoryMentors = 120, HistoryMentees = 480, Seed = 11 });
+        Model = MatchModel.Train(Data.History, Data.Outcomes, new MatchTrainingOptions { Seed = 5, Folds = 3 });
+    }
+
+    public SyntheticData Data { get; }
+
+    public MatchModel Model { get; }
+}
+
+public sealed class MatchModelTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>, IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("mentorflow-model-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static IReadOnlyList<double> Scores(ScoredCohort cohort) =>
+        [.. Enumerable.Range(0, cohort.Mentees.Count).SelectMany(e => cohort.CandidatesOf(e).Select(c => c.Score))];
+
+    [Fact]
+    public void Train_WithEnoughHistory_ChoosesATrainerByCrossValidationAndReportsAucAndLogLoss()
+    {
+        var model = fixture.Model;
+
+        Assert.Equal(ScoringMethod.LearnedModel, model.Method);
+        var evaluation = Assert.IsType<ModelEvaluation>(model.Evaluation);
+        Assert.Equal(fixture.Data.Outcomes.Count, evaluation.Pairs);
+        Assert.Equal([TrainerKind.LinearLogistic, TrainerKind.BoostedTrees], evaluation.Candidates.Select(c => c.Trainer));
+        Assert.InRange(evaluation.Auc, 0.55, 1);
+        Assert.InRange(evaluation.LogLoss, 0.05, 0.69);
+        Assert.Equal(evaluation.Candidates.Single(c => c.Trainer == evaluation.Trainer).Auc, evaluation.Auc);
+    }
+
+    [Fact]
+    public void Train_SameSeedAndData_GivesTheSameModel()
+    {
+        var again = MatchModel.Train(fixture.Data.History, fixture.Data.Outcomes, new MatchTrainingOptions { Seed = 5, Folds = 3 });
+
+        Assert.Equal(fixture.Model.Evaluation!.Trainer, again.Evaluation!.Trainer);
+        Assert.Equal(fixture.Model.Evaluation.Candidates, again.Evaluation.Candidates);
+        Assert.Equal(fixture.Model.Calibration, again.Calibration);
+        Assert.Equal(Scores(fixture.Model.Score(fixture.Data.Cohort)), Scores(again.Score(fixture.Data.Cohort)));
+    }
+
+    [Fact]
+    public void Score_GivesCalibratedProbabilitiesNearTheObservedSuccessRate()
+    {
+        var byId = fixture.Data.History.ToDictionary(a => a.Id);
+        var space = new ProfileSpace(fixture.Data.History);
+        var features = fixture.Data.Outcomes.Select(o => PairFeatures.Compute(space.Profile(byId[o.MentorId]), space.Profile(byId[o.MenteeId]))).ToList();
+
+        var predicted = fixture.Model.Predict(features);
+
+        Assert.All(predicted, p => Assert.InRange(p, 0, 1));
+        Assert.Equal(fixture.Model.Evaluation!.BaseRate, predicted.Average(), 1);
+    }
+
+    [Fact]
+    public void Train_WithTooLittleHistory_FallsBackToColdStartSimilarityAndSaysWhy()
+    {
+        var model = MatchModel.Train(fixture.Data.History, [.. fixture.Data.Outcomes.Take(20)], seed: 5);
+
+        Assert.Equal(ScoringMethod.ColdStartSimilarity, model.Method);
+        Assert.Contains("history has 20 outcomes", model.ColdStartReason, StringComparison.Ordinal);
+        var assignment = Assigner.Assign(model.Score(fixture.Data.Cohort), new AssignmentOptions { MinScore = 0.3 });
+        Assert.NotEmpty(assignment.Pairs);
+        Assert.All(assignment.ToPairs().Where(p => p.IsMatched), p => Assert.StartsWith("cold-start similarity (no model); ", p.Reasons, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Explain_GivesReadableReasonsForProposedPairs()
+    {
+        var assignment = Assigner.Assign(fixture.Model.Score(fixture.Data.Cohort), new AssignmentOptions { MinScore = 0.3 });
+
+        var pairs = assignment.ToPairs().Where(p => p.IsMatched).ToList();
+
+        Assert.NotEmpty(pairs);
+        Assert.All(pairs, p => Assert.False(string.IsNullOrWhiteSpace(p.Reasons)));
+        var known = new[] { "interests", "career", "goals", "language", "time zone", "experience", "communication", "length", "statements", "mentor time" };
+        Assert.All(pairs, p => Assert.Contains(known, k => p.Reasons.Contains(k, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void SaveAndLoad_KeepsScoresExplanationsAndEvaluation()
+    {
+        var path = Path.Combine(_directory, "model.mfmodel");
+        fixture.Model.Save(path);
+
+        var loaded = MatchModel.Load(path);
+
+        Assert.Equal(fixture.Model.Method, loaded.Method);
+        Assert.Equal(fixture.Model.Evaluation!.Candidates, loaded.Evaluation!.Candidates);
+        var original = Assigner.Assign(fixture.Model.Score(fixture.Data.Cohort)).ToPairs();
+        var reloaded = Assigner.Assign(loaded.Score(fixture.Data.Cohort)).ToPairs();
+        Assert.Equal(original, reloaded);
+    }
+
+    [Fact]
+    public void Load_WhenFeatureSchemaDiffers_RefusesTheFile()
+    {
+        var path = Path.Combine(_directory, "old.mfmodel");
+        fixture.Model.Save(path);
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("manifest.json")!;
+            JsonNode manifest;
+            using (var stream = entry.Open())
+            {
+                manifest = JsonNode.Parse(stream)!;
+            }
+
+            manifest["featureSchemaVersion"] = 0;
+            entry.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("manifest.json").Open());
+            writer.Write(manifest.ToJsonString());
+        }
+
+        var error = Assert.Throws<InvalidDataException>(() => MatchModel.Load(path));
+
+        Assert.Contains("feature schema 0", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Score_PrunesToTheRequestedCandidatesPerMentee()
+    {
+        var scores = fixture.Model.Score(fixture.Data.Cohort, new ScoringOptions { CandidatesPerMentee = 5 });
+
+        Assert.Equal(fixture.Data.Cohort.Count(a => !a.IsMentor), scores.Mentees.Count);
+        Assert.All(Enumerable.Range(0, scores.Mentees.Count), e => Assert.Equal(5, scores.CandidatesOf(e).Count));
+        Assert.All(Enumerable.Range(0, scores.Mentees.Count), e =>
+            Assert.Equal(scores.CandidatesOf(e).OrderByDescending(c => c.Score).Select(c => c.Score), scores.CandidatesOf(e).Select(c => c.Score)));
+    }
+
+    [Fact]
+    public void Score_PrefilterKeepsTheMentorsWithTheBestSimilarity()
+    {
+        var cohort = fixture.Data.Cohort;
+        var space = new ProfileSpace(cohort);
+        var mentors = cohort.Where(a => a.IsMentor).ToList();
+        var mentee = cohort.First(a => !a.IsMentor);
+        var expected = mentors
+            .Select((m, i) => (Index: i, Score: ColdStart.Similarity(PairFeatures.Compute(space.Profile(m), space.Profile(mentee))) - ColdStart.Term(PairFeatures.StatementSimilarity, 0.02, PairFeatures.Compute(space.Profile(m), space.Profile(mentee)))))
+            .OrderByDescending(x => x.Score).ThenBy(x => x.Index).Take(5).Select(x => x.Index).Order();
+
+        var scores = MatchModel.ColdStart("test").Score(cohort, new ScoringOptions { CandidatesPerMentee = 5 });
+
+        Assert.Equal(expected, scores.CandidatesOf(0).Select(c => c.Mentor).Order());
+    }
+
+    [Fact]
+    public void Quality_OnSyntheticData_ReachesNinetyPercentOfTheOracleAndBeatsRandom()
+    {
+        var data = SyntheticData.Generate(new SynthOptions { Mentors = 60, Mentees = 240, HistoryMentors = 250, HistoryMentees = 1000, Seed = 21 });
+
+        var report = MatchQuality.Evaluate(data, seed: 3);
+
+        Assert.True(report.Row(MatchQuality.Model).RatioToOracle >= 0.90, $"model reached {report.Row(MatchQuality.Model).RatioToOracle:0.000} of the oracle");
+        Assert.True(report.Row(MatchQuality.Model).TotalTrueSuccess > report.Row(MatchQuality.RandomMethod).TotalTrueSuccess);
+        Assert.Equal(1.0, report.Row(MatchQuality.Oracle).RatioToOracle, 6);
+    }
+}

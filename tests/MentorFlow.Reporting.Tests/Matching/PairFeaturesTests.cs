@@ -1,0 +1,140 @@
+using MentorFlow.Reporting.Data;
+using MentorFlow.Reporting.Matching;
+using MentorFlow.Reporting.Tests.Data;
+
+namespace MentorFlow.Reporting.Tests.Matching;
+
+public sealed class PairFeaturesTests
+{
+    private static float[] Features(Application mentor, Application mentee)
+    {
+        var space = new ProfileSpace([mentor, mentee]);
+        return PairFeatures.Compute(space.Profile(mentor), space.Profile(mentee));
+    }
+
+    [Fact]
+    public void Compute_MeasuresInterestOverlapAndCoverage()
+    {
+        var mentor = TestData.Application("m", Role.Mentor, interests: ["a", "b", "c"]);
+        var mentee = TestData.Application("e", Role.Mentee, interests: ["b", "c", "d", "e"]);
+
+        var f = Features(mentor, mentee);
+
+        Assert.Equal(2f / 5, f[PairFeatures.InterestOverlap], 5);
+        Assert.Equal(2f / 4, f[PairFeatures.InterestCoverage], 5);
+        Assert.Equal(2f / 4, f[PairFeatures.SharedInterests], 5);
+    }
+
+    [Theory]
+    [InlineData("data-science", "data-science", new[] { "leadership" }, 1, 1, 0)]
+    [InlineData("machine-learning", "data-science", new[] { "leadership" }, 0, 1, 0)]
+    [InlineData("product-management", "data-science", new[] { "product-management" }, 0, 0, 1)]
+    [InlineData("sales", "data-science", new[] { "leadership" }, 0, 0, 0)]
+    public void Compute_CareerPathSameFamilyOrSwitchTarget(string mentorPath, string menteePath, string[] menteeGoals, float same, float family, float switchTarget)
+    {
+        var mentor = TestData.Application("m", Role.Mentor, careerPath: mentorPath);
+        var mentee = TestData.Application("e", Role.Mentee, careerPath: menteePath, goals: menteeGoals);
+
+        var f = Features(mentor, mentee);
+
+        Assert.Equal((same, family, switchTarget), (f[PairFeatures.SameCareerPath], f[PairFeatures.SameCareerFamily], f[PairFeatures.SwitchTarget]));
+    }
+
+    [Fact]
+    public void Compute_GoalCoverageCountsMentorGoalsAndExpertise()
+    {
+        var mentor = TestData.Application("m", Role.Mentor, goals: ["leadership"], expertise: ["negotiation"]);
+        var mentee = TestData.Application("e", Role.Mentee, goals: ["leadership", "negotiation", "writing", "promotion"]);
+
+        var f = Features(mentor, mentee);
+
+        Assert.Equal(0.5f, f[PairFeatures.GoalCoverage], 5);
+        Assert.Equal(2f / 3, f[PairFeatures.GoalsCovered], 5);
+        Assert.Equal(1f / 5, f[PairFeatures.ExpertiseMatch], 5); // mentee wants goals ∪ interests = 5 tags, 1 in expertise
+    }
+
+    [Fact]
+    public void Compute_TimeZoneDistanceInHoursIsCircularAndScaledToTwelve()
+    {
+        var london = TestData.Application("m", Role.Mentor, timeZone: "Europe/London");
+        var newYork = TestData.Application("e", Role.Mentee, timeZone: "America/New_York");
+        var auckland = TestData.Application("e2", Role.Mentee, timeZone: "Pacific/Auckland");
+        var honolulu = TestData.Application("m2", Role.Mentor, timeZone: "Pacific/Honolulu");
+
+        Assert.Equal(5f / 12, Features(london, newYork)[PairFeatures.TimeZoneDistance], 5);
+        Assert.Equal(2f / 12, Features(honolulu, auckland)[PairFeatures.TimeZoneDistance], 5); // −10 and +12: 22 h one way, 2 h the other
+    }
+
+    [Theory]
+    [InlineData(new[] { "en", "es" }, new[] { "es" }, 1f)]
+    [InlineData(new[] { "en" }, new[] { "fr" }, 0f)]
+    [InlineData(new string[0], new[] { "fr" }, 0.5f)]
+    public void Compute_SharedLanguage(string[] mentorLanguages, string[] menteeLanguages, float expected)
+    {
+        var f = Features(
+            TestData.Application("m", Role.Mentor, languages: mentorLanguages),
+            TestData.Application("e", Role.Mentee, languages: menteeLanguages));
+
+        Assert.Equal(expected, f[PairFeatures.SharedLanguage]);
+    }
+
+    [Fact]
+    public void Compute_CommunicationLengthSeniorityAndHours()
+    {
+        var mentor = TestData.Application("m", Role.Mentor, communication: ["video", "chat"], length: ProgrammeLength.ThreeToSix, seniority: 12, hours: 8, capacity: 2);
+        var mentee = TestData.Application("e", Role.Mentee, communication: ["chat", "email", "phone"], length: ProgrammeLength.NineToTwelve, seniority: 2, hours: 8);
+
+        var f = Features(mentor, mentee);
+
+        Assert.Equal(1f / 4, f[PairFeatures.CommunicationOverlap], 5);
+        Assert.Equal(1f, f[PairFeatures.LengthDistance]);
+        Assert.Equal(1f, f[PairFeatures.SeniorityGap], 5);
+        Assert.Equal(0f, f[PairFeatures.MentorLessSenior]);
+        Assert.Equal(0.5f, f[PairFeatures.HoursFit], 5); // 8 h over 2 mentees = 4 h each, the mentee wants 8
+    }
+
+    [Fact]
+    public void Compute_MentorLessSeniorThanMentee_IsFlagged()
+    {
+        var f = Features(TestData.Application("m", Role.Mentor, seniority: 2), TestData.Application("e", Role.Mentee, seniority: 6));
+
+        Assert.Equal(1f, f[PairFeatures.MentorLessSenior]);
+        Assert.Equal(-0.4f, f[PairFeatures.SeniorityGap], 5);
+    }
+
+    [Fact]
+    public void Compute_StatementSimilarity_IsHigherForSimilarTextAndZeroForDisjointText()
+    {
+        var mentor = TestData.Application("m", Role.Mentor, statement: "I love teaching machine learning and statistics to new analysts.");
+        var similar = TestData.Application("e1", Role.Mentee, statement: "Hoping to learn machine learning and statistics from an experienced analyst.");
+        var disjoint = TestData.Application("e2", Role.Mentee, statement: "Gardening, cooking, travelling.");
+
+        Assert.True(Features(mentor, similar)[PairFeatures.StatementSimilarity] > 0.3f);
+        Assert.Equal(0f, Features(mentor, disjoint)[PairFeatures.StatementSimilarity]);
+    }
+
+    [Fact]
+    public void Names_MatchTheFeatureCount()
+    {
+        Assert.Equal(PairFeatures.Count, PairFeatures.Names.Count);
+        Assert.Equal(PairFeatures.Count, PairFeatures.Names.Distinct().Count());
+    }
+
+    [Fact]
+    public void Reasons_NameTheTopPositiveContributionsOncePerTopic()
+    {
+        var mentor = TestData.Application("m", Role.Mentor, interests: ["a", "b"], careerPath: "data-science", languages: ["en"]);
+        var mentee = TestData.Application("e", Role.Mentee, interests: ["a", "b", "c"], careerPath: "data-science", languages: ["en"]);
+        var f = Features(mentor, mentee);
+        var contributions = new double[PairFeatures.Count];
+        contributions[PairFeatures.InterestOverlap] = 0.9;
+        contributions[PairFeatures.SharedInterests] = 0.8; // same topic as the overlap: not repeated
+        contributions[PairFeatures.SameCareerPath] = 0.5;
+        contributions[PairFeatures.SharedLanguage] = 0.2;
+        contributions[PairFeatures.TimeZoneDistance] = -0.3;
+
+        var reasons = Reasons.Join(f, contributions);
+
+        Assert.Equal("shared interests 0.67; same career path; shared language", reasons);
+    }
+}
