@@ -1,0 +1,105 @@
+using System.Net;
+using Ical.Net;
+using MentorFlow.Graph.Gateway;
+using MentorFlow.Graph.Model;
+using MentorFlow.Graph.Tests.Infrastructure;
+
+namespace MentorFlow.Graph.Tests;
+
+/// <summary>The mailbox view pages and the .ics download, over HTTP.</summary>
+public sealed class SandboxViewTests : IAsyncLifetime
+{
+    private SandboxServer _server = null!;
+    private readonly HttpClient _http = new();
+
+    public async Task InitializeAsync() => _server = await SandboxServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    private async Task SendAsync(params GraphOperation[] operations) =>
+        await _server.CreateGateway().ExecuteAsync(SandboxServer.Organizer, operations, CancellationToken.None);
+
+    [Fact]
+    public async Task MailboxView_ShowsTheParticipantsOccurrencesInvitesAndMails()
+    {
+        var first = Requests.Invite(start: new DateTime(2026, 3, 2, 9, 0, 0), subject: "Fortnightly check-in");
+        await SendAsync(
+            new CreateSeriesOperation("s", "series", new SeriesRequest(first, RecurrenceCadence.EveryTwoWeeks, new DateOnly(2026, 4, 30))),
+            new CreateEventOperation("k", "kickoff", Requests.Invite(subject: "Kick-off <call>")),
+            new SendMailOperation("m", "mail", Requests.Mail() with { Subject = "Your resources" }));
+
+        var page = await _http.GetStringAsync(new Uri(_server.Origin, "mailbox/mentee%40contoso.test"));
+
+        Assert.Equal(5, CountOf(page, "Fortnightly check-in")); // 2, 16, 30 March, 13, 27 April
+        Assert.Contains("Kick-off &lt;call&gt;", page, StringComparison.Ordinal);
+        Assert.Contains("Your resources", page, StringComparison.Ordinal);
+        Assert.Contains("Reply to: programme@contoso.test", page, StringComparison.Ordinal);
+        var index = await _http.GetStringAsync(_server.Origin);
+        Assert.Contains("/mailbox/mentee%40contoso.test", index, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MailboxView_MarksACancelledInvite()
+    {
+        var created = await _server.CreateGateway().ExecuteAsync(SandboxServer.Organizer,
+            [new CreateEventOperation("k", "kickoff", Requests.Invite(subject: "Kick-off"))], CancellationToken.None);
+        await SendAsync(new CancelEventOperation("c", "cancel", created["k"].Event!.EventId, "Pair closed"));
+
+        var page = await _http.GetStringAsync(new Uri(_server.Origin, "mailbox/mentor%40contoso.test"));
+
+        Assert.Contains("class=\"cancelled\"", page, StringComparison.Ordinal);
+        Assert.Contains("Cancelled: Pair closed", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IcsDownload_OfASeries_HasTheUidAttendeesAndWeeklyRule()
+    {
+        var first = Requests.Invite(start: new DateTime(2026, 3, 4, 17, 0, 0), timeZone: "America/New_York", subject: "Check-in");
+        var created = await _server.CreateGateway().ExecuteAsync(SandboxServer.Organizer,
+            [new CreateSeriesOperation("s", "series", new SeriesRequest(first, RecurrenceCadence.Weekly, new DateOnly(2026, 5, 27)))],
+            CancellationToken.None);
+        var stored = Assert.Single(_server.Sandbox.Events());
+
+        using var response = await _http.GetAsync(new Uri(_server.Origin,
+            $"mailbox/mentee%40contoso.test/events/{Uri.EscapeDataString(created["s"].Event!.EventId)}.ics"));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/calendar", response.Content.Headers.ContentType!.MediaType);
+        var calendar = Calendar.Load(text)!;
+        var item = Assert.Single(calendar.Events);
+        Assert.Equal(stored.ICalUId, item.Uid);
+        Assert.Equal("Check-in", item.Summary);
+        Assert.Equal(2, item.Attendees.Count);
+        Assert.Equal("America/New_York", item.DtStart!.TzId);
+        Assert.Contains("RRULE:FREQ=WEEKLY", text, StringComparison.Ordinal);
+        Assert.Contains("BYDAY=WE", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IcsDownload_ForSomeoneNotInvited_IsNotFound()
+    {
+        var created = await _server.CreateGateway().ExecuteAsync(SandboxServer.Organizer,
+            [new CreateEventOperation("k", "kickoff", Requests.Invite())], CancellationToken.None);
+
+        using var response = await _http.GetAsync(new Uri(_server.Origin,
+            $"mailbox/stranger%40contoso.test/events/{Uri.EscapeDataString(created["k"].Event!.EventId)}.ics"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    private static int CountOf(string text, string value)
+    {
+        var count = 0;
+        for (var index = text.IndexOf(value, StringComparison.Ordinal); index >= 0; index = text.IndexOf(value, index + value.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+}
