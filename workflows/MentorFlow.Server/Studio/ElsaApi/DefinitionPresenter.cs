@@ -36,7 +36,7 @@ internal static class DefinitionPresenter
         json["definitionId"] = version.DefinitionId;
         json["name"] = version.Name;
         json["description"] = version.Description;
-        json["createdAt"] = version.CreatedAt;
+        json["createdAt"] ??= version.CreatedAt;
         json["version"] = version.Version;
         json["isLatest"] = version.IsLatest;
         json["isPublished"] = version.IsPublished;
@@ -120,6 +120,22 @@ internal static class DefinitionPresenter
         foreach (var key in ServerOnly)
         {
             clean.Remove(key);
+        }
+
+        foreach (var (key, value) in Defaults)
+        {
+            if (stored?.ContainsKey(key) != true && clean.ContainsKey(key) && JsonNode.DeepEquals(clean[key], value()))
+            {
+                clean.Remove(key);
+            }
+        }
+
+        // The same instant written differently (the Studio re-serializes dates) keeps the stored spelling.
+        if (stored?["createdAt"] is JsonValue storedCreated && clean["createdAt"] is JsonValue postedCreated
+            && storedCreated.TryGetValue<DateTimeOffset>(out var storedAt) && postedCreated.TryGetValue<DateTimeOffset>(out var postedAt)
+            && storedAt == postedAt)
+        {
+            clean["createdAt"] = storedCreated.DeepClone();
         }
 
         StripDefaults(clean, stored);

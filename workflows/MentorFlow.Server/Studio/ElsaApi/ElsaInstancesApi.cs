@@ -25,7 +25,6 @@ internal static class ElsaInstancesApi
         api.MapGet("/workflow-instances/{id}/journal", JournalGet);
         api.MapPost("/cancel/workflow-instances/{id}", Cancel);
         api.MapPost("/bulk-actions/cancel/workflow-instances", BulkCancel);
-        api.MapPost("/bulk-actions/cancel/workflow-instances/", BulkCancel);
         api.MapDelete("/workflow-instances/{id}", Delete);
         api.MapPost("/bulk-actions/delete/workflow-instances/by-id", BulkDelete);
         api.MapPost("/bulk-actions/delete/workflow-instances", BulkDelete);

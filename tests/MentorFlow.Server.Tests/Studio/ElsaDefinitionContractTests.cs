@@ -1,0 +1,614 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using MentorFlow.Workflows.Definitions;
+using Microsoft.Extensions.DependencyInjection;
+using static MentorFlow.Server.Tests.Studio.StudioFlows;
+
+namespace MentorFlow.Server.Tests.Studio;
+
+/// <summary>
+/// Contract tests of the workflow-definition endpoints the Studio calls: status codes and the JSON fields it reads
+/// (names from api-shapes.md and the Elsa 3 client and server sources).
+/// </summary>
+public sealed class ElsaDefinitionContractTests : IClassFixture<StudioServer>
+{
+    private readonly StudioServer _factory;
+
+    public ElsaDefinitionContractTests(StudioServer factory) => _factory = factory;
+
+    [Fact]
+    public async Task GetByDefinitionId_Latest_ReturnsTheDefinitionWithPublishLinkAndStoredRoot()
+    {
+        using var client = _factory.CreateManagerClient();
+        var id = Unique("get");
+        await SaveAsync(client, Waiting(id));
+
+        var definition = await GetJsonAsync(client, $"/elsa/api/workflow-definitions/by-definition-id/{id}?versionOptions=Latest");
+
+        Assert.Equal(id, (string?)definition["definitionId"]);
+        Assert.False(string.IsNullOrEmpty((string?)definition["id"]));
+        Assert.Equal($"Flow {id}", (string?)definition["name"]);
+        Assert.Equal(1, (int?)definition["version"]);
+        Assert.True((bool?)definition["isLatest"]);
+        Assert.False((bool?)definition["isPublished"]);
+        Assert.False((bool?)definition["isReadonly"]);
+        Assert.False((bool?)definition["isSystem"]);
+        Assert.NotNull(definition["createdAt"]);
+        Assert.Equal("Greeting", (string?)definition["variables"]![0]!["name"]);
+        Assert.IsType<JsonArray>(definition["inputs"]);
+        Assert.IsType<JsonArray>(definition["outputs"]);
+        Assert.IsType<JsonArray>(definition["outcomes"]);
+        Assert.IsType<JsonObject>(definition["options"]);
+        Assert.Equal("Elsa.Flowchart", (string?)definition["root"]!["type"]);
+        Assert.Equal(4, definition["root"]!["activities"]!.AsArray().Count);
+        var links = definition["links"]!.AsArray();
+        Assert.Contains(links, link => (string?)link!["rel"] == "publish" && (string?)link["method"] == "POST"
+            && ((string?)link["href"])!.EndsWith($"/workflow-definitions/{id}/publish", StringComparison.Ordinal));
+        Assert.All(links, link => Assert.NotNull((string?)link!["href"]));
+    }
+
+    [Fact]
+    public async Task GetByDefinitionId_AliasAndById_ReturnTheSameVersion()
+    {
+        using var client = _factory.CreateManagerClient();
+        var id = Unique("alias");
+        var saved = await SaveAsync(client, Waiting(id));
+        var versionId = (string)saved["workflowDefinition"]!["id"]!;
+
+        var alias = await GetJsonAsync(client, $"/elsa/api/workflow-definitions/{id}");
+        var byId = await GetJsonAsync(client, $"/elsa/api/workflow-definitions/by-id/{versionId}");
+        var many = await GetJsonAsync(client, $"/elsa/api/workflow-definitions/many-by-id?ids={versionId}&ids=no-such-version");
+
+        Assert.Equal(versionId, (string?)alias["id"]);
+        Assert.Equal(id, (string?)byId["definitionId"]);
+        Assert.Equal(1, (long?)many["count"]);
+        Assert.Equal(versionId, (string?)many["items"]![0]!["id"]);
+    }
+
+    [Theory]
+    [InlineData("/elsa/api/workflow-definitions/by-definition-id/no-such-flow?versionOptions=Latest")]
+    [InlineData("/elsa/api/workflow-definitions/by-id/no-such-version")]
+    public async Task Get_UnknownDefinition_Returns404Problem(string path)
+    {
+        using var client = _factory.CreateManagerClient();
+
+        var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task GetByDefinitionId_UnknownVersionOption_Returns400NamingVersionOptions()
+    {
+        using var client = _factory.CreateManagerClient();
+
+        var response = await client.GetAsync(new Uri("/elsa/api/workflow-definitions/by-definition-id/x?versionOptions=Newest", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.NotNull(problem["errors"]!["versionOptions"]);
+    }
+
+    [Fact]
+    public async Task List_ReturnsPagedSummariesWithTheLinksTheStudioNeeds()
+    {
+        using var client = _factory.CreateManagerClient();
+        var prefix = Unique("list");
+        await SaveAsync(client, Waiting(prefix + "-a", $"{prefix} alpha"));
+        await SaveAsync(client, Waiting(prefix + "-b", $"{prefix} beta"), publish: true);
+
+        var page = await GetJsonAsync(client,
+            $"/elsa/api/workflow-definitions?versionOptions=Latest&Page=0&PageSize=1&IsSystem=False&SearchTerm={prefix}&OrderBy=Name&OrderDirection=Ascending");
+
+        Assert.Equal(2, (long?)page["totalCount"]);
+        var item = page["items"]!.AsArray().Single()!;
+        Assert.Equal($"{prefix} alpha", (string?)item["name"]);
+        Assert.Equal(prefix + "-a", (string?)item["definitionId"]);
+        Assert.Equal(1, (int?)item["version"]);
+        Assert.True((bool?)item["isLatest"]);
+        Assert.False((bool?)item["isPublished"]);
+        Assert.False((bool?)item["isReadonly"]);
+        Assert.Equal("Json", (string?)item["materializerName"]);
+        Assert.True((bool?)item["isMaterializerAvailable"]);
+        Assert.NotNull(item["createdAt"]);
+        Assert.Contains(item["links"]!.AsArray(), link => (string?)link!["rel"] == "publish");
+        var rels = page["links"]!.AsArray().Select(link => (string?)link!["rel"]).ToList();
+        Assert.Contains("bulk-publish", rels);
+        Assert.Contains("bulk-delete-by-definition-id", rels);
+
+        var published = await GetJsonAsync(client, $"/elsa/api/workflow-definitions?versionOptions=Published&DefinitionIds={prefix}-a&DefinitionIds={prefix}-b");
+        Assert.Equal(prefix + "-b", (string?)published["items"]!.AsArray().Single()!["definitionId"]);
+
+        var system = await GetJsonAsync(client, $"/elsa/api/workflow-definitions?versionOptions=Latest&IsSystem=True&SearchTerm={prefix}");
+        Assert.Equal(0, (long?)system["totalCount"]);
+    }
+
+    [Theory]
+    [InlineData("Page=-1&PageSize=10", "page")]
+    [InlineData("Page=0&PageSize=0", "pageSize")]
+    [InlineData("OrderBy=Colour", "orderBy")]
+    [InlineData("OrderDirection=Sideways", "orderDirection")]
+    [InlineData("versionOptions=Someday", "versionOptions")]
+    public async Task List_BadQuery_Returns400NamingTheParameter(string query, string field)
+    {
+        using var client = _factory.CreateManagerClient();
+
+        var response = await client.GetAsync(new Uri($"/elsa/api/workflow-definitions?{query}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.NotNull(problem["errors"]![field]);
+    }
+
+    [Fact]
+    public async Task Save_Draft_Returns200WithTheStoredDefinitionAndKeepsDesignerMetadata()
+    {
+        using var client = _factory.CreateManagerClient();
+        var id = Unique("save");
+
+        var saved = await SaveAsync(client, Waiting(id));
+
+        Assert.False((bool?)saved["alreadyPublished"]);
+        Assert.Equal(0, (int?)saved["consumingWorkflowCount"]);
+        var definition = saved["workflowDefinition"]!;
+        Assert.Equal(id, (string?)definition["definitionId"]);
+        Assert.False((bool?)definition["isPublished"]);
+        Assert.Contains(definition["links"]!.AsArray(), link => (string?)link!["rel"] == "publish");
+        var stored = await _factory.Services.GetRequiredService<IWorkflowDefinitionService>().FindAsync(id, VersionOptions.Latest);
+        Assert.NotNull(stored);
+        Assert.Equal(200, (int?)stored.Model["root"]!["activities"]![1]!["metadata"]!["designer"]!["size"]!["width"]);
+        Assert.Equal("studio-tests", (string?)stored.Model["customProperties"]!["mentorflow:owner"]);
+        Assert.Null(stored.Model["links"]);
+    }
+
+    [Fact]
+    public async Task Save_WithPublish_StoresAPublishedVersion()
+    {
+        using var client = _factory.CreateManagerClient();
+        var id = Unique("publish-on-save");
+
+        var saved = await SaveAsync(client, Waiting(id), publish: true);
+
+        Assert.True((bool?)saved["workflowDefinition"]!["isPublished"]);
+        var stored = await _factory.Services.GetRequiredService<IWorkflowDefinitionService>().FindAsync(id, VersionOptions.Published);
+        Assert.NotNull(stored);
+        Assert.Equal(1, stored.Version);
+    }
+
+    [Fact]
+    public async Task Save_WithPublishWhenDefinitionIsInvalid_Returns400WithEveryErrorAndStoresNothing()
+    {
+        using var client = _factory.CreateManagerClient();
+        var id = Unique("bad-publish");
+
+        var (response, problem) = await PostAsync(client, "/elsa/api/workflow-definitions", new JsonObject { ["model"] = Invalid(id), ["publish"] = true });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var errors = problem!["errors"]!.AsObject();
+        Assert.True(errors.Count >= 2, problem.ToJsonString());
+        Assert.Contains(errors, pair => pair.Key.StartsWith("write", StringComparison.Ordinal));
+        Assert.Contains(errors, pair => pair.Value!.ToJsonString().Contains("nowhere", StringComparison.Ordinal));
+        var missing = await client.GetAsync(new Uri($"/elsa/api/workflow-definitions/by-definition-id/{id}?versionOptions=Latest", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Save_InvalidDraftWithoutPublish_KeepsTheDraftAndListsItsErrors()
+    {
+        using var client = _factory.CreateManagerClient();
+        var id = Unique("bad-draft");
+
+        var saved = await SaveAsync(client, Invalid(id));
+
+        Assert.NotEmpty(saved["validationErrors"]!.AsArray());
+        Assert.False((bool?)saved["workflowDefinition"]!["isPublished"]);
+    }
+
+    [Theory]
+    [InlineData("{}", "model")]
+    [InlineData("{\"model\":{\"definitionId\":\"x\",\"root\":[1,2]}}", "model.root")]
+    public async Task Save_WithoutAUsableModel_Returns400NamingTheField(string body, string field)
+    {
+        using var client = _factory.CreateManagerClient();
+
+        var response = await client.PostAsync(new Uri("/elsa/api/workflow-definitions", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.NotNull(problem["errors"]![field]);
+    }
+
+    [Fact]
+    public async Task Publish_ValidDraft_ReturnsThePublishedDefinitionAndTwiceSaysAlreadyPublished()
+    {
+        using var client = _factory.CreateManagerClient();
+        var id = Unique("publish");
+        await SaveAsync(client, Waiting(id));
+
+        var (first, firstBody) = await PostAsync(client, $"/elsa/api/workflow-definitions/{id}/publish", new JsonObject());
+        var (second, secondBody) = await PostAsync(client, $"/elsa/api/workflow-definitions/{id}/publish", new JsonObject());
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.True((bool?)firstBody!["workflowDefinition"]!["isPublished"]);
+        Assert.False((bool?)firstBody["alreadyPublished"]);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.True((bool?)secondBody!["alreadyPublished"]);
+    }
+
+    [Fact]
+    public async Task Publish_InvalidDraft_IsRefusedWithAllErrorsAndNothingIsPublished()
+    {
+        using var client = _factory.CreateManagerClient();
+        var id = Unique("publish-bad");
+        await SaveAsync(client, Invalid(id));
+
+        var (response, problem) = await PostAsync(client, $"/elsa/api/workflow-definitions/{id}/publish", new JsonObject());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(problem!["errors"]!.AsObject().Count >= 2, problem.ToJsonString());
+        Assert.Null(await _factory.Services.GetRequiredService<IWorkflowDefinitionService>().FindAsync(id, VersionOptions.Published));
+    }
+
+    [Fact]
+    public async Task Publish_UnknownDefinition_Returns404()
+    {
+        using var client = _factory.CreateManagerClient();
+
+        var (response, _) = await PostAsync(client, "/elsa/api/workflow-definitions/no-such-flow/publish", new JsonObject());
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Retract_PublishedDefinition_ReturnsItUnpublished_AndWithNothingPublishedReturns400()
+    {
+        using var client = _factory.CreateManagerClient();
+        var id = Unique("retract");
+        await SaveAsync(client, Waiting(id), publish: true);
+
+        var (response, body) = await PostAsync(client, $"/elsa/api/workflow-definitions/{id}/retract", new JsonObject());
+        var (again, problem) = await PostAsync(client, $"/elsa/api/workflow-definitions/{id}/retract", new JsonObject());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(id, (string?)body!["definitionId"]);
+        Assert.False((bool?)body["isPublished"]);
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.NotNull(problem!["errors"]!["definitionId"]);
+    }
+
+    [Fact]
+    public async Task Revert_ToAnEarlierVersion_Returns201SummaryOfTheNewLatestDraft()
+    {
+        using var client = _factory.CreateManagerClient();
+        var id = Unique("revert");
+        await SaveAsync(client, Waiting(id), publish: true);
+        var changed = Waiting(id);
+        changed["description"] = "changed";
+        await SaveAsync(client, changed, publish: true);
+
+        var (response, summary) = await PostAsync(client, $"/elsa/api/workflow-definitions/{id}/revert/1", null);
+        var (missing, _) = await PostAsync(client, $"/elsa/api/workflow-definitions/{id}/revert/99", null);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(id, (string?)summary!["definitionId"]);
+        Assert.Equal(3, (int?)summary["version"]);
+        Assert.True((bool?)summary["isLatest"]);
+        Assert.False((bool?)summary["isPublished"]);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        var latest = await GetJsonAsync(client, $"/elsa/api/workflow-definitions/by-definition-id/{id}?versionOptions=Latest");
+        Assert.Equal("A flow for the Studio tests.", (string?)latest["description"]);
+    }
+
+    [Fact]
+    public async Task Versions_AllVersionsListAndDeleteOneVersion()
+    {
+        using var client = _factory.CreateManagerClient();
+        var id = Unique("versions");
+        await SaveAsync(client, Waiting(id), publish: true);
+        await SaveAsync(client, Waiting(id));
+
+        var all = await GetJsonAsync(client, $"/elsa/api/workflow-definitions?versionOptions=AllVersions&DefinitionIds={id}&OrderBy=Version&OrderDirection=Descending&Page=0&PageSize=10");
+        var versions = all["items"]!.AsArray().Select(item => (int)item!["version"]!).ToList();
+        var draftId = (string)all["items"]![0]!["id"]!;
+        var deleted = await client.DeleteAsync(new Uri($"/elsa/api/workflow-definition-versions/{draftId}", UriKind.Relative));
+        var again = await client.DeleteAsync(new Uri($"/elsa/api/workflow-definition-versions/{draftId}", UriKind.Relative));
+
+        Assert.Equal([2, 1], versions);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task Delete_RemovesEveryVersion_ThenReturns404()
+    {
+        using var client = _factory.CreateManagerClient();
+        var id = Unique("delete");
+        await SaveAsync(client, Waiting(id), publish: true);
+        await SaveAsync(client, Waiting(id));
+
+        var deleted = await client.DeleteAsync(new Uri($"/elsa/api/workflow-definitions/{id}", UriKind.Relative));
+        var again = await client.DeleteAsync(new Uri($"/elsa/api/workflow-definitions/{id}", UriKind.Relative));
+        var get = await client.GetAsync(new Uri($"/elsa/api/workflow-definitions/by-definition-id/{id}?versionOptions=LatestOrPublished", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+    }
+
+    [Fact]
+    public async Task BulkPublishRetractAndDelete_ReportEachDefinitionByName()
+    {
+        using var client = _factory.CreateManagerClient();
+        var a = Unique("bulk-a");
+        var b = Unique("bulk-b");
+        await SaveAsync(client, Waiting(a));
+        await SaveAsync(client, Waiting(b), publish: true);
+        var ids = new JsonArray(a, b, "no-such-flow");
+
+        var (publish, published) = await PostAsync(client, "/elsa/api/bulk-actions/publish/workflow-definitions/by-definition-ids", new JsonObject { ["definitionIds"] = ids.DeepClone() });
+        var (retract, retracted) = await PostAsync(client, "/elsa/api/bulk-actions/retract/workflow-definitions/by-definition-ids", new JsonObject { ["definitionIds"] = ids.DeepClone() });
+        var (delete, deleted) = await PostAsync(client, "/elsa/api/bulk-actions/delete/workflow-definitions/by-definition-id", new JsonObject { ["definitionIds"] = ids.DeepClone() });
+
+        Assert.Equal(HttpStatusCode.OK, publish.StatusCode);
+        Assert.Equal([a], Strings(published!["published"]));
+        Assert.Equal([b], Strings(published["alreadyPublished"]));
+        Assert.Equal(["no-such-flow"], Strings(published["notFound"]));
+        Assert.Empty(Strings(published["updatedConsumers"]));
+        Assert.Equal(HttpStatusCode.OK, retract.StatusCode);
+        Assert.Equal([a, b], Strings(retracted!["retracted"]));
+        Assert.Equal(["no-such-flow"], Strings(retracted["notFound"]));
+        Assert.Empty(Strings(retracted["alreadyRetracted"]));
+        Assert.Equal(HttpStatusCode.OK, delete.StatusCode);
+        Assert.Equal(2, (long?)deleted!["deleted"]);
+    }
+
+    [Fact]
+    public async Task BulkDeleteVersions_DeletesByVersionId()
+    {
+        using var client = _factory.CreateManagerClient();
+        var id = Unique("bulk-versions");
+        var saved = await SaveAsync(client, Waiting(id));
+
+        var (response, body) = await PostAsync(client, "/elsa/api/bulk-actions/delete/workflow-definitions/by-id",
+            new JsonObject { ["ids"] = new JsonArray((string)saved["workflowDefinition"]!["id"]!, "no-such-version") });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, (long?)body!["deleted"]);
+    }
+
+    [Fact]
+    public async Task IsNameUnique_AnswersForOtherDefinitionsOnly()
+    {
+        using var client = _factory.CreateManagerClient();
+        var id = Unique("unique");
+        var name = $"Unique {id}";
+        await SaveAsync(client, Waiting(id, name));
+
+        var taken = await GetJsonAsync(client, $"/elsa/api/workflow-definitions/validation/is-name-unique?name={Uri.EscapeDataString(name)}");
+        var own = await GetJsonAsync(client, $"/elsa/api/workflow-definitions/validation/is-name-unique?name={Uri.EscapeDataString(name)}&definitionId={id}");
+        var free = await GetJsonAsync(client, $"/elsa/api/workflow-definitions/validation/is-name-unique?name=Workflow%20{id}");
+        var missing = await client.GetAsync(new Uri("/elsa/api/workflow-definitions/validation/is-name-unique", UriKind.Relative));
+
+        Assert.False((bool?)taken["isUnique"]);
+        Assert.True((bool?)own["isUnique"]);
+        Assert.True((bool?)free["isUnique"]);
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task CountAndConsumers_AnswerInElsasShape()
+    {
+        using var client = _factory.CreateManagerClient();
+        var id = Unique("count");
+        await SaveAsync(client, Waiting(id));
+
+        var count = await GetJsonAsync(client, "/elsa/api/workflow-definitions/query/count");
+        var consumers = await GetJsonAsync(client, $"/elsa/api/workflow-definitions/{id}/consumers");
+
+        Assert.True((long?)count["count"] >= 1);
+        Assert.Empty(consumers["consumingWorkflowDefinitionIds"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Export_ReturnsTheModelAsANamedJsonFile_AndImportCreatesItAgain()
+    {
+        using var client = _factory.CreateManagerClient();
+        var id = Unique("export");
+        await SaveAsync(client, Waiting(id, "Export me"));
+
+        var export = await client.GetAsync(new Uri($"/elsa/api/workflow-definitions/{id}/export?versionOptions=Latest", UriKind.Relative));
+        var json = JsonNode.Parse(await export.Content.ReadAsStringAsync())!.AsObject();
+        await client.DeleteAsync(new Uri($"/elsa/api/workflow-definitions/{id}", UriKind.Relative));
+        var imported = await client.PostAsync(new Uri("/elsa/api/workflow-definitions/import", UriKind.Relative),
+            new StringContent(json.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        Assert.Equal("application/json", export.Content.Headers.ContentType?.MediaType);
+        var fileName = export.Content.Headers.ContentDisposition?.FileNameStar ?? export.Content.Headers.ContentDisposition?.FileName;
+        Assert.StartsWith($"workflow-definition-export-me-{id}-", fileName, StringComparison.Ordinal);
+        Assert.Equal(id, (string?)json["definitionId"]);
+        Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
+        var body = JsonNode.Parse(await imported.Content.ReadAsStringAsync())!;
+        Assert.Equal(id, (string?)body["definitionId"]);
+        Assert.Contains(body["links"]!.AsArray(), link => (string?)link!["rel"] == "publish");
+    }
+
+    [Fact]
+    public async Task ImportFiles_ImportsEveryJsonFile_AndABadFileImportsNothing()
+    {
+        using var client = _factory.CreateManagerClient();
+        var a = Unique("files-a");
+        var b = Unique("files-b");
+
+        using var good = new MultipartFormDataContent
+        {
+            { new StringContent(Waiting(a).ToJsonString(), Encoding.UTF8, "application/json"), "files", $"{a}.json" },
+            { new StringContent(Waiting(b).ToJsonString(), Encoding.UTF8, "application/json"), "files", $"{b}.json" },
+        };
+        var response = await client.PostAsync(new Uri("/elsa/api/workflow-definitions/import-files", UriKind.Relative), good);
+        var c = Unique("files-c");
+        using var bad = new MultipartFormDataContent
+        {
+            { new StringContent(Waiting(c).ToJsonString(), Encoding.UTF8, "application/json"), "files", $"{c}.json" },
+            { new StringContent("{ not json", Encoding.UTF8, "application/json"), "files", "broken.json" },
+        };
+        var refused = await client.PostAsync(new Uri("/elsa/api/workflow-definitions/import-files", UriKind.Relative), bad);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, (int?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["count"]);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("broken.json", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var notImported = await client.GetAsync(new Uri($"/elsa/api/workflow-definitions/by-definition-id/{c}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, notImported.StatusCode);
+    }
+
+    [Fact]
+    public async Task RoundTrip_DefinitionOpenedAndSavedUnchanged_IsStoredUnchanged()
+    {
+        using var client = _factory.CreateManagerClient();
+        var id = Unique("round-trip");
+        await SaveAsync(client, Waiting(id));
+        var definitions = _factory.Services.GetRequiredService<IWorkflowDefinitionService>();
+        var before = (await definitions.FindAsync(id, VersionOptions.Latest))!.Model.DeepClone();
+
+        var opened = (JsonObject)await GetJsonAsync(client, $"/elsa/api/workflow-definitions/by-definition-id/{id}?versionOptions=Latest");
+        await SaveAsync(client, StudioSaveModel(opened));
+
+        var after = (await definitions.FindAsync(id, VersionOptions.Latest))!.Model;
+        Assert.True(JsonNode.DeepEquals(before, after), string.Join("\n", JsonDiff.Differences(before, after)));
+    }
+
+    [Fact]
+    public async Task RoundTrip_EveryDefaultFlowOpenedAndSavedUnchanged_IsStoredUnchanged()
+    {
+        var folder = DefaultFlowsFolder();
+        var files = Directory.GetFiles(folder, "*.json");
+        Assert.NotEmpty(files);
+        using var client = _factory.CreateManagerClient();
+        var definitions = _factory.Services.GetRequiredService<IWorkflowDefinitionService>();
+        foreach (var file in files)
+        {
+            var imported = await client.PostAsync(new Uri("/elsa/api/workflow-definitions/import", UriKind.Relative),
+                new StringContent(await File.ReadAllTextAsync(file), Encoding.UTF8, "application/json"));
+            Assert.True(imported.IsSuccessStatusCode, $"{Path.GetFileName(file)}: {await imported.Content.ReadAsStringAsync()}");
+            var id = (string)JsonNode.Parse(await imported.Content.ReadAsStringAsync())!["definitionId"]!;
+            var before = (await definitions.FindAsync(id, VersionOptions.Latest))!.Model.DeepClone();
+
+            var opened = (JsonObject)await GetJsonAsync(client, $"/elsa/api/workflow-definitions/by-definition-id/{Uri.EscapeDataString(id)}?versionOptions=Latest");
+            await SaveAsync(client, StudioSaveModel(opened));
+
+            var after = (await definitions.FindAsync(id, VersionOptions.Latest))!.Model;
+            Assert.True(JsonNode.DeepEquals(before, after), $"{Path.GetFileName(file)}: " + string.Join("\n", JsonDiff.Differences(before, after)));
+        }
+    }
+
+    /// <summary>
+    /// What the Studio posts when it saves a definition it opened (Elsa.Api.Client's WorkflowDefinitionModel written by
+    /// System.Text.Json: every property, nulls included, links kept, options with all their fields).
+    /// </summary>
+    internal static JsonObject StudioSaveModel(JsonObject opened)
+    {
+        var model = (JsonObject)opened.DeepClone();
+        model["toolVersion"] ??= null;
+        model["providerName"] ??= null;
+        model["materializerContext"] ??= null;
+        var options = model["options"] as JsonObject ?? [];
+        foreach (var key in new[] { "activationStrategyType", "usableAsActivity", "activityCategory", "incidentStrategyType", "commitStrategyName" })
+        {
+            options[key] ??= null;
+        }
+
+        options["autoUpdateConsumingWorkflows"] ??= false;
+        model["options"] = options;
+        return model;
+    }
+
+    internal static string DefaultFlowsFolder()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "workflows", "definitions");
+            if (Directory.Exists(candidate) && File.Exists(Path.Combine(directory.FullName, "MentorFlow.sln")))
+            {
+                return candidate;
+            }
+        }
+
+        Assert.Fail("workflows/definitions (the default flows) was not found above the test binaries.");
+        return null!;
+    }
+
+    private static List<string> Strings(JsonNode? node) => node!.AsArray().Select(item => (string)item!).ToList();
+}
+
+/// <summary>Authentication of the Elsa API: manager key as ApiKey or Bearer; anonymous calls get 401.</summary>
+public sealed class ElsaAuthContractTests : IClassFixture<StudioServer>
+{
+    private readonly StudioServer _factory;
+
+    public ElsaAuthContractTests(StudioServer factory) => _factory = factory;
+
+    [Theory]
+    [InlineData("/elsa/api/workflow-definitions")]
+    [InlineData("/elsa/api/descriptors/activities")]
+    [InlineData("/elsa/api/features/installed")]
+    public async Task ElsaApi_WithoutKey_Returns401Problem(string path)
+    {
+        using var client = _factory.CreateClient();
+
+        var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task ElsaApi_WithWrongKey_Returns401()
+    {
+        using var client = _factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", "not-the-key-at-all-0000");
+
+        var response = await client.GetAsync(new Uri("/elsa/api/workflow-definitions", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ElsaApi_WithBearerToken_IsAccepted()
+    {
+        using var client = _factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", MentorFlow.Server.Tests.Infrastructure.ServerFactory.ManagerKey);
+
+        var response = await client.GetAsync(new Uri("/elsa/api/workflow-definitions", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ElsaApi_CrossOriginPreflight_IsNotAllowedByDefault()
+    {
+        using var client = _factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Options, new Uri("/elsa/api/workflow-definitions", UriKind.Relative));
+        request.Headers.Add("Origin", "https://elsewhere.example");
+        request.Headers.Add("Access-Control-Request-Method", "GET");
+
+        var response = await client.SendAsync(request);
+
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
+    public async Task PackageVersion_IsAnonymousAndNamesTheStudioVersion()
+    {
+        using var client = _factory.CreateClient();
+
+        var body = await client.GetFromJsonAsync<JsonObject>(new Uri("/elsa/api/package/version", UriKind.Relative));
+
+        Assert.Equal("3.8.2", (string?)body!["packageVersion"]);
+    }
+}
