@@ -111,7 +111,7 @@ public sealed class ValidationTests
     }
 
     [Theory]
-    [InlineData("Sandbox", null, null, null, "Graph:OrganizerMailbox")]
+    [InlineData("Tenant", null, "8f0c4c1e-1111-4a4a-9b9b-123456789abc", "secret", "Graph:OrganizerMailbox")]
     [InlineData("Tenant", "organizer@contoso.test", null, "secret", "Graph:TenantId")]
     [InlineData("Tenant", "organizer@contoso.test", "8f0c4c1e-1111-4a4a-9b9b-123456789abc", null, "Graph:ClientSecret or Graph:CertificatePath")]
     [InlineData("Outlook", "organizer@contoso.test", null, null, "Graph:Mode")]

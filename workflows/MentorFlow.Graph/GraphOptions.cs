@@ -18,11 +18,14 @@ public sealed class GraphOptions
     public const string Section = "Graph";
     public const string CloudBaseUrl = "https://graph.microsoft.com/v1.0";
 
+    /// <summary>The organizer used in Sandbox mode when none is configured (Tenant mode requires one).</summary>
+    public const string SandboxOrganizer = "programmes@sandbox.mentorflow.local";
+
     /// <summary><c>Sandbox</c> (default) or <c>Tenant</c>.</summary>
     [Required]
     public string Mode { get; set; } = nameof(GraphMode.Sandbox);
 
-    /// <summary>The mailbox (UPN or object id) that organizes invites and sends mail.</summary>
+    /// <summary>The mailbox (UPN or object id) that organizes invites and sends mail (Sandbox mode: a default).</summary>
     public string? OrganizerMailbox { get; set; }
 
     /// <summary>Entra tenant id (Tenant mode).</summary>

@@ -26,6 +26,13 @@ public static class GraphServiceExtensions
         var services = builder.Services;
         services.AddOptions<GraphOptions>()
             .Bind(builder.Configuration.GetSection(GraphOptions.Section))
+            .PostConfigure(o =>
+            {
+                if (o.ParsedMode == GraphMode.Sandbox && string.IsNullOrWhiteSpace(o.OrganizerMailbox))
+                {
+                    o.OrganizerMailbox = GraphOptions.SandboxOrganizer;
+                }
+            })
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<GraphOptions>, GraphOptionsValidator>();
