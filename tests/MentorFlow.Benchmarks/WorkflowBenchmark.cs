@@ -58,7 +58,7 @@ public static class WorkflowBenchmark
             ["root"] = Root(
                 [
                     Node("start", "Elsa.Start"),
-                    Node("loop", "Elsa.ForEach", ("items", Expr("JavaScript", $"Array.from({{length: {items.ToString(CultureInfo.InvariantCulture)}}}, (_, i) => i)"))),
+                    Node("loop", "Elsa.ForEach", ("items", Expr("Object", "[" + string.Join(',', Enumerable.Range(0, items)) + "]"))),
                     Node("inc", "Elsa.SetVariable", ("variable", new JsonObject { ["id"] = "n", ["name"] = "N" }), ("value", Expr("Literal", "1"))),
                 ],
                 [("start", "Done", "loop"), ("loop", "Iterate", "inc"), ("inc", "Done", "loop")]),
@@ -347,7 +347,7 @@ public static class WorkflowBenchmark
 
     /// <summary>Records when each instance's timer fired, against the due time in its input.</summary>
     [Activity("Bench", "Benchmark", "Records the fire lag of a timer.")]
-    internal sealed class Fired : Activity
+    internal sealed class Fired : MentorFlow.Workflows.Activities.Activity
     {
         public static ConcurrentDictionary<string, List<double>> Lags { get; } = new();
 
@@ -393,7 +393,7 @@ public static class WorkflowBenchmark
             var connectionString = new SqliteConnectionStringBuilder { DataSource = file, DefaultTimeout = 30 }.ToString();
             var builder = Host.CreateApplicationBuilder();
             builder.Logging.ClearProviders();
-            builder.Services.AddDbContextFactory<BenchDbContext>(o => o.UseSqlite(connectionString));
+            builder.Services.AddDbContextFactory<BenchDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqliteDurabilityInterceptor()));
             builder.Services.AddWorkflowEngine<BenchDbContext>(o =>
             {
                 o.EnableBackgroundServices = background;

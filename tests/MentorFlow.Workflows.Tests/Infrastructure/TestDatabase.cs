@@ -1,3 +1,4 @@
+using MentorFlow.Workflows.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -65,7 +66,7 @@ public sealed class TestDatabase : IAsyncDisposable
         }
         else
         {
-            options.UseSqlite(ConnectionString);
+            options.UseSqlite(ConnectionString).AddInterceptors(new SqliteDurabilityInterceptor());
         }
     }
 

@@ -10,6 +10,9 @@ internal sealed class FlowchartCache(IActivityRegistry registry)
 {
     private readonly ConcurrentDictionary<string, (string Json, FlowchartDefinition Flowchart)> _cache = new(StringComparer.Ordinal);
 
+    /// <summary>The flowchart of a version already parsed in this process (instances keep the version they started on).</summary>
+    public FlowchartDefinition? TryGet(string versionId) => _cache.TryGetValue(versionId, out var cached) ? cached.Flowchart : null;
+
     public FlowchartDefinition Get(string versionId, string definitionId, int version, string json)
     {
         if (_cache.TryGetValue(versionId, out var cached) && string.Equals(cached.Json, json, StringComparison.Ordinal))

@@ -148,7 +148,15 @@ internal sealed partial class WorkflowRuntime<TContext>(
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        var final = await DrainHeldAsync(instance.Id, token, cancellationToken);
+        var held = new Held
+        {
+            Record = instance,
+            State = state,
+            Flowchart = flowchart,
+            Status = WorkflowStatus.Running,
+            SubStatus = WorkflowSubStatus.Pending,
+        };
+        var final = await DrainHeldAsync(instance.Id, token, cancellationToken, held);
         return new WorkflowStartResult(instance.Id, final.Status, final.SubStatus);
     }
 
@@ -415,25 +423,81 @@ internal sealed partial class WorkflowRuntime<TContext>(
 
     private readonly record struct DrainStatus(WorkflowStatus Status, WorkflowSubStatus SubStatus);
 
-    /// <summary>With the lease held: run pending work, then each queued command, until nothing is left; then release.</summary>
-    private async Task<DrainStatus> DrainHeldAsync(string instanceId, string token, CancellationToken cancellationToken)
+    /// <summary>What the executor holds in memory while it owns the lease (it is exactly what was last committed).</summary>
+    private sealed class Held
+    {
+        public required WorkflowInstanceRecord Record { get; init; }
+        public required InstanceState State { get; set; }
+        public required FlowchartDefinition? Flowchart { get; init; }
+        public WorkflowStatus Status { get; set; }
+        public WorkflowSubStatus SubStatus { get; set; }
+    }
+
+    private async Task<Held?> LoadHeldAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var record = await db.Set<WorkflowInstanceRecord>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
+        if (record is null)
+        {
+            return null;
+        }
+
+        var flowchart = cache.TryGet(record.DefinitionVersionId);
+        if (flowchart is null)
+        {
+            var definition = await db.Set<WorkflowDefinitionRecord>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == record.DefinitionVersionId, cancellationToken);
+            flowchart = definition is null ? null : cache.Get(definition.Id, definition.DefinitionId, definition.Version, definition.Json);
+        }
+
+        return new Held
+        {
+            Record = record,
+            State = InstanceState.Deserialize(record.State),
+            Flowchart = flowchart,
+            Status = Enum.Parse<WorkflowStatus>(record.Status),
+            SubStatus = Enum.Parse<WorkflowSubStatus>(record.SubStatus),
+        };
+    }
+
+    /// <summary>
+    /// With the lease held: run pending work, then each queued command, until nothing is left; then release the lease
+    /// (only when no command is queued, checked in the same statement). State stays in memory between bursts.
+    /// </summary>
+    private async Task<DrainStatus> DrainHeldAsync(string instanceId, string token, CancellationToken cancellationToken, Held? held = null)
     {
         try
         {
+            held ??= await LoadHeldAsync(instanceId, cancellationToken);
+            if (held is null)
+            {
+                return new DrainStatus(WorkflowStatus.Finished, WorkflowSubStatus.Finished);
+            }
+
             while (true)
             {
-                WorkflowInstanceRecord? record;
-                WorkflowInboxRecord? command;
-                WorkflowDefinitionRecord? definition;
-                await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+                var state = held.State;
+                var faulted = held.SubStatus == WorkflowSubStatus.Faulted;
+                var ended = held.Status == WorkflowStatus.Finished && !faulted;
+                if (ended || held.Flowchart is null)
                 {
-                    record = await db.Set<WorkflowInstanceRecord>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
-                    if (record is null)
+                    await DeleteInboxAsync(instanceId, cancellationToken);
+                    if (await ReleaseAsync(instanceId, token, checkInbox: false, cancellationToken))
                     {
-                        return new DrainStatus(WorkflowStatus.Finished, WorkflowSubStatus.Finished);
+                        return new DrainStatus(held.Status, held.SubStatus);
                     }
 
-                    var faulted = record.SubStatus == nameof(WorkflowSubStatus.Faulted);
+                    continue;
+                }
+
+                if (state.Queue.Count > 0 && state.Fault is null)
+                {
+                    await RunAndCommitAsync(held, token, null, null, cancellationToken);
+                    continue;
+                }
+
+                WorkflowInboxRecord? command;
+                await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+                {
                     var inbox = db.Set<WorkflowInboxRecord>().AsNoTracking().Where(m => m.InstanceId == instanceId);
                     if (faulted)
                     {
@@ -441,36 +505,13 @@ internal sealed partial class WorkflowRuntime<TContext>(
                     }
 
                     command = await inbox.OrderBy(m => m.Sequence).FirstOrDefaultAsync(cancellationToken);
-                    definition = await db.Set<WorkflowDefinitionRecord>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == record.DefinitionVersionId, cancellationToken);
-                }
-
-                var status = Enum.Parse<WorkflowStatus>(record.Status);
-                var subStatus = Enum.Parse<WorkflowSubStatus>(record.SubStatus);
-                var state = InstanceState.Deserialize(record.State);
-                var ended = status == WorkflowStatus.Finished && subStatus != WorkflowSubStatus.Faulted;
-                if (ended || definition is null)
-                {
-                    await DeleteInboxAsync(instanceId, cancellationToken);
-                    if (await ReleaseAsync(instanceId, token, checkInbox: false, cancellationToken))
-                    {
-                        return new DrainStatus(status, subStatus);
-                    }
-
-                    continue;
-                }
-
-                var flowchart = cache.Get(definition.Id, definition.DefinitionId, definition.Version, definition.Json);
-                if (state.Queue.Count > 0 && state.Fault is null)
-                {
-                    await RunAndCommitAsync(record, flowchart, state, token, null, null, cancellationToken);
-                    continue;
                 }
 
                 if (command is null)
                 {
-                    if (await ReleaseAsync(instanceId, token, checkInbox: state.Fault is null, cancellationToken))
+                    if (await ReleaseAsync(instanceId, token, checkInbox: !faulted, cancellationToken))
                     {
-                        return new DrainStatus(status, subStatus);
+                        return new DrainStatus(held.Status, held.SubStatus);
                     }
 
                     continue;
@@ -510,7 +551,7 @@ internal sealed partial class WorkflowRuntime<TContext>(
                         break;
                 }
 
-                await RunAndCommitAsync(record, flowchart, state, token, command.Id, resolvedIncident, cancellationToken);
+                await RunAndCommitAsync(held, token, command.Id, resolvedIncident, cancellationToken);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -523,15 +564,11 @@ internal sealed partial class WorkflowRuntime<TContext>(
 
     private static JsonNode? ParsePayload(string? payload) => payload is null ? null : JsonNode.Parse(payload);
 
-    private async Task RunAndCommitAsync(
-        WorkflowInstanceRecord record,
-        FlowchartDefinition flowchart,
-        InstanceState state,
-        string token,
-        string? commandId,
-        string? resolvedIncident,
-        CancellationToken cancellationToken)
+    private async Task RunAndCommitAsync(Held held, string token, string? commandId, string? resolvedIncident, CancellationToken cancellationToken)
     {
+        var record = held.Record;
+        var flowchart = held.Flowchart!;
+        var state = held.State;
         await using var scope = scopeFactory.CreateAsyncScope();
         var burst = new BurstContext(record.Id, flowchart, state, scope.ServiceProvider, clock, expressions, cancellationToken);
         if (state.Cancelled)
@@ -666,6 +703,8 @@ internal sealed partial class WorkflowRuntime<TContext>(
             await transaction.CommitAsync(cancellationToken);
         }
 
+        held.Status = status;
+        held.SubStatus = subStatus;
         AfterCommit(record, burst, status, subStatus, ended);
         await NotifyAsync(new WorkflowCommit(record.Id, record.DefinitionId, status, subStatus, burst.Enlisted), cancellationToken);
     }
