@@ -4,8 +4,9 @@ namespace MentorFlow.Reporting.Metrics;
 
 /// <summary>
 /// The programme records the metrics are computed from, read from the design.md CSV files (a folder of exports or
-/// the service's export API). relationships.csv, platform.csv and testimonials.csv are required; applications.csv
-/// and pairs.csv are used when present (funnel, matching).
+/// the service's export API). relationships.csv and testimonials.csv are required; platform.csv (platform
+/// analytics, which the service does not hold), applications.csv, pairs.csv, history-applications.csv and the
+/// service's poll.csv (interest-poll answers, for the funnel) are used when present.
 /// </summary>
 public sealed record ProgrammeData(
     IReadOnlyList<Relationship> Relationships,
@@ -14,8 +15,11 @@ public sealed record ProgrammeData(
     IReadOnlyList<Application> Applications,
     IReadOnlyList<Pair> Pairs)
 {
-    public static readonly IReadOnlyList<string> RequiredFiles = ["relationships.csv", "platform.csv", "testimonials.csv"];
-    public static readonly IReadOnlyList<string> OptionalFiles = ["applications.csv", "pairs.csv", "history-applications.csv"];
+    public static readonly IReadOnlyList<string> RequiredFiles = ["relationships.csv", "testimonials.csv"];
+    public static readonly IReadOnlyList<string> OptionalFiles = ["platform.csv", "applications.csv", "pairs.csv", "history-applications.csv", "poll.csv"];
+
+    /// <summary>Answers to the interest poll (rows of poll.csv), when the data source has them.</summary>
+    public int? PollResponses { get; init; }
 
     public static ProgrammeData Empty { get; } = new([], [], [], [], []);
 
@@ -53,7 +57,8 @@ public sealed record ProgrammeData(
 
         var errors = new List<CsvDataError>();
         var relationships = Collect(RelationshipsCsv.Read(Path.Combine(folder, "relationships.csv")), errors);
-        var platform = Collect(PlatformCsv.Read(Path.Combine(folder, "platform.csv")), errors);
+        var platformPath = Path.Combine(folder, "platform.csv");
+        var platform = File.Exists(platformPath) ? Collect(PlatformCsv.Read(platformPath), errors) : [];
         var testimonials = Collect(TestimonialsCsv.Read(Path.Combine(folder, "testimonials.csv")), errors);
         var applicationsPath = Path.Combine(folder, "applications.csv");
         var applications = File.Exists(applicationsPath) ? Collect(ApplicationsCsv.Read(applicationsPath), errors) : [];
@@ -63,7 +68,7 @@ public sealed record ProgrammeData(
         var history = File.Exists(historyPath) ? Collect(ApplicationsCsv.Read(historyPath), errors) : [];
         return errors.Count > 0
             ? throw new CsvDataException(errors)
-            : new ProgrammeData(relationships, platform, testimonials, applications, pairs) { PastApplications = history };
+            : new ProgrammeData(relationships, platform, testimonials, applications, pairs) { PastApplications = history, PollResponses = CountRows(Path.Combine(folder, "poll.csv")) };
     }
 
     /// <summary>
@@ -104,6 +109,24 @@ public sealed record ProgrammeData(
         }
 
         return Load(folder);
+    }
+
+    private static int? CountRows(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        using var reader = new StreamReader(path);
+        using var csv = global::CsvHelper.CsvReader.Create(reader, new global::CsvHelper.CsvReaderOptions { HasHeader = true, SkipEmptyLines = true });
+        var rows = 0;
+        while (csv.Read())
+        {
+            rows++;
+        }
+
+        return rows;
     }
 
     private static IReadOnlyList<T> Collect<T>(CsvReadResult<T> result, List<CsvDataError> errors)

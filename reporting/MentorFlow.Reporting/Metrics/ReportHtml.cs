@@ -112,7 +112,7 @@ public static class ReportHtml
             new("goal_attainment", "Goals met", o.GoalAttainment, Percent(o.GoalAttainment), $"of {Count(o.GoalsReported)} pairs that reported"),
             new("satisfaction", "Satisfaction", o.Satisfaction, o.Satisfaction is { } sat ? sat.ToString("0.0", CultureInfo.InvariantCulture) + " / 5" : "n/a", $"{Count(o.SatisfactionResponses)} closing surveys"),
         };
-        if (s.Platform is { } p)
+        if (s.Platform is { ProgrammeDaysWithData: > 0 } p)
         {
             figures.Add(new("new_members", "New members since the start", p.TotalNewMembers, Count(p.TotalNewMembers), $"{Percent(p.NewMemberChange, 0)} per day vs baseline", p.NewMemberChange is { } c ? c >= 0 : null));
             figures.Add(new("visitor_change", "Change in platform visitors", p.VisitorChange, p.VisitorChange is { } vc ? (vc >= 0 ? "+" : string.Empty) + Percent(vc) : "n/a", "per day, vs the baseline period", p.VisitorChange is { } v ? v >= 0 : null));

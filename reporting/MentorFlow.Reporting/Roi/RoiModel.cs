@@ -14,7 +14,7 @@ public sealed record RoiParameter(string Name, string Label, double Value, doubl
     {
         "currency" => Value.ToString("N0", CultureInfo.InvariantCulture),
         "share" => (Value * 100).ToString("0", CultureInfo.InvariantCulture) + "%",
-        _ => Value.ToString("0.##", CultureInfo.InvariantCulture) + " " + Unit,
+        _ => Value.ToString("0.##", CultureInfo.InvariantCulture) + " " + (Value == 1 ? Unit.TrimEnd('s') : Unit),
     };
 }
 

@@ -260,12 +260,34 @@ public sealed class ProgrammeMetricsTests
     public void Load_WhenARequiredFileIsMissing_NamesIt()
     {
         var folder = WriteFolder();
-        File.Delete(Path.Combine(folder, "platform.csv"));
+        File.Delete(Path.Combine(folder, "testimonials.csv"));
         try
         {
             var error = Assert.Throws<FileNotFoundException>(() => ProgrammeData.Load(folder));
 
-            Assert.Contains("platform.csv", error.Message, StringComparison.Ordinal);
+            Assert.Contains("testimonials.csv", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Load_WithoutPlatformAnalyticsButWithPollAnswers_HasNoPlatformFiguresAndCountsThePoll()
+    {
+        var folder = WriteFolder();
+        File.Delete(Path.Combine(folder, "platform.csv"));
+        File.WriteAllText(Path.Combine(folder, "poll.csv"), "email,name,choice,topics\na@x.org,A,mentor,data\nb@x.org,B,mentee,\"data;ux\"\nc@x.org,C,mentee,\n");
+        try
+        {
+            var data = ProgrammeData.Load(folder);
+            var summary = ProgrammeMetrics.Summarise(data, Options with { AsOf = D("2026-03-31") });
+
+            Assert.Empty(data.Platform);
+            Assert.Equal(3, data.PollResponses);
+            Assert.Equal(0, summary.Platform!.ProgrammeDaysWithData);
+            Assert.DoesNotContain(ReportHtml.SummaryFigures(summary), f => f.Key is "new_members" or "visitor_change");
         }
         finally
         {
