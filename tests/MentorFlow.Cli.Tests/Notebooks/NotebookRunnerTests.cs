@@ -69,6 +69,37 @@ public sealed class NotebookRunnerTests
     }
 
     [Fact]
+    public async Task Run_WhenACellRunsLongerThanTheTimeout_FailsItAndStopsTheNotebook()
+    {
+        using var folder = new NotebookFolder();
+        folder.Write("slow", Code("await Task.Delay(TimeSpan.FromSeconds(30));"), Code("1"));
+        var options = Options(folder) with { CellTimeout = TimeSpan.FromSeconds(2) };
+
+        var result = await new NotebookSuite(new FixedClock(Now)).RunAsync(options, SilentNotebookProgress.Instance, CancellationToken.None);
+
+        var run = Assert.Single(result.Runs);
+        Assert.Equal(1, run.Failure!.CellNumber);
+        Assert.Contains("did not finish within 2 s", run.Failure.Message, StringComparison.Ordinal);
+        Assert.Equal([CellOutcome.Failed, CellOutcome.NotRun], run.Cells.Select(c => c.Outcome));
+        Assert.True(run.Elapsed < TimeSpan.FromSeconds(25), $"took {run.Elapsed}");
+    }
+
+    [Fact]
+    public async Task ExecutedNotebook_ReadsBackWithItsOutputs()
+    {
+        using var folder = new NotebookFolder();
+        folder.Write("roundtrip", Markdown("# Round trip"), Code("Console.WriteLine(\"hello\");\n6 * 7"));
+
+        await new NotebookSuite(new FixedClock(Now)).RunAsync(Options(folder), SilentNotebookProgress.Instance, CancellationToken.None);
+        var executed = NotebookRunner.Load(Path.Combine(folder.Out, "roundtrip.ipynb"));
+
+        var cell = executed.Elements[1];
+        Assert.Equal("csharp", cell.KernelName);
+        Assert.Equal(1, cell.ExecutionOrder);
+        Assert.Equal(2, cell.Outputs.Count);
+    }
+
+    [Fact]
     public async Task Run_WhenACellDoesNotCompile_ReportsTheCompilerErrorWithItsPosition()
     {
         using var folder = new NotebookFolder();
