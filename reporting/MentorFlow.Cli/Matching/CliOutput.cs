@@ -11,8 +11,19 @@ public static class CliOutput
     public const int BadInput = 2;
 
     /// <summary>Where progress and messages go (stderr by default; results are files).</summary>
-    public static IAnsiConsole Console { get; set; } =
-        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Error) });
+    public static IAnsiConsole Console { get; set; } = Create();
+
+    private static IAnsiConsole Create()
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Error) });
+        if (System.Console.IsErrorRedirected)
+        {
+            // Redirected to a file or a pipe: never wrap, so every error stays on one line for whoever reads it.
+            console.Profile.Width = 1000;
+        }
+
+        return console;
+    }
 
     /// <summary>
     /// The app's exception handler: a command line that does not parse or validate is bad input (2); anything else
