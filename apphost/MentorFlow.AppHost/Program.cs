@@ -1,5 +1,6 @@
 using MentorFlow.AppHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 try
@@ -39,9 +40,12 @@ try
     }
 
     var app = builder.Build();
+    var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+    var watcher = ResourceWatcher.WatchAsync(app, lifetime.ApplicationStopping);
     await app.StartAsync();
     StartupBanner.Print(app, options);
     await app.WaitForShutdownAsync();
+    await watcher;
     return 0;
 }
 catch (AppHostOptionsException exception)
