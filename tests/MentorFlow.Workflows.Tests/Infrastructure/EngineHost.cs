@@ -1,9 +1,9 @@
 using MentorFlow.Workflows.Definitions;
 using MentorFlow.Workflows.Descriptors;
 using MentorFlow.Workflows.Runtime;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MentorFlow.Workflows.Tests.Infrastructure;
