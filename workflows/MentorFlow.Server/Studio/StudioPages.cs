@@ -84,7 +84,7 @@ public static class StudioPages
             html.Append("<script type=\"module\" src=\"/js/studio-host.js\"></script>\n");
         }
 
-        html.Append("</head>\n<body data-page=\"").Append(e.Encode(spec.NavId))
+        html.Append("</head>\n<body class=\"mf-studio-page\" data-page=\"").Append(e.Encode(spec.NavId))
             .Append("\" data-studio-element=\"").Append(e.Encode(spec.Element)).Append('"');
         if (spec.AttributeName is not null)
         {
