@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace MentorFlow.Graph.Tests.Infrastructure;
+
+/// <summary>The real server (default Sandbox mode) on its own SQLite file, with a known manager key and the real clock.</summary>
+public sealed class GraphServerFactory : WebApplicationFactory<Program>
+{
+    public const string ManagerKey = "graph-test-manager-key-0123456789";
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("mentorflow-graph-server-").FullName;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", "Sqlite");
+        builder.UseSetting("ConnectionStrings:mentorflow", $"Data Source={Path.Combine(_directory, "mentorflow.db")}");
+        builder.UseSetting("Security:ManagerApiKeys:0", ManagerKey);
+        builder.UseSetting("GraphSandbox:Port", "0");
+        builder.UseSetting("Graph:Dispatcher:PollInterval", "00:00:00.100");
+        builder.UseSetting("Graph:Dispatcher:BaseBackoff", "00:00:00.100");
+    }
+
+    public HttpClient CreateManagerClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("ApiKey", ManagerKey);
+        return client;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open by a background service: the temp folder is cleaned by the OS.
+        }
+    }
+}
