@@ -24,7 +24,8 @@ public static class ProgrammeCharts
         var xs = points.Select(p => X(p.Period)).ToArray();
         AddLine(plot, xs, [.. points.Select(p => (double)p.ActiveMentees)], "Mentees", ChartStyle.Blue, MarkerShape.FilledCircle);
         AddLine(plot, xs, [.. points.Select(p => (double)p.ActiveMentors)], "Mentors", ChartStyle.Orange, MarkerShape.FilledSquare);
-        DateAxis(plot);
+        var weekly = points.Count > 1 && points[1].Period.DayNumber - points[0].Period.DayNumber <= 7;
+        DateAxis(plot, weekly ? "Week (starting Monday)" : "Month");
         plot.Axes.SetLimitsY(0, Math.Max(1, points.Max(p => Math.Max(p.ActiveMentors, p.ActiveMentees))) * 1.15);
         plot.ShowLegend(Alignment.UpperLeft);
         return ChartStyle.Render(plot, "participation-over-time", Title, width, height);
@@ -45,7 +46,7 @@ public static class ProgrammeCharts
         var bars = plot.Add.Bars(points.Select((p, i) => new Bar { Position = xs[i], Value = p.Started, Size = barWidth, FillColor = ChartStyle.Sky, LineWidth = 0 }).ToArray());
         bars.LegendText = granularity == Granularity.Weekly ? "Started that week" : "Started that month";
         AddLine(plot, xs, [.. points.Select(p => (double)p.Active)], "Running at period end", ChartStyle.Blue, MarkerShape.FilledCircle);
-        DateAxis(plot);
+        DateAxis(plot, granularity == Granularity.Weekly ? "Week (starting Monday)" : "Month");
         plot.Axes.SetLimitsY(0, Math.Max(1, points.Max(p => Math.Max(p.Active, p.Started))) * 1.15);
         plot.ShowLegend(Alignment.UpperLeft);
         return ChartStyle.Render(plot, "active-relationships", Title, width, height);
@@ -114,7 +115,7 @@ public static class ProgrammeCharts
         plot.Axes.Right.Label.FontName = ChartStyle.FontFamily;
         var start = plot.Add.VerticalLine(X(programmeStart), 2, ChartStyle.Grey);
         start.LegendText = "Programme start, " + programmeStart.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
-        DateAxis(plot);
+        DateAxis(plot, granularity == Granularity.Weekly ? "Week (starting Monday)" : "Month");
         plot.Axes.SetLimitsY(0, used.Max(p => p.VisitorsPerDay!.Value) * 1.3 + 1, plot.Axes.Left);
         plot.Axes.SetLimitsY(0, used.Max(p => p.NewMembersPerDay!.Value) * 1.3 + 1, plot.Axes.Right);
         plot.ShowLegend(Alignment.UpperLeft);
@@ -250,9 +251,12 @@ public static class ProgrammeCharts
 
     private static double X(DateOnly day) => day.ToDateTime(TimeOnly.MinValue).ToOADate();
 
-    private static void DateAxis(Plot plot)
+    private static void DateAxis(Plot plot, string label)
     {
         var axis = plot.Axes.DateTimeTicksBottom();
+        axis.LabelText = label;
+        axis.LabelFontSize = 15;
+        axis.LabelFontName = ChartStyle.FontFamily;
         if (axis.TickGenerator is ScottPlot.TickGenerators.DateTimeAutomatic ticks)
         {
             ticks.LabelFormatter = d => d.ToString(d.Day == 1 ? "MMM yyyy" : "d MMM yyyy", CultureInfo.InvariantCulture);

@@ -63,6 +63,17 @@ public sealed class ChartImageTests
         Assert.Contains(ChartStyle.FontFamily, chart.Svg, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("participation-over-time", "Week (starting Monday)")]
+    [InlineData("active-relationships", "Week (starting Monday)")]
+    [InlineData("visitors-vs-new-members", "New members per day")]
+    [InlineData("roi-sensitivity", "ROI (%)")]
+    [InlineData("match-calibration", "Observed success rate (%)")]
+    public void Render_LabelsTheAxesWithUnits(string name, string label)
+    {
+        Assert.Contains(label, Render(name, 800, 450).Svg, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Save_WritesPngAndSvgNamedAfterTheChart()
     {
