@@ -168,8 +168,8 @@ public sealed class MatchCommand : Command<MatchCommand.Settings>
         }
         else if (model.Evaluation is { } e)
         {
-            var table = new Table().Title($"model: {e.Trainer} ({e.Folds}-fold cross-validation on {e.Pairs} past pairs)")
-                .AddColumns("trainer", "AUC", "log-loss");
+            console.MarkupLineInterpolated($"model: [green]{e.Trainer}[/], chosen by {e.Folds}-fold cross-validation on {e.Pairs} past pairs");
+            var table = new Table().AddColumns("trainer", "AUC", "log-loss");
             foreach (var c in e.Candidates)
             {
                 table.AddRow(c.Trainer.ToString(), c.Auc.ToString("0.000", CultureInfo.InvariantCulture), c.LogLoss.ToString("0.000", CultureInfo.InvariantCulture));

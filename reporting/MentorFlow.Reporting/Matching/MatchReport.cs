@@ -18,7 +18,7 @@ public static class MatchReport
         }
         else if (model.Evaluation is { } e)
         {
-            s.AppendLine(Invariant($"Trained on {e.Pairs} past pairs (success = completed and goal met: {e.BaseRate:P0}); trainer chosen by {e.Folds}-fold cross-validation: **{e.Trainer}**.")).AppendLine();
+            s.AppendLine(Invariant($"Trained on {e.Pairs} past pairs (success = completed and goal met: {e.BaseRate * 100:0}%); trainer chosen by {e.Folds}-fold cross-validation: **{e.Trainer}**.")).AppendLine();
             s.AppendLine("| trainer | AUC | log-loss |").AppendLine("| --- | ---: | ---: |");
             foreach (var c in e.Candidates)
             {
