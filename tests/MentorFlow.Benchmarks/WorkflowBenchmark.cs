@@ -19,19 +19,36 @@ namespace MentorFlow.Benchmarks;
 /// <summary>
 /// The workflow engine's figures (issue 4): in-memory executor throughput, persisted throughput on SQLite,
 /// 10,000 timers due in one minute (fire lag and exactly-once), and start-to-first-wait latency with a large history.
-/// <c>--smoke</c> runs every part in seconds with small counts.
+/// <c>--smoke</c> runs every part in seconds with small counts; <c>--part memory|persisted|timers|history</c> runs one.
 /// </summary>
 public static class WorkflowBenchmark
 {
     public static async Task RunAsync(string[] args)
     {
         var smoke = args.Contains("--smoke");
+        var part = args.SkipWhile(a => a != "--part").Skip(1).FirstOrDefault();
+        bool Runs(string name) => part is null || part == name;
         var rows = new List<(string Measure, string Value, string Target)>();
 
-        rows.Add(await InMemoryThroughputAsync(smoke ? 2_000 : 200_000));
-        rows.AddRange(await PersistedThroughputAsync(smoke ? 50 : 1_000));
-        rows.AddRange(await TimersAsync(smoke ? 200 : 10_000, smoke ? TimeSpan.FromSeconds(5) : TimeSpan.FromMinutes(1)));
-        rows.AddRange(await HistoryAsync(smoke ? 5_000 : 100_000, smoke ? 20 : 200, smoke ? 30 : 200));
+        if (Runs("memory"))
+        {
+            rows.Add(await InMemoryThroughputAsync(smoke ? 2_000 : 200_000));
+        }
+
+        if (Runs("persisted"))
+        {
+            rows.AddRange(await PersistedThroughputAsync(smoke ? 50 : 1_000));
+        }
+
+        if (Runs("timers"))
+        {
+            rows.AddRange(await TimersAsync(smoke ? 200 : 10_000, smoke ? TimeSpan.FromSeconds(5) : TimeSpan.FromMinutes(1)));
+        }
+
+        if (Runs("history"))
+        {
+            rows.AddRange(await HistoryAsync(smoke ? 5_000 : 100_000, smoke ? 20 : 200, smoke ? 30 : 200));
+        }
 
         Console.WriteLine();
         Console.WriteLine($"| {"measure",-58} | {"value",-22} | {"target",-18} |");
@@ -132,32 +149,77 @@ public static class WorkflowBenchmark
 
     private static async Task<List<(string, string, string)>> TimersAsync(int count, TimeSpan window)
     {
-        await using var bench = await Bench.StartAsync(background: true);
-        var flow = new JsonObject
+        // One real instance waits on a timer; its persisted rows are cloned N times with due times spread over the
+        // window (what N engine starts would have written), then a fresh host rebuilds its schedule from the
+        // database and fires them. Creation speed is measured apart (persisted throughput above).
+        var file = Path.Combine(Path.GetTempPath(), "mf-bench-timers-" + Guid.NewGuid().ToString("N") + ".db");
+        WorkflowInstanceRecord template;
+        WorkflowBookmarkRecord templateBookmark;
+        await using (var creator = await Bench.StartAsync(background: false, file: file, keepFile: true))
         {
-            ["name"] = "timer",
-            ["definitionId"] = "timer",
-            ["root"] = Root(
-                [
-                    Node("at", "Elsa.StartAt", ("dateTime", Expr("JavaScript", "getInput('At')"))),
-                    Node("fired", "Bench.Fired"),
-                ],
-                [("at", "Done", "fired")]),
-        };
-        await bench.PublishAsync(flow);
+            var flow = new JsonObject
+            {
+                ["name"] = "timer",
+                ["definitionId"] = "timer",
+                ["root"] = Root(
+                    [
+                        Node("at", "Elsa.StartAt", ("dateTime", Expr("JavaScript", "getInput('At')"))),
+                        Node("fired", "Bench.Fired"),
+                    ],
+                    [("at", "Done", "fired")]),
+            };
+            await creator.PublishAsync(flow);
+            var far = TimeProvider.System.GetUtcNow().AddDays(1).ToString("O", CultureInfo.InvariantCulture);
+            var started = await creator.Runtime.StartAsync("timer", new Dictionary<string, object?> { ["At"] = far });
+            await using var db = creator.CreateContext();
+            template = await db.Set<WorkflowInstanceRecord>().AsNoTracking().SingleAsync(i => i.Id == started.InstanceId);
+            templateBookmark = await db.Set<WorkflowBookmarkRecord>().AsNoTracking().SingleAsync(b => b.InstanceId == started.InstanceId);
+        }
 
-        // Every timer is due within one window that starts after all instances are created.
-        var creationEstimate = TimeSpan.FromMilliseconds(count * 4.0);
-        var windowStart = TimeProvider.System.GetUtcNow() + creationEstimate + TimeSpan.FromSeconds(5);
-        var created = Stopwatch.StartNew();
-        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
+        var windowStart = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(20);
+        await using (var db = Bench.CreateContext(file))
         {
-            var due = windowStart + (window * i / count);
-            await bench.Runtime.StartAsync("timer", new Dictionary<string, object?> { ["At"] = due.ToString("O", CultureInfo.InvariantCulture) }, cancellationToken: ct);
-        });
-        created.Stop();
-        var late = TimeProvider.System.GetUtcNow() > windowStart ? " (creation overran the window start)" : "";
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            await db.Set<WorkflowInstanceRecord>().ExecuteDeleteAsync();
+            await db.Set<WorkflowBookmarkRecord>().ExecuteDeleteAsync();
+            for (var i = 0; i < count; i++)
+            {
+                var due = windowStart + (window * i / count);
+                var instanceId = "t" + i.ToString("D6", CultureInfo.InvariantCulture);
+                var bookmarkId = "b" + i.ToString("D6", CultureInfo.InvariantCulture);
+                var state = JsonNode.Parse(template.State)!.AsObject();
+                state["input"]!["At"] = due.ToString("O", CultureInfo.InvariantCulture);
+                state["bookmarks"]![0]!["id"] = bookmarkId;
+                state["bookmarks"]![0]!["dueAt"] = due.ToString("O", CultureInfo.InvariantCulture);
+                db.Add(new WorkflowInstanceRecord
+                {
+                    Id = instanceId,
+                    DefinitionId = template.DefinitionId,
+                    DefinitionVersionId = template.DefinitionVersionId,
+                    Version = template.Version,
+                    Name = template.Name,
+                    Status = template.Status,
+                    SubStatus = template.SubStatus,
+                    State = state.ToJsonString(),
+                    CreatedAt = template.CreatedAt,
+                    UpdatedAt = template.UpdatedAt,
+                });
+                db.Add(new WorkflowBookmarkRecord
+                {
+                    Id = bookmarkId,
+                    InstanceId = instanceId,
+                    ActivityId = templateBookmark.ActivityId,
+                    Name = templateBookmark.Name,
+                    DueAt = due.ToUnixTimeMilliseconds(),
+                    CreatedAt = templateBookmark.CreatedAt,
+                });
+            }
 
+            await db.SaveChangesAsync();
+        }
+
+        Fired.Lags.Clear();
+        await using var bench = await Bench.StartAsync(background: true, file: file);
         var deadline = windowStart + window + TimeSpan.FromMinutes(3);
         while (Fired.Lags.Count < count && TimeProvider.System.GetUtcNow() < deadline)
         {
@@ -169,10 +231,10 @@ public static class WorkflowBenchmark
         var duplicates = Fired.Lags.Values.Count(l => l.Count > 1);
         var p50 = lags.Length == 0 ? double.NaN : lags[lags.Length / 2];
         var p99 = lags.Length == 0 ? double.NaN : lags[Math.Min(lags.Length - 1, (int)(lags.Length * 0.99))];
+        var max = lags.Length == 0 ? double.NaN : lags[^1];
         return
         [
-            ($"timers: {F(count)} created (SQLite) in", $"{F(created.Elapsed.TotalSeconds, "N1")} s{late}", ""),
-            ($"timers: {F(count)} due within {F(window.TotalSeconds)} s, fire lag p50 / p99", $"{F(p50, "N0")} / {F(p99, "N0")} ms", "p99 < 1,000 ms"),
+            ($"timers: {F(count)} due within {F(window.TotalSeconds)} s, fire lag p50 / p99 / max", $"{F(p50, "N0")} / {F(p99, "N0")} / {F(max, "N0")} ms", "p99 < 1,000 ms"),
             ($"timers: fired / duplicates / missing", $"{F(Fired.Lags.Count)} / {F(duplicates)} / {F(count - Fired.Lags.Count)}", $"{F(count)} / 0 / 0"),
         ];
     }
@@ -310,7 +372,7 @@ public static class WorkflowBenchmark
 
         await transaction.CommitAsync();
         await using var analyze = connection.CreateCommand();
-        analyze.CommandText = "ANALYZE;";
+        analyze.CommandText = "ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);";
         await analyze.ExecuteNonQueryAsync();
     }
 
@@ -366,30 +428,39 @@ public static class WorkflowBenchmark
         }
     }
 
-    private sealed class BenchDbContext(DbContextOptions<BenchDbContext> options) : DbContext(options)
+    internal sealed class BenchDbContext(DbContextOptions<BenchDbContext> options) : DbContext(options)
     {
         protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddWorkflowEngineModel();
     }
 
-    private sealed class Bench : IAsyncDisposable
+    internal sealed class Bench : IAsyncDisposable
     {
         private readonly IHost _host;
         private readonly string _file;
+        private readonly bool _keepFile;
 
-        private Bench(IHost host, string file, string connectionString)
+        private Bench(IHost host, string file, string connectionString, bool keepFile)
         {
             _host = host;
             _file = file;
+            _keepFile = keepFile;
             ConnectionString = connectionString;
         }
+
+        public static BenchDbContext CreateContext(string file) =>
+            new(new DbContextOptionsBuilder<BenchDbContext>()
+                .UseSqlite(new SqliteConnectionStringBuilder { DataSource = file, DefaultTimeout = 30 }.ToString())
+                .AddInterceptors(new SqliteDurabilityInterceptor()).Options);
+
+        public BenchDbContext CreateContext() => CreateContext(_file);
 
         public string ConnectionString { get; }
         public IServiceProvider Services => _host.Services;
         public IWorkflowRuntime Runtime => Services.GetRequiredService<IWorkflowRuntime>();
 
-        public static async Task<Bench> StartAsync(bool background)
+        public static async Task<Bench> StartAsync(bool background, string? file = null, bool keepFile = false)
         {
-            var file = Path.Combine(Path.GetTempPath(), "mf-bench-" + Guid.NewGuid().ToString("N") + ".db");
+            file ??= Path.Combine(Path.GetTempPath(), "mf-bench-" + Guid.NewGuid().ToString("N") + ".db");
             var connectionString = new SqliteConnectionStringBuilder { DataSource = file, DefaultTimeout = 30 }.ToString();
             var builder = Host.CreateApplicationBuilder();
             builder.Logging.ClearProviders();
@@ -411,7 +482,7 @@ public static class WorkflowBenchmark
             }
 
             await host.StartAsync();
-            return new Bench(host, file, connectionString);
+            return new Bench(host, file, connectionString, keepFile);
         }
 
         public async Task PublishAsync(JsonObject model)
@@ -430,6 +501,11 @@ public static class WorkflowBenchmark
             await _host.StopAsync();
             _host.Dispose();
             SqliteConnection.ClearAllPools();
+            if (_keepFile)
+            {
+                return;
+            }
+
             foreach (var path in new[] { _file, _file + "-wal", _file + "-shm" })
             {
                 File.Delete(path);

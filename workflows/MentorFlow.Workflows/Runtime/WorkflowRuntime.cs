@@ -205,6 +205,8 @@ internal sealed partial class WorkflowRuntime<TContext>(
 
         var instances = new HashSet<string>(StringComparer.Ordinal);
         var count = 0;
+        // A signal is accepted durably (an inbox row, one per bookmark) before it is applied, so a crash after
+        // SignalAsync returned never loses it; timers need no such row (the bookmark itself is durable).
         foreach (var (bookmarkId, instanceId) in hits)
         {
             if (await TryEnqueueAsync(instanceId, KindResume, bookmarkId, name, correlationId, payloadJson, cancellationToken) && instances.Add(instanceId))
@@ -212,6 +214,8 @@ internal sealed partial class WorkflowRuntime<TContext>(
                 count++;
             }
         }
+
+        var queuedFor = new HashSet<string>(instances, StringComparer.Ordinal);
 
         if (hits.Count == 0 && correlationId is not null)
         {
@@ -227,14 +231,14 @@ internal sealed partial class WorkflowRuntime<TContext>(
 
             foreach (var instanceId in executing)
             {
-                if (await TryEnqueueAsync(instanceId, KindSignal, null, name, correlationId, payloadJson, cancellationToken) && instances.Add(instanceId))
+                if (await TryEnqueueAsync(instanceId, KindSignal, null, name, correlationId, payloadJson, cancellationToken) && queuedFor.Add(instanceId))
                 {
                     count++;
                 }
             }
         }
 
-        foreach (var instanceId in instances)
+        foreach (var instanceId in queuedFor)
         {
             await TryDrainAsync(instanceId, cancellationToken);
         }
@@ -322,9 +326,61 @@ internal sealed partial class WorkflowRuntime<TContext>(
             return false;
         }
 
-        var queued = await TryEnqueueAsync(instanceId, KindResume, bookmarkId, null, null, null, cancellationToken);
-        await TryDrainAsync(instanceId, cancellationToken);
-        return queued;
+        return await ResumeTimerAsync(instanceId, bookmarkId, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Resumes one timer bookmark: claims the instance and resumes it in place, or, when another executor holds the
+    /// instance, queues the resume in its inbox (one pending resume per bookmark). True when resumed or queued.
+    /// A crash before the commit loses nothing: the bookmark is still due and fires again.
+    /// </summary>
+    private async Task<bool> ResumeTimerAsync(string instanceId, string bookmarkId, string? payloadJson, CancellationToken cancellationToken)
+    {
+        var token = NewId();
+        if (!await TryClaimAsync(instanceId, token, cancellationToken))
+        {
+            var queued = await TryEnqueueAsync(instanceId, KindResume, bookmarkId, null, null, payloadJson, cancellationToken);
+            await TryDrainAsync(instanceId, cancellationToken);
+            return queued;
+        }
+
+        Held? held = null;
+        var resumed = false;
+        try
+        {
+            held = await LoadHeldAsync(instanceId, cancellationToken);
+            if (held is not null && held.State.Bookmarks.Find(b => b.Id == bookmarkId) is { } bookmark)
+            {
+                if (held.SubStatus == WorkflowSubStatus.Faulted)
+                {
+                    // Delivered after the incident is retried.
+                    resumed = await TryEnqueueAsync(instanceId, KindResume, bookmarkId, null, null, payloadJson, cancellationToken);
+                }
+                else
+                {
+                    held.State.Queue.Add(new WorkItem { ActivityId = bookmark.ActivityId, Resume = true, BookmarkId = bookmark.Id, Payload = ParsePayload(payloadJson) });
+                    resumed = true;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            await TryReleaseQuietlyAsync(instanceId, token);
+            throw;
+        }
+
+        await DrainHeldAsync(instanceId, token, cancellationToken, held);
+        return resumed;
+    }
+
+    private async Task<bool> TryClaimAsync(string instanceId, string token, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = NowMs;
+        var claimed = await db.Set<WorkflowInstanceRecord>()
+            .Where(i => i.Id == instanceId && (i.LeaseOwner == null || i.LeaseExpiresAt < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, token).SetProperty(i => i.LeaseExpiresAt, now + _leaseMs), cancellationToken);
+        return claimed > 0;
     }
 
     public async Task<int> FireDueTimersAsync(CancellationToken cancellationToken = default)
@@ -405,16 +461,9 @@ internal sealed partial class WorkflowRuntime<TContext>(
     private async Task<bool> TryDrainAsync(string instanceId, CancellationToken cancellationToken)
     {
         var token = NewId();
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        if (!await TryClaimAsync(instanceId, token, cancellationToken))
         {
-            var now = NowMs;
-            var claimed = await db.Set<WorkflowInstanceRecord>()
-                .Where(i => i.Id == instanceId && (i.LeaseOwner == null || i.LeaseExpiresAt < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, token).SetProperty(i => i.LeaseExpiresAt, now + _leaseMs), cancellationToken);
-            if (claimed == 0)
-            {
-                return false;
-            }
+            return false;
         }
 
         await DrainHeldAsync(instanceId, token, cancellationToken);
