@@ -14,3 +14,17 @@ if (body.dataset.studioAttributeName) {
 host.replaceChildren(element);
 host.removeAttribute('aria-busy');
 document.addEventListener('mentorflow:signed-out', () => location.reload());
+
+// The Studio navigates inside the page (history.pushState) to its own routes, e.g. to
+// workflows/instances/{id}/view after a run. Each route is its own host page here, so load it.
+const hostPath = location.pathname;
+for (const method of ['pushState', 'replaceState']) {
+  const original = history[method].bind(history);
+  history[method] = (state, title, url) => {
+    original(state, title, url);
+    if (location.pathname !== hostPath) location.reload();
+  };
+}
+window.addEventListener('popstate', () => {
+  if (location.pathname !== hostPath) location.reload();
+});
