@@ -165,6 +165,21 @@ public sealed class OtherFilesCsvTests
     }
 
     [Fact]
+    public void PairList_ReportsDuplicatesAndPeopleOutsideTheCohortOrInTheWrongRole()
+    {
+        var cohort = new[] { TestData.Application("m1", Role.Mentor), TestData.Application("e1", Role.Mentee) };
+        var list = PairListCsv.Read(new StringReader("mentor_id,mentee_id,note\nm1,e1,keep\nm1,e1,again\ne1,m1,\nm1,e9,\n"), "pins.csv");
+
+        var references = PairListCsv.CheckReferences(list, cohort, "pins.csv");
+
+        var duplicate = Assert.Single(list.Errors);
+        Assert.Equal(3, duplicate.Line);
+        Assert.Equal(
+            [(4, "mentor_id"), (4, "mentee_id"), (5, "mentee_id")],
+            references.Select(e => (e.Line, e.Column!)));
+    }
+
+    [Fact]
     public void Write_ToPath_CreatesDirectoryAndLeavesNoTemporaryFile()
     {
         var directory = Path.Combine(Path.GetTempPath(), "mentorflow-tests", Guid.NewGuid().ToString("N"));

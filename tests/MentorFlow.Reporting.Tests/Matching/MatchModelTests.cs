@@ -107,6 +107,17 @@ public sealed class MatchModelTests(TrainedModelFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public void SaveAndLoad_ColdStartModel_KeepsMethodAndReason()
+    {
+        var path = Path.Combine(_directory, "cold.mfmodel");
+        MatchModel.ColdStart("no history yet", seed: 9).Save(path);
+
+        var loaded = MatchModel.Load(path);
+
+        Assert.Equal((ScoringMethod.ColdStartSimilarity, "no history yet", 9), (loaded.Method, loaded.ColdStartReason, loaded.Seed));
+    }
+
+    [Fact]
     public void Load_WhenFeatureSchemaDiffers_RefusesTheFile()
     {
         var path = Path.Combine(_directory, "old.mfmodel");
