@@ -3,6 +3,7 @@ using MentorFlow.Workflows.Definitions;
 using MentorFlow.Workflows.Runtime;
 using MentorFlow.Workflows.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MentorFlow.Workflows.Tests;
@@ -83,6 +84,51 @@ public sealed class RuntimeTests : IAsyncLifetime
         var row = await db.Set<TestOutboxRow>().SingleAsync();
         Assert.Equal($"{started.InstanceId}:mail:0", row.Key);
         Assert.Equal("hello", row.Text);
+    }
+
+    private sealed class RecordingListener : IWorkflowCommitListener
+    {
+        public List<WorkflowCommit> Commits { get; } = [];
+
+        public ValueTask OnCommittedAsync(WorkflowCommit commit, CancellationToken cancellationToken)
+        {
+            lock (Commits)
+            {
+                Commits.Add(commit);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task CommitListener_IsToldAfterCommit_WithTheEnlistedEntities()
+    {
+        var listener = new RecordingListener();
+        await using var host = await EngineHost.StartAsync(_db, _clock, services: s => s.AddSingleton<IWorkflowCommitListener>(listener));
+        var id = await host.PublishAsync(Flow.Create().Add("mail", "Test.EnlistOutbox", ("text", Flow.Literal("x"))).Json);
+
+        var started = await host.Runtime.StartAsync(id);
+
+        var commit = Assert.Single(listener.Commits);
+        Assert.Equal((started.InstanceId, WorkflowSubStatus.Finished), (commit.InstanceId, commit.SubStatus));
+        Assert.Equal($"{started.InstanceId}:mail:0", Assert.IsType<TestOutboxRow>(Assert.Single(commit.EnlistedEntities)).Key);
+    }
+
+    [Fact]
+    public async Task DeleteInstance_RemovesAFinishedInstanceWithItsJournal_ButNotARunningOne()
+    {
+        var done = await _host.PublishAsync(Flow.Create().Add("p", "Test.Probe").Json);
+        var waiting = await _host.PublishAsync(Flow.Create().Add("w", "Test.CountResumes").Json);
+        var finished = await _host.Runtime.StartAsync(done);
+        var running = await _host.Runtime.StartAsync(waiting, correlationId: "x");
+
+        Assert.False(await _host.Runtime.DeleteInstanceAsync(running.InstanceId));
+        Assert.True(await _host.Runtime.DeleteInstanceAsync(finished.InstanceId));
+
+        Assert.Null(await _host.Runtime.GetInstanceAsync(finished.InstanceId));
+        await using var db = _db.CreateContext();
+        Assert.Equal(0, await db.Set<MentorFlow.Workflows.Persistence.WorkflowJournalRecord>().CountAsync(j => j.InstanceId == finished.InstanceId));
     }
 
     [Fact]
