@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
+using MentorFlow.Mentoring.Activities;
 using MentorFlow.Mentoring.Automation;
 using MentorFlow.Mentoring.Links;
 using MentorFlow.Mentoring.Persistence;
 using MentorFlow.Mentoring.Services;
+using MentorFlow.Workflows;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +43,15 @@ public static class MentoringServiceCollectionExtensions
         services.AddSingleton<MentoringAutomationHub>();
         services.AddOptions<MatchingOptions>().Bind(configuration.GetSection(MatchingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MatchingService>();
+        AutomationRegistration.Add(services);
+        services.AddActivity<LoadProgramme>();
+        services.AddActivity<LoadPair>();
+        services.AddActivity<IssuePairLinks>();
+        services.AddActivity<SendProgrammeInvitations>();
+        services.AddActivity<CheckPollBalance>();
+        services.AddActivity<CheckPair>();
+        services.AddActivity<ClosePair>();
+        services.AddActivity<ExpireMatch>();
         return services;
     }
 }

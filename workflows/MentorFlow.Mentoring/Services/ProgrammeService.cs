@@ -238,9 +238,23 @@ public sealed class ProgrammeService(IMentoringDb database, TimeProvider clock)
             clock.GetUtcNow() >= programme.PollClosesAt || programme.Phase > ProgrammePhase.Poll);
     }
 
+    /// <summary>The same balance as <see cref="PollResultsAsync"/>, counted on the applications received.</summary>
+    public async Task<PollResults> ApplicationBalanceAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await database.CreateAsync(cancellationToken);
+        var programme = await FindAsync(db, id, cancellationToken, tracking: false);
+        var roles = await db.Set<Application>().Where(a => a.ProgrammeId == id && a.ErasedAt == null).Select(a => a.Role).ToListAsync(cancellationToken);
+        var mentors = roles.Count(r => r == ParticipantRole.Mentor);
+        var mentees = roles.Count - mentors;
+        var needed = (int)Math.Ceiling(mentees / (double)programme.TargetMenteesPerMentor);
+        return new PollResults(roles.Count, mentors, mentees, 0, programme.TargetMenteesPerMentor,
+            mentors == 0 ? (mentees == 0 ? 0 : double.PositiveInfinity) : Math.Round(mentees / (double)mentors, 2),
+            mentors < needed, Math.Max(0, needed - mentors), 0, clock.GetUtcNow() >= programme.ApplicationsCloseAt);
+    }
+
     /// <summary>
     /// Likely mentors for the recruitment flow: community members senior enough who answered "mentee" or did not
-    /// answer, most senior first.
+    /// answer and have not applied yet, most senior first.
     /// </summary>
     public async Task<IReadOnlyList<CommunityMember>> RecruitmentCandidatesAsync(Guid id, CancellationToken cancellationToken = default)
     {
@@ -250,6 +264,7 @@ public sealed class ProgrammeService(IMentoringDb database, TimeProvider clock)
             .Where(r => r.ProgrammeId == id && r.Choice != PollChoice.Mentee)
             .Select(r => r.Email).ToListAsync(cancellationToken);
         var excluded = canMentor.ToHashSet(StringComparer.Ordinal);
+        excluded.UnionWith(await db.Set<Application>().Where(a => a.ProgrammeId == id).Select(a => a.Email).ToListAsync(cancellationToken));
         var members = await db.Set<CommunityMember>().AsNoTracking()
             .Where(m => m.ProgrammeId == id && m.SeniorityYears >= programme.RecruitmentMinSeniorityYears)
             .ToListAsync(cancellationToken);

@@ -1,0 +1,176 @@
+using MentorFlow.Mentoring.Domain;
+using MentorFlow.Mentoring.Links;
+using MentorFlow.Mentoring.Services;
+using MentorFlow.Workflows.Definitions;
+using MentorFlow.Workflows.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MentorFlow.Mentoring.Automation;
+
+/// <summary>The default lifecycle flows (workflows/definitions), by definition id.</summary>
+public static class DefaultFlows
+{
+    public const string InterestPoll = "mentoring-interest-poll";
+    public const string MentorRecruitment = "mentoring-mentor-recruitment";
+    public const string Applications = "mentoring-applications";
+    public const string Introductions = "mentoring-introductions";
+    public const string Welcome = "mentoring-welcome";
+    public const string KickOff = "mentoring-kickoff";
+    public const string CheckIns = "mentoring-checkins";
+    public const string CheckInSurveys = "mentoring-checkin-surveys";
+    public const string MidPointSurvey = "mentoring-midpoint-survey";
+    public const string GoalReassessment = "mentoring-goal-reassessment";
+    public const string Closing = "mentoring-closing";
+
+    /// <summary>Flows started for each pair once both sides confirmed.</summary>
+    public static readonly IReadOnlyList<string> PartnershipFlows = [Welcome, KickOff, CheckIns, CheckInSurveys, MidPointSurvey, Closing];
+
+    /// <summary>The definitions' Elsa 3 JSON, embedded from workflows/definitions.</summary>
+    public static IReadOnlyList<(string Name, string Json)> Embedded()
+    {
+        var assembly = typeof(DefaultFlows).Assembly;
+        return assembly.GetManifestResourceNames()
+            .Where(name => name.StartsWith("definitions/", StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(name =>
+            {
+                using var stream = assembly.GetManifestResourceStream(name)!;
+                using var reader = new StreamReader(stream);
+                return (name["definitions/".Length..], reader.ReadToEnd());
+            })
+            .ToList();
+    }
+}
+
+/// <summary>
+/// Starts and resumes the default lifecycle flows from domain events: opening the poll starts the interest poll,
+/// opening applications the applications flow (and mentor recruitment when the poll showed a shortage), an approval
+/// the introductions of each pair, both confirmations the partnership flows, and each form submission signals the
+/// pair's waiting flows (<c>PairActive</c>, <c>KickOffScheduled</c>, <c>PairChanged</c>, <c>PairClosed</c>).
+/// Correlation id: the programme id or the pair id.
+/// </summary>
+public sealed class WorkflowAutomation(IWorkflowRuntime runtime, ProgrammeService programmes) : IMentoringAutomation
+{
+    public async Task PhaseChangedAsync(Programme programme, CancellationToken cancellationToken)
+    {
+        var input = new Dictionary<string, object?> { ["ProgrammeId"] = programme.Id.ToString() };
+        switch (programme.Phase)
+        {
+            case ProgrammePhase.Poll:
+                await runtime.StartAsync(DefaultFlows.InterestPoll, input, programme.Id.ToString(), cancellationToken: cancellationToken);
+                break;
+            case ProgrammePhase.Applications:
+                await runtime.StartAsync(DefaultFlows.Applications, input, programme.Id.ToString(), cancellationToken: cancellationToken);
+                if ((await programmes.PollResultsAsync(programme.Id, cancellationToken)).MentorShortage)
+                {
+                    await runtime.StartAsync(DefaultFlows.MentorRecruitment, input, programme.Id.ToString(), cancellationToken: cancellationToken);
+                }
+
+                break;
+        }
+    }
+
+    public async Task PairsApprovedAsync(Programme programme, IReadOnlyList<Pair> pairs, CancellationToken cancellationToken)
+    {
+        foreach (var pair in pairs)
+        {
+            await runtime.StartAsync(DefaultFlows.Introductions, PairInput(pair.Id), pair.Id.ToString(), cancellationToken: cancellationToken);
+        }
+    }
+
+    public async Task SubmittedAsync(LinkClaims link, IReadOnlyDictionary<string, object?> payload, CancellationToken cancellationToken)
+    {
+        var subject = link.Subject.Split(':')[0];
+        if (!Guid.TryParse(subject, out var pairId))
+        {
+            return;
+        }
+
+        var correlation = pairId.ToString();
+        switch (link.Purpose)
+        {
+            case LinkPurpose.ConfirmMatch when payload.GetValueOrDefault("PairStatus") as string == nameof(PairStatus.Active):
+                await runtime.SignalAsync("PairActive", correlation, payload, cancellationToken);
+                foreach (var flow in DefaultFlows.PartnershipFlows)
+                {
+                    await runtime.StartAsync(flow, PairInput(pairId), correlation, cancellationToken: cancellationToken);
+                }
+
+                break;
+            case LinkPurpose.ConfirmMatch when payload.GetValueOrDefault("PairStatus") as string == nameof(PairStatus.Declined):
+                await runtime.SignalAsync("PairDeclined", correlation, payload, cancellationToken);
+                break;
+            case LinkPurpose.KickOffScheduled:
+                await runtime.SignalAsync("KickOffScheduled", correlation, payload, cancellationToken);
+                break;
+            case LinkPurpose.Policy:
+                await runtime.SignalAsync("PairChanged", correlation, payload, cancellationToken);
+                break;
+            case LinkPurpose.GoalMet:
+                await runtime.StartAsync(DefaultFlows.GoalReassessment, PairInput(pairId), correlation, cancellationToken: cancellationToken);
+                break;
+            case LinkPurpose.Goal when payload.GetValueOrDefault("PairStatus") as string is nameof(PairStatus.ClosedEarly) or nameof(PairStatus.Completed):
+                await SignalClosedAsync(correlation, cancellationToken);
+                break;
+        }
+    }
+
+    public Task PairClosedAsync(Pair pair, CancellationToken cancellationToken) => SignalClosedAsync(pair.Id.ToString(), cancellationToken);
+
+    private async Task SignalClosedAsync(string correlation, CancellationToken cancellationToken)
+    {
+        await runtime.SignalAsync("PairChanged", correlation, null, cancellationToken);
+        await runtime.SignalAsync("PairClosed", correlation, null, cancellationToken);
+    }
+
+    private static Dictionary<string, object?> PairInput(Guid pairId) => new() { ["PairId"] = pairId.ToString() };
+}
+
+/// <summary>Seeds the default flows on first run: each embedded definition not yet in the database is imported and published.</summary>
+public sealed partial class DefaultFlowsSeeder(IWorkflowDefinitionService definitions, ILogger<DefaultFlowsSeeder> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken) => await SeedAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Imports and publishes missing definitions; returns how many were added.</summary>
+    public async Task<int> SeedAsync(CancellationToken cancellationToken = default)
+    {
+        var added = 0;
+        foreach (var (name, json) in DefaultFlows.Embedded())
+        {
+            var definitionId = System.Text.Json.Nodes.JsonNode.Parse(json)?["definitionId"]?.GetValue<string>() ?? "";
+            if (await definitions.FindAsync(definitionId, VersionOptions.LatestOrPublished, cancellationToken) is not null)
+            {
+                continue;
+            }
+
+            var saved = await definitions.ImportAsync(json, cancellationToken);
+            var published = await definitions.PublishAsync(saved.Definition.DefinitionId, cancellationToken);
+            if (!published.Succeeded)
+            {
+                throw new InvalidOperationException(
+                    $"The default flow {name} does not publish: {string.Join("; ", published.Errors.Select(e => $"{e.ActivityId} {e.Input}: {e.Message}"))}");
+            }
+
+            LogSeeded(logger, definitionId);
+            added++;
+        }
+
+        return added;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded the default flow {DefinitionId}")]
+    private static partial void LogSeeded(ILogger logger, string definitionId);
+}
+
+internal static class AutomationRegistration
+{
+    public static void Add(IServiceCollection services)
+    {
+        services.AddSingleton<IMentoringAutomation, WorkflowAutomation>();
+        services.AddHostedService<DefaultFlowsSeeder>();
+    }
+}
