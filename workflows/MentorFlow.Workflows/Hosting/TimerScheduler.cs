@@ -21,6 +21,7 @@ internal sealed partial class TimerScheduler<TContext>(
     where TContext : DbContext
 {
     private const string BookmarkKey = "bookmarkId";
+    private const string InstanceKey = "instanceId";
     private readonly ConcurrentDictionary<string, DateTimeOffset> _scheduled = new(StringComparer.Ordinal);
     private IScheduler? _scheduler;
 
@@ -48,13 +49,13 @@ internal sealed partial class TimerScheduler<TContext>(
     {
         var until = clock.GetUtcNow() + options.Value.TimerLookahead;
         var due = await runtime.ListTimersDueBeforeAsync(until, 50_000, cancellationToken);
-        foreach (var (id, dueAt) in due)
+        foreach (var (id, instanceId, dueAt) in due)
         {
-            Scheduled(id, dueAt);
+            Scheduled(id, instanceId, dueAt);
         }
     }
 
-    public void Scheduled(string bookmarkId, DateTimeOffset dueAt)
+    public void Scheduled(string bookmarkId, string instanceId, DateTimeOffset dueAt)
     {
         if (_scheduler is null || dueAt > clock.GetUtcNow() + options.Value.TimerLookahead || !_scheduled.TryAdd(bookmarkId, dueAt))
         {
@@ -62,7 +63,7 @@ internal sealed partial class TimerScheduler<TContext>(
         }
 
         // Quartz runs on the engine's TimeProvider, so a due time means the same instant to both.
-        var job = JobBuilder.Create<TimerJob>().WithIdentity(bookmarkId, "timers").UsingJobData(BookmarkKey, bookmarkId).Build();
+        var job = JobBuilder.Create<TimerJob>().WithIdentity(bookmarkId, "timers").UsingJobData(BookmarkKey, bookmarkId).UsingJobData(InstanceKey, instanceId).Build();
         var trigger = TriggerBuilder.Create(clock).WithIdentity(bookmarkId, "timers").StartAt(dueAt).Build();
         _ = ScheduleAsync(job, trigger, bookmarkId);
     }
@@ -104,11 +105,11 @@ internal sealed partial class TimerScheduler<TContext>(
         }
     }
 
-    internal async Task FireAsync(string bookmarkId, CancellationToken cancellationToken)
+    internal async Task FireAsync(string bookmarkId, string instanceId, CancellationToken cancellationToken)
     {
         try
         {
-            await runtime.FireTimerAsync(bookmarkId, cancellationToken);
+            await runtime.FireTimerAsync(bookmarkId, instanceId, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -141,9 +142,10 @@ internal sealed partial class TimerScheduler<TContext>(
         public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
         {
             if (Owners.TryGetValue(context.Scheduler.SchedulerName, out var owner)
-                && context.MergedJobDataMap.TryGetValue(BookmarkKey, out var value) && value is string bookmarkId)
+                && context.MergedJobDataMap.TryGetValue(BookmarkKey, out var value) && value is string bookmarkId
+                && context.MergedJobDataMap.TryGetValue(InstanceKey, out var instance) && instance is string instanceId)
             {
-                await owner.FireAsync(bookmarkId, cancellationToken);
+                await owner.FireAsync(bookmarkId, instanceId, cancellationToken);
             }
         }
     }

@@ -31,6 +31,6 @@ internal sealed class FlowchartCache(IActivityRegistry registry)
 /// <summary>Receives timer bookmarks committed or removed by this replica (the Quartz scheduler).</summary>
 internal interface ITimerSink
 {
-    void Scheduled(string bookmarkId, DateTimeOffset dueAt);
+    void Scheduled(string bookmarkId, string instanceId, DateTimeOffset dueAt);
     void Removed(string bookmarkId);
 }

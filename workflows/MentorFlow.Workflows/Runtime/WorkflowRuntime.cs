@@ -25,7 +25,7 @@ public interface IWorkflowEngineMaintenance
     Task<bool> FireTimerAsync(string bookmarkId, CancellationToken cancellationToken = default);
 
     /// <summary>Timer bookmarks due before <paramref name="until"/> (for the scheduler to load).</summary>
-    Task<IReadOnlyList<(string Id, DateTimeOffset DueAt)>> ListTimersDueBeforeAsync(DateTimeOffset until, int max, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<(string Id, string InstanceId, DateTimeOffset DueAt)>> ListTimersDueBeforeAsync(DateTimeOffset until, int max, CancellationToken cancellationToken = default);
 }
 
 internal sealed class LeaseLostException(string instanceId)
@@ -329,6 +329,10 @@ internal sealed partial class WorkflowRuntime<TContext>(
         return await ResumeTimerAsync(instanceId, bookmarkId, null, cancellationToken);
     }
 
+    /// <summary>Fires a timer whose instance is known (the scheduler's jobs carry it): no bookmark lookup.</summary>
+    internal Task<bool> FireTimerAsync(string bookmarkId, string instanceId, CancellationToken cancellationToken) =>
+        ResumeTimerAsync(instanceId, bookmarkId, null, cancellationToken);
+
     /// <summary>
     /// Resumes one timer bookmark: claims the instance and resumes it in place, or, when another executor holds the
     /// instance, queues the resume in its inbox (one pending resume per bookmark). True when resumed or queued.
@@ -349,7 +353,7 @@ internal sealed partial class WorkflowRuntime<TContext>(
         try
         {
             held = await LoadHeldAsync(instanceId, cancellationToken);
-            if (held is not null && held.State.Bookmarks.Find(b => b.Id == bookmarkId) is { } bookmark)
+            if (held is not null && held.State.Bookmarks.Find(b => b.Id == bookmarkId) is { } bookmark && bookmark.DueAt <= clock.GetUtcNow())
             {
                 if (held.SubStatus == WorkflowSubStatus.Faulted)
                 {
@@ -414,14 +418,14 @@ internal sealed partial class WorkflowRuntime<TContext>(
         }
     }
 
-    public async Task<IReadOnlyList<(string Id, DateTimeOffset DueAt)>> ListTimersDueBeforeAsync(DateTimeOffset until, int max, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<(string Id, string InstanceId, DateTimeOffset DueAt)>> ListTimersDueBeforeAsync(DateTimeOffset until, int max, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var limit = until.ToUnixTimeMilliseconds();
         var rows = await db.Set<WorkflowBookmarkRecord>().AsNoTracking()
             .Where(b => b.DueAt != null && b.DueAt <= limit)
-            .OrderBy(b => b.DueAt).Take(max).Select(b => new { b.Id, b.DueAt }).ToListAsync(cancellationToken);
-        return [.. rows.Select(r => (r.Id, DateTimeOffset.FromUnixTimeMilliseconds(r.DueAt!.Value)))];
+            .OrderBy(b => b.DueAt).Take(max).Select(b => new { b.Id, b.InstanceId, b.DueAt }).ToListAsync(cancellationToken);
+        return [.. rows.Select(r => (r.Id, r.InstanceId, DateTimeOffset.FromUnixTimeMilliseconds(r.DueAt!.Value)))];
     }
 
     public async Task<int> RecoverAsync(CancellationToken cancellationToken = default)
@@ -540,7 +544,11 @@ internal sealed partial class WorkflowRuntime<TContext>(
 
                 if (state.Queue.Count > 0 && state.Fault is null)
                 {
-                    await RunAndCommitAsync(held, token, null, null, cancellationToken);
+                    if (await RunAndCommitAsync(held, token, null, null, cancellationToken))
+                    {
+                        return new DrainStatus(held.Status, held.SubStatus);
+                    }
+
                     continue;
                 }
 
@@ -600,7 +608,10 @@ internal sealed partial class WorkflowRuntime<TContext>(
                         break;
                 }
 
-                await RunAndCommitAsync(held, token, command.Id, resolvedIncident, cancellationToken);
+                if (await RunAndCommitAsync(held, token, command.Id, resolvedIncident, cancellationToken))
+                {
+                    return new DrainStatus(held.Status, held.SubStatus);
+                }
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -613,7 +624,7 @@ internal sealed partial class WorkflowRuntime<TContext>(
 
     private static JsonNode? ParsePayload(string? payload) => payload is null ? null : JsonNode.Parse(payload);
 
-    private async Task RunAndCommitAsync(Held held, string token, string? commandId, string? resolvedIncident, CancellationToken cancellationToken)
+    private async Task<bool> RunAndCommitAsync(Held held, string token, string? commandId, string? resolvedIncident, CancellationToken cancellationToken)
     {
         var record = held.Record;
         var flowchart = held.Flowchart!;
@@ -649,13 +660,27 @@ internal sealed partial class WorkflowRuntime<TContext>(
         var incidentDelta = burst.Incidents.Count - (resolvedIncident is null ? 0 : 1);
         var hasPending = state.Queue.Count > 0 && state.Fault is null;
         DateTimeOffset? finishedAt = status == WorkflowStatus.Finished ? now : null;
+        var faulted = subStatus == WorkflowSubStatus.Faulted;
+        var keepUntil = nowMs + _leaseMs;
+        var released = false;
 
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var inbox = db.Set<WorkflowInboxRecord>();
+            var instanceId = record.Id;
+
+            // The lease is released in the same statement when nothing is left to do: no pending work and no queued
+            // command (other than the one this burst handles); otherwise the executor keeps it and drains on.
             var updated = await db.Set<WorkflowInstanceRecord>()
-                .Where(i => i.Id == record.Id && i.LeaseOwner == token)
+                .Where(i => i.Id == instanceId && i.LeaseOwner == token)
                 .ExecuteUpdateAsync(s => s
+                    .SetProperty(
+                        i => i.LeaseOwner,
+                        i => hasPending || (!ended && inbox.Any(m => m.InstanceId == instanceId && m.Id != commandId
+                                && (!faulted || m.Kind == KindCancel || m.Kind == KindRetry)))
+                            ? token
+                            : null)
                     .SetProperty(i => i.State, json)
                     .SetProperty(i => i.Status, status.ToString())
                     .SetProperty(i => i.SubStatus, subStatus.ToString())
@@ -663,7 +688,12 @@ internal sealed partial class WorkflowRuntime<TContext>(
                     .SetProperty(i => i.IncidentCount, i => i.IncidentCount + incidentDelta)
                     .SetProperty(i => i.UpdatedAt, now)
                     .SetProperty(i => i.FinishedAt, finishedAt)
-                    .SetProperty(i => i.LeaseExpiresAt, nowMs + _leaseMs), cancellationToken);
+                    .SetProperty(
+                        i => i.LeaseExpiresAt,
+                        i => hasPending || (!ended && inbox.Any(m => m.InstanceId == instanceId && m.Id != commandId
+                                && (!faulted || m.Kind == KindCancel || m.Kind == KindRetry)))
+                            ? keepUntil
+                            : 0L), cancellationToken);
             if (updated == 0)
             {
                 throw new LeaseLostException(record.Id);
@@ -749,6 +779,7 @@ internal sealed partial class WorkflowRuntime<TContext>(
             }
 
             await db.SaveChangesAsync(cancellationToken);
+            released = !hasPending && await db.Set<WorkflowInstanceRecord>().Where(i => i.Id == instanceId).Select(i => i.LeaseOwner).FirstAsync(cancellationToken) is null;
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -756,6 +787,7 @@ internal sealed partial class WorkflowRuntime<TContext>(
         held.SubStatus = subStatus;
         AfterCommit(record, burst, status, subStatus, ended);
         await NotifyAsync(new WorkflowCommit(record.Id, record.DefinitionId, status, subStatus, burst.Enlisted), cancellationToken);
+        return released;
     }
 
     private void AfterCommit(WorkflowInstanceRecord record, BurstContext burst, WorkflowStatus status, WorkflowSubStatus subStatus, bool ended)
@@ -782,7 +814,7 @@ internal sealed partial class WorkflowRuntime<TContext>(
         {
             if (bookmark.DueAt is { } due)
             {
-                sink.Scheduled(bookmark.Id, due);
+                sink.Scheduled(bookmark.Id, record.Id, due);
             }
         }
     }
