@@ -1,10 +1,14 @@
 // MentorFlow benchmarks: Stopwatch harnesses that print a table. They run apart from the tests:
 //   dotnet run -c Release --project tests/MentorFlow.Benchmarks -- <area> [area options]
 //   dotnet run -c Release --project tests/MentorFlow.Benchmarks -- all --smoke      (seconds-long check of each)
+using MentorFlow.Benchmarks;
+
 var areas = new (string Name, string Description, Func<string[], Task> Run)[]
 {
-    ("workflows", "workflow engine: throughput, timers, history", MentorFlow.Benchmarks.WorkflowBenchmark.RunAsync),
-    ("notebooks", "notebook suite: whole suite cold < 60 s, per-notebook times", MentorFlow.Benchmarks.NotebookBenchmark.RunAsync),
+    ("workflows", "workflow engine: throughput (in memory, SQLite), 10,000 timers fire lag, start latency with history", WorkflowBenchmark.RunAsync),
+    ("graph", "Graph dispatcher: 1,000 invites to one throttled mailbox, achieved / allowed rate, duplicates", GraphBenchmark.RunAsync),
+    ("matching", "match quality vs oracle; score + assign 1k x 250 and 10k x 2.5k", MatchingBenchmark.RunAsync),
+    ("notebooks", "notebook suite: whole suite cold < 60 s, per-notebook times", NotebookBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
