@@ -16,13 +16,13 @@ public sealed class DispatcherHarness : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private DispatcherHarness(IHost host, TestDatabase database)
+    private DispatcherHarness(IHost host, IGraphTestDatabase database)
     {
         _host = host;
         Database = database;
     }
 
-    public TestDatabase Database { get; }
+    public IGraphTestDatabase Database { get; }
 
     public IServiceProvider Services => _host.Services;
 
@@ -30,7 +30,7 @@ public sealed class DispatcherHarness : IAsyncDisposable
 
     public static async Task<DispatcherHarness> StartAsync(
         SandboxServer server,
-        TestDatabase database,
+        IGraphTestDatabase database,
         IDictionary<string, string?>? settings = null,
         Func<HttpMessageHandler>? transport = null,
         bool runHostedDispatcher = false,
@@ -56,7 +56,7 @@ public sealed class DispatcherHarness : IAsyncDisposable
 
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.Services.AddLogging();
-        builder.Services.AddDbContextFactory<GraphTestDbContext>(o => o.UseSqlite(database.ConnectionString));
+        builder.Services.AddDbContextFactory<GraphTestDbContext>(database.Configure);
         if (transport is not null)
         {
             builder.Services.AddSingleton(new GraphTransport(transport));

@@ -10,8 +10,16 @@ public sealed class GraphTestDbContext(DbContextOptions<GraphTestDbContext> opti
     protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddWorkflowEngineModel().AddGraphModel();
 }
 
+/// <summary>A database with the test model: a SQLite file or a PostgreSQL database.</summary>
+public interface IGraphTestDatabase
+{
+    void Configure(DbContextOptionsBuilder options);
+
+    GraphTestDbContext CreateContext();
+}
+
 /// <summary>A unique SQLite file per test, created with EnsureCreated and deleted afterwards.</summary>
-public sealed class TestDatabase : IDisposable
+public sealed class TestDatabase : IGraphTestDatabase, IDisposable
 {
     public TestDatabase()
     {
@@ -25,6 +33,8 @@ public sealed class TestDatabase : IDisposable
     public string Path { get; }
 
     public string ConnectionString { get; }
+
+    public void Configure(DbContextOptionsBuilder options) => options.UseSqlite(ConnectionString);
 
     public GraphTestDbContext CreateContext() =>
         new(new DbContextOptionsBuilder<GraphTestDbContext>().UseSqlite(ConnectionString).Options);
