@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using MentorFlow.Graph.Outbox;
+using MentorFlow.Graph.Sandbox;
+using MentorFlow.Server.Persistence;
+using MentorFlow.Workflows.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MentorFlow.EndToEnd.Infrastructure;
+
+/// <summary>
+/// Drives the real server through accelerated time: the fake clock moves a day at a time, due workflow timers fire,
+/// the Graph outbox is dispatched to the embedded sandbox, and participants follow the links in their mail.
+/// </summary>
+public sealed partial class Scenario(MentorFlowApp app)
+{
+    public static Dictionary<string, string?> Settings() => new()
+    {
+        ["Graph:Dispatcher:Enabled"] = "false",
+        ["GraphSandbox:Port"] = "0",
+    };
+
+    public MentorFlowApp App => app;
+
+    public HttpClient Manager { get; } = app.Manager();
+
+    public HttpClient Participant { get; } = app.Participant();
+
+    public GraphSandbox Sandbox => app.Services.GetRequiredService<GraphSandbox>();
+
+    /// <summary>Sends everything queued in the outbox to the sandbox.</summary>
+    public async Task DispatchAsync()
+    {
+        var dispatcher = app.Services.GetRequiredService<GraphOutboxDispatcher<MentorFlowDbContext>>();
+        for (var round = 0; round < 10_000 && await dispatcher.DispatchOnceAsync(CancellationToken.None) > 0; round++)
+        {
+        }
+    }
+
+    /// <summary>Moves the clock a day at a time, firing due timers and dispatching mail after each step.</summary>
+    public async Task AdvanceAsync(TimeSpan span)
+    {
+        var maintenance = app.Services.GetRequiredService<IWorkflowEngineMaintenance>();
+        var target = app.Clock.GetUtcNow() + span;
+        while (app.Clock.GetUtcNow() < target)
+        {
+            var step = target - app.Clock.GetUtcNow();
+            app.Clock.Advance(step > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : step);
+            for (var i = 0; i < 20 && await maintenance.FireDueTimersAsync() > 0; i++)
+            {
+            }
+
+            await DispatchAsync();
+        }
+    }
+
+    public IReadOnlyList<SandboxMessage> MailTo(string email) =>
+        Sandbox.Messages().Where(m => m.To.Any(t => string.Equals(t.Address, email, StringComparison.OrdinalIgnoreCase))).ToList();
+
+    /// <summary>The form links (paths) in the newest mail to <paramref name="email"/> whose subject contains <paramref name="subject"/>.</summary>
+    public IReadOnlyList<string> Links(string email, string subject)
+    {
+        var mail = MailTo(email).Where(m => m.Subject.Contains(subject, StringComparison.Ordinal)).OrderBy(m => m.SentAt).LastOrDefault()
+            ?? throw new InvalidOperationException($"{email} has no mail about '{subject}' (has: {string.Join(" | ", MailTo(email).Select(m => m.Subject))})");
+        return FormLink().Matches(mail.BodyContent).Select(m => new Uri(WebUtility.HtmlDecode(m.Value)).PathAndQuery).ToList();
+    }
+
+    /// <summary>The first form link of every mail to <paramref name="email"/> whose subject contains <paramref name="subject"/>.</summary>
+    public IReadOnlyList<string> AllLinks(string email, string subject) =>
+        MailTo(email).Where(m => m.Subject.Contains(subject, StringComparison.Ordinal)).OrderBy(m => m.SentAt)
+            .Select(m => new Uri(WebUtility.HtmlDecode(FormLink().Match(m.BodyContent).Value)).PathAndQuery).ToList();
+
+    public async Task SubmitAsync(string path, params (string Name, string Value)[] fields)
+    {
+        var response = await Participant.PostAsync(path, new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))));
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"POST {path} gave {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    public async Task<HttpResponseMessage> PostAsync(string path, object? body = null)
+    {
+        var response = body is null ? await Manager.PostAsync(path, null) : await Manager.PostAsJsonAsync(path, body, MentorFlowApp.Json);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"POST {path} gave {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return response;
+    }
+
+    [GeneratedRegex("https?://localhost/forms/[A-Za-z0-9_\\-\\.]+")]
+    private static partial Regex FormLink();
+}
