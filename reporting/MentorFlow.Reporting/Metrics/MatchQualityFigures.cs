@@ -8,8 +8,8 @@ namespace MentorFlow.Reporting.Metrics;
 /// <summary>One way of assigning the cohort, and how good its pairs are expected (and, on synthetic data, known) to be.</summary>
 public sealed record AssignmentComparison(string Method, int Matched, int Unmatched, double MeanPredicted, double? MeanTrue);
 
-/// <summary>A proposed pair with its score and the model's reasons.</summary>
-public sealed record ProposedPair(string MentorId, string MentorName, string MenteeId, string MenteeName, double Score, string Reasons);
+/// <summary>A proposed pair with its score and the model's reasons (ids and career paths: reports need no names).</summary>
+public sealed record ProposedPair(string MentorId, string MentorCareerPath, string MenteeId, string MenteeCareerPath, double Score, string Reasons);
 
 /// <summary>
 /// Everything the match-quality notebook shows: the model trained on outcomes (cross-validated AUC of the chosen
@@ -74,7 +74,7 @@ public static class MatchQualityFigures
         var best = assigned.Pairs.OrderByDescending(p => p.Score).Take(examples).ToList();
         var reasons = scores.Explain([.. best.Select(p => (p.Mentor, p.Mentee))]);
         var proposed = best.Select((p, i) => new ProposedPair(
-            scores.Mentors[p.Mentor].Id, scores.Mentors[p.Mentor].Name, scores.Mentees[p.Mentee].Id, scores.Mentees[p.Mentee].Name, p.Score, reasons[i])).ToList();
+            scores.Mentors[p.Mentor].Id, scores.Mentors[p.Mentor].CareerPath, scores.Mentees[p.Mentee].Id, scores.Mentees[p.Mentee].CareerPath, p.Score, reasons[i])).ToList();
 
         return new MatchQualityReport(
             model, training.Count, held.Count, auc, heldSuccess.Count > 0 ? heldSuccess.Count(s => s) / (double)heldSuccess.Count : 0,
