@@ -84,8 +84,13 @@ public sealed class ElsaInstanceContractTests : IClassFixture<StudioServer>
 
         var (response, page) = await PostAsync(client, "/elsa/api/workflow-instances", new JsonObject
         {
-            ["page"] = 0, ["pageSize"] = 10, ["definitionIds"] = new JsonArray(definitionId), ["isSystem"] = false,
-            ["statuses"] = new JsonArray("Running"), ["subStatuses"] = new JsonArray(), ["orderBy"] = null,
+            ["page"] = 0,
+            ["pageSize"] = 10,
+            ["definitionIds"] = new JsonArray(definitionId),
+            ["isSystem"] = false,
+            ["statuses"] = new JsonArray("Running"),
+            ["subStatuses"] = new JsonArray(),
+            ["orderBy"] = null,
         });
         var viaGet = await GetJsonAsync(client, $"/elsa/api/workflow-instances?definitionId={definitionId}&page=0&pageSize=10");
 

@@ -17,7 +17,11 @@ internal static class StudioFlows
         ["description"] = "A flow for the Studio tests.",
         ["variables"] = new JsonArray(new JsonObject
         {
-            ["id"] = "var-greeting", ["name"] = "Greeting", ["typeName"] = "String", ["isArray"] = false, ["value"] = "Hello",
+            ["id"] = "var-greeting",
+            ["name"] = "Greeting",
+            ["typeName"] = "String",
+            ["isArray"] = false,
+            ["value"] = "Hello",
         }),
         ["inputs"] = new JsonArray(),
         ["outputs"] = new JsonArray(),

@@ -1,0 +1,227 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using MentorFlow.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using static MentorFlow.Server.Tests.Studio.StudioFlows;
+
+namespace MentorFlow.Server.Tests.Studio;
+
+/// <summary>
+/// The real Elsa Studio 3.8.2 (npm) in Debian Chromium against the real server on Kestrel: edit a flow in the designer,
+/// auto-save, publish, run from the designer and read the journal in the instance viewer. Screenshots go to
+/// artifacts/screenshots/.
+/// </summary>
+public sealed class StudioDesignerBrowserTests : IClassFixture<StudioDesignerBrowserTests.KestrelServer>
+{
+    private const string LiquidText = "Welcome {{ Greeting }} from the designer";
+    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(120);
+    private readonly KestrelServer _server;
+
+    public StudioDesignerBrowserTests(KestrelServer server) => _server = server;
+
+    /// <summary>The server on a free loopback port (Kestrel), so a real browser can reach it.</summary>
+    public sealed class KestrelServer : ServerFactory
+    {
+        public KestrelServer()
+        {
+            UseKestrel(0);
+            StartServer();
+            BaseAddress = new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+                .First()
+                .Replace("[::]", "127.0.0.1", StringComparison.Ordinal)
+                .Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+        }
+
+        public Uri BaseAddress { get; }
+
+        public HttpClient CreateKestrelClient()
+        {
+            var client = new HttpClient { BaseAddress = BaseAddress };
+            client.DefaultRequestHeaders.Authorization = new("ApiKey", ManagerKey);
+            return client;
+        }
+    }
+
+    [Fact]
+    public async Task Designer_DragConnectSetLiquidAutoSavePublishRun_ShowsTheJournalInTheInstanceViewer()
+    {
+        StudioPackageLocator.RequirePackage();
+        Assert.True(File.Exists("/usr/bin/chromium"), "Debian Chromium is missing: apt-get install -y chromium (./test.sh does it).");
+        var definitionId = Unique("designer");
+        using (var api = _server.CreateKestrelClient())
+        {
+            var seed = DesignerSeed(definitionId);
+            var saved = await api.PostAsJsonAsync(new Uri("/elsa/api/workflow-definitions", UriKind.Relative), new JsonObject { ["model"] = seed, ["publish"] = true });
+            Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1600, Height = 1000 }, BaseURL = _server.BaseAddress.ToString() });
+        page.SetDefaultTimeout((float)Slow.TotalMilliseconds);
+        Assertions.SetDefaultExpectTimeout((float)Slow.TotalMilliseconds);
+        var failures = new List<string>();
+        page.Response += (_, response) =>
+        {
+            if (response.Url.Contains("/elsa/api/", StringComparison.Ordinal) && response.Status >= 400)
+            {
+                failures.Add($"{response.Status} {response.Request.Method} {response.Url}");
+            }
+        };
+
+        // Sign in through the shell's dialog, as a manager would.
+        await page.GotoAsync($"/studio/workflows/definitions/{definitionId}/edit");
+        await page.GetByLabel("Manager API key").FillAsync(ServerFactory.ManagerKey);
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.Locator(".x6-node[data-cell-id='hello']").WaitForAsync();
+        await page.WaitForTimeoutAsync(1000);
+        await ScreenshotAsync(page, "studio-01-editor-opened");
+
+        // Drag a Write Line from the toolbox onto the canvas.
+        await page.GetByText("Console", new() { Exact = true }).ClickAsync();
+        var canvas = page.Locator(".graph-container");
+        var canvasBox = (await canvas.BoundingBoxAsync())!;
+        await page.Locator("[draggable='true']").Filter(new() { HasText = "Write Line" }).First
+            .DragToAsync(canvas, new() { TargetPosition = new() { X = canvasBox.Width * 0.6f, Y = canvasBox.Height * 0.75f } });
+        var newNode = page.Locator(".x6-node:not([data-cell-id='start']):not([data-cell-id='hello'])");
+        await newNode.WaitForAsync();
+        var newId = (await newNode.GetAttributeAsync("data-cell-id"))!;
+
+        // Connect hello's Done port to the new activity's In port.
+        var from = (await page.Locator(".x6-node[data-cell-id='hello'] [port='Done']").BoundingBoxAsync())!;
+        var to = (await page.Locator($".x6-node[data-cell-id='{newId}'] [port='In']").BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(from.X + (from.Width / 2), from.Y + (from.Height / 2));
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync((from.X + to.X) / 2, (from.Y + to.Y) / 2, new() { Steps = 5 });
+        await page.Mouse.MoveAsync(to.X + (to.Width / 2), to.Y + (to.Height / 2), new() { Steps = 5 });
+        await page.Mouse.UpAsync();
+        await Assertions.Expect(page.Locator(".x6-edge")).ToHaveCountAsync(2);
+
+        // Set the Text input to a Liquid expression and wait for the auto-save that carries it.
+        await page.Locator($".x6-node[data-cell-id='{newId}']").ClickAsync(new() { Force = true });
+        await page.Locator("xpath=//*[contains(text(), 'The text to write.')]/ancestor::div[.//button][1]//button").First.ClickAsync();
+        await page.GetByText("Liquid", new() { Exact = true }).ClickAsync();
+        var autoSaved = page.WaitForResponseAsync(response =>
+            response.Request.Method == "POST" && response.Url.EndsWith("/elsa/api/workflow-definitions", StringComparison.Ordinal)
+            && (response.Request.PostData ?? "").Contains(LiquidText, StringComparison.Ordinal)
+            && (response.Request.PostData ?? "").Contains(newId, StringComparison.Ordinal));
+        await page.Locator(".monaco-editor .view-lines >> visible=true").First.ClickAsync();
+        await page.Keyboard.InsertTextAsync(LiquidText);
+        Assert.Equal(200, (await autoSaved).Status);
+        await ScreenshotAsync(page, "studio-02-activity-added-liquid-input-auto-saved");
+
+        // Publish, then check the database holds a published version with that input and connection.
+        var published = page.WaitForResponseAsync(response => response.Request.Method == "POST"
+            && (response.Url.EndsWith($"/{definitionId}/publish", StringComparison.Ordinal)
+                || (response.Url.EndsWith("/elsa/api/workflow-definitions", StringComparison.Ordinal)
+                    && (response.Request.PostData ?? "").Contains("\"publish\":true", StringComparison.Ordinal))));
+        await page.Locator("button.mud-icon-button.mud-primary-text >> visible=true").First.ClickAsync();
+        Assert.Equal(200, (await published).Status);
+        var (version, stored) = ReadPublished(definitionId);
+        Assert.Equal(2, version);
+        var added = stored["root"]!["activities"]!.AsArray().Single(activity => (string?)activity!["id"] == newId)!;
+        Assert.Equal("Elsa.WriteLine", (string?)added["type"]);
+        Assert.Equal("Liquid", (string?)added["text"]!["expression"]!["type"]);
+        Assert.Equal(LiquidText, (string?)added["text"]!["expression"]!["value"]);
+        Assert.Contains(stored["root"]!["connections"]!.AsArray(), connection =>
+            (string?)connection!["source"]!["activity"] == "hello" && (string?)connection["target"]!["activity"] == newId);
+        await ScreenshotAsync(page, "studio-03-published");
+
+        // Run from the designer: the Studio navigates to the instance viewer, which shows the journal.
+        var executed = page.WaitForResponseAsync(response => response.Url.Contains($"/{definitionId}/execute", StringComparison.Ordinal));
+        await page.Locator("button.mud-icon-button.mud-success-text >> visible=true").First.ClickAsync();
+        var execute = await executed;
+        Assert.Equal(200, execute.Status);
+        var instanceId = (await execute.AllHeadersAsync())["x-elsa-workflow-instance-id"];
+        await page.WaitForURLAsync($"**/studio/workflows/instances/{instanceId}/view");
+        await Assertions.Expect(page.GetByText("WriteLine2", new() { Exact = true }).First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Write Line - Completed").Last).ToBeVisibleAsync();
+        await page.WaitForTimeoutAsync(1500);
+        await ScreenshotAsync(page, "studio-04-instance-viewer-journal");
+
+        using (var api = _server.CreateKestrelClient())
+        {
+            var journal = await PostAsync(api, $"/elsa/api/workflow-instances/{instanceId}/journal", new JsonObject());
+            Assert.Contains(journal.Body!["items"]!.AsArray(), record => (string?)record!["activityId"] == newId
+                && (string?)record["eventName"] == "Completed" && (string?)record["message"] == "Welcome Hello from the designer");
+        }
+
+        Assert.Empty(failures);
+    }
+
+    private static JsonObject DesignerSeed(string definitionId) => new()
+    {
+        ["definitionId"] = definitionId,
+        ["name"] = $"Designer {definitionId}",
+        ["description"] = "Edited in the Studio by the browser test.",
+        ["variables"] = new JsonArray(new JsonObject
+        {
+            ["id"] = "var-greeting",
+            ["name"] = "Greeting",
+            ["typeName"] = "String",
+            ["isArray"] = false,
+            ["value"] = "Hello",
+        }),
+        ["root"] = new JsonObject
+        {
+            ["type"] = "Elsa.Flowchart",
+            ["version"] = 1,
+            ["id"] = "fc",
+            ["nodeId"] = "Workflow1:fc",
+            ["metadata"] = new JsonObject(),
+            ["customProperties"] = new JsonObject(),
+            ["activities"] = new JsonArray(
+                Activity("start", "Elsa.Start", -300),
+                Activity("hello", "Elsa.WriteLine", 0, ("text", Expression("Literal", "Hello")))),
+            ["connections"] = new JsonArray(Connection("start", "Done", "hello")),
+        },
+    };
+
+    private (int Version, JsonObject Model) ReadPublished(string definitionId)
+    {
+        using var connection = new SqliteConnection($"Data Source={_server.DatabasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version, json FROM wf_definitions WHERE definition_id = $id AND is_published = 1";
+        command.Parameters.AddWithValue("$id", definitionId);
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read(), $"no published version of {definitionId} in wf_definitions");
+        var result = (reader.GetInt32(0), (JsonObject)JsonNode.Parse(reader.GetString(1))!);
+        Assert.False(reader.Read(), "more than one published version");
+        return result;
+    }
+
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        var folder = ScreenshotFolder();
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png") });
+    }
+
+    private static string ScreenshotFolder()
+    {
+        if (Environment.GetEnvironmentVariable("MENTORFLOW_ARTIFACTS") is { Length: > 0 } artifacts)
+        {
+            return Path.Combine(artifacts, "screenshots");
+        }
+
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "MentorFlow.sln")))
+            {
+                return Path.Combine(directory.FullName, "artifacts", "screenshots");
+            }
+        }
+
+        return Path.Combine(AppContext.BaseDirectory, "screenshots");
+    }
+}
