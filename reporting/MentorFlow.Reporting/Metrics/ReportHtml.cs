@@ -13,7 +13,7 @@ namespace MentorFlow.Reporting.Metrics;
 public sealed record KeyFigure(string Key, string Label, double? Value, string Display, string? Note = null, bool? Good = null);
 
 /// <summary>Small, self-styled HTML fragments for notebook outputs and the leadership report (KPI cards, tables, quotes).</summary>
-public static class ReportHtml
+public static partial class ReportHtml
 {
     private const string Style =
         "<style>.mf-kpis{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:12px;margin:14px 0;font-family:'DejaVu Sans',sans-serif}" +
@@ -68,7 +68,7 @@ public static class ReportHtml
             html.Append("<tr>");
             foreach (var cell in row)
             {
-                var numeric = cell.Length > 0 && (char.IsDigit(cell[0]) || cell[0] is '−' or '-' or '+') && cell.Any(char.IsDigit);
+                var numeric = NumericCell().IsMatch(cell);
                 html.Append(numeric ? "<td class=\"num\">" : "<td>").Append(Enc(cell)).Append("</td>");
             }
 
@@ -142,4 +142,8 @@ public static class ReportHtml
             assumptions.All.Select(a => (IReadOnlyList<string>)[a.Label, a.Describe(), $"{a.WithValue(a.Low).Describe()} – {a.WithValue(a.High).Describe()}", a.Source]));
 
     private static string Enc(string text) => WebUtility.HtmlEncode(text);
+
+    /// <summary>A number, money or percentage (optionally with a short unit): right-aligned in tables.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[−+-]?[€$£]?\d[\d,.]*( ?%| ?(months?|hours?|s))?$")]
+    private static partial System.Text.RegularExpressions.Regex NumericCell();
 }

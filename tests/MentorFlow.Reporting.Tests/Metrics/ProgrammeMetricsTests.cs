@@ -221,6 +221,26 @@ public sealed class ProgrammeMetricsTests
     }
 
     [Fact]
+    public void Table_RightAlignsNumbersOnlyAndEncodesText()
+    {
+        var html = ReportHtml.Table(["a", "b", "c", "d"], [["1,234", "€5,000", "16 more years of experience", "<script>"], ["38%", "8.4 months", "M0016 (data)", "n/a"]]);
+
+        Assert.Contains("<td class=\"num\">1,234</td><td class=\"num\">€5,000</td><td>16 more years of experience</td><td>&lt;script&gt;</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"num\">38%</td><td class=\"num\">8.4 months</td><td>M0016 (data)</td><td>n/a</td>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KeyFigures_CarryTheRawValueForCheckingAndEncodeLabels()
+    {
+        var html = ReportHtml.KeyFigures([new KeyFigure("roi", "Return <on> investment", 0.4285714285714286, "43%", "note", true), new KeyFigure("payback_months", "Payback", null, "never")]);
+
+        Assert.Contains("data-key=\"roi\" data-value=\"0.4285714285714286\"", html, StringComparison.Ordinal);
+        Assert.Contains("Return &lt;on&gt; investment", html, StringComparison.Ordinal);
+        Assert.Contains("data-key=\"payback_months\" data-value=\"\"", html, StringComparison.Ordinal);
+        Assert.Contains("class=\"value up\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Options_WithZeroActiveWindow_ThrowNamingTheOption()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => ProgrammeMetrics.Summarise(ProgrammeData.Empty, Options with { ActiveWindowDays = 0 }));
