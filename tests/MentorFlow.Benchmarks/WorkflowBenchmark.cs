@@ -23,8 +23,13 @@ namespace MentorFlow.Benchmarks;
 /// </summary>
 public static class WorkflowBenchmark
 {
+    private static int TimerThreads { get; set; } = 4;
+
     public static async Task RunAsync(string[] args)
     {
+        var threads = args.SkipWhile(a => a != "--timer-threads").Skip(1).FirstOrDefault();
+        TimerThreads = threads is null ? 4 : int.Parse(threads, CultureInfo.InvariantCulture);
+        var timerCount = args.SkipWhile(a => a != "--timers").Skip(1).FirstOrDefault();
         var smoke = args.Contains("--smoke");
         var part = args.SkipWhile(a => a != "--part").Skip(1).FirstOrDefault();
         bool Runs(string name) => part is null || part == name;
@@ -42,7 +47,8 @@ public static class WorkflowBenchmark
 
         if (Runs("timers"))
         {
-            rows.AddRange(await TimersAsync(smoke ? 200 : 10_000, smoke ? TimeSpan.FromSeconds(5) : TimeSpan.FromMinutes(1)));
+            var timers = timerCount is null ? (smoke ? 200 : 10_000) : int.Parse(timerCount, CultureInfo.InvariantCulture);
+            rows.AddRange(await TimersAsync(timers, smoke ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(60.0 * timers / 10_000)));
         }
 
         if (Runs("history"))
@@ -468,7 +474,7 @@ public static class WorkflowBenchmark
             builder.Services.AddWorkflowEngine<BenchDbContext>(o =>
             {
                 o.EnableBackgroundServices = background;
-                o.TimerThreads = 4;
+                o.TimerThreads = TimerThreads;
                 o.StepBudget = 1_000_000;
             });
             builder.Services.AddActivity<Fired>();
