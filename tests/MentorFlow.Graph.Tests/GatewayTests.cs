@@ -222,6 +222,26 @@ public sealed class GatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sandbox_GetAndDeleteEvent_BehaveLikeGraph()
+    {
+        var created = await RunAsync(new CreateEventOperation("1", "k", Requests.Invite()));
+        var events = _server.Client.Users[SandboxServer.Organizer].Events;
+
+        var read = await events[created.Event!.EventId].GetAsync();
+        await events[created.Event.EventId].DeleteAsync();
+        var gone = await Assert.ThrowsAsync<ODataError>(() => events[created.Event.EventId].GetAsync());
+
+        Assert.Equal("Kick-off", read!.Subject);
+        Assert.Equal("2026-03-02T09:00:00.0000000", read.Start!.DateTime);
+        Assert.Equal("W. Europe Standard Time", read.Start.TimeZone);
+        Assert.Equal(EventType.SingleInstance, read.Type);
+        Assert.Equal(BodyType.Html, read.Body!.ContentType);
+        Assert.Equal(404, gone.ResponseStatusCode);
+        Assert.Equal("ErrorItemNotFound", gone.Error!.Code);
+        Assert.Empty(_server.Sandbox.Events());
+    }
+
+    [Fact]
     public async Task Sandbox_CustomHeaderNotStartingWithX_IsRefused()
     {
         var body = GraphGateway.ToSendMail(Requests.Mail(), "k");

@@ -92,6 +92,25 @@ public sealed class SandboxViewTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
+    [Fact]
+    public async Task FaultEndpoint_InjectsA503WithRetryAfterForTheNextRequest()
+    {
+        using var injected = await _http.PostAsync(new Uri(_server.Origin, "sandbox/faults"), new StringContent(
+            "{\"status\":503,\"code\":\"ServiceUnavailable\",\"message\":\"Busy.\",\"count\":1,\"retryAfterSeconds\":3}",
+            System.Text.Encoding.UTF8, "application/json"));
+        using var rejected = await _http.PostAsync(new Uri(_server.Origin, "sandbox/faults"), new StringContent(
+            "{\"status\":200,\"code\":\"Ok\",\"message\":\"\",\"count\":1}", System.Text.Encoding.UTF8, "application/json"));
+
+        var results = await _server.CreateGateway().ExecuteAsync(SandboxServer.Organizer,
+            [new CreateEventOperation("k", "kickoff", Requests.Invite())], CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.Accepted, injected.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
+        Assert.Equal(503, results["k"].StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(3), results["k"].RetryAfter);
+        Assert.Empty(_server.Sandbox.Events());
+    }
+
     private static int CountOf(string text, string value)
     {
         var count = 0;

@@ -9,7 +9,9 @@ namespace MentorFlow.Graph.Sandbox;
 
 /// <summary>
 /// The sandbox over HTTP: Graph v1.0 at the root path <c>/v1.0</c> (the SDK builds <c>$batch</c> step URLs assuming
-/// exactly that base path), the mailbox view pages at <c>/mailbox/{address}</c> and one .ics per invite.
+/// exactly that base path), the mailbox view pages at <c>/mailbox/{address}</c>, one .ics per invite, and
+/// <c>POST /sandbox/faults</c> (inject a fault, e.g. <c>{"status":503,"code":"ServiceUnavailable","message":"…",
+/// "count":2,"retryAfterSeconds":5}</c>) and <c>POST /sandbox/reset</c> for manual experiments.
 /// </summary>
 public static class GraphSandboxEndpoints
 {
@@ -23,6 +25,24 @@ public static class GraphSandboxEndpoints
             MailboxView.Ics(sandbox, address, id) is { } ics
                 ? Results.File(Encoding.UTF8.GetBytes(ics), "text/calendar; charset=utf-8", $"{SafeName(id)}.ics")
                 : Results.NotFound()).ExcludeFromDescription();
+        app.MapPost("/sandbox/faults", (SandboxFault fault, GraphSandbox sandbox) =>
+        {
+            if (fault.Status is < 400 or > 599 || fault.Count < 1 || string.IsNullOrWhiteSpace(fault.Code))
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    ["status"] = ["A fault needs a status from 400 to 599, a code and a count of at least 1."],
+                });
+            }
+
+            sandbox.InjectFault(fault);
+            return Results.Accepted();
+        }).ExcludeFromDescription();
+        app.MapPost("/sandbox/reset", (GraphSandbox sandbox) =>
+        {
+            sandbox.Reset();
+            return Results.NoContent();
+        }).ExcludeFromDescription();
         return app;
     }
 
