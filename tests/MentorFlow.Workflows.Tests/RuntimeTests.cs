@@ -243,6 +243,15 @@ public sealed class RuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Options_AreValidatedOnStart_NamingTheSetting()
+    {
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            EngineHost.StartAsync(_db, _clock, o => o.LeaseDuration = TimeSpan.FromMilliseconds(10)));
+
+        Assert.Contains("Workflows:LeaseDuration", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StartVersion_RunsADraftForATestRun()
     {
         var saved = await _host.Definitions.SaveDraftAsync(Flow.Create().Add("p", "Test.Probe").Model);
