@@ -283,7 +283,17 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
                 message.LastAttemptAt = attemptAt;
             }
 
-            results = await gateway.ExecuteAsync(mailbox, chunk.Select(c => c.Operation).ToList(), CancellationToken.None);
+            try
+            {
+                results = await gateway.ExecuteAsync(mailbox, chunk.Select(c => c.Operation).ToList(), CancellationToken.None);
+            }
+            catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or FormatException)
+            {
+                // The request could not even be built here (e.g. a time zone this machine does not know): nothing
+                // reached Graph, and retrying will not help, so each message becomes an incident.
+                var refused = GraphCallResult.Failure(400, "RequestNotBuilt", $"The Graph request could not be built: {exception.Message}", null);
+                results = chunk.ToDictionary(c => c.Operation.Id, _ => refused);
+            }
         }
         finally
         {
