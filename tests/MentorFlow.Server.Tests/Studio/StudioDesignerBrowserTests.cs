@@ -158,6 +158,70 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<StudioDesignerBro
         Assert.Empty(failures);
     }
 
+    [Fact]
+    public async Task Designer_DefaultFlowOpenedAndSavedUnchanged_IsStoredUnchanged()
+    {
+        StudioPackageLocator.RequirePackage();
+        var file = Path.Combine(ElsaDefinitionContractTests.DefaultFlowsFolder(), "mentoring-kickoff.json");
+        Assert.True(File.Exists(file), $"default flow {file} is missing");
+        string definitionId;
+        using (var api = _server.CreateKestrelClient())
+        {
+            var imported = await api.PostAsync(new Uri("/elsa/api/workflow-definitions/import", UriKind.Relative),
+                new StringContent(await File.ReadAllTextAsync(file), System.Text.Encoding.UTF8, "application/json"));
+            Assert.True(imported.IsSuccessStatusCode, await imported.Content.ReadAsStringAsync());
+            definitionId = (string)JsonNode.Parse(await imported.Content.ReadAsStringAsync())!["definitionId"]!;
+        }
+
+        var before = ReadLatest(definitionId);
+        var activityCount = before["root"]!["activities"]!.AsArray().Count;
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await NewPageAsync(browser);
+        await page.GotoAsync($"/studio/workflows/definitions/{definitionId}/edit");
+        await Assertions.Expect(page.Locator(".x6-node")).ToHaveCountAsync(activityCount);
+        await page.WaitForTimeoutAsync(1000);
+        await ScreenshotAsync(page, "studio-05-default-flow-kickoff");
+
+        var saved = page.WaitForResponseAsync(response => response.Request.Method == "POST"
+            && response.Url.EndsWith("/elsa/api/workflow-definitions", StringComparison.Ordinal));
+        // The save button (disk icon) is the toolbar button just left of publish (cloud icon).
+        var publish = (await page.Locator("button.mud-icon-button.mud-primary-text >> visible=true").First.BoundingBoxAsync())!;
+        await page.Mouse.ClickAsync(publish.X - (publish.Width / 2) - 6, publish.Y + (publish.Height / 2));
+        Assert.Equal(200, (await saved).Status);
+
+        var after = ReadLatest(definitionId);
+        Assert.True(JsonNode.DeepEquals(before, after), string.Join("\n", JsonDiff.Differences(before, after)));
+    }
+
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new()
+    {
+        ExecutablePath = "/usr/bin/chromium",
+        Headless = true,
+        Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+
+    /// <summary>A page on the server with the manager key already in the tab's session storage (as after the shell's sign-in).</summary>
+    private async Task<IPage> NewPageAsync(IBrowser browser)
+    {
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1600, Height = 1000 }, BaseURL = _server.BaseAddress.ToString() });
+        page.SetDefaultTimeout((float)Slow.TotalMilliseconds);
+        Assertions.SetDefaultExpectTimeout((float)Slow.TotalMilliseconds);
+        await page.AddInitScriptAsync($"sessionStorage.setItem('mentorflow.managerApiKey', '{ServerFactory.ManagerKey}');");
+        return page;
+    }
+
+    private JsonObject ReadLatest(string definitionId)
+    {
+        using var connection = new SqliteConnection($"Data Source={_server.DatabasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT json FROM wf_definitions WHERE definition_id = $id AND is_latest = 1";
+        command.Parameters.AddWithValue("$id", definitionId);
+        return (JsonObject)JsonNode.Parse((string)command.ExecuteScalar()!)!;
+    }
+
     private static JsonObject DesignerSeed(string definitionId) => new()
     {
         ["definitionId"] = definitionId,

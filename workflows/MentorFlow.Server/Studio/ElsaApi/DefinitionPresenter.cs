@@ -110,9 +110,15 @@ internal static class DefinitionPresenter
     }
 
     /// <summary>
-    /// The model to store from what the Studio posted: server-only keys removed, and anything the Studio (or
-    /// <see cref="Present"/>) added that the stored version lacks and that only states a default (null, false, empty
-    /// string, array or object) removed too, recursively. A new key with a real value is kept.
+    /// The model to store from what the Studio posted, so that a definition opened and saved unchanged is stored unchanged:
+    /// <list type="bullet">
+    /// <item>server-only keys (<c>links</c>, ...) are removed;</item>
+    /// <item>top-level keys the Studio's typed model does not carry (e.g. <c>$schema</c>) are kept from the stored version;</item>
+    /// <item>anything the Studio (or <see cref="Present"/>) added that the stored version lacks and that only states a
+    /// default (null, false, empty string, array or object) is removed, recursively (activities matched by id);</item>
+    /// <item>the node sizes the designer measures are not stored for activities that had none (it measures them again).</item>
+    /// </list>
+    /// A new key with a real value, a new activity and every edit are kept.
     /// </summary>
     public static JsonObject CleanPosted(JsonObject posted, JsonObject? stored)
     {
@@ -138,6 +144,18 @@ internal static class DefinitionPresenter
             clean["createdAt"] = storedCreated.DeepClone();
         }
 
+        if (stored is not null)
+        {
+            var postedKeys = clean.Select(pair => pair.Key).ToHashSet(StringComparer.Ordinal);
+            foreach (var (key, value) in stored)
+            {
+                if (!postedKeys.Contains(key) && !ServerOnly.Contains(key))
+                {
+                    clean[key] = value?.DeepClone();
+                }
+            }
+        }
+
         StripDefaults(clean, stored);
         return clean;
     }
@@ -146,7 +164,6 @@ internal static class DefinitionPresenter
     {
         foreach (var (key, value) in posted.ToList())
         {
-            var storedValue = stored?[key];
             var storedHas = stored is not null && stored.ContainsKey(key);
             if (!storedHas)
             {
@@ -158,7 +175,14 @@ internal static class DefinitionPresenter
                 continue;
             }
 
-            Recurse(value, storedValue);
+            Recurse(value, stored![key]);
+        }
+
+        // Designer-measured node size: stored only where the definition already had one.
+        if (posted["metadata"]?["designer"] is JsonObject designer && stored is not null && stored["type"] is not null
+            && stored["metadata"]?["designer"] is JsonObject storedDesigner && !storedDesigner.ContainsKey("size"))
+        {
+            designer.Remove("size");
         }
     }
 
@@ -169,10 +193,24 @@ internal static class DefinitionPresenter
             case JsonObject postedObject when stored is JsonObject storedObject:
                 StripDefaults(postedObject, storedObject);
                 break;
-            case JsonArray postedArray when stored is JsonArray storedArray && postedArray.Count == storedArray.Count:
+            case JsonArray postedArray when stored is JsonArray storedArray:
+                var storedById = storedArray.OfType<JsonObject>()
+                    .Where(item => item["id"] is JsonValue id && id.GetValueKind() == System.Text.Json.JsonValueKind.String)
+                    .GroupBy(item => item["id"]!.GetValue<string>(), StringComparer.Ordinal)
+                    .ToDictionary(group => group.Key, group => group.First(), StringComparer.Ordinal);
                 for (var i = 0; i < postedArray.Count; i++)
                 {
-                    Recurse(postedArray[i], storedArray[i]);
+                    if (postedArray[i] is JsonObject item && item["id"] is JsonValue id && id.GetValueKind() == System.Text.Json.JsonValueKind.String)
+                    {
+                        if (storedById.TryGetValue(id.GetValue<string>(), out var match))
+                        {
+                            Recurse(item, match);
+                        }
+                    }
+                    else if (postedArray.Count == storedArray.Count)
+                    {
+                        Recurse(postedArray[i], storedArray[i]);
+                    }
                 }
 
                 break;

@@ -9,7 +9,7 @@ export const NAV = Object.freeze([
   { id: 'programmes', label: 'Programmes', href: '/programmes/' },
   { id: 'flows', label: 'Flows (Studio)', href: '/studio/workflows/definitions' },
   { id: 'instances', label: 'Instances', href: '/studio/workflows/instances' },
-  { id: 'mailbox', label: 'Mailbox (Graph sandbox)', href: '/mailbox/' },
+  { id: 'mailbox', label: 'Mailbox (Graph sandbox)', href: '/graph/sandbox' },
   { id: 'api-docs', label: 'API docs', href: '/scalar' },
 ]);
 
