@@ -53,6 +53,27 @@ public sealed class DispatcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Dispatch_UpdateThatMovesASeries_ResendsItsRecurrenceSoTheSeriesFollowsTheNewFirstMeeting()
+    {
+        await using var harness = await DispatcherHarness.StartAsync(_server, _database);
+        var series = new SeriesRequest(Requests.Invite(start: new DateTime(2026, 3, 4, 17, 0, 0)), RecurrenceCadence.Weekly, new DateOnly(2026, 4, 29));
+        await harness.EnqueueAsync(
+        [
+            GraphOutboxMessages.Series("checkins", SandboxServer.Organizer, series, Now),
+            GraphOutboxMessages.Update("move-checkins", SandboxServer.Organizer, "checkins", null,
+                new InviteUpdate(new DateTime(2026, 3, 5, 18, 0, 0), new DateTime(2026, 3, 5, 18, 30, 0), "Europe/Berlin"), Now),
+        ]);
+
+        await harness.RunUntilSettledAsync(Timeout);
+
+        var moved = Assert.Single(_server.Sandbox.Events());
+        Assert.Equal(new DateOnly(2026, 3, 5), moved.Recurrence!.StartDate);
+        Assert.Equal([DayOfWeek.Thursday], moved.Recurrence.DaysOfWeek);
+        Assert.All(moved.OccurrenceStarts(), start => Assert.Equal(DayOfWeek.Thursday, start.DayOfWeek));
+        Assert.Equal(new DateTime(2026, 4, 23, 18, 0, 0), moved.OccurrenceStarts().Last());
+    }
+
+    [Fact]
     public async Task Dispatch_CreateWhoseResponseIsLost_LooksTheEventUpInsteadOfCreatingASecond()
     {
         await using var harness = await DispatcherHarness.StartAsync(_server, _database);

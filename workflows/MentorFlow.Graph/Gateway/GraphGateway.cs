@@ -108,7 +108,7 @@ public sealed class GraphGateway(GraphClientProvider clients, TimeProvider clock
                     return Created(await user.Events.PostAsync(
                         ToEvent(series.Series.FirstOccurrence, series.IdempotencyKey, ToRecurrence(series.Series)), cancellationToken: cancellationToken), 201);
                 case UpdateEventOperation update:
-                    return Created(await user.Events[update.EventId].PatchAsync(ToPatch(update.Update), cancellationToken: cancellationToken), 200);
+                    return Created(await user.Events[update.EventId].PatchAsync(ToPatch(update.Update, update.Series), cancellationToken: cancellationToken), 200);
                 case CancelEventOperation cancel:
                     await user.Events[cancel.EventId].Cancel.PostAsync(new CancelPostRequestBody { Comment = cancel.Comment }, cancellationToken: cancellationToken);
                     return GraphCallResult.Success(202);
@@ -150,7 +150,7 @@ public sealed class GraphGateway(GraphClientProvider clients, TimeProvider clock
                     CreateEventOperation create => user.Events.ToPostRequestInformation(ToEvent(create.Invite, create.IdempotencyKey, null)),
                     CreateSeriesOperation series => user.Events.ToPostRequestInformation(
                         ToEvent(series.Series.FirstOccurrence, series.IdempotencyKey, ToRecurrence(series.Series))),
-                    UpdateEventOperation update => user.Events[update.EventId].ToPatchRequestInformation(ToPatch(update.Update)),
+                    UpdateEventOperation update => user.Events[update.EventId].ToPatchRequestInformation(ToPatch(update.Update, update.Series)),
                     CancelEventOperation cancel => user.Events[cancel.EventId].Cancel.ToPostRequestInformation(new CancelPostRequestBody { Comment = cancel.Comment }),
                     SendMailOperation mail => user.SendMail.ToPostRequestInformation(ToSendMail(mail.Mail, mail.IdempotencyKey)),
                     _ => throw new ArgumentException($"Unknown operation {operation.GetType().Name}.", nameof(operations)),
@@ -339,9 +339,18 @@ public sealed class GraphGateway(GraphClientProvider clients, TimeProvider clock
         };
     }
 
-    internal static Event ToPatch(InviteUpdate update)
+    /// <summary>
+    /// The PATCH body. Moving a series re-sends its recurrence built from <paramref name="series"/> (the range start
+    /// must stay equal to the first meeting's date, and a weekly series follows the new weekday).
+    /// </summary>
+    internal static Event ToPatch(InviteUpdate update, SeriesRequest? series = null)
     {
         var patch = new Event();
+        if (series is not null && update.Start is not null)
+        {
+            patch.Recurrence = ToRecurrence(series);
+        }
+
         if (update.Subject is not null)
         {
             patch.Subject = update.Subject;

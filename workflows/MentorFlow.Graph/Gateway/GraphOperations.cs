@@ -11,7 +11,8 @@ public sealed record CreateEventOperation(string Id, string IdempotencyKey, Invi
 public sealed record CreateSeriesOperation(string Id, string IdempotencyKey, SeriesRequest Series)
     : GraphOperation(Id, IdempotencyKey);
 
-public sealed record UpdateEventOperation(string Id, string IdempotencyKey, string EventId, InviteUpdate Update)
+/// <summary>A PATCH; when it moves a series, <see cref="Series"/> is the series as it becomes (its recurrence is re-sent).</summary>
+public sealed record UpdateEventOperation(string Id, string IdempotencyKey, string EventId, InviteUpdate Update, SeriesRequest? Series = null)
     : GraphOperation(Id, IdempotencyKey);
 
 public sealed record CancelEventOperation(string Id, string IdempotencyKey, string EventId, string? Comment)

@@ -143,6 +143,7 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
     private async Task<GraphOperation?> PrepareAsync(GraphOutboxMessage message, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        SeriesRequest? movedSeries = null;
         try
         {
             if (message.Kind is GraphMessageKind.UpdateEvent or GraphMessageKind.CancelEvent && message.TargetEventId is null)
@@ -150,7 +151,7 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
                 await using var db = await contexts.CreateDbContextAsync(cancellationToken);
                 var target = await db.Set<GraphOutboxMessage>().AsNoTracking()
                     .Where(m => m.IdempotencyKey == message.TargetKey)
-                    .Select(m => new { m.Status, m.EventId })
+                    .Select(m => new { m.Status, m.EventId, m.Kind, m.Payload })
                     .FirstOrDefaultAsync(cancellationToken);
                 switch (target)
                 {
@@ -165,6 +166,12 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
                         return null;
                     default:
                         message.TargetEventId = target.EventId;
+                        if (message.Kind == GraphMessageKind.UpdateEvent && target.Kind == GraphMessageKind.CreateSeries)
+                        {
+                            movedSeries = MovedSeries(GraphOutboxMessages.Read<SeriesRequest>(target.Payload, message.TargetKey!),
+                                GraphOutboxMessages.Read<InviteUpdate>(message));
+                        }
+
                         break;
                 }
             }
@@ -198,7 +205,7 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
                 }
             }
 
-            return ToOperation(message);
+            return ToOperation(message, movedSeries);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -475,7 +482,21 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
         return TimeSpan.FromMilliseconds(ceiling * factor);
     }
 
-    private static GraphOperation ToOperation(GraphOutboxMessage message)
+    /// <summary>The series as it becomes when an update moves its first meeting (null when the time does not change).</summary>
+    private static SeriesRequest? MovedSeries(SeriesRequest series, InviteUpdate update) =>
+        update.Start is { } start && update.End is { } end
+            ? series with
+            {
+                FirstOccurrence = series.FirstOccurrence with
+                {
+                    Start = start,
+                    End = end,
+                    TimeZone = update.TimeZone ?? series.FirstOccurrence.TimeZone,
+                },
+            }
+            : null;
+
+    private static GraphOperation ToOperation(GraphOutboxMessage message, SeriesRequest? movedSeries)
     {
         var id = message.Id.ToString("N");
         return message.Kind switch
@@ -483,7 +504,7 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
             GraphMessageKind.CreateEvent => new CreateEventOperation(id, message.IdempotencyKey, GraphOutboxMessages.Read<InviteRequest>(message)),
             GraphMessageKind.CreateSeries => new CreateSeriesOperation(id, message.IdempotencyKey, GraphOutboxMessages.Read<SeriesRequest>(message)),
             GraphMessageKind.UpdateEvent => new UpdateEventOperation(id, message.IdempotencyKey, message.TargetEventId!,
-                GraphOutboxMessages.Read<InviteUpdate>(message)),
+                GraphOutboxMessages.Read<InviteUpdate>(message), movedSeries),
             GraphMessageKind.CancelEvent => new CancelEventOperation(id, message.IdempotencyKey, message.TargetEventId!,
                 GraphOutboxMessages.Read<GraphOutboxMessages.CancelPayload>(message).Comment),
             GraphMessageKind.SendMail => new SendMailOperation(id, message.IdempotencyKey, GraphOutboxMessages.Read<MailRequest>(message)),

@@ -141,9 +141,11 @@ public static class GraphOutboxMessages
         return New(idempotencyKey, GraphMessageKind.SendMail, mailbox!, JsonSerializer.Serialize(mail, Json), now, source);
     }
 
-    internal static T Read<T>(GraphOutboxMessage message) =>
-        JsonSerializer.Deserialize<T>(message.Payload, Json)
-        ?? throw new InvalidOperationException($"Outbox message {message.IdempotencyKey} has an empty payload.");
+    internal static T Read<T>(GraphOutboxMessage message) => Read<T>(message.Payload, message.IdempotencyKey);
+
+    internal static T Read<T>(string payload, string key) =>
+        JsonSerializer.Deserialize<T>(payload, Json)
+        ?? throw new InvalidOperationException($"Outbox message {key} has an empty payload.");
 
     private static void CheckTarget(Dictionary<string, string[]> errors, string? targetKey, string? targetEventId)
     {
