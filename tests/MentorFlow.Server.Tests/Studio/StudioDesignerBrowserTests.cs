@@ -195,6 +195,32 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<StudioDesignerBro
         Assert.True(JsonNode.DeepEquals(before, after), string.Join("\n", JsonDiff.Differences(before, after)));
     }
 
+    [Fact]
+    public async Task ListPages_ShowTheFlowsAndInstancesFromTheApi()
+    {
+        StudioPackageLocator.RequirePackage();
+        var definitionId = Unique("lists");
+        string instanceId;
+        using (var api = _server.CreateKestrelClient())
+        {
+            await SaveAsync(api, DesignerSeed(definitionId), publish: true);
+            var (response, _) = await PostAsync(api, $"/elsa/api/workflow-definitions/{definitionId}/execute", new JsonObject());
+            instanceId = response.Headers.GetValues("x-elsa-workflow-instance-id").Single();
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await NewPageAsync(browser);
+
+        await page.GotoAsync("/studio/workflows/definitions");
+        await Assertions.Expect(page.GetByText(definitionId, new() { Exact = true })).ToBeVisibleAsync();
+        await ScreenshotAsync(page, "studio-06-flow-list");
+
+        await page.GotoAsync("/studio/workflows/instances");
+        await Assertions.Expect(page.GetByText(instanceId, new() { Exact = true })).ToBeVisibleAsync();
+        await ScreenshotAsync(page, "studio-07-instance-list");
+    }
+
     private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new()
     {
         ExecutablePath = "/usr/bin/chromium",
