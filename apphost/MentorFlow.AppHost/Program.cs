@@ -14,11 +14,13 @@ try
     var server = builder.AddProject<Projects.MentorFlow_Server>("server")
         .WithHttpHealthCheck("/health")
         .WithEnvironment("Security__ManagerApiKeys__0", DevelopmentKey.LoadOrCreate(options.DataDirectory))
+        .WithEnvironment("Mentoring__Links__SigningKey", DevelopmentKey.LoadOrCreate(options.DataDirectory, "dev-link-signing-key"))
         .WithReplicas(options.Replicas);
     if (!randomPorts)
     {
         AppHostOptions.EnsurePortFree(options.ServerPort, "MentorFlow server", "--server-port");
-        server.WithEndpoint("http", endpoint => endpoint.Port = options.ServerPort);
+        server.WithEndpoint("http", endpoint => endpoint.Port = options.ServerPort)
+            .WithEnvironment("Mentoring__Links__PublicBaseUrl", "http://localhost:" + options.ServerPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     if (options.Postgres)

@@ -22,15 +22,16 @@ internal static class RepositoryRoot
 }
 
 /// <summary>
-/// The manager API key the AppHost gives the server in development: created once under the data directory (mode
-/// 600) and printed with the URLs, so the Studio and the API can be used at once.
+/// Secrets the AppHost gives every server replica in development, created once under the data directory (mode 600):
+/// the manager API key (printed with the URLs, so the Studio and the API can be used at once) and the key that signs
+/// participant links (the same for all replicas, so a link signed by one is accepted by another).
 /// </summary>
 internal static class DevelopmentKey
 {
-    public static string LoadOrCreate(string dataDirectory)
+    public static string LoadOrCreate(string dataDirectory, string fileName = "dev-manager-key")
     {
         Directory.CreateDirectory(dataDirectory);
-        var path = Path.Combine(dataDirectory, "dev-manager-key");
+        var path = Path.Combine(dataDirectory, fileName);
         if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: >= 16 } existing)
         {
             return existing;

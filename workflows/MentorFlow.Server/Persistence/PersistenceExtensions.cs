@@ -1,4 +1,5 @@
 using MentorFlow.Server.Hosting;
+using MentorFlow.Workflows.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -37,7 +38,7 @@ public static class PersistenceExtensions
         else
         {
             var connectionString = PrepareSqlite(options.ConnectionString ?? DatabaseOptions.DefaultSqlite, builder.Environment.ContentRootPath);
-            Register<SqliteMentorFlowDbContext>(builder.Services, db => db.UseSqlite(connectionString));
+            Register<SqliteMentorFlowDbContext>(builder.Services, db => db.UseSqlite(connectionString).AddInterceptors(new SqliteDurabilityInterceptor()));
         }
 
         builder.Services.AddHealthChecks().AddDbContextCheck<MentorFlowDbContext>("database", tags: ["ready"]);
