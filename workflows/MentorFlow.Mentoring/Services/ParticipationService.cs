@@ -282,9 +282,9 @@ public sealed class ParticipationService(IMentoringDb database, TimeProvider clo
 
     private static void RequireOpenForApplications(Programme programme)
     {
-        if (programme.Phase is ProgrammePhase.Running or ProgrammePhase.Closed)
+        if (programme.Phase == ProgrammePhase.Closed)
         {
-            throw MentoringProblemException.Conflict("phase", $"Applications cannot be added to a programme in phase {programme.Phase}.");
+            throw MentoringProblemException.Conflict("phase", "Applications cannot be added to a closed programme.");
         }
     }
 
