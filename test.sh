@@ -51,8 +51,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MENTORFLOW_ARTIFACTS="$root
 start=$(date +%s)
 dotnet build MentorFlow.sln -nologo -v q -clp:ErrorsOnly || die "dotnet build failed"
 dotnet test MentorFlow.sln --no-build -nologo --logger "trx" --results-directory "$results" \
-  --logger "console;verbosity=normal" "$@" 2>&1 | grep -vE '^\s*$' | grep -E 'Passed!|Failed!|Failed |error|Error Message|Skipped |Total tests|Test Run|\[xUnit' >&2
-status=${PIPESTATUS[0]}
+  --logger "console;verbosity=minimal" "$@" >&2
+status=$?
 log "dotnet test took $(( $(date +%s) - start )) s (exit $status)"
 
 # 4. One summary line over every TRX file.
