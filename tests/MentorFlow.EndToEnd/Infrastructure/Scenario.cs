@@ -38,20 +38,39 @@ public sealed partial class Scenario(MentorFlowApp app)
         }
     }
 
-    /// <summary>Moves the clock a day at a time, firing due timers and dispatching mail after each step.</summary>
+    /// <summary>
+    /// Moves the clock forward, stopping at each due workflow timer on the way (jumping straight to it), firing the
+    /// due timers and dispatching the outbox at every stop.
+    /// </summary>
     public async Task AdvanceAsync(TimeSpan span)
     {
         var maintenance = app.Services.GetRequiredService<IWorkflowEngineMaintenance>();
         var target = app.Clock.GetUtcNow() + span;
-        while (app.Clock.GetUtcNow() < target)
+        var stalled = 0;
+        while (true)
         {
-            var step = target - app.Clock.GetUtcNow();
-            app.Clock.Advance(step > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : step);
+            var next = await maintenance.ListTimersDueBeforeAsync(target, 1);
+            var stop = next.Count > 0 && next[0].DueAt < target ? next[0].DueAt : target;
+            stalled = stop <= app.Clock.GetUtcNow() ? stalled + 1 : 0;
+            if (stalled > 3)
+            {
+                stop = target;
+            }
+
+            if (stop > app.Clock.GetUtcNow())
+            {
+                app.Clock.Advance(stop - app.Clock.GetUtcNow());
+            }
+
             for (var i = 0; i < 20 && await maintenance.FireDueTimersAsync() > 0; i++)
             {
             }
 
             await DispatchAsync();
+            if (app.Clock.GetUtcNow() >= target)
+            {
+                return;
+            }
         }
     }
 
