@@ -19,7 +19,13 @@ public sealed class NotebookParametersTests
 
         var applied = NotebookParameters.Apply(document, new Dictionary<string, string>
         {
-            ["Name"] = "C:\\path \"q\"", ["Count"] = "7", ["Rate"] = "0.25", ["Cost"] = "2.75", ["Big"] = "9000000000", ["On"] = "true", ["Typed"] = "y",
+            ["Name"] = "C:\\path \"q\"",
+            ["Count"] = "7",
+            ["Rate"] = "0.25",
+            ["Cost"] = "2.75",
+            ["Big"] = "9000000000",
+            ["On"] = "true",
+            ["Typed"] = "y",
         });
 
         var code = document.Elements[1].Contents;
