@@ -9,6 +9,5 @@ project=workflows/MentorFlow.Server
 dotnet build "$project" -v q -nologo
 for provider in Sqlite Postgres; do
   dotnet ef migrations add "$name" --no-build --project "$project" --startup-project "$project" \
-    --context "${provider}MentorFlowDbContext" --output-dir "Persistence/Migrations/$provider" \
-    --namespace "MentorFlow.Server.Persistence.Migrations.$provider"
+    --context "${provider}MentorFlowDbContext" --output-dir "Persistence/Migrations/$provider"
 done
