@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using MentorFlow.Graph.Outbox;
+using MentorFlow.Graph.Sandbox;
 using MentorFlow.Graph.Tests.Infrastructure;
 using MentorFlow.Workflows.Definitions;
 using MentorFlow.Workflows.Descriptors;
@@ -150,9 +151,61 @@ public sealed class ActivityTests : IAsyncLifetime
         Assert.Empty(await _harness.MessagesAsync());
     }
 
-    private async Task<string> PublishAsync(string json)
+    [Fact]
+    public async Task TestRun_InTenantMode_SendsItsInviteAndMailToTheEmbeddedSandboxWhileANormalRunDoesNot()
     {
-        var definitions = _harness.Services.GetRequiredService<IWorkflowDefinitionService>();
+        // Tenant mode with a fake tenant whose Graph address is this class's sandbox (the SDK only attaches tokens for
+        // Microsoft's hosts, so no sign-in happens); the embedded sandbox is hosted on its own port.
+        using var database = new TestDatabase();
+        await using var tenant = await DispatcherHarness.StartAsync(_server, database, new Dictionary<string, string?>
+        {
+            ["Graph:Mode"] = "Tenant",
+            ["Graph:TenantId"] = "8f0c4c1e-1111-4a4a-9b9b-123456789abc",
+            ["Graph:ClientId"] = "0a1b2c3d-1111-4a4a-9b9b-123456789abc",
+            ["Graph:ClientSecret"] = "not-a-real-secret",
+            ["GraphSandbox:Port"] = "0",
+        }, withEngine: true);
+        var embedded = tenant.Services.GetRequiredService<GraphSandboxHost>().Sandbox;
+        var definitionId = await PublishAsync(tenant, Flow(
+            Step("kickoff", "MentorFlow.CreateInvite",
+                ("attendees", Liquid("{{ Input.Mentee }}")),
+                ("subject", Liquid("Kick-off {{ Input.Mentee }}")),
+                ("start", Literal("2026-03-02T09:00")),
+                ("timeZone", Literal("Europe/London"))),
+            Step("welcome", "MentorFlow.SendEmail",
+                ("to", Liquid("{{ Input.Mentee }}")),
+                ("subject", Liquid("Welcome {{ Input.Mentee }}")),
+                ("htmlBody", Literal("<p>Hi</p>")))));
+        var runtime = tenant.Services.GetRequiredService<IWorkflowRuntime>();
+
+        var testRun = await runtime.StartAsync(definitionId, new Dictionary<string, object?>
+        {
+            ["Mentee"] = "ana@contoso.test",
+            ["mentorflowTestRun"] = true,
+        });
+        await tenant.RunUntilSettledAsync(TimeSpan.FromSeconds(60));
+        var normalRun = await runtime.StartAsync(definitionId, new Dictionary<string, object?> { ["Mentee"] = "ben@contoso.test" });
+        await tenant.RunUntilSettledAsync(TimeSpan.FromSeconds(60));
+        var rows = await tenant.MessagesAsync();
+
+        var testRows = rows.Where(r => r.IdempotencyKey.StartsWith(testRun.InstanceId + ":", StringComparison.Ordinal)).ToList();
+        var normalRows = rows.Where(r => r.IdempotencyKey.StartsWith(normalRun.InstanceId + ":", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, testRows.Count);
+        Assert.All(testRows, r => Assert.True(r.SandboxOnly));
+        Assert.Equal(2, normalRows.Count);
+        Assert.All(normalRows, r => Assert.False(r.SandboxOnly));
+        Assert.All(rows, r => Assert.Equal(GraphMessageStatus.Sent, r.Status));
+        Assert.Equal("Kick-off ana@contoso.test", Assert.Single(embedded.Events()).Subject);
+        Assert.Equal("Welcome ana@contoso.test", Assert.Single(embedded.Messages()).Subject);
+        Assert.Equal("Kick-off ben@contoso.test", Assert.Single(_server.Sandbox.Events()).Subject);
+        Assert.Equal("Welcome ben@contoso.test", Assert.Single(_server.Sandbox.Messages()).Subject);
+    }
+
+    private Task<string> PublishAsync(string json) => PublishAsync(_harness, json);
+
+    private static async Task<string> PublishAsync(DispatcherHarness harness, string json)
+    {
+        var definitions = harness.Services.GetRequiredService<IWorkflowDefinitionService>();
         var saved = await definitions.ImportAsync(json);
         Assert.Empty(saved.Errors);
         var published = await definitions.PublishAsync(saved.Definition.DefinitionId);

@@ -30,6 +30,7 @@ public static class GraphModel
             entity.Property(m => m.TargetKey).HasColumnName("target_key").HasMaxLength(400);
             entity.Property(m => m.TargetEventId).HasColumnName("target_event_id").HasMaxLength(512);
             entity.Property(m => m.Source).HasColumnName("source").HasMaxLength(400);
+            entity.Property(m => m.SandboxOnly).HasColumnName("sandbox_only");
             entity.Property(m => m.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(10);
             entity.Property(m => m.Attempts).HasColumnName("attempts");
             entity.Property(m => m.OutcomeUnknown).HasColumnName("outcome_unknown");

@@ -17,8 +17,8 @@ public static class GraphServiceExtensions
 {
     /// <summary>
     /// The Graph module: options (validated on start), the SDK client, the gateway, the outbox dispatcher on
-    /// <typeparamref name="TContext"/>'s database and, in Sandbox mode without <c>Graph:BaseUrl</c>, the embedded
-    /// sandbox on its own address.
+    /// <typeparamref name="TContext"/>'s database and the embedded sandbox on its own address (in Sandbox mode without
+    /// <c>Graph:BaseUrl</c>, and in Tenant mode, where test runs started from the designer go).
     /// </summary>
     public static IHostApplicationBuilder AddGraphGateway<TContext>(this IHostApplicationBuilder builder)
         where TContext : DbContext
@@ -59,7 +59,9 @@ public static class GraphServiceExtensions
         builder.Configuration.GetSection(GraphOptions.Section).Bind(graph);
         var sandbox = new GraphSandboxOptions();
         builder.Configuration.GetSection(GraphSandboxOptions.Section).Bind(sandbox);
-        if (graph.ParsedMode == GraphMode.Sandbox && string.IsNullOrWhiteSpace(graph.BaseUrl) && sandbox.Enabled)
+        // Sandbox mode without a Graph:BaseUrl sends everything there; Tenant mode sends test runs (started from the
+        // designer) there, so it is hosted in both.
+        if (sandbox.Enabled && (graph.ParsedMode == GraphMode.Tenant || string.IsNullOrWhiteSpace(graph.BaseUrl)))
         {
             services.TryAddSingleton<GraphSandbox>();
             services.TryAddSingleton<GraphSandboxHost>();

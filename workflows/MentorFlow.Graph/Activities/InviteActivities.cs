@@ -44,7 +44,7 @@ public sealed class CreateInvite(IOptions<GraphOptions> options) : Activity
     {
         var invite = InviteInputs.Read(context, Attendees, Subject, HtmlBody, Start, DurationMinutes, TimeZone, Location, TeamsMeeting, "start");
         var mailbox = GraphActivity.Mailbox(context.Get(Mailbox), options.Value);
-        context.Enlist(GraphOutboxMessages.Invite(context.IdempotencyKey, mailbox, invite, context.Clock.GetUtcNow(), GraphActivity.Source(context)));
+        context.Enlist(GraphActivity.Route(context, GraphOutboxMessages.Invite(context.IdempotencyKey, mailbox, invite, context.Clock.GetUtcNow(), GraphActivity.Source(context))));
         context.Set(InviteKey, context.IdempotencyKey);
         context.Complete("Queued");
         return ValueTask.CompletedTask;
@@ -114,7 +114,7 @@ public sealed class CreateRecurringSeries(IOptions<GraphOptions> options) : Acti
         GraphActivityInputs.ThrowIfInvalid(errors);
         var mailbox = GraphActivity.Mailbox(context.Get(Mailbox), options.Value);
         var series = new SeriesRequest(first, cadence, endDate!.Value, programmeEnd);
-        context.Enlist(GraphOutboxMessages.Series(context.IdempotencyKey, mailbox, series, context.Clock.GetUtcNow(), GraphActivity.Source(context)));
+        context.Enlist(GraphActivity.Route(context, GraphOutboxMessages.Series(context.IdempotencyKey, mailbox, series, context.Clock.GetUtcNow(), GraphActivity.Source(context))));
         context.Set(SeriesKey, context.IdempotencyKey);
         context.Complete("Queued");
         return ValueTask.CompletedTask;
@@ -165,8 +165,8 @@ public sealed class UpdateInvite(IOptions<GraphOptions> options) : Activity
             attendees.Count == 0 ? null : attendees,
             string.IsNullOrWhiteSpace(subject) ? null : subject);
         var mailbox = GraphActivity.Mailbox(context.Get(Mailbox), options.Value);
-        context.Enlist(GraphOutboxMessages.Update(context.IdempotencyKey, mailbox, context.Get(InviteKey), null, update,
-            context.Clock.GetUtcNow(), GraphActivity.Source(context)));
+        context.Enlist(GraphActivity.Route(context, GraphOutboxMessages.Update(context.IdempotencyKey, mailbox, context.Get(InviteKey), null, update,
+            context.Clock.GetUtcNow(), GraphActivity.Source(context))));
         context.Set(UpdateKey, context.IdempotencyKey);
         context.Complete("Queued");
         return ValueTask.CompletedTask;
@@ -194,8 +194,8 @@ public sealed class CancelInvite(IOptions<GraphOptions> options) : Activity
     {
         var mailbox = GraphActivity.Mailbox(context.Get(Mailbox), options.Value);
         var comment = context.Get(Comment);
-        context.Enlist(GraphOutboxMessages.Cancel(context.IdempotencyKey, mailbox, context.Get(InviteKey), null,
-            string.IsNullOrWhiteSpace(comment) ? null : comment, context.Clock.GetUtcNow(), GraphActivity.Source(context)));
+        context.Enlist(GraphActivity.Route(context, GraphOutboxMessages.Cancel(context.IdempotencyKey, mailbox, context.Get(InviteKey), null,
+            string.IsNullOrWhiteSpace(comment) ? null : comment, context.Clock.GetUtcNow(), GraphActivity.Source(context))));
         context.Set(CancelKey, context.IdempotencyKey);
         context.Complete("Queued");
         return ValueTask.CompletedTask;

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using MentorFlow.Graph.Model;
 using MentorFlow.Graph.Outbox;
 using MentorFlow.Workflows.Activities;
@@ -44,7 +46,7 @@ public sealed class SendEmail(IOptions<GraphOptions> options) : Activity
             context.Get(HtmlBody) ?? string.Empty,
             GraphActivityInputs.People(context.Get(Cc)),
             GraphActivityInputs.People(context.Get(ReplyTo)));
-        context.Enlist(GraphOutboxMessages.Mail(context.IdempotencyKey, mailbox, mail, context.Clock.GetUtcNow(), GraphActivity.Source(context)));
+        context.Enlist(GraphActivity.Route(context, GraphOutboxMessages.Mail(context.IdempotencyKey, mailbox, mail, context.Clock.GetUtcNow(), GraphActivity.Source(context))));
         context.Set(MessageKey, context.IdempotencyKey);
         context.Complete("Queued");
         return ValueTask.CompletedTask;
@@ -55,6 +57,27 @@ internal static class GraphActivity
 {
     public static string? Mailbox(string? given, GraphOptions options) =>
         string.IsNullOrWhiteSpace(given) ? options.OrganizerMailbox : given.Trim();
+
+    /// <summary>The workflow input a run started from the designer carries (<c>mentorflowTestRun: true</c>).</summary>
+    public const string TestRunInputKey = "mentorflowTestRun";
+
+    /// <summary>Marks the row of a test run so the dispatcher sends it to the embedded sandbox, even in Tenant mode.</summary>
+    public static GraphOutboxMessage Route(ActivityExecutionContext context, GraphOutboxMessage message)
+    {
+        message.SandboxOnly = IsTestRun(context.WorkflowInput);
+        return message;
+    }
+
+    internal static bool IsTestRun(JsonObject input)
+    {
+        var value = input.FirstOrDefault(p => string.Equals(p.Key, TestRunInputKey, StringComparison.OrdinalIgnoreCase)).Value;
+        return value is JsonValue flag && flag.GetValueKind() switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.String => bool.TryParse(flag.GetValue<string>(), out var parsed) && parsed,
+            _ => false,
+        };
+    }
 
     public static string Source(ActivityExecutionContext context) =>
         $"workflow {context.DefinitionId} instance {context.WorkflowInstanceId} activity {context.ActivityId}";

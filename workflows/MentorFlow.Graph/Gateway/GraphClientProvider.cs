@@ -7,7 +7,7 @@ using Microsoft.Kiota.Http.HttpClientLibrary.Middleware;
 
 namespace MentorFlow.Graph.Gateway;
 
-/// <summary>Tells where the embedded sandbox listens (registered by the sandbox host in Sandbox mode).</summary>
+/// <summary>Tells where the embedded sandbox listens (registered by the sandbox host when it is hosted).</summary>
 public interface IGraphSandboxEndpoint
 {
     /// <summary>The sandbox's Graph base URL (<c>http://host:port/v1.0</c>), once it listens.</summary>
@@ -30,6 +30,45 @@ public sealed class GraphClientProvider(IOptions<GraphOptions> options, IService
     private readonly SemaphoreSlim _gate = new(1, 1);
     private GraphServiceClient? _client;
     private HttpClient? _http;
+    private GraphServiceClient? _sandboxClient;
+    private HttpClient? _sandboxHttp;
+
+    /// <summary>
+    /// The client for test runs: in Sandbox mode the one client; in Tenant mode one bound to the embedded sandbox
+    /// (its base URL, no credentials), so a run started from the designer never reaches the real tenant.
+    /// </summary>
+    public async Task<GraphServiceClient> GetSandboxClientAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.ParsedMode != GraphMode.Tenant)
+        {
+            return await GetClientAsync(cancellationToken);
+        }
+
+        if (_sandboxClient is { } ready)
+        {
+            return ready;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_sandboxClient is null)
+            {
+                var sandbox = services.GetService(typeof(IGraphSandboxEndpoint)) as IGraphSandboxEndpoint
+                    ?? throw new InvalidOperationException(
+                        "A test run's Graph message needs the embedded sandbox, but it is not hosted here (GraphSandbox:Enabled is false).");
+                var baseUrl = (await sandbox.GetBaseUrlAsync(cancellationToken)).ToString().TrimEnd('/');
+                _sandboxHttp = CreateHttpClient();
+                _sandboxClient = new GraphServiceClient(_sandboxHttp, new AnonymousAuthenticationProvider(), baseUrl);
+            }
+
+            return _sandboxClient;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     public async Task<GraphServiceClient> GetClientAsync(CancellationToken cancellationToken)
     {
@@ -107,6 +146,8 @@ public sealed class GraphClientProvider(IOptions<GraphOptions> options, IService
     {
         _client?.Dispose();
         _http?.Dispose();
+        _sandboxClient?.Dispose();
+        _sandboxHttp?.Dispose();
         _gate.Dispose();
     }
 }

@@ -28,6 +28,9 @@ public interface IGraphGateway
 
     /// <summary>Whether a mail stamped with this idempotency key is in the mailbox's Sent Items.</summary>
     Task<bool> WasMailSentAsync(string mailbox, string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>The same calls routed to the embedded sandbox (test runs); in Sandbox mode the gateway itself.</summary>
+    IGraphGateway Sandbox { get; }
 }
 
 /// <summary>
@@ -35,8 +38,28 @@ public interface IGraphGateway
 /// key (Graph refuses a second create with it) and, like mail, the key itself as an extended property (so an
 /// earlier attempt can be found) and mail also as the <c>x-mentorflow-key</c> internet header.
 /// </summary>
-public sealed class GraphGateway(GraphClientProvider clients, TimeProvider clock) : IGraphGateway
+public sealed class GraphGateway : IGraphGateway
 {
+    private readonly Func<CancellationToken, Task<GraphServiceClient>> _client;
+    private readonly TimeProvider _clock;
+    private readonly Lazy<IGraphGateway> _sandbox;
+
+    public GraphGateway(GraphClientProvider clients, TimeProvider clock)
+    {
+        _client = clients.GetClientAsync;
+        _clock = clock;
+        _sandbox = new Lazy<IGraphGateway>(() => new GraphGateway(clients.GetSandboxClientAsync, clock));
+    }
+
+    private GraphGateway(Func<CancellationToken, Task<GraphServiceClient>> client, TimeProvider clock)
+    {
+        _client = client;
+        _clock = clock;
+        _sandbox = new Lazy<IGraphGateway>(() => this);
+    }
+
+    public IGraphGateway Sandbox => _sandbox.Value;
+
     public const int MaxBatchSize = 20;
 
     /// <summary>The MAPI named property carrying our idempotency key on events and messages.</summary>
@@ -60,7 +83,7 @@ public sealed class GraphGateway(GraphClientProvider clients, TimeProvider clock
             return new Dictionary<string, GraphCallResult>();
         }
 
-        var client = await clients.GetClientAsync(cancellationToken);
+        var client = await _client(cancellationToken);
         return operations.Count == 1
             ? new Dictionary<string, GraphCallResult> { [operations[0].Id] = await ExecuteOneAsync(client, mailbox, operations[0], cancellationToken) }
             : await ExecuteBatchAsync(client, mailbox, operations, cancellationToken);
@@ -68,7 +91,7 @@ public sealed class GraphGateway(GraphClientProvider clients, TimeProvider clock
 
     public async Task<GraphEventRef?> FindEventAsync(string mailbox, string idempotencyKey, CancellationToken cancellationToken)
     {
-        var client = await clients.GetClientAsync(cancellationToken);
+        var client = await _client(cancellationToken);
         var page = await client.Users[mailbox].Events.GetAsync(request =>
         {
             request.QueryParameters.Filter = KeyFilter(idempotencyKey);
@@ -81,7 +104,7 @@ public sealed class GraphGateway(GraphClientProvider clients, TimeProvider clock
 
     public async Task<bool> WasMailSentAsync(string mailbox, string idempotencyKey, CancellationToken cancellationToken)
     {
-        var client = await clients.GetClientAsync(cancellationToken);
+        var client = await _client(cancellationToken);
         var page = await client.Users[mailbox].MailFolders["sentitems"].Messages.GetAsync(request =>
         {
             request.QueryParameters.Filter = KeyFilter(idempotencyKey);
@@ -122,11 +145,11 @@ public sealed class GraphGateway(GraphClientProvider clients, TimeProvider clock
         catch (ODataError error)
         {
             return GraphCallResult.Failure(error.ResponseStatusCode, error.Error?.Code, error.Error?.Message ?? error.Message,
-                RetryAfter(error.ResponseHeaders, clock.GetUtcNow()));
+                RetryAfter(error.ResponseHeaders, _clock.GetUtcNow()));
         }
         catch (ApiException error)
         {
-            return GraphCallResult.Failure(error.ResponseStatusCode, null, error.Message, RetryAfter(error.ResponseHeaders, clock.GetUtcNow()));
+            return GraphCallResult.Failure(error.ResponseStatusCode, null, error.Message, RetryAfter(error.ResponseHeaders, _clock.GetUtcNow()));
         }
         catch (Exception error) when (error is HttpRequestException or IOException
                                        || (error is TaskCanceledException && !cancellationToken.IsCancellationRequested))
@@ -175,12 +198,12 @@ public sealed class GraphGateway(GraphClientProvider clients, TimeProvider clock
         catch (ODataError error)
         {
             var failed = GraphCallResult.Failure(error.ResponseStatusCode, error.Error?.Code, error.Error?.Message ?? error.Message,
-                RetryAfter(error.ResponseHeaders, clock.GetUtcNow()));
+                RetryAfter(error.ResponseHeaders, _clock.GetUtcNow()));
             return operations.ToDictionary(o => o.Id, _ => failed, StringComparer.Ordinal);
         }
         catch (ApiException error)
         {
-            var failed = GraphCallResult.Failure(error.ResponseStatusCode, null, error.Message, RetryAfter(error.ResponseHeaders, clock.GetUtcNow()));
+            var failed = GraphCallResult.Failure(error.ResponseStatusCode, null, error.Message, RetryAfter(error.ResponseHeaders, _clock.GetUtcNow()));
             return operations.ToDictionary(o => o.Id, _ => failed, StringComparer.Ordinal);
         }
         catch (Exception error) when (error is HttpRequestException or IOException or JsonException
@@ -229,7 +252,7 @@ public sealed class GraphGateway(GraphClientProvider clients, TimeProvider clock
             }
         }
 
-        return GraphCallResult.Failure(status, code, message ?? $"HTTP {status}", RetryAfter(step.Headers.RetryAfter, clock.GetUtcNow()));
+        return GraphCallResult.Failure(status, code, message ?? $"HTTP {status}", RetryAfter(step.Headers.RetryAfter, _clock.GetUtcNow()));
     }
 
     private static string? StringOrNull(JsonElement element, string name) =>

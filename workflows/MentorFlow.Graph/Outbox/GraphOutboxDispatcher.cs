@@ -70,9 +70,10 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
         }
 
         var chunkSize = ChunkSize(Settings.BatchSize, pacer.RequestsPerWindow);
+        // Test-run rows go to the embedded sandbox in Tenant mode: a route of their own, paced per (route, mailbox).
         var work = claimed
-            .GroupBy(m => m.Mailbox, StringComparer.OrdinalIgnoreCase)
-            .Select(group => SendMailboxAsync(group.Key, group.ToList(), chunkSize, cancellationToken));
+            .GroupBy(m => (Sandbox: ToSandbox(m), Mailbox: m.Mailbox.ToUpperInvariant()))
+            .Select(group => SendMailboxAsync(group.First().Mailbox, group.Key.Sandbox, group.ToList(), chunkSize, cancellationToken));
         await Task.WhenAll(work);
         return claimed.Count;
     }
@@ -121,7 +122,18 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
             .ToListAsync(cancellationToken);
     }
 
-    private async Task SendMailboxAsync(string mailbox, List<GraphOutboxMessage> messages, int chunkSize, CancellationToken cancellationToken)
+    /// <summary>Whether the row goes to the embedded sandbox rather than the configured Graph (a test run in Tenant mode).</summary>
+    private bool ToSandbox(GraphOutboxMessage message) => message.SandboxOnly && options.Value.ParsedMode == GraphMode.Tenant;
+
+    private IGraphGateway Gateway(bool sandbox) => sandbox ? gateway.Sandbox : gateway;
+
+    /// <summary>The pacer's key: the mailbox, per route (the sandbox's window is not the tenant's).</summary>
+    private static string PaceKey(string mailbox, bool sandbox) => sandbox ? "sandbox:" + mailbox : mailbox;
+
+    private string PaceKey(GraphOutboxMessage message) => PaceKey(message.Mailbox, ToSandbox(message));
+
+    private async Task SendMailboxAsync(
+        string mailbox, bool sandbox, List<GraphOutboxMessage> messages, int chunkSize, CancellationToken cancellationToken)
     {
         var ready = new List<(GraphOutboxMessage Message, GraphOperation Operation)>();
         foreach (var message in messages)
@@ -132,7 +144,7 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
             }
         }
 
-        var chunks = ready.Chunk(chunkSize).Select(chunk => SendChunkAsync(mailbox, chunk, cancellationToken));
+        var chunks = ready.Chunk(chunkSize).Select(chunk => SendChunkAsync(mailbox, sandbox, chunk, cancellationToken));
         await Task.WhenAll(chunks);
     }
 
@@ -178,8 +190,8 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
 
             if (message.OutcomeUnknown && message.Kind is GraphMessageKind.CreateEvent or GraphMessageKind.CreateSeries)
             {
-                using var lease = await pacer.AcquireAsync(message.Mailbox, 1, cancellationToken);
-                if (await gateway.FindEventAsync(message.Mailbox, message.IdempotencyKey, cancellationToken) is { } found)
+                using var lease = await pacer.AcquireAsync(PaceKey(message), 1, cancellationToken);
+                if (await Gateway(ToSandbox(message)).FindEventAsync(message.Mailbox, message.IdempotencyKey, cancellationToken) is { } found)
                 {
                     LogReconciled(message.IdempotencyKey);
                     await SucceedAsync(message, found, 200, cancellationToken);
@@ -196,8 +208,8 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
                     return null;
                 }
 
-                using var lease = await pacer.AcquireAsync(message.Mailbox, 1, cancellationToken);
-                if (await gateway.WasMailSentAsync(message.Mailbox, message.IdempotencyKey, cancellationToken))
+                using var lease = await pacer.AcquireAsync(PaceKey(message), 1, cancellationToken);
+                if (await Gateway(ToSandbox(message)).WasMailSentAsync(message.Mailbox, message.IdempotencyKey, cancellationToken))
                 {
                     LogReconciled(message.IdempotencyKey);
                     await SucceedAsync(message, null, 202, cancellationToken);
@@ -245,9 +257,10 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
         }
     }
 
-    private async Task SendChunkAsync(string mailbox, (GraphOutboxMessage Message, GraphOperation Operation)[] chunk, CancellationToken cancellationToken)
+    private async Task SendChunkAsync(
+        string mailbox, bool sandbox, (GraphOutboxMessage Message, GraphOperation Operation)[] chunk, CancellationToken cancellationToken)
     {
-        var lease = await pacer.AcquireAsync(mailbox, chunk.Length, cancellationToken);
+        var lease = await pacer.AcquireAsync(PaceKey(mailbox, sandbox), chunk.Length, cancellationToken);
         IReadOnlyDictionary<string, GraphCallResult> results;
         try
         {
@@ -292,7 +305,7 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
 
             try
             {
-                results = await gateway.ExecuteAsync(mailbox, chunk.Select(c => c.Operation).ToList(), CancellationToken.None);
+                results = await Gateway(sandbox).ExecuteAsync(mailbox, chunk.Select(c => c.Operation).ToList(), CancellationToken.None);
             }
             catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or FormatException)
             {
@@ -329,9 +342,9 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
             case GraphOutcome.Succeeded:
                 return Succeed(message, result.Event, result.StatusCode);
             case GraphOutcome.DuplicateTransaction:
-                using (await pacer.AcquireAsync(message.Mailbox, 1, cancellationToken))
+                using (await pacer.AcquireAsync(PaceKey(message), 1, cancellationToken))
                 {
-                    if (await gateway.FindEventAsync(message.Mailbox, message.IdempotencyKey, cancellationToken) is { } existing)
+                    if (await Gateway(ToSandbox(message)).FindEventAsync(message.Mailbox, message.IdempotencyKey, cancellationToken) is { } existing)
                     {
                         LogReconciled(message.IdempotencyKey);
                         return Succeed(message, existing, result.StatusCode);
@@ -343,7 +356,7 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
                 var retryAt = now + (result.RetryAfter ?? Backoff(1));
                 if (result.Outcome == GraphOutcome.Throttled)
                 {
-                    pacer.PauseUntil(message.Mailbox, retryAt);
+                    pacer.PauseUntil(PaceKey(message), retryAt);
                     LogThrottled(message.Mailbox, (result.RetryAfter ?? TimeSpan.Zero).TotalSeconds);
                 }
 
@@ -374,7 +387,7 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
 
                 if (result.RetryAfter is not null)
                 {
-                    pacer.PauseUntil(message.Mailbox, now + wait);
+                    pacer.PauseUntil(PaceKey(message), now + wait);
                 }
 
                 LogRetrying(message.IdempotencyKey, result.StatusCode, result.ErrorCode, wait.TotalSeconds);

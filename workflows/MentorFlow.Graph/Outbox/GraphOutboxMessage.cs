@@ -53,6 +53,11 @@ public sealed class GraphOutboxMessage
     /// <summary>Who asked for it (e.g. workflow instance and activity), shown with incidents.</summary>
     public string? Source { get; set; }
 
+    /// <summary>
+    /// Queued by a test run (started from the designer): sent to the embedded Graph sandbox even in Tenant mode.
+    /// </summary>
+    public bool SandboxOnly { get; set; }
+
     public GraphMessageStatus Status { get; set; }
 
     /// <summary>Attempts that reached Graph (throttled attempts are not counted).</summary>

@@ -5,7 +5,10 @@ public sealed class GraphSandboxOptions
 {
     public const string Section = "GraphSandbox";
 
-    /// <summary>Host the sandbox in this process when <c>Graph:Mode</c> is Sandbox and no <c>Graph:BaseUrl</c> is set.</summary>
+    /// <summary>
+    /// Host the sandbox in this process when <c>Graph:Mode</c> is Sandbox and no <c>Graph:BaseUrl</c> is set, and in
+    /// Tenant mode (test runs go there).
+    /// </summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>Interface to listen on (loopback by default: the sandbox has no authentication).</summary>

@@ -5,9 +5,9 @@ using MentorFlow.Server.Persistence;
 namespace MentorFlow.Server.GraphSandbox;
 
 /// <summary>
-/// The Graph module in the server: gateway, outbox dispatcher and activities on the one database; in Sandbox mode
-/// (the default) the embedded Graph sandbox on its own address (<c>GraphSandbox:Host</c>/<c>Port</c>, root path
-/// <c>/v1.0</c>); the manager API under <c>/api/graph</c> and <c>/graph/sandbox</c>, a link to the mailbox view.
+/// The Graph module in the server: gateway, outbox dispatcher and activities on the one database; the embedded Graph
+/// sandbox on its own address (<c>GraphSandbox:Host</c>/<c>Port</c>, root path <c>/v1.0</c>) in Sandbox mode (the
+/// default) and in Tenant mode (where runs started from the designer send their invites and mail); the manager API under <c>/api/graph</c> and <c>/graph/sandbox</c>, a link to the mailbox view.
 /// </summary>
 public static class GraphModule
 {
@@ -24,7 +24,7 @@ public static class GraphModule
                 services.GetService<GraphSandboxHost>()?.Origin is { } origin
                     ? Results.Redirect(origin.ToString())
                     : Results.Problem(title: "No Graph sandbox is hosted here.",
-                        detail: "Graph:Mode is Tenant or Graph:BaseUrl points elsewhere.", statusCode: 404))
+                        detail: "GraphSandbox:Enabled is false, or Graph:BaseUrl points elsewhere in Sandbox mode.", statusCode: 404))
             .WithTags("Graph")
             .ExcludeFromDescription();
         return app;

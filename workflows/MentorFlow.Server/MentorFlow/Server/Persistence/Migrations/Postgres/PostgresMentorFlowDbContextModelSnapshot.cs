@@ -105,6 +105,10 @@ namespace MentorFlow.Server.Persistence.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("payload");
 
+                    b.Property<bool>("SandboxOnly")
+                        .HasColumnType("boolean")
+                        .HasColumnName("sandbox_only");
+
                     b.Property<long?>("SentAt")
                         .HasColumnType("bigint")
                         .HasColumnName("sent_at");

@@ -100,6 +100,10 @@ namespace MentorFlow.Server.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("payload");
 
+                    b.Property<bool>("SandboxOnly")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sandbox_only");
+
                     b.Property<long?>("SentAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("sent_at");
