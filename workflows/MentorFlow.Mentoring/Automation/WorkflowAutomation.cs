@@ -147,8 +147,23 @@ public sealed partial class DefaultFlowsSeeder(IWorkflowDefinitionService defini
                 continue;
             }
 
-            var saved = await definitions.ImportAsync(json, cancellationToken);
-            var published = await definitions.PublishAsync(saved.Definition.DefinitionId, cancellationToken);
+            PublishResult published;
+            try
+            {
+                var saved = await definitions.ImportAsync(json, cancellationToken);
+                published = await definitions.PublishAsync(saved.Definition.DefinitionId, cancellationToken);
+            }
+            catch (Microsoft.EntityFrameworkCore.DbUpdateException)
+            {
+                // Several replicas starting on an empty database seed at once: another one stored this flow first.
+                if (await definitions.FindAsync(definitionId, VersionOptions.LatestOrPublished, cancellationToken) is not null)
+                {
+                    continue;
+                }
+
+                throw;
+            }
+
             if (!published.Succeeded)
             {
                 throw new InvalidOperationException(

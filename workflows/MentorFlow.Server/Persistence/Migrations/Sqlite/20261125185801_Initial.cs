@@ -6,11 +6,59 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace MentorFlow.Server.Persistence.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class WorkflowEngineAndMentoring : Migration
+    public partial class Initial : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "graph_outbox",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    idempotency_key = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    mailbox = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    payload = table.Column<string>(type: "TEXT", nullable: false),
+                    target_key = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    target_event_id = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    source = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    sandbox_only = table.Column<bool>(type: "INTEGER", nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    outcome_unknown = table.Column<bool>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    next_attempt_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    last_attempt_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    sent_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    lease_owner = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    lease_until = table.Column<long>(type: "INTEGER", nullable: true),
+                    event_id = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    ical_uid = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    web_link = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true),
+                    last_status_code = table.Column<int>(type: "INTEGER", nullable: true),
+                    last_error_code = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    last_error_message = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_graph_outbox", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "manager_api_keys",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    KeyHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_manager_api_keys", x => x.Id);
+                });
+
             migrationBuilder.CreateTable(
                 name: "mf_audit",
                 columns: table => new
@@ -277,6 +325,29 @@ namespace MentorFlow.Server.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "mf_matching_runs",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ProgrammeId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    MinScore = table.Column<double>(type: "REAL", nullable: false),
+                    Method = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    UnmatchedJson = table.Column<string>(type: "TEXT", nullable: false),
+                    ShortageJson = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_mf_matching_runs", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_mf_matching_runs_mf_programmes_ProgrammeId",
+                        column: x => x.ProgrammeId,
+                        principalTable: "mf_programmes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "mf_poll_responses",
                 columns: table => new
                 {
@@ -422,6 +493,23 @@ namespace MentorFlow.Server.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_graph_outbox_status_next_attempt_at",
+                table: "graph_outbox",
+                columns: new[] { "status", "next_attempt_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ux_graph_outbox_idempotency_key",
+                table: "graph_outbox",
+                column: "idempotency_key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_manager_api_keys_KeyHash",
+                table: "manager_api_keys",
+                column: "KeyHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_mf_applications_ProgrammeId_Email",
                 table: "mf_applications",
                 columns: new[] { "ProgrammeId", "Email" },
@@ -454,6 +542,11 @@ namespace MentorFlow.Server.Persistence.Migrations.Sqlite
                 table: "mf_match_constraints",
                 columns: new[] { "ProgrammeId", "MentorId", "MenteeId" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_mf_matching_runs_ProgrammeId",
+                table: "mf_matching_runs",
+                column: "ProgrammeId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_mf_pairs_MenteeId",
@@ -580,6 +673,12 @@ namespace MentorFlow.Server.Persistence.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "graph_outbox");
+
+            migrationBuilder.DropTable(
+                name: "manager_api_keys");
+
+            migrationBuilder.DropTable(
                 name: "mf_audit");
 
             migrationBuilder.DropTable(
@@ -590,6 +689,9 @@ namespace MentorFlow.Server.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "mf_match_constraints");
+
+            migrationBuilder.DropTable(
+                name: "mf_matching_runs");
 
             migrationBuilder.DropTable(
                 name: "mf_poll_responses");

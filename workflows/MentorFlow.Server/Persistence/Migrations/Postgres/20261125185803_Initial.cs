@@ -7,11 +7,59 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MentorFlow.Server.Persistence.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class WorkflowEngineAndMentoring : Migration
+    public partial class Initial : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "graph_outbox",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    idempotency_key = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    mailbox = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
+                    payload = table.Column<string>(type: "text", nullable: false),
+                    target_key = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
+                    target_event_id = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    source = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
+                    sandbox_only = table.Column<bool>(type: "boolean", nullable: false),
+                    status = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    outcome_unknown = table.Column<bool>(type: "boolean", nullable: false),
+                    created_at = table.Column<long>(type: "bigint", nullable: false),
+                    next_attempt_at = table.Column<long>(type: "bigint", nullable: false),
+                    last_attempt_at = table.Column<long>(type: "bigint", nullable: true),
+                    sent_at = table.Column<long>(type: "bigint", nullable: true),
+                    lease_owner = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    lease_until = table.Column<long>(type: "bigint", nullable: true),
+                    event_id = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    ical_uid = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    web_link = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    last_status_code = table.Column<int>(type: "integer", nullable: true),
+                    last_error_code = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    last_error_message = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_graph_outbox", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "manager_api_keys",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    KeyHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_manager_api_keys", x => x.Id);
+                });
+
             migrationBuilder.CreateTable(
                 name: "mf_audit",
                 columns: table => new
@@ -278,6 +326,29 @@ namespace MentorFlow.Server.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "mf_matching_runs",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ProgrammeId = table.Column<Guid>(type: "uuid", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    MinScore = table.Column<double>(type: "double precision", nullable: false),
+                    Method = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    UnmatchedJson = table.Column<string>(type: "text", nullable: false),
+                    ShortageJson = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_mf_matching_runs", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_mf_matching_runs_mf_programmes_ProgrammeId",
+                        column: x => x.ProgrammeId,
+                        principalTable: "mf_programmes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "mf_poll_responses",
                 columns: table => new
                 {
@@ -423,6 +494,23 @@ namespace MentorFlow.Server.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_graph_outbox_status_next_attempt_at",
+                table: "graph_outbox",
+                columns: new[] { "status", "next_attempt_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ux_graph_outbox_idempotency_key",
+                table: "graph_outbox",
+                column: "idempotency_key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_manager_api_keys_KeyHash",
+                table: "manager_api_keys",
+                column: "KeyHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_mf_applications_ProgrammeId_Email",
                 table: "mf_applications",
                 columns: new[] { "ProgrammeId", "Email" },
@@ -455,6 +543,11 @@ namespace MentorFlow.Server.Persistence.Migrations.Postgres
                 table: "mf_match_constraints",
                 columns: new[] { "ProgrammeId", "MentorId", "MenteeId" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_mf_matching_runs_ProgrammeId",
+                table: "mf_matching_runs",
+                column: "ProgrammeId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_mf_pairs_MenteeId",
@@ -581,6 +674,12 @@ namespace MentorFlow.Server.Persistence.Migrations.Postgres
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "graph_outbox");
+
+            migrationBuilder.DropTable(
+                name: "manager_api_keys");
+
+            migrationBuilder.DropTable(
                 name: "mf_audit");
 
             migrationBuilder.DropTable(
@@ -591,6 +690,9 @@ namespace MentorFlow.Server.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "mf_match_constraints");
+
+            migrationBuilder.DropTable(
+                name: "mf_matching_runs");
 
             migrationBuilder.DropTable(
                 name: "mf_poll_responses");

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace MentorFlow.Server.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteMentorFlowDbContext))]
-    [Migration("20261125172032_GraphOutbox")]
-    partial class GraphOutbox
+    [Migration("20261125185801_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -102,6 +102,10 @@ namespace MentorFlow.Server.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("payload");
+
+                    b.Property<bool>("SandboxOnly")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sandbox_only");
 
                     b.Property<long?>("SentAt")
                         .HasColumnType("INTEGER")
@@ -383,6 +387,41 @@ namespace MentorFlow.Server.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("mf_match_constraints", (string)null);
+                });
+
+            modelBuilder.Entity("MentorFlow.Mentoring.Domain.MatchingRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("MinScore")
+                        .HasColumnType("REAL");
+
+                    b.Property<Guid>("ProgrammeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ShortageJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UnmatchedJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgrammeId");
+
+                    b.ToTable("mf_matching_runs", (string)null);
                 });
 
             modelBuilder.Entity("MentorFlow.Mentoring.Domain.Pair", b =>
@@ -1157,6 +1196,15 @@ namespace MentorFlow.Server.Persistence.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("MentorFlow.Mentoring.Domain.MatchConstraint", b =>
+                {
+                    b.HasOne("MentorFlow.Mentoring.Domain.Programme", null)
+                        .WithMany()
+                        .HasForeignKey("ProgrammeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MentorFlow.Mentoring.Domain.MatchingRun", b =>
                 {
                     b.HasOne("MentorFlow.Mentoring.Domain.Programme", null)
                         .WithMany()
