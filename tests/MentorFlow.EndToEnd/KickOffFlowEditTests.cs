@@ -61,9 +61,17 @@ public sealed class KickOffFlowEditTests : IDisposable
         {
             await s.PostAsync($"{api}/applications", new
             {
-                id = $"{role}{n}", role, name = role == "mentor" ? $"Mentor {n}" : $"Mentee {n}", email, timeZone = "Europe/London",
-                interests = new[] { "sql" }, careerPath = "data", goals = new[] { "sql" }, seniorityYears = role == "mentor" ? 10 : 2,
-                preferredLength = "3-6", capacity = role == "mentor" ? (int?)1 : null,
+                id = $"{role}{n}",
+                role,
+                name = role == "mentor" ? $"Mentor {n}" : $"Mentee {n}",
+                email,
+                timeZone = "Europe/London",
+                interests = new[] { "sql" },
+                careerPath = "data",
+                goals = new[] { "sql" },
+                seniorityYears = role == "mentor" ? 10 : 2,
+                preferredLength = "3-6",
+                capacity = role == "mentor" ? (int?)1 : null,
             });
         }
 

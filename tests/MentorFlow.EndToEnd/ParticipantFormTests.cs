@@ -105,8 +105,15 @@ public sealed class ParticipantFormTests : IDisposable
 
         var bad = await participant.PostAsync(url, new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["role"] = "mentor", ["name"] = "Ana", ["time_zone"] = "Europe/Lisbon", ["interests"] = "sql", ["career_path"] = "data",
-            ["goals"] = "", ["seniority_years"] = "ten", ["preferred_length"] = "3-6", ["capacity"] = "0",
+            ["role"] = "mentor",
+            ["name"] = "Ana",
+            ["time_zone"] = "Europe/Lisbon",
+            ["interests"] = "sql",
+            ["career_path"] = "data",
+            ["goals"] = "",
+            ["seniority_years"] = "ten",
+            ["preferred_length"] = "3-6",
+            ["capacity"] = "0",
         }));
         var badHtml = await bad.Content.ReadAsStringAsync();
         var good = await participant.PostAsync(url, new FormUrlEncodedContent(new List<KeyValuePair<string, string>>

@@ -1,6 +1,6 @@
 using MentorFlow.Mentoring.Domain;
-using ApplicationsCsv = MentorFlow.Reporting.Data.ApplicationsCsv;
 using Microsoft.EntityFrameworkCore;
+using ApplicationsCsv = MentorFlow.Reporting.Data.ApplicationsCsv;
 
 namespace MentorFlow.Mentoring.Tests;
 

@@ -124,7 +124,9 @@ public sealed class MatchingTests : IDisposable
         {
             await _f.Participation.AddAsync(programme.Id, MentoringFixture.ValidApplication($"m{i}", "mentor", $"m{i}@c.test") with
             {
-                Capacity = capacity, Interests = [interests[i % 4], interests[(i + 1) % 4]], Goals = [interests[i % 4]],
+                Capacity = capacity,
+                Interests = [interests[i % 4], interests[(i + 1) % 4]],
+                Goals = [interests[i % 4]],
             }, "manager");
         }
 
@@ -132,7 +134,8 @@ public sealed class MatchingTests : IDisposable
         {
             await _f.Participation.AddAsync(programme.Id, MentoringFixture.ValidApplication($"e{i}", "mentee", $"e{i}@c.test") with
             {
-                Interests = [interests[i % 4]], Goals = [interests[i % 4]],
+                Interests = [interests[i % 4]],
+                Goals = [interests[i % 4]],
             }, "manager");
         }
 

@@ -159,21 +159,21 @@ public sealed class SendProgrammeInvitations : Activity
             case "CommunityMembers":
                 return (await programmes.MembersAsync(programmeId, context.CancellationToken)).Select(m => (m.Email, m.Name)).ToList();
             case "PollNonRespondents":
-            {
-                var answered = responses.Select(r => r.Email).ToHashSet(StringComparer.Ordinal);
-                return (await programmes.MembersAsync(programmeId, context.CancellationToken)).Where(m => !answered.Contains(m.Email)).Select(m => (m.Email, m.Name)).ToList();
-            }
+                {
+                    var answered = responses.Select(r => r.Email).ToHashSet(StringComparer.Ordinal);
+                    return (await programmes.MembersAsync(programmeId, context.CancellationToken)).Where(m => !answered.Contains(m.Email)).Select(m => (m.Email, m.Name)).ToList();
+                }
 
             case "RecruitmentCandidates":
                 return (await programmes.RecruitmentCandidatesAsync(programmeId, context.CancellationToken)).Select(m => (m.Email, m.Name)).ToList();
             case "PollRespondents":
                 return responses.OrderBy(r => r.Email, StringComparer.Ordinal).Select(r => (r.Email, r.Name)).ToList();
             case "NotYetApplied":
-            {
-                var applied = (await db.Set<Application>().AsNoTracking().Where(a => a.ProgrammeId == programmeId).Select(a => a.Email)
-                    .ToListAsync(context.CancellationToken)).ToHashSet(StringComparer.Ordinal);
-                return responses.Where(r => !applied.Contains(r.Email)).OrderBy(r => r.Email, StringComparer.Ordinal).Select(r => (r.Email, r.Name)).ToList();
-            }
+                {
+                    var applied = (await db.Set<Application>().AsNoTracking().Where(a => a.ProgrammeId == programmeId).Select(a => a.Email)
+                        .ToListAsync(context.CancellationToken)).ToHashSet(StringComparer.Ordinal);
+                    return responses.Where(r => !applied.Contains(r.Email)).OrderBy(r => r.Email, StringComparer.Ordinal).Select(r => (r.Email, r.Name)).ToList();
+                }
 
             default:
                 throw new InvalidOperationException($"Audience '{audience}' is not known.");
@@ -252,8 +252,12 @@ public sealed class CheckPollBalance : Activity
             : await programmes.PollResultsAsync(programmeId, context.CancellationToken);
         context.Set(Results, new Dictionary<string, object?>
         {
-            ["Responses"] = results.Responses, ["Mentors"] = results.Mentors, ["Mentees"] = results.Mentees, ["Both"] = results.Both,
-            ["MentorsMissing"] = results.MentorsMissing, ["Target"] = results.TargetMenteesPerMentor,
+            ["Responses"] = results.Responses,
+            ["Mentors"] = results.Mentors,
+            ["Mentees"] = results.Mentees,
+            ["Both"] = results.Both,
+            ["MentorsMissing"] = results.MentorsMissing,
+            ["Target"] = results.TargetMenteesPerMentor,
             ["MenteesPerMentor"] = double.IsFinite(results.MenteesPerMentor) ? results.MenteesPerMentor : null,
         });
         context.Log($"poll: {results.Mentors} mentors, {results.Mentees} mentees, {results.Both} both; {results.MentorsMissing} mentors missing");

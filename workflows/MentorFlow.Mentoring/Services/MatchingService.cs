@@ -115,14 +115,22 @@ public sealed class MatchingService(IMentoringDb database, TimeProvider clock, I
         {
             db.Add(new Pair
             {
-                Id = Guid.NewGuid(), ProgrammeId = programmeId, MentorId = byExternal[row.MentorId!].Id, MenteeId = byExternal[row.MenteeId].Id,
-                Score = row.Score ?? 0, Reasons = Truncate(row.Reasons ?? "", 1000), Status = PairStatus.Proposed,
+                Id = Guid.NewGuid(),
+                ProgrammeId = programmeId,
+                MentorId = byExternal[row.MentorId!].Id,
+                MenteeId = byExternal[row.MenteeId].Id,
+                Score = row.Score ?? 0,
+                Reasons = Truncate(row.Reasons ?? "", 1000),
+                Status = PairStatus.Proposed,
             });
         }
 
         var run = new MatchingRun
         {
-            Id = Guid.NewGuid(), ProgrammeId = programmeId, At = clock.GetUtcNow(), MinScore = threshold,
+            Id = Guid.NewGuid(),
+            ProgrammeId = programmeId,
+            At = clock.GetUtcNow(),
+            MinScore = threshold,
             Method = assignment.Cohort.Method.ToString(),
             UnmatchedJson = JsonSerializer.Serialize(assignment.Unmatched.Select(u =>
                 new UnmatchedView(assignment.Cohort.Mentees[u.Mentee].Id, byExternal[assignment.Cohort.Mentees[u.Mentee].Id].Name, u.Reason)).ToList()),

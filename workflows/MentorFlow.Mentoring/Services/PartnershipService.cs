@@ -277,8 +277,15 @@ public sealed class PartnershipService(IMentoringDb database, TimeProvider clock
         var today = Today(context.Programme, now);
         var response = new SurveyResponse
         {
-            Id = Guid.NewGuid(), PairId = pair.Id, ParticipantId = context.Participant.Id, Kind = kind, Round = round,
-            Rating = input.Rating!.Value, Met = kind == SurveyKind.CheckIn ? input.Met : null, Comment = comment, SubmittedAt = now,
+            Id = Guid.NewGuid(),
+            PairId = pair.Id,
+            ParticipantId = context.Participant.Id,
+            Kind = kind,
+            Round = round,
+            Rating = input.Rating!.Value,
+            Met = kind == SurveyKind.CheckIn ? input.Met : null,
+            Comment = comment,
+            SubmittedAt = now,
         };
         if (await db.Set<SurveyResponse>().AnyAsync(
                 s => s.PairId == pair.Id && s.ParticipantId == context.Participant.Id && s.Kind == kind && s.Round == round, cancellationToken))
@@ -334,8 +341,13 @@ public sealed class PartnershipService(IMentoringDb database, TimeProvider clock
         var now = clock.GetUtcNow();
         var testimonial = new Testimonial
         {
-            Id = Guid.NewGuid(), ProgrammeId = context.Programme.Id, ParticipantId = context.Participant.Id, Role = context.Side,
-            Date = Today(context.Programme, now), Text = text, Consent = input.Consent!.Value,
+            Id = Guid.NewGuid(),
+            ProgrammeId = context.Programme.Id,
+            ParticipantId = context.Participant.Id,
+            Role = context.Side,
+            Date = Today(context.Programme, now),
+            Text = text,
+            Consent = input.Consent!.Value,
         };
         db.Add(testimonial);
         ParticipationService.UseLink(db, link, now);

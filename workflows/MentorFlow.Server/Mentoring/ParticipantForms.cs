@@ -126,68 +126,68 @@ public static class ParticipantForms
         switch (link.Purpose)
         {
             case LinkPurpose.Poll:
-            {
-                var response = await participation.SubmitPollAsync(link, new PollInput(form["name"], form["choice"], Vocabulary.Tags(form["topics"], acceptCommas: true)), ct);
-                return new Dictionary<string, object?> { ["Email"] = response.Email, ["Choice"] = response.Choice.ToString() };
-            }
+                {
+                    var response = await participation.SubmitPollAsync(link, new PollInput(form["name"], form["choice"], Vocabulary.Tags(form["topics"], acceptCommas: true)), ct);
+                    return new Dictionary<string, object?> { ["Email"] = response.Email, ["Choice"] = response.Choice.ToString() };
+                }
 
             case LinkPurpose.Apply:
-            {
-                var errors = new FieldErrors();
-                var input = new ApplicationInput
                 {
-                    Role = form["role"],
-                    Name = form["name"],
-                    TimeZone = form["time_zone"],
-                    Interests = Vocabulary.Tags(form["interests"], acceptCommas: true),
-                    CareerPath = form["career_path"],
-                    Goals = Vocabulary.Tags(form["goals"], acceptCommas: true),
-                    Expertise = Vocabulary.Tags(form["expertise"], acceptCommas: true),
-                    SeniorityYears = form.Integer("seniority_years", errors),
-                    HoursPerMonth = form.Decimal("hours_per_month", errors),
-                    PreferredLength = form["preferred_length"],
-                    Communication = form.All("communication"),
-                    Languages = Vocabulary.Tags(form["languages"], acceptCommas: true),
-                    Capacity = string.Equals(form["role"], "mentor", StringComparison.OrdinalIgnoreCase) ? form.Integer("capacity", errors) : null,
-                    Statement = form["statement"],
-                };
-                if (errors.Any)
-                {
-                    // Report the unreadable numbers together with every other field's problem.
-                    var programme = await participation.ProgrammeAsync(link.ProgrammeId, ct);
-                    ApplicationValidator.Validate(input with { Email = link.Participant }, programme, errors, () => "p");
-                    errors.ThrowIfAny();
-                }
+                    var errors = new FieldErrors();
+                    var input = new ApplicationInput
+                    {
+                        Role = form["role"],
+                        Name = form["name"],
+                        TimeZone = form["time_zone"],
+                        Interests = Vocabulary.Tags(form["interests"], acceptCommas: true),
+                        CareerPath = form["career_path"],
+                        Goals = Vocabulary.Tags(form["goals"], acceptCommas: true),
+                        Expertise = Vocabulary.Tags(form["expertise"], acceptCommas: true),
+                        SeniorityYears = form.Integer("seniority_years", errors),
+                        HoursPerMonth = form.Decimal("hours_per_month", errors),
+                        PreferredLength = form["preferred_length"],
+                        Communication = form.All("communication"),
+                        Languages = Vocabulary.Tags(form["languages"], acceptCommas: true),
+                        Capacity = string.Equals(form["role"], "mentor", StringComparison.OrdinalIgnoreCase) ? form.Integer("capacity", errors) : null,
+                        Statement = form["statement"],
+                    };
+                    if (errors.Any)
+                    {
+                        // Report the unreadable numbers together with every other field's problem.
+                        var programme = await participation.ProgrammeAsync(link.ProgrammeId, ct);
+                        ApplicationValidator.Validate(input with { Email = link.Participant }, programme, errors, () => "p");
+                        errors.ThrowIfAny();
+                    }
 
-                var application = await participation.ApplyAsync(link, input, ct);
-                return new Dictionary<string, object?> { ["ApplicationId"] = application.Id.ToString("N"), ["Role"] = application.Role.Format() };
-            }
+                    var application = await participation.ApplyAsync(link, input, ct);
+                    return new Dictionary<string, object?> { ["ApplicationId"] = application.Id.ToString("N"), ["Role"] = application.Role.Format() };
+                }
 
             case LinkPurpose.ConfirmMatch:
-            {
-                bool? accept = form["accept"] switch { "yes" => true, "no" => false, _ => null };
-                var pair = await partnership.ConfirmAsync(link, new ConfirmInput(accept), ct);
-                return new Dictionary<string, object?> { ["Accepted"] = accept, ["PairStatus"] = pair.Status.ToString() };
-            }
-
-            case LinkPurpose.Policy:
-            {
-                var pair = await partnership.SetPolicyAsync(link, new PolicyInput(form["meetingFrequency"], form["communication"], form["length"]), ct);
-                return new Dictionary<string, object?> { ["PolicyVersion"] = pair.PolicyVersion };
-            }
-
-            case LinkPurpose.Goal:
-            {
-                var errors = new FieldErrors();
-                var target = form.Date("targetDate", errors);
-                if (form["decision"] != "close")
                 {
-                    errors.ThrowIfAny();
+                    bool? accept = form["accept"] switch { "yes" => true, "no" => false, _ => null };
+                    var pair = await partnership.ConfirmAsync(link, new ConfirmInput(accept), ct);
+                    return new Dictionary<string, object?> { ["Accepted"] = accept, ["PairStatus"] = pair.Status.ToString() };
                 }
 
-                var pair = await partnership.SetGoalAsync(link, new GoalInput(form["text"], target, form["decision"]), ct);
-                return new Dictionary<string, object?> { ["Decision"] = form["decision"] ?? "continue", ["PairStatus"] = pair.Status.ToString() };
-            }
+            case LinkPurpose.Policy:
+                {
+                    var pair = await partnership.SetPolicyAsync(link, new PolicyInput(form["meetingFrequency"], form["communication"], form["length"]), ct);
+                    return new Dictionary<string, object?> { ["PolicyVersion"] = pair.PolicyVersion };
+                }
+
+            case LinkPurpose.Goal:
+                {
+                    var errors = new FieldErrors();
+                    var target = form.Date("targetDate", errors);
+                    if (form["decision"] != "close")
+                    {
+                        errors.ThrowIfAny();
+                    }
+
+                    var pair = await partnership.SetGoalAsync(link, new GoalInput(form["text"], target, form["decision"]), ct);
+                    return new Dictionary<string, object?> { ["Decision"] = form["decision"] ?? "continue", ["PairStatus"] = pair.Status.ToString() };
+                }
 
             case LinkPurpose.GoalMet:
                 await partnership.MarkGoalMetAsync(link, ct);
@@ -198,19 +198,19 @@ public static class ParticipantForms
                 return new Dictionary<string, object?>();
 
             case LinkPurpose.Testimonial:
-            {
-                var response = await partnership.GiveTestimonialAsync(link, new TestimonialInput(form["text"], form.YesNo("consent")), ct);
-                return new Dictionary<string, object?> { ["Consent"] = response.Consent };
-            }
+                {
+                    var response = await partnership.GiveTestimonialAsync(link, new TestimonialInput(form["text"], form.YesNo("consent")), ct);
+                    return new Dictionary<string, object?> { ["Consent"] = response.Consent };
+                }
 
             default:
-            {
-                var errors = new FieldErrors();
-                var rating = form.Integer("rating", errors);
-                errors.ThrowIfAny();
-                var response = await partnership.AnswerSurveyAsync(link, new SurveyInput(rating, form.YesNo("met"), form["comment"]), ct);
-                return new Dictionary<string, object?> { ["Rating"] = response.Rating, ["Met"] = response.Met, ["Round"] = response.Round };
-            }
+                {
+                    var errors = new FieldErrors();
+                    var rating = form.Integer("rating", errors);
+                    errors.ThrowIfAny();
+                    var response = await partnership.AnswerSurveyAsync(link, new SurveyInput(rating, form.YesNo("met"), form["comment"]), ct);
+                    return new Dictionary<string, object?> { ["Rating"] = response.Rating, ["Met"] = response.Met, ["Round"] = response.Round };
+                }
         }
     }
 
