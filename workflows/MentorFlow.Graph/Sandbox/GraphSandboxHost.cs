@@ -33,7 +33,7 @@ public sealed class GraphSandboxHost(GraphSandbox sandbox, IOptions<GraphSandbox
         {
             app = await StartOnAsync(settings.Host, settings.Port, cancellationToken);
         }
-        catch (IOException exception) when (settings.Port != 0)
+        catch (Exception exception) when (settings.Port != 0 && exception is IOException or System.Net.Sockets.SocketException)
         {
             // The sandbox is a development aid: a taken port (another instance, parallel tests) must not stop the app.
             app = await StartOnAsync(settings.Host, 0, cancellationToken);
