@@ -63,7 +63,7 @@ for trx in "$results"/*.trx; do
   get() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
   passed=$(( passed + $(get passed) ))
   failed=$(( failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted) ))
-  skipped=$(( skipped + $(get notExecuted) ))
+  skipped=$(( skipped + $(get total) - $(get executed) ))  # VSTest counts a skipped test as not executed
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
