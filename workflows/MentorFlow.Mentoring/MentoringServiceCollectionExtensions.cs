@@ -52,6 +52,7 @@ public static class MentoringServiceCollectionExtensions
         services.AddActivity<CheckPair>();
         services.AddActivity<ClosePair>();
         services.AddActivity<ExpireMatch>();
+        services.AddActivity<ClaimWelcome>();
         return services;
     }
 }

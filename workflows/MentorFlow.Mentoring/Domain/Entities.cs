@@ -105,6 +105,12 @@ public sealed class Application
 
     /// <summary>Set when the participant was erased: personal fields are then anonymised.</summary>
     public DateTimeOffset? ErasedAt { get; set; }
+
+    /// <summary>
+    /// The workflow instance that claimed this participant's welcome mail: a mentor of three pairs is welcomed once,
+    /// by the first pair's welcome flow (the same instance may claim again after a crash and still send it).
+    /// </summary>
+    public string? WelcomedBy { get; set; }
 }
 
 /// <summary>A mentor–mentee pair, from proposal to its end, with its partnership policy.</summary>

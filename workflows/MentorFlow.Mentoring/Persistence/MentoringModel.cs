@@ -64,6 +64,7 @@ public static class MentoringModel
             application.Property(a => a.CareerPath).HasMaxLength(100);
             application.Property(a => a.PreferredLength).HasConversion<string>().HasMaxLength(20);
             application.Property(a => a.Statement).HasMaxLength(4000);
+            application.Property(a => a.WelcomedBy).HasMaxLength(64);
             application.Property(a => a.HoursPerMonth).HasPrecision(9, 2);
             Tags(application.Property(a => a.Interests));
             Tags(application.Property(a => a.Goals));

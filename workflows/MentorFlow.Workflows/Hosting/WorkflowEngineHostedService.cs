@@ -35,7 +35,8 @@ internal sealed partial class WorkflowEngineHostedService<TContext>(
             LogSweepFailed(logger, exception);
         }
 
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
+        // A one-shot delay per round, not a PeriodicTimer: after a long pause (or a test clock jumping months ahead)
+        // the next sweep runs once and catches up by itself, instead of the timer replaying every missed tick.
         do
         {
             try
@@ -49,7 +50,13 @@ internal sealed partial class WorkflowEngineHostedService<TContext>(
                 LogSweepFailed(logger, exception);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        while (await DelayAsync(options.Value.SweepInterval, stoppingToken));
+    }
+
+    private async Task<bool> DelayAsync(TimeSpan interval, CancellationToken stoppingToken)
+    {
+        await Task.Delay(interval, clock, stoppingToken);
+        return true;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
