@@ -43,7 +43,10 @@ public sealed class MentoringFixture : IDisposable
         Exports = new ExportService(database);
         Privacy = new PrivacyService(database, Clock);
         Matching = new MatchingService(database, Clock, Options.Create(new MatchingOptions { MinScore = 0.2 }));
+        Choices = new MentorChoiceService(database, Clock);
     }
+
+    public MentorChoiceService Choices { get; }
 
     public MatchingService Matching { get; }
 

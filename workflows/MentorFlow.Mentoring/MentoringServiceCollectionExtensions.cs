@@ -43,6 +43,7 @@ public static class MentoringServiceCollectionExtensions
         services.AddSingleton<MentoringAutomationHub>();
         services.AddOptions<MatchingOptions>().Bind(configuration.GetSection(MatchingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MatchingService>();
+        services.AddSingleton<MentorChoiceService>();
         AutomationRegistration.Add(services);
         services.AddActivity<LoadProgramme>();
         services.AddActivity<LoadPair>();
@@ -53,6 +54,8 @@ public static class MentoringServiceCollectionExtensions
         services.AddActivity<ClosePair>();
         services.AddActivity<ExpireMatch>();
         services.AddActivity<ClaimWelcome>();
+        services.AddActivity<LoadMentorChoice>();
+        services.AddActivity<FallBackToBestMentor>();
         return services;
     }
 }

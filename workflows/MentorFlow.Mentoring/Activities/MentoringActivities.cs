@@ -2,11 +2,13 @@ using System.Globalization;
 using System.Net;
 using MentorFlow.Graph.Model;
 using MentorFlow.Graph.Outbox;
+using MentorFlow.Mentoring.Automation;
 using MentorFlow.Mentoring.Domain;
 using MentorFlow.Mentoring.Links;
 using MentorFlow.Mentoring.Persistence;
 using MentorFlow.Mentoring.Services;
 using MentorFlow.Workflows.Activities;
+using MentorFlow.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,7 +26,7 @@ public sealed class LoadPair : Activity
     [Input(Description = "Id of the pair (default: the workflow's correlation id)")]
     public Input<string> PairId { get; init; } = new(string.Empty);
 
-    [Output(Description = "The pair: MentorName, MentorEmail, MenteeName, MenteeEmail, Attendees, ProgrammeName, TimeZone, Cadence, StartDate, EndDate, KickOffAt, FirstCheckIn, MidPointAt, EndAt, ResourcesHtml, Status, PolicyVersion")]
+    [Output(Description = "The pair: MentorName, MentorEmail, MenteeName, MenteeEmail, Attendees, ProgrammeName, TimeZone, Cadence, StartDate, EndDate, KickOffAt, FirstCheckIn, MidPointAt, EndAt, ResourcesHtml, Status, MentorConfirmed, MenteeConfirmed (the mentee chose this mentor), PolicyVersion")]
     public Output<object> Pair { get; init; } = new();
 
     protected override async ValueTask ExecuteAsync(ActivityExecutionContext context)
@@ -384,6 +386,97 @@ public sealed class ClaimWelcome : Activity
     }
 }
 
+/// <summary>
+/// Loads a mentee's choice among their top mentor candidates for Liquid (<c>{{ Choice.MenteeName }}</c>) with a signed
+/// link to the choice form, valid until the choice closes. <c>Closed</c> when the mentee already chose (or the choice
+/// is over).
+/// </summary>
+[Activity("MentorFlow", "Mentoring", "Load a mentee's choice among their top mentors, with a signed link to choose", DisplayName = "Load mentor choice")]
+[Outcomes("Open", "Closed")]
+public sealed class LoadMentorChoice : Activity
+{
+    [Input(Description = "Id of the choice (default: the workflow's input ChoiceId or correlation id)")]
+    public Input<string> ChoiceId { get; init; } = new(string.Empty);
+
+    [Output(Description = "The choice: MenteeName, MenteeEmail, ProgrammeName, Organizer, Url, ChooseBy, Timeout, Count, CandidatesHtml")]
+    public Output<object> Choice { get; init; } = new();
+
+    protected override async ValueTask ExecuteAsync(ActivityExecutionContext context)
+    {
+        var id = MentoringActivity.ChoiceId(context, context.Get(ChoiceId)) ?? throw new InvalidOperationException("ChoiceId is not a choice id.");
+        var choice = await context.Services.GetRequiredService<MentorChoiceService>().GetAsync(id, context.CancellationToken);
+        var now = context.Clock.GetUtcNow();
+        var left = choice.Choice.ChooseBy - now;
+        var open = choice.Choice.Status == MentorChoiceStatus.Open && left > TimeSpan.Zero;
+        var links = context.Services.GetRequiredService<ParticipantLinks>();
+        var url = open
+            ? links.Url(links.Issue(LinkPurpose.ChooseMentor, choice.Programme.Id, PartnershipService.ParticipantRef(choice.Mentee.Id),
+                MentorChoiceService.ChoiceRef(id), left))
+            : "";
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(choice.Programme.TimeZone);
+        var candidates = string.Concat(choice.Available.Select(c =>
+            $"<li><strong>{WebUtility.HtmlEncode(c.Name)}</strong> ({WebUtility.HtmlEncode(c.CareerPath)}): {WebUtility.HtmlEncode(c.Reasons)}</li>"));
+        context.Set(Choice, new Dictionary<string, object?>
+        {
+            ["ChoiceId"] = id.ToString(),
+            ["ProgrammeName"] = choice.Programme.Name,
+            ["Organizer"] = choice.Programme.OrganizerMailbox,
+            ["MenteeName"] = choice.Mentee.Name,
+            ["MenteeEmail"] = choice.Mentee.Email,
+            ["Url"] = url,
+            ["ChooseBy"] = TimeZoneInfo.ConvertTime(choice.Choice.ChooseBy, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+            ["Timeout"] = (open ? left : TimeSpan.Zero).ToString("c", CultureInfo.InvariantCulture),
+            ["Count"] = choice.Available.Count,
+            ["CandidatesHtml"] = candidates.Length == 0 ? "" : $"<ul>{candidates}</ul>",
+        });
+        context.Complete(open ? "Open" : "Closed");
+    }
+}
+
+/// <summary>
+/// When a mentee did not choose a mentor in time, proposes the best-scoring candidate who still has room: the pair is
+/// approved and its introductions start (both sides confirm, as without the choice). <c>AlreadyChosen</c> when the
+/// mentee chose; <c>NoneAvailable</c> when no candidate has room (the mentee returns to the pool).
+/// </summary>
+[Activity("MentorFlow", "Mentoring", "A mentee who did not choose in time gets their best-scoring candidate with room (its introductions start)", DisplayName = "Fall back to best mentor")]
+[Outcomes("Assigned", "AlreadyChosen", "NoneAvailable")]
+public sealed class FallBackToBestMentor : Activity
+{
+    [Input(Description = "Id of the choice (default: the workflow's input ChoiceId or correlation id)")]
+    public Input<string> ChoiceId { get; init; } = new(string.Empty);
+
+    [Output(Description = "Id of the proposed pair (Assigned)")]
+    public Output<string> PairId { get; init; } = new();
+
+    protected override async ValueTask ExecuteAsync(ActivityExecutionContext context)
+    {
+        var id = MentoringActivity.ChoiceId(context, context.Get(ChoiceId)) ?? throw new InvalidOperationException("ChoiceId is not a choice id.");
+        var result = await context.Services.GetRequiredService<MentorChoiceService>()
+            .FallBackAsync(id, $"flow:{context.WorkflowInstanceId}", context.CancellationToken);
+        if (result is { Outcome: ChoiceFallbackOutcome.Assigned, Pair: { } pair })
+        {
+            // Idempotent when this step runs again after a crash: the pair's introductions start once.
+            var runtime = context.Services.GetRequiredService<IWorkflowRuntime>();
+            var running = await runtime.ListInstancesAsync(
+                new InstanceQuery { DefinitionId = DefaultFlows.Introductions, CorrelationId = pair.Id.ToString(), PageSize = 1 }, context.CancellationToken);
+            if (running.TotalCount == 0)
+            {
+                var programme = await context.Services.GetRequiredService<ProgrammeService>().GetAsync(pair.ProgrammeId, context.CancellationToken);
+                await context.Services.GetRequiredService<MentoringAutomationHub>().PairsApprovedAsync(programme, [pair], context.CancellationToken);
+            }
+
+            context.Set(PairId, pair.Id.ToString());
+        }
+
+        context.Complete(result.Outcome switch
+        {
+            ChoiceFallbackOutcome.Assigned => "Assigned",
+            ChoiceFallbackOutcome.NoneAvailable => "NoneAvailable",
+            _ => "AlreadyChosen",
+        });
+    }
+}
+
 internal static class MentoringActivity
 {
     public static Guid? Guid(string? text) =>
@@ -391,6 +484,9 @@ internal static class MentoringActivity
 
     public static Guid? PairId(ActivityExecutionContext context, string? given) =>
         Guid(given) ?? Guid(context.WorkflowInput["PairId"]?.ToString()) ?? Guid(context.CorrelationId);
+
+    public static Guid? ChoiceId(ActivityExecutionContext context, string? given) =>
+        Guid(given) ?? Guid(context.WorkflowInput["ChoiceId"]?.ToString()) ?? Guid(context.CorrelationId);
 }
 
 /// <summary>What flows read about a pair (a plain dictionary so Liquid and JavaScript see its members).</summary>
@@ -436,6 +532,8 @@ internal static class PairData
             ["MenteeEmail"] = mentee.Email,
             ["Attendees"] = $"{mentor.Email};{mentee.Email}",
             ["Status"] = pair.Status.ToString(),
+            ["MentorConfirmed"] = pair.MentorConfirmedAt is not null,
+            ["MenteeConfirmed"] = pair.MenteeConfirmedAt is not null,
             ["PolicyVersion"] = pair.PolicyVersion,
             ["Cadence"] = frequency.ToString(),
             ["Frequency"] = frequency.Format(),

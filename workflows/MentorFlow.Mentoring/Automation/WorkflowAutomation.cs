@@ -16,6 +16,7 @@ public static class DefaultFlows
     public const string MentorRecruitment = "mentoring-mentor-recruitment";
     public const string Applications = "mentoring-applications";
     public const string Introductions = "mentoring-introductions";
+    public const string MentorChoice = "mentoring-mentor-choice";
     public const string Welcome = "mentoring-welcome";
     public const string KickOff = "mentoring-kickoff";
     public const string CheckIns = "mentoring-checkins";
@@ -47,7 +48,8 @@ public static class DefaultFlows
 /// <summary>
 /// Starts and resumes the default lifecycle flows from domain events: opening the poll starts the interest poll,
 /// opening applications the applications flow (and mentor recruitment when the poll showed a shortage), an approval
-/// the introductions of each pair, both confirmations the partnership flows, and each form submission signals the
+/// the introductions of each pair (or, when mentees choose, a mentor choice flow per mentee; their pick starts the
+/// chosen pair's introductions), both confirmations the partnership flows, and each form submission signals the
 /// pair's waiting flows (<c>PairActive</c>, <c>KickOffScheduled</c>, <c>PairChanged</c>, <c>PairClosed</c>).
 /// Correlation id: the programme id or the pair id.
 /// </summary>
@@ -80,8 +82,33 @@ public sealed class WorkflowAutomation(IWorkflowRuntime runtime, ProgrammeServic
         }
     }
 
+    public async Task ChoicesOfferedAsync(Programme programme, IReadOnlyList<MentorChoice> choices, CancellationToken cancellationToken)
+    {
+        foreach (var choice in choices)
+        {
+            await runtime.StartAsync(DefaultFlows.MentorChoice, new Dictionary<string, object?> { ["ChoiceId"] = choice.Id.ToString() }, choice.Id.ToString(),
+                cancellationToken: cancellationToken);
+        }
+    }
+
     public async Task SubmittedAsync(LinkClaims link, IReadOnlyDictionary<string, object?> payload, CancellationToken cancellationToken)
     {
+        if (link.Purpose == LinkPurpose.ChooseMentor)
+        {
+            // The mentee chose: their choice flow ends, the chosen pair's introductions start (the mentor confirms).
+            if (Guid.TryParseExact(link.Subject, "N", out var choiceId))
+            {
+                await runtime.SignalAsync("MentorChosen", choiceId.ToString(), payload, cancellationToken);
+            }
+
+            if (Guid.TryParse(payload.GetValueOrDefault("PairId") as string, out var chosen))
+            {
+                await runtime.StartAsync(DefaultFlows.Introductions, PairInput(chosen), chosen.ToString(), cancellationToken: cancellationToken);
+            }
+
+            return;
+        }
+
         var subject = link.Subject.Split(':')[0];
         if (!Guid.TryParse(subject, out var pairId))
         {

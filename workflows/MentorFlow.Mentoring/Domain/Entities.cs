@@ -43,7 +43,11 @@ public sealed class Programme
     /// <summary>Days the mentor has to schedule the kick-off before it is scheduled automatically.</summary>
     public int KickOffDays { get; set; } = 7;
 
-    /// <summary>When set, a mentee chooses among their top 3 proposals.</summary>
+    /// <summary>
+    /// When set, approving the matching offers each mentee their top 3 mentor candidates (a <see cref="MentorChoice"/>)
+    /// instead of one proposed mentor; the mentee picks one by link within <see cref="ConfirmationDays"/>, else the
+    /// best-scoring candidate with room is proposed.
+    /// </summary>
     public bool MenteeChoosesFromTopThree { get; set; }
 
     public ProgrammePhase Phase { get; set; } = ProgrammePhase.Draft;
@@ -238,4 +242,32 @@ public sealed class MatchingRun
     public required string Method { get; set; }
     public string UnmatchedJson { get; set; } = "[]";
     public string ShortageJson { get; set; } = "[]";
+}
+
+/// <summary>A mentor candidate offered to a mentee (score and reasons from the match model).</summary>
+public sealed record MentorCandidate(Guid MentorId, double Score, string Reasons);
+
+/// <summary>
+/// The mentors offered to one mentee when the programme lets mentees choose among their top 3: open until the mentee
+/// picks one (or the choice deadline passes and the best-scoring candidate with room is proposed instead).
+/// </summary>
+public sealed class MentorChoice
+{
+    public Guid Id { get; set; }
+    public Guid ProgrammeId { get; set; }
+    public Guid MenteeId { get; set; }
+
+    /// <summary>Up to three candidates, best score first.</summary>
+    public List<MentorCandidate> Candidates { get; set; } = [];
+
+    public MentorChoiceStatus Status { get; set; } = MentorChoiceStatus.Open;
+    public DateTimeOffset OfferedAt { get; set; }
+
+    /// <summary>The mentee chooses before this moment (offer + the programme's confirmation days).</summary>
+    public DateTimeOffset ChooseBy { get; set; }
+
+    /// <summary>The pair made by the choice (or by the fallback).</summary>
+    public Guid? PairId { get; set; }
+
+    public DateTimeOffset? ClosedAt { get; set; }
 }

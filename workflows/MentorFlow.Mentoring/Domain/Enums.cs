@@ -113,4 +113,21 @@ public enum LinkPurpose
     MidPointSurvey,
     ClosingSurvey,
     Testimonial,
+    ChooseMentor,
+}
+
+/// <summary>Where a mentee's choice among their top mentor candidates stands.</summary>
+public enum MentorChoiceStatus
+{
+    /// <summary>Offered; the mentee has not chosen yet.</summary>
+    Open,
+
+    /// <summary>The mentee chose a mentor (the pair waits for the mentor's confirmation).</summary>
+    Chosen,
+
+    /// <summary>The mentee did not choose in time: the best-scoring candidate with room was proposed.</summary>
+    Defaulted,
+
+    /// <summary>Closed without a pair (no candidate had room at the deadline, or the mentee's data was erased).</summary>
+    Lapsed,
 }

@@ -153,6 +153,18 @@ public static class MentoringModel
             run.HasOne<Programme>().WithMany().HasForeignKey(r => r.ProgrammeId).OnDelete(DeleteBehavior.Cascade);
         });
 
+        modelBuilder.Entity<MentorChoice>(choice =>
+        {
+            choice.ToTable("mf_mentor_choices");
+            choice.HasKey(c => c.Id);
+            choice.Property(c => c.Status).HasConversion<string>().HasMaxLength(20);
+            choice.Property(c => c.Candidates).HasConversion(JsonConverter<List<MentorCandidate>>(), ListComparer<MentorCandidate>());
+            choice.HasIndex(c => new { c.ProgrammeId, c.Status });
+            choice.HasIndex(c => c.MenteeId);
+            choice.HasOne<Programme>().WithMany().HasForeignKey(c => c.ProgrammeId).OnDelete(DeleteBehavior.Cascade);
+            choice.HasOne<Application>().WithMany().HasForeignKey(c => c.MenteeId).OnDelete(DeleteBehavior.Restrict);
+        });
+
         modelBuilder.Entity<UsedLink>(link =>
         {
             link.ToTable("mf_used_links");

@@ -45,7 +45,22 @@ public sealed record ShortageView(string CareerPath, string Region, IReadOnlyLis
 /// <summary>The review: the proposals, who is left out and why, and which mentor profiles are missing.</summary>
 public sealed record MatchReview(
     string Method, double MinScore, IReadOnlyList<PairView> Pairs, IReadOnlyList<UnmatchedView> Unmatched, IReadOnlyList<ShortageView> Shortage,
-    IReadOnlyList<MatchConstraintInput> Pinned, IReadOnlyList<MatchConstraintInput> Forbidden);
+    IReadOnlyList<MatchConstraintInput> Pinned, IReadOnlyList<MatchConstraintInput> Forbidden)
+{
+    /// <summary>The mentees' choices among their top mentor candidates (programmes where mentees choose), newest first.</summary>
+    public IReadOnlyList<ChoiceView> Choices { get; init; } = [];
+}
+
+/// <summary>A mentor offered to a mentee, as the manager reviews it.</summary>
+public sealed record CandidateView(string MentorId, string MentorName, double Score, string Reasons);
+
+/// <summary>A mentee's choice among their top mentor candidates, as the manager reviews it.</summary>
+public sealed record ChoiceView(
+    Guid Id, string MenteeId, string MenteeName, MentorChoiceStatus Status, DateTimeOffset ChooseBy, IReadOnlyList<CandidateView> Candidates,
+    string? ChosenMentorId, Guid? PairId);
+
+/// <summary>What an approval did: pairs waiting for both confirmations, or (mentees choose) choices offered to mentees.</summary>
+public sealed record MatchApproval(IReadOnlyList<Pair> Pairs, IReadOnlyList<MentorChoice> Choices);
 
 /// <summary>
 /// Matching review: proposals from the reporting library's match model and optimal assignment (under mentor
@@ -82,6 +97,8 @@ public sealed class MatchingService(IMentoringDb database, TimeProvider clock, I
         var constraints = await db.Set<MatchConstraint>().AsNoTracking().Where(c => c.ProgrammeId == programmeId).ToListAsync(cancellationToken);
         var committed = pairs.Where(p => p.Status is PairStatus.Approved or PairStatus.Active).ToList();
         var busyMentees = committed.Select(p => p.MenteeId).ToHashSet();
+        busyMentees.UnionWith(await db.Set<MentorChoice>().AsNoTracking()
+            .Where(c => c.ProgrammeId == programmeId && c.Status == MentorChoiceStatus.Open).Select(c => c.MenteeId).ToListAsync(cancellationToken));
         var load = committed.GroupBy(p => p.MentorId).ToDictionary(g => g.Key, g => g.Count());
         var byId = applications.ToDictionary(a => a.Id);
         var mentors = applications.Where(a => a.Role == ParticipantRole.Mentor && (a.Capacity ?? 1) > load.GetValueOrDefault(a.Id)).ToList();
@@ -167,13 +184,25 @@ public sealed class MatchingService(IMentoringDb database, TimeProvider clock, I
             .OrderBy(v => v.MentorId, StringComparer.Ordinal).ThenBy(v => v.MenteeId, StringComparer.Ordinal).ToList();
         var unmatched = last is null ? [] : JsonSerializer.Deserialize<List<UnmatchedView>>(last.UnmatchedJson) ?? [];
         var matchedNow = views.Select(v => v.MenteeId).ToHashSet(StringComparer.Ordinal);
+        var choices = await db.Set<MentorChoice>().AsNoTracking().Where(c => c.ProgrammeId == programmeId).ToListAsync(cancellationToken);
+        var pairMentors = await db.Set<Pair>().AsNoTracking().Where(p => p.ProgrammeId == programmeId).ToDictionaryAsync(p => p.Id, p => p.MentorId, cancellationToken);
+        var choiceViews = choices.OrderByDescending(c => c.OfferedAt).ThenBy(c => applications[c.MenteeId].ExternalId, StringComparer.Ordinal)
+            .Select(c => new ChoiceView(
+                c.Id, applications[c.MenteeId].ExternalId, applications[c.MenteeId].Name, c.Status, c.ChooseBy,
+                c.Candidates.Select(k => new CandidateView(applications[k.MentorId].ExternalId, applications[k.MentorId].Name, k.Score, k.Reasons)).ToList(),
+                c.PairId is { } chosen && pairMentors.TryGetValue(chosen, out var mentor) ? applications[mentor].ExternalId : null, c.PairId))
+            .ToList();
+        matchedNow.UnionWith(choiceViews.Where(c => c.Status == MentorChoiceStatus.Open).Select(c => c.MenteeId));
         MatchConstraintInput Ext(MatchConstraint c) => new(applications[c.MentorId].ExternalId, applications[c.MenteeId].ExternalId);
         return new MatchReview(
             last?.Method ?? "none", last?.MinScore ?? options.Value.MinScore, views,
             unmatched.Where(u => !matchedNow.Contains(u.MenteeId)).ToList(),
             last is null ? [] : JsonSerializer.Deserialize<List<ShortageView>>(last.ShortageJson) ?? [],
             constraints.Where(c => c.Kind == MatchConstraintKind.Pin).Select(Ext).ToList(),
-            constraints.Where(c => c.Kind == MatchConstraintKind.Forbid).Select(Ext).ToList());
+            constraints.Where(c => c.Kind == MatchConstraintKind.Forbid).Select(Ext).ToList())
+        {
+            Choices = choiceViews,
+        };
     }
 
     /// <summary>Pins or forbids a (mentor, mentee) pair by their applications.csv ids; the next run honours it.</summary>
@@ -260,7 +289,15 @@ public sealed class MatchingService(IMentoringDb database, TimeProvider clock, I
     }
 
     /// <summary>Approves every proposed pair; they then wait for both sides to confirm. Returns the approved pairs.</summary>
-    public async Task<IReadOnlyList<Pair>> ApproveAsync(Guid programmeId, string actor, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<Pair>> ApproveAsync(Guid programmeId, string actor, CancellationToken cancellationToken = default) =>
+        (await ApproveMatchesAsync(programmeId, actor, cancellationToken)).Pairs;
+
+    /// <summary>
+    /// Approves the proposals. Normally every proposed pair is approved and waits for both sides to confirm; when the
+    /// programme lets mentees choose, each mentee is instead offered their top 3 mentor candidates (the proposed mentor
+    /// and the next best-scoring mentors with room, above the run's minimum score, never a forbidden pair).
+    /// </summary>
+    public async Task<MatchApproval> ApproveMatchesAsync(Guid programmeId, string actor, CancellationToken cancellationToken = default)
     {
         await using var db = await database.CreateAsync(cancellationToken);
         var programme = await ProgrammeService.FindAsync(db, programmeId, cancellationToken);
@@ -271,10 +308,23 @@ public sealed class MatchingService(IMentoringDb database, TimeProvider clock, I
         }
 
         var now = clock.GetUtcNow();
-        foreach (var pair in proposed)
+        IReadOnlyList<Pair> approved = [];
+        IReadOnlyList<MentorChoice> choices = [];
+        if (programme.MenteeChoosesFromTopThree)
         {
-            pair.Status = PairStatus.Approved;
-            pair.ApprovedAt = now;
+            choices = await OfferChoicesAsync(db, programme, proposed, now, cancellationToken);
+            db.RemoveRange(proposed);
+            db.AddRange(choices);
+        }
+        else
+        {
+            foreach (var pair in proposed)
+            {
+                pair.Status = PairStatus.Approved;
+                pair.ApprovedAt = now;
+            }
+
+            approved = proposed;
         }
 
         if (programme.Phase == ProgrammePhase.Matching)
@@ -282,9 +332,74 @@ public sealed class MatchingService(IMentoringDb database, TimeProvider clock, I
             programme.Phase = ProgrammePhase.Running;
         }
 
-        Audit.Add(db, now, actor, "matching.approved", programmeId, $"{proposed.Count} pairs");
+        Audit.Add(db, now, actor, "matching.approved", programmeId,
+            programme.MenteeChoosesFromTopThree ? $"{choices.Count} mentees choose among their top mentors" : $"{proposed.Count} pairs");
         await db.SaveChangesAsync(cancellationToken);
-        return proposed;
+        return new MatchApproval(approved, choices);
+    }
+
+    private async Task<IReadOnlyList<MentorChoice>> OfferChoicesAsync(
+        DbContext db, Programme programme, IReadOnlyList<Pair> proposed, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var people = await db.Set<Application>().AsNoTracking()
+            .Where(a => a.ProgrammeId == programme.Id && a.ErasedAt == null).ToDictionaryAsync(a => a.Id, cancellationToken);
+        var load = (await db.Set<Pair>().AsNoTracking()
+                .Where(p => p.ProgrammeId == programme.Id && (p.Status == PairStatus.Approved || p.Status == PairStatus.Active))
+                .Select(p => p.MentorId).ToListAsync(cancellationToken))
+            .GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count());
+        var forbidden = (await db.Set<MatchConstraint>().AsNoTracking()
+                .Where(c => c.ProgrammeId == programme.Id && c.Kind == MatchConstraintKind.Forbid)
+                .Select(c => new { c.MentorId, c.MenteeId }).ToListAsync(cancellationToken))
+            .Select(c => (c.MentorId, c.MenteeId)).ToHashSet();
+        var threshold = (await db.Set<MatchingRun>().AsNoTracking().Where(r => r.ProgrammeId == programme.Id)
+            .Select(r => (double?)r.MinScore).FirstOrDefaultAsync(cancellationToken)) ?? options.Value.MinScore;
+        var mentors = people.Values.Where(a => a.Role == ParticipantRole.Mentor && (a.Capacity ?? 1) > load.GetValueOrDefault(a.Id)).ToList();
+        var mentees = proposed.Select(p => p.MenteeId).Distinct().Where(people.ContainsKey).Select(id => people[id]).ToList();
+        if (mentors.Count == 0 || mentees.Count == 0)
+        {
+            return [];
+        }
+
+        var scored = Model.Score(
+            mentors.Select(m => ToReporting(m, (m.Capacity ?? 1) - load.GetValueOrDefault(m.Id))).Concat(mentees.Select(m => ToReporting(m, 0))).ToList(),
+            new ScoringOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount / 2) });
+        var withRoom = mentors.Select(m => m.Id).ToHashSet();
+        var choices = new List<MentorChoice>();
+        foreach (var pair in proposed.Where(p => people.ContainsKey(p.MenteeId)))
+        {
+            var mentee = scored.MenteeIndex(people[pair.MenteeId].ExternalId)!.Value;
+            var others = mentors.Where(m => m.Id != pair.MentorId && !forbidden.Contains((m.Id, pair.MenteeId)))
+                .Select(m => (Mentor: m, Index: scored.MentorIndex(m.ExternalId)!.Value))
+                .Select(x => (x.Mentor, x.Index, Score: Math.Round(scored.Score(x.Index, mentee), 4)))
+                .Where(x => x.Score >= threshold)
+                .OrderByDescending(x => x.Score).ThenBy(x => x.Mentor.ExternalId, StringComparer.Ordinal)
+                .Take(withRoom.Contains(pair.MentorId) ? 2 : 3)
+                .ToList();
+            var reasons = scored.Explain(others.Select(o => (o.Index, mentee)).ToList());
+            var candidates = others.Select((o, i) => new MentorCandidate(o.Mentor.Id, o.Score, Truncate(reasons[i], 1000))).ToList();
+            if (withRoom.Contains(pair.MentorId))
+            {
+                // The optimiser's proposal, as the manager reviewed it (pinned or swapped), is always among the candidates.
+                candidates.Add(new MentorCandidate(pair.MentorId, Math.Round(pair.Score, 4), pair.Reasons));
+            }
+
+            if (candidates.Count == 0)
+            {
+                continue;
+            }
+
+            choices.Add(new MentorChoice
+            {
+                Id = Guid.NewGuid(),
+                ProgrammeId = programme.Id,
+                MenteeId = pair.MenteeId,
+                Candidates = candidates.OrderByDescending(c => c.Score).ThenBy(c => people[c.MentorId].ExternalId, StringComparer.Ordinal).ToList(),
+                OfferedAt = now,
+                ChooseBy = now.AddDays(programme.ConfirmationDays),
+            });
+        }
+
+        return choices;
     }
 
     internal static ReportingApplication ToReporting(Application a, int capacity) => new()

@@ -102,6 +102,14 @@ public sealed class PrivacyService(IMentoringDb database, TimeProvider clock)
             }
         }
 
+        var applicationIds = applications.Select(a => a.Id).ToList();
+        foreach (var choice in await db.Set<MentorChoice>().Where(c => applicationIds.Contains(c.MenteeId) && c.Status == MentorChoiceStatus.Open)
+                     .ToListAsync(cancellationToken))
+        {
+            choice.Status = MentorChoiceStatus.Lapsed;
+            choice.ClosedAt = now;
+        }
+
         foreach (var application in applications)
         {
             var actorName = "participant:" + application.ExternalId;

@@ -26,7 +26,7 @@ public static class ParticipantForms
     }
 
     private static async Task<IResult> ShowAsync(string token, HttpContext http, ParticipantLinks links, ProgrammeService programmes,
-        ParticipationService participation, PartnershipService partnership, CancellationToken ct)
+        ParticipationService participation, PartnershipService partnership, MentorChoiceService choices, CancellationToken ct)
     {
         var (claims, refusal) = await CheckAsync(token, links, programmes, participation, ct);
         if (refusal is not null)
@@ -34,11 +34,14 @@ public static class ParticipantForms
             return refusal;
         }
 
-        return await RenderFormAsync(claims!, new FormState(), programmes, partnership, StatusCodes.Status200OK, ct);
+        return claims!.Purpose == LinkPurpose.ChooseMentor
+            ? await RenderChoiceAsync(claims, new FormState(), programmes, choices, StatusCodes.Status200OK, ct)
+            : await RenderFormAsync(claims, new FormState(), programmes, partnership, StatusCodes.Status200OK, ct);
     }
 
     private static async Task<IResult> SubmitAsync(string token, HttpContext http, ParticipantLinks links, ProgrammeService programmes,
-        ParticipationService participation, PartnershipService partnership, MentoringAutomationHub automation, CancellationToken ct)
+        ParticipationService participation, PartnershipService partnership, MentorChoiceService choices, MentoringAutomationHub automation,
+        CancellationToken ct)
     {
         var (claims, refusal) = await CheckAsync(token, links, programmes, participation, ct);
         if (refusal is not null)
@@ -61,9 +64,18 @@ public static class ParticipantForms
         var strings = FormStrings.For((await programmes.GetAsync(link.ProgrammeId, ct)).Language);
         try
         {
-            var payload = await SubmitToDomainAsync(link, state, participation, partnership, ct);
+            var (payload, chosenMentor) = link.Purpose == LinkPurpose.ChooseMentor
+                ? await ChooseAsync(link, state, choices, ct)
+                : (await SubmitToDomainAsync(link, state, participation, partnership, ct), null);
             await automation.SubmittedAsync(link, payload, ct);
-            return Page(strings, strings["Thanks.Title"], $"<p>{Encode(strings["Thanks.Body"])}</p>", StatusCodes.Status200OK);
+            var thanks = chosenMentor is null ? strings["Thanks.Body"] : string.Format(CultureInfo.InvariantCulture, strings["ChooseMentor.Thanks"], chosenMentor);
+            return Page(strings, strings["Thanks.Title"], $"<p>{Encode(thanks)}</p>", StatusCodes.Status200OK);
+        }
+        catch (MentoringProblemException problem) when (link.Purpose == LinkPurpose.ChooseMentor && problem.Errors.ContainsKey("mentor"))
+        {
+            // A mentor who is now full (409) or no mentor picked (400): choose again among those who still have room.
+            state.Errors["mentor"] = problem.Status == StatusCodes.Status409Conflict ? strings["ChooseMentor.Full"] : string.Join(" ", problem.Errors["mentor"]);
+            return await RenderChoiceAsync(link, state, programmes, choices, problem.Status, ct);
         }
         catch (MentoringProblemException problem) when (problem.Status == StatusCodes.Status400BadRequest && !problem.Errors.ContainsKey("link"))
         {
@@ -212,6 +224,86 @@ public static class ParticipantForms
                     return new Dictionary<string, object?> { ["Rating"] = response.Rating, ["Met"] = response.Met, ["Round"] = response.Round };
                 }
         }
+    }
+
+    private static async Task<(IReadOnlyDictionary<string, object?> Payload, string? MentorName)> ChooseAsync(
+        LinkClaims link, FormState form, MentorChoiceService choices, CancellationToken ct)
+    {
+        var context = await choices.LoadAsync(link, ct);
+        var pair = await choices.ChooseAsync(link, form["mentor"], ct);
+        var mentor = context.Available.FirstOrDefault(c => c.MentorId == pair.MentorId)?.Name ?? "";
+        return (new Dictionary<string, object?> { ["ChoiceId"] = context.Choice.Id.ToString(), ["PairId"] = pair.Id.ToString() }, mentor);
+    }
+
+    /// <summary>The mentee's choice among their top mentors: each candidate with the match score and the reasons, as radios.</summary>
+    private static async Task<IResult> RenderChoiceAsync(
+        LinkClaims link, FormState state, ProgrammeService programmes, MentorChoiceService choices, int status, CancellationToken ct)
+    {
+        var programme = await programmes.GetAsync(link.ProgrammeId, ct);
+        var s = FormStrings.For(programme.Language);
+        ChoiceContext context;
+        try
+        {
+            context = await choices.LoadAsync(link, ct);
+        }
+        catch (MentoringProblemException problem)
+        {
+            return Page(s, s["Closed.Title"], $"<p>{Encode(string.Join(" ", problem.Errors.SelectMany(e => e.Value)))}</p>", problem.Status);
+        }
+
+        if (context.Choice.Status != MentorChoiceStatus.Open)
+        {
+            return Page(s, s["Closed.Title"], $"<p>{Encode(s[context.Choice.Status == MentorChoiceStatus.Chosen ? "ChooseMentor.AlreadyChosen" : "ChooseMentor.Over"])}</p>",
+                StatusCodes.Status409Conflict);
+        }
+
+        var body = new StringBuilder();
+        if (context.Available.Count == 0)
+        {
+            body.Append("<p class=\"intro\">").Append(Encode(s["ChooseMentor.NoneLeft"])).Append("</p>");
+            return Page(s, $"{s.Title(link.Purpose)} · {programme.Name}", body.ToString(), status == StatusCodes.Status200OK ? StatusCodes.Status200OK : StatusCodes.Status409Conflict,
+                heading: s.Title(link.Purpose), subtitle: programme.Name);
+        }
+
+        var deadline = TimeZoneInfo.ConvertTime(context.Choice.ChooseBy, TimeZoneInfo.FindSystemTimeZoneById(programme.TimeZone));
+        body.Append("<p class=\"intro\">").Append(Encode(s.Intro(link.Purpose))).Append(' ')
+            .Append(Encode(string.Format(CultureInfo.InvariantCulture, s["ChooseMentor.Deadline"], deadline.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))))
+            .Append("</p>");
+        if (state.Errors.TryGetValue("mentor", out var error))
+        {
+            body.Append("<div class=\"errors\" role=\"alert\" tabindex=\"-1\" id=\"error-summary\"><h2>").Append(Encode(s["ErrorSummary"])).Append("</h2><ul><li><a href=\"#f-mentor\">")
+                .Append(Encode(Label(s, "mentor"))).Append(": ").Append(Encode(error)).Append("</a></li></ul></div>");
+        }
+
+        body.Append("<form method=\"post\" novalidate><fieldset class=\"field\"")
+            .Append(error is null ? "" : " aria-describedby=\"e-mentor\"").Append("><legend>").Append(Encode(Label(s, "mentor")))
+            .Append(" <span class=\"req\" aria-hidden=\"true\">*</span></legend>");
+        for (var i = 0; i < context.Available.Count; i++)
+        {
+            var candidate = context.Available[i];
+            var id = i == 0 ? "f-mentor" : $"f-mentor-{i}";
+            var value = candidate.MentorId.ToString("N");
+            body.Append("<div class=\"candidate\"><label class=\"option\" for=\"").Append(id).Append("\"><input type=\"radio\" id=\"").Append(id)
+                .Append("\" name=\"mentor\" value=\"").Append(value).Append("\" aria-describedby=\"").Append(id).Append("-why\"")
+                .Append(state["mentor"] == value ? " checked" : "").Append(error is null ? "" : " aria-invalid=\"true\"").Append("><strong>")
+                .Append(Encode(candidate.Name)).Append("</strong></label><dl id=\"").Append(id).Append("-why\"><dt>").Append(Encode(s["ChooseMentor.Score"]))
+                .Append("</dt><dd>").Append(Encode(Math.Round(candidate.Score * 100).ToString(CultureInfo.InvariantCulture))).Append("%</dd><dt>")
+                .Append(Encode(s["Field.career_path"])).Append("</dt><dd>").Append(Encode(candidate.CareerPath)).Append("</dd>");
+            if (candidate.Expertise.Count > 0)
+            {
+                body.Append("<dt>").Append(Encode(s["Field.expertise"])).Append("</dt><dd>").Append(Encode(string.Join(", ", candidate.Expertise))).Append("</dd>");
+            }
+
+            body.Append("<dt>").Append(Encode(s["Reasons"])).Append("</dt><dd class=\"reasons\">").Append(Encode(candidate.Reasons)).Append("</dd></dl></div>");
+        }
+
+        if (error is not null)
+        {
+            body.Append("<p class=\"error\" id=\"e-mentor\">").Append(Encode(error)).Append("</p>");
+        }
+
+        body.Append("</fieldset><div class=\"buttons\"><button type=\"submit\">").Append(Encode(s["ChooseMentor.Submit"])).Append("</button></div></form>");
+        return Page(s, $"{s.Title(link.Purpose)} · {programme.Name}", body.ToString(), status, heading: s.Title(link.Purpose), subtitle: programme.Name);
     }
 
     private static async Task<IResult> RenderFormAsync(
@@ -367,7 +459,8 @@ public static class ParticipantForms
         + ".errors h2{font-size:1.1rem;margin:0 0 .5rem}.errors a{color:#b00020}.req{color:#b00020}"
         + "button{font:inherit;font-weight:600;padding:.7rem 1.4rem;min-height:44px;border-radius:6px;border:2px solid #0b5cad;background:#0b5cad;color:#fff;cursor:pointer}"
         + "button.secondary{background:#fff;color:#0b5cad}.buttons{display:flex;flex-wrap:wrap;gap:.75rem}dt{font-weight:600}dd{margin:0 0 1rem}"
-        + ".readonly{padding:.4rem 0;color:#1b1b1b}@media (prefers-reduced-motion:reduce){*{transition:none!important}}";
+        + ".readonly{padding:.4rem 0;color:#1b1b1b}.candidate{border:2px solid #5a6670;border-radius:6px;padding:.5rem .9rem;margin:0 0 .9rem}"
+        + ".candidate dl{margin:.25rem 0 0 1.75rem}.candidate dd{margin:0 0 .4rem}@media (prefers-reduced-motion:reduce){*{transition:none!important}}";
 
     /// <summary>Writes labelled, accessible fields, re-filled with the submitted values and marked with their errors.</summary>
     private sealed class FieldWriter(StringBuilder html, FormStrings s, FormState state)

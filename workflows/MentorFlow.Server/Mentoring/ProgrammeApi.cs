@@ -121,8 +121,10 @@ public static class ProgrammeApi
             TypedResults.Ok(await matching.SwapAsync(id, input, Manager, ct))).WithName("SwapPairs");
         group.MapPost("/{id:guid}/matching/approve", async (Guid id, MatchingService matching, ProgrammeService programmes, MentoringAutomationHub automation, CancellationToken ct) =>
         {
-            var approved = await matching.ApproveAsync(id, Manager, ct);
-            await automation.PairsApprovedAsync(await programmes.GetAsync(id, ct), approved, ct);
+            var approval = await matching.ApproveMatchesAsync(id, Manager, ct);
+            var programme = await programmes.GetAsync(id, ct);
+            await automation.PairsApprovedAsync(programme, approval.Pairs, ct);
+            await automation.ChoicesOfferedAsync(programme, approval.Choices, ct);
             return TypedResults.Ok(await matching.ReviewAsync(id, ct));
         }).WithName("ApproveMatches");
         group.MapPost("/{id:guid}/pairs/{pairId:guid}/close", async (Guid id, Guid pairId, PartnershipService partnership, MentoringAutomationHub automation, CancellationToken ct) =>

@@ -432,6 +432,48 @@ namespace MentorFlow.Server.Persistence.Migrations.Postgres
                     b.ToTable("mf_matching_runs", (string)null);
                 });
 
+            modelBuilder.Entity("MentorFlow.Mentoring.Domain.MentorChoice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Candidates")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("ChooseBy")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("MenteeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("OfferedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("PairId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ProgrammeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MenteeId");
+
+                    b.HasIndex("ProgrammeId", "Status");
+
+                    b.ToTable("mf_mentor_choices", (string)null);
+                });
+
             modelBuilder.Entity("MentorFlow.Mentoring.Domain.Pair", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1214,6 +1256,21 @@ namespace MentorFlow.Server.Persistence.Migrations.Postgres
 
             modelBuilder.Entity("MentorFlow.Mentoring.Domain.MatchingRun", b =>
                 {
+                    b.HasOne("MentorFlow.Mentoring.Domain.Programme", null)
+                        .WithMany()
+                        .HasForeignKey("ProgrammeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MentorFlow.Mentoring.Domain.MentorChoice", b =>
+                {
+                    b.HasOne("MentorFlow.Mentoring.Domain.Application", null)
+                        .WithMany()
+                        .HasForeignKey("MenteeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
                     b.HasOne("MentorFlow.Mentoring.Domain.Programme", null)
                         .WithMany()
                         .HasForeignKey("ProgrammeId")

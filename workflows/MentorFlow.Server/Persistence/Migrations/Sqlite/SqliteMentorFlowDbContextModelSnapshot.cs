@@ -425,6 +425,48 @@ namespace MentorFlow.Server.Persistence.Migrations.Sqlite
                     b.ToTable("mf_matching_runs", (string)null);
                 });
 
+            modelBuilder.Entity("MentorFlow.Mentoring.Domain.MentorChoice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Candidates")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("ChooseBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MenteeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("OfferedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PairId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProgrammeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MenteeId");
+
+                    b.HasIndex("ProgrammeId", "Status");
+
+                    b.ToTable("mf_mentor_choices", (string)null);
+                });
+
             modelBuilder.Entity("MentorFlow.Mentoring.Domain.Pair", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1207,6 +1249,21 @@ namespace MentorFlow.Server.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("MentorFlow.Mentoring.Domain.MatchingRun", b =>
                 {
+                    b.HasOne("MentorFlow.Mentoring.Domain.Programme", null)
+                        .WithMany()
+                        .HasForeignKey("ProgrammeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MentorFlow.Mentoring.Domain.MentorChoice", b =>
+                {
+                    b.HasOne("MentorFlow.Mentoring.Domain.Application", null)
+                        .WithMany()
+                        .HasForeignKey("MenteeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
                     b.HasOne("MentorFlow.Mentoring.Domain.Programme", null)
                         .WithMany()
                         .HasForeignKey("ProgrammeId")
