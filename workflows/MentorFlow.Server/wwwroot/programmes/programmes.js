@@ -26,6 +26,7 @@ form.addEventListener('submit', async (event) => {
     applicationsCloseAt: iso('applicationsCloseAt'), recruitmentEndsAt: iso('recruitmentEndsAt'),
     defaultMeetingFrequency: data.get('defaultMeetingFrequency'), defaultCommunication: data.get('defaultCommunication'),
     confirmationDays: Number(data.get('confirmationDays')), kickOffDays: Number(data.get('kickOffDays')),
+    menteeChoosesFromTopThree: data.get('menteeChoosesFromTopThree') === 'on',
     resources: data.get('resourceTitle') ? [{ title: data.get('resourceTitle'), url: data.get('resourceUrl') }] : [],
   };
   try {
