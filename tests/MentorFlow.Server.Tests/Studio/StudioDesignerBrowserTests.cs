@@ -1,10 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using MentorFlow.Server.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static MentorFlow.Server.Tests.Studio.StudioFlows;
 
@@ -15,42 +12,18 @@ namespace MentorFlow.Server.Tests.Studio;
 /// auto-save, publish, run from the designer and read the journal in the instance viewer. Screenshots go to
 /// artifacts/screenshots/.
 /// </summary>
-public sealed class StudioDesignerBrowserTests : IClassFixture<StudioDesignerBrowserTests.KestrelServer>
+public sealed class StudioDesignerBrowserTests : IClassFixture<KestrelServer>
 {
     private const string LiquidText = "Welcome {{ Greeting }} from the designer";
-    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(120);
     private readonly KestrelServer _server;
 
     public StudioDesignerBrowserTests(KestrelServer server) => _server = server;
-
-    /// <summary>The server on a free loopback port (Kestrel), so a real browser can reach it.</summary>
-    public sealed class KestrelServer : ServerFactory
-    {
-        public KestrelServer()
-        {
-            UseKestrel(0);
-            StartServer();
-            BaseAddress = new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-                .First()
-                .Replace("[::]", "127.0.0.1", StringComparison.Ordinal)
-                .Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
-        }
-
-        public Uri BaseAddress { get; }
-
-        public HttpClient CreateKestrelClient()
-        {
-            var client = new HttpClient { BaseAddress = BaseAddress };
-            client.DefaultRequestHeaders.Authorization = new("ApiKey", ManagerKey);
-            return client;
-        }
-    }
 
     [Fact]
     public async Task Designer_DragConnectSetLiquidAutoSavePublishRun_ShowsTheJournalInTheInstanceViewer()
     {
         StudioPackageLocator.RequirePackage();
-        Assert.True(File.Exists("/usr/bin/chromium"), "Debian Chromium is missing: apt-get install -y chromium (./test.sh does it).");
+        Browser.RequireChromium();
         var definitionId = Unique("designer");
         using (var api = _server.CreateKestrelClient())
         {
@@ -60,15 +33,8 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<StudioDesignerBro
         }
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1600, Height = 1000 }, BaseURL = _server.BaseAddress.ToString() });
-        page.SetDefaultTimeout((float)Slow.TotalMilliseconds);
-        Assertions.SetDefaultExpectTimeout((float)Slow.TotalMilliseconds);
+        await using var browser = await Browser.LaunchAsync(playwright);
+        var page = await Browser.NewPageAsync(browser, _server, signedIn: false);
         var failures = new List<string>();
         page.Response += (_, response) =>
         {
@@ -84,7 +50,7 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<StudioDesignerBro
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.Locator(".x6-node[data-cell-id='hello']").WaitForAsync();
         await page.WaitForTimeoutAsync(1000);
-        await ScreenshotAsync(page, "studio-01-editor-opened");
+        await Browser.ScreenshotAsync(page, "studio-01-editor-opened");
 
         // Drag a Write Line from the toolbox onto the canvas.
         await page.GetByText("Console", new() { Exact = true }).ClickAsync();
@@ -117,7 +83,7 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<StudioDesignerBro
         await page.Locator(".monaco-editor .view-lines >> visible=true").First.ClickAsync();
         await page.Keyboard.InsertTextAsync(LiquidText);
         Assert.Equal(200, (await autoSaved).Status);
-        await ScreenshotAsync(page, "studio-02-activity-added-liquid-input-auto-saved");
+        await Browser.ScreenshotAsync(page, "studio-02-activity-added-liquid-input-auto-saved");
 
         // Publish, then check the database holds a published version with that input and connection.
         var published = page.WaitForResponseAsync(response => response.Request.Method == "POST"
@@ -134,7 +100,7 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<StudioDesignerBro
         Assert.Equal(LiquidText, (string?)added["text"]!["expression"]!["value"]);
         Assert.Contains(stored["root"]!["connections"]!.AsArray(), connection =>
             (string?)connection!["source"]!["activity"] == "hello" && (string?)connection["target"]!["activity"] == newId);
-        await ScreenshotAsync(page, "studio-03-published");
+        await Browser.ScreenshotAsync(page, "studio-03-published");
 
         // Run from the designer: the Studio navigates to the instance viewer, which shows the journal.
         var executed = page.WaitForResponseAsync(response => response.Url.Contains($"/{definitionId}/execute", StringComparison.Ordinal));
@@ -146,7 +112,7 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<StudioDesignerBro
         await Assertions.Expect(page.GetByText("WriteLine2", new() { Exact = true }).First).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("Write Line - Completed").Last).ToBeVisibleAsync();
         await page.WaitForTimeoutAsync(1500);
-        await ScreenshotAsync(page, "studio-04-instance-viewer-journal");
+        await Browser.ScreenshotAsync(page, "studio-04-instance-viewer-journal");
 
         using (var api = _server.CreateKestrelClient())
         {
@@ -177,12 +143,12 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<StudioDesignerBro
         var activityCount = before["root"]!["activities"]!.AsArray().Count;
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
-        var page = await NewPageAsync(browser);
+        await using var browser = await Browser.LaunchAsync(playwright);
+        var page = await Browser.NewPageAsync(browser, _server);
         await page.GotoAsync($"/studio/workflows/definitions/{definitionId}/edit");
         await Assertions.Expect(page.Locator(".x6-node")).ToHaveCountAsync(activityCount);
         await page.WaitForTimeoutAsync(1000);
-        await ScreenshotAsync(page, "studio-05-default-flow-kickoff");
+        await Browser.ScreenshotAsync(page, "studio-05-default-flow-kickoff");
 
         var saved = page.WaitForResponseAsync(response => response.Request.Method == "POST"
             && response.Url.EndsWith("/elsa/api/workflow-definitions", StringComparison.Ordinal));
@@ -209,33 +175,16 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<StudioDesignerBro
         }
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
-        var page = await NewPageAsync(browser);
+        await using var browser = await Browser.LaunchAsync(playwright);
+        var page = await Browser.NewPageAsync(browser, _server);
 
         await page.GotoAsync("/studio/workflows/definitions");
         await Assertions.Expect(page.GetByText(definitionId, new() { Exact = true })).ToBeVisibleAsync();
-        await ScreenshotAsync(page, "studio-06-flow-list");
+        await Browser.ScreenshotAsync(page, "studio-06-flow-list");
 
         await page.GotoAsync("/studio/workflows/instances");
         await Assertions.Expect(page.GetByText(instanceId, new() { Exact = true })).ToBeVisibleAsync();
-        await ScreenshotAsync(page, "studio-07-instance-list");
-    }
-
-    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new()
-    {
-        ExecutablePath = "/usr/bin/chromium",
-        Headless = true,
-        Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-
-    /// <summary>A page on the server with the manager key already in the tab's session storage (as after the shell's sign-in).</summary>
-    private async Task<IPage> NewPageAsync(IBrowser browser)
-    {
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1600, Height = 1000 }, BaseURL = _server.BaseAddress.ToString() });
-        page.SetDefaultTimeout((float)Slow.TotalMilliseconds);
-        Assertions.SetDefaultExpectTimeout((float)Slow.TotalMilliseconds);
-        await page.AddInitScriptAsync($"sessionStorage.setItem('mentorflow.managerApiKey', '{ServerFactory.ManagerKey}');");
-        return page;
+        await Browser.ScreenshotAsync(page, "studio-07-instance-list");
     }
 
     private JsonObject ReadLatest(string definitionId)
@@ -288,30 +237,5 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<StudioDesignerBro
         var result = (reader.GetInt32(0), (JsonObject)JsonNode.Parse(reader.GetString(1))!);
         Assert.False(reader.Read(), "more than one published version");
         return result;
-    }
-
-    private static async Task ScreenshotAsync(IPage page, string name)
-    {
-        var folder = ScreenshotFolder();
-        Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png") });
-    }
-
-    private static string ScreenshotFolder()
-    {
-        if (Environment.GetEnvironmentVariable("MENTORFLOW_ARTIFACTS") is { Length: > 0 } artifacts)
-        {
-            return Path.Combine(artifacts, "screenshots");
-        }
-
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "MentorFlow.sln")))
-            {
-                return Path.Combine(directory.FullName, "artifacts", "screenshots");
-            }
-        }
-
-        return Path.Combine(AppContext.BaseDirectory, "screenshots");
     }
 }

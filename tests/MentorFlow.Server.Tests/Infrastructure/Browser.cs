@@ -1,0 +1,64 @@
+using Microsoft.Playwright;
+
+namespace MentorFlow.Server.Tests.Infrastructure;
+
+/// <summary>Debian Chromium (/usr/bin/chromium) driven by Playwright, pages on a <see cref="KestrelServer"/>, screenshots.</summary>
+internal static class Browser
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    public static readonly TimeSpan Slow = TimeSpan.FromSeconds(120);
+
+    public static void RequireChromium() =>
+        Assert.True(File.Exists(ChromiumPath), "Debian Chromium is missing: apt-get install -y chromium (./test.sh does it).");
+
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new()
+    {
+        ExecutablePath = ChromiumPath,
+        Headless = true,
+        Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+
+    /// <summary>A page on the server; with <paramref name="signedIn"/> the manager key is already in the tab's session storage (as after the shell's sign-in).</summary>
+    public static async Task<IPage> NewPageAsync(IBrowser browser, KestrelServer server, int width = 1600, int height = 1000, bool signedIn = true)
+    {
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height }, BaseURL = server.BaseAddress.ToString() });
+        page.SetDefaultTimeout((float)Slow.TotalMilliseconds);
+        Assertions.SetDefaultExpectTimeout((float)Slow.TotalMilliseconds);
+        if (signedIn)
+        {
+            await page.AddInitScriptAsync($"sessionStorage.setItem('mentorflow.managerApiKey', '{ServerFactory.ManagerKey}');");
+        }
+
+        return page;
+    }
+
+    /// <summary>Saves a screenshot as <c>{name}.png</c> in <see cref="ScreenshotFolder"/>; returns its path.</summary>
+    public static async Task<string> ScreenshotAsync(IPage page, string name, bool fullPage = false)
+    {
+        var folder = ScreenshotFolder();
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, name + ".png");
+        await page.ScreenshotAsync(new() { Path = path, FullPage = fullPage });
+        return path;
+    }
+
+    /// <summary><c>$MENTORFLOW_ARTIFACTS/screenshots</c>, else <c>artifacts/screenshots</c> of the repository.</summary>
+    public static string ScreenshotFolder()
+    {
+        if (Environment.GetEnvironmentVariable("MENTORFLOW_ARTIFACTS") is { Length: > 0 } artifacts)
+        {
+            return Path.Combine(artifacts, "screenshots");
+        }
+
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "MentorFlow.sln")))
+            {
+                return Path.Combine(directory.FullName, "artifacts", "screenshots");
+            }
+        }
+
+        return Path.Combine(AppContext.BaseDirectory, "screenshots");
+    }
+}
