@@ -56,6 +56,37 @@ public sealed class ConcurrencyTests
         Assert.All(all.Items, i => Assert.Equal(WorkflowSubStatus.Finished, i.SubStatus));
     }
 
+    [Fact]
+    public async Task TwoHostsOnPostgres_FireTheSame300DueTimersInBatches_EachExactlyOnce()
+    {
+        await using var database = await TestDatabase.PostgresAsync();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
+        await using var first = await EngineHost.StartAsync(database, clock);
+        await using var second = await EngineHost.StartAsync(database, clock);
+        var id = await first.PublishAsync(Flow.Create()
+            .Add("delay", "Elsa.Delay", ("timeSpan", Flow.Literal("00:05:00", "TimeSpan")))
+            .Add("after", "Test.Probe")
+            .Chain("delay", "after").Json);
+        var instances = new List<string>();
+        for (var i = 0; i < 300; i++)
+        {
+            instances.Add((await first.Runtime.StartAsync(id)).InstanceId);
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        var fired = await Task.WhenAll(
+            Task.Run(() => first.Maintenance.FireDueTimersAsync()),
+            Task.Run(() => second.Maintenance.FireDueTimersAsync()));
+        await first.Maintenance.RecoverAsync();
+
+        Assert.InRange(fired.Sum(), 300, 600);
+        Assert.All(instances, i => Assert.Equal(1, Probe.Count(i)));
+        await using var db = database.CreateContext();
+        Assert.Equal(300, await db.Set<WorkflowInstanceRecord>().CountAsync(i => i.DefinitionId == id && i.SubStatus == nameof(WorkflowSubStatus.Finished)));
+        Assert.Equal(300, await db.Set<WorkflowJournalRecord>().CountAsync(j => instances.Contains(j.InstanceId) && j.ActivityId == "after"));
+        Assert.Equal(0, await db.Set<WorkflowBookmarkRecord>().CountAsync(b => instances.Contains(b.InstanceId)));
+    }
+
     private static async Task RunTwoHostsAsync(TestDatabase database, int count)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));

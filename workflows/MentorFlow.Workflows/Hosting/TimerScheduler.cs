@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using MentorFlow.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -12,6 +13,9 @@ namespace MentorFlow.Workflows.Hosting;
 /// store per replica) only says "look at bookmark X now"; firing claims the bookmark through the instance's inbox
 /// (unique per bookmark) and the executor lease, so a timer fires once even when every replica schedules it.
 /// Schedules are rebuilt from <c>wf_bookmarks</c> on start and every sweep (timers due within the lookahead).
+/// A Quartz job only hands its timer to a firing loop, which fires whatever is due in batches (one claim, one load
+/// and one commit for up to <see cref="WorkflowRuntime{TContext}.TimerBatchSize"/> timers): when many timers fall due
+/// together the batches grow instead of the lag.
 /// </summary>
 internal sealed partial class TimerScheduler<TContext>(
     WorkflowRuntime<TContext> runtime,
@@ -23,7 +27,12 @@ internal sealed partial class TimerScheduler<TContext>(
     private const string BookmarkKey = "bookmarkId";
     private const string InstanceKey = "instanceId";
     private readonly ConcurrentDictionary<string, DateTimeOffset> _scheduled = new(StringComparer.Ordinal);
+    private readonly Channel<(string BookmarkId, string InstanceId, DateTimeOffset DueAt)> _due =
+        Channel.CreateUnbounded<(string BookmarkId, string InstanceId, DateTimeOffset DueAt)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
     private IScheduler? _scheduler;
+    private Task? _firing;
+    private int _disposed;
 
     private static readonly ConcurrentDictionary<string, TimerScheduler<TContext>> Owners = new(StringComparer.Ordinal);
     private string? _name;
@@ -39,6 +48,7 @@ internal sealed partial class TimerScheduler<TContext>(
             q.UseInMemoryStore(store => store.MisfireThreshold = TimeSpan.FromSeconds(1));
             q.UseTimeProvider(clock);
         }).BuildScheduler(cancellationToken);
+        _firing = Task.Run(() => FireLoopAsync(_stopping.Token), CancellationToken.None);
         await _scheduler.Start(cancellationToken);
         runtime.TimerSink = this;
         await LoadUpcomingAsync(cancellationToken);
@@ -105,24 +115,67 @@ internal sealed partial class TimerScheduler<TContext>(
         }
     }
 
-    internal async Task FireAsync(string bookmarkId, string instanceId, CancellationToken cancellationToken)
+    internal void Due(string bookmarkId, string instanceId)
     {
+        if (_scheduled.TryGetValue(bookmarkId, out var dueAt))
+        {
+            _due.Writer.TryWrite((bookmarkId, instanceId, dueAt));
+        }
+    }
+
+    private async Task FireLoopAsync(CancellationToken cancellationToken)
+    {
+        var batch = new List<(string BookmarkId, string InstanceId)>(WorkflowRuntime<TContext>.TimerBatchSize);
         try
         {
-            await runtime.FireTimerAsync(bookmarkId, instanceId, cancellationToken);
+            while (await _due.Reader.WaitToReadAsync(cancellationToken))
+            {
+                batch.Clear();
+                var latest = DateTimeOffset.MinValue;
+                while (batch.Count < WorkflowRuntime<TContext>.TimerBatchSize && _due.Reader.TryRead(out var timer))
+                {
+                    batch.Add((timer.BookmarkId, timer.InstanceId));
+                    latest = timer.DueAt > latest ? timer.DueAt : latest;
+                }
+
+                // Quartz fires a trigger up to a few milliseconds before its time; a timer handed over early would
+                // not be due yet and would wait for the next sweep, so wait for the due time here.
+                var early = latest - clock.GetUtcNow();
+                if (early > TimeSpan.Zero)
+                {
+                    await Task.Delay(early + TimeSpan.FromMilliseconds(1), clock, cancellationToken);
+                }
+
+                try
+                {
+                    await runtime.FireTimersAsync(batch, cancellationToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    LogFireFailed(logger, exception, batch.Count);
+                }
+                finally
+                {
+                    foreach (var (bookmarkId, _) in batch)
+                    {
+                        _scheduled.TryRemove(bookmarkId, out _);
+                    }
+                }
+            }
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            LogFireFailed(logger, exception, bookmarkId);
-        }
-        finally
-        {
-            _scheduled.TryRemove(bookmarkId, out _);
+            // Stopping: timers not fired yet are still due in the database.
         }
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         runtime.TimerSink = null;
         if (_name is not null)
         {
@@ -134,25 +187,36 @@ internal sealed partial class TimerScheduler<TContext>(
             _scheduler = null;
             await scheduler.Shutdown(false, CancellationToken.None);
         }
+
+        _due.Writer.TryComplete();
+        await _stopping.CancelAsync();
+        if (_firing is { } firing)
+        {
+            await firing;
+        }
+
+        _stopping.Dispose();
     }
 
     /// <summary>Created by Quartz per firing; finds its scheduler's owner by scheduler name.</summary>
     private sealed class TimerJob : IJob
     {
-        public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+        public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
         {
             if (Owners.TryGetValue(context.Scheduler.SchedulerName, out var owner)
                 && context.MergedJobDataMap.TryGetValue(BookmarkKey, out var value) && value is string bookmarkId
                 && context.MergedJobDataMap.TryGetValue(InstanceKey, out var instance) && instance is string instanceId)
             {
-                await owner.FireAsync(bookmarkId, instanceId, cancellationToken);
+                owner.Due(bookmarkId, instanceId);
             }
+
+            return ValueTask.CompletedTask;
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not schedule timer {BookmarkId}; the sweep will fire it")]
     private static partial void LogScheduleFailed(ILogger logger, Exception exception, string bookmarkId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Firing timer {BookmarkId} failed; the sweep retries it")]
-    private static partial void LogFireFailed(ILogger logger, Exception exception, string bookmarkId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Firing {Count} due timers failed; the sweep retries them")]
+    private static partial void LogFireFailed(ILogger logger, Exception exception, int count);
 }

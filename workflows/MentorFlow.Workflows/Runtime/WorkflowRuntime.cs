@@ -48,6 +48,9 @@ internal sealed partial class WorkflowRuntime<TContext>(
     private const string KindCancel = "Cancel";
     private const string KindRetry = "Retry";
 
+    /// <summary>Most timers fired in one batch (one claim, one load, one commit).</summary>
+    internal const int TimerBatchSize = 100;
+
     private readonly long _leaseMs = (long)options.Value.LeaseDuration.TotalMilliseconds;
     private long _inboxCounter;
     private IReadOnlyList<IWorkflowCommitListener>? _listeners;
@@ -353,7 +356,7 @@ internal sealed partial class WorkflowRuntime<TContext>(
         try
         {
             held = await LoadHeldAsync(instanceId, cancellationToken);
-            if (held is not null && held.State.Bookmarks.Find(b => b.Id == bookmarkId) is { } bookmark && bookmark.DueAt <= clock.GetUtcNow())
+            if (held is not null && held.State.Bookmarks.Find(b => b.Id == bookmarkId) is { } bookmark && IsDue(bookmark, NowMs))
             {
                 if (held.SubStatus == WorkflowSubStatus.Faulted)
                 {
@@ -377,6 +380,144 @@ internal sealed partial class WorkflowRuntime<TContext>(
         return resumed;
     }
 
+    /// <summary>
+    /// Fires a batch of due timers with a handful of statements instead of a few per timer: one UPDATE claims every
+    /// free instance, one SELECT loads them, their bursts run in memory and commit in one transaction. Instances held
+    /// by another executor get the resume queued in their inbox (as for a single timer). If anything in the batch
+    /// fails before the commit, nothing of it is committed and each timer is fired on its own.
+    /// </summary>
+    internal async Task<int> FireTimersAsync(IReadOnlyList<(string BookmarkId, string InstanceId)> timers, CancellationToken cancellationToken)
+    {
+        var fired = 0;
+        if (timers.Count <= 1)
+        {
+            foreach (var (bookmarkId, instanceId) in timers)
+            {
+                fired += await ResumeTimerAsync(instanceId, bookmarkId, null, cancellationToken) ? 1 : 0;
+            }
+
+            return fired;
+        }
+
+        var byInstance = timers.GroupBy(t => t.InstanceId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(t => t.BookmarkId).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        var ids = byInstance.Keys.ToList();
+        var token = NewId();
+        List<WorkflowInstanceRecord> claimed;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var now = NowMs;
+            var until = now + _leaseMs;
+            await db.Set<WorkflowInstanceRecord>()
+                .Where(i => ids.Contains(i.Id) && (i.LeaseOwner == null || i.LeaseExpiresAt < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, token).SetProperty(i => i.LeaseExpiresAt, until), cancellationToken);
+            claimed = await db.Set<WorkflowInstanceRecord>().AsNoTracking().Where(i => ids.Contains(i.Id) && i.LeaseOwner == token).ToListAsync(cancellationToken);
+        }
+
+        // Held elsewhere (or gone): the single-timer path queues the resume for the executor that holds it.
+        foreach (var instanceId in ids.Except(claimed.Select(c => c.Id), StringComparer.Ordinal))
+        {
+            foreach (var bookmarkId in byInstance[instanceId])
+            {
+                fired += await ResumeTimerAsync(instanceId, bookmarkId, null, cancellationToken) ? 1 : 0;
+            }
+        }
+
+        var ran = new List<RanBurst>();
+        var resumed = 0;
+        var others = new List<Held>();
+        try
+        {
+            var nowMs = NowMs;
+            foreach (var record in claimed)
+            {
+                var held = await ToHeldAsync(record, cancellationToken);
+                var due = held.State.Bookmarks.Where(b => IsDue(b, nowMs) && byInstance[record.Id].Contains(b.Id)).ToList();
+                if (held.Flowchart is null || held.Status == WorkflowStatus.Finished || held.State.Fault is not null || held.State.Queue.Count > 0 || due.Count == 0)
+                {
+                    // Anything but a plain resume (faulted, finished, pending work, timer no longer there) goes the
+                    // single-timer way below, which knows each of those cases.
+                    others.Add(held);
+                    continue;
+                }
+
+                foreach (var bookmark in due)
+                {
+                    held.State.Queue.Add(new WorkItem { ActivityId = bookmark.ActivityId, Resume = true, BookmarkId = bookmark.Id });
+                }
+
+                resumed += due.Count;
+
+                ran.Add(await RunBurstAsync(held, token, null, null, cancellationToken));
+            }
+
+            if (ran.Count > 0)
+            {
+                await CommitAsync(ran, cancellationToken);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogBatchFailed(logger, exception, timers.Count);
+            foreach (var burst in ran)
+            {
+                await burst.DisposeAsync();
+            }
+
+            foreach (var record in claimed)
+            {
+                await TryReleaseQuietlyAsync(record.Id, token);
+            }
+
+            foreach (var (bookmarkId, instanceId) in timers)
+            {
+                fired += await ResumeTimerAsync(instanceId, bookmarkId, null, cancellationToken) ? 1 : 0;
+            }
+
+            return fired;
+        }
+
+        fired += resumed;
+        foreach (var burst in ran)
+        {
+            try
+            {
+                await using (burst)
+                {
+                    await CompleteAsync(burst, cancellationToken);
+                }
+
+                if (!burst.Released)
+                {
+                    await DrainHeldAsync(burst.Held.Record.Id, token, cancellationToken, burst.Held);
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Committed already; the drain released the lease and recovery picks up what is left.
+                LogDrainFailed(logger, exception, burst.Held.Record.Id);
+            }
+        }
+
+        foreach (var held in others)
+        {
+            await TryReleaseQuietlyAsync(held.Record.Id, token);
+            foreach (var bookmarkId in byInstance[held.Record.Id])
+            {
+                fired += await ResumeTimerAsync(held.Record.Id, bookmarkId, null, cancellationToken) ? 1 : 0;
+            }
+        }
+
+        return fired;
+    }
+
+    /// <summary>
+    /// Due at the millisecond, as <c>wf_bookmarks.DueAt</c> stores it: the scheduler and the sweep find timers by that
+    /// column, so the state's finer due time must not make a timer they hand over look early.
+    /// </summary>
+    private static bool IsDue(BookmarkState bookmark, long nowMs) =>
+        bookmark.DueAt is { } dueAt && dueAt.ToUnixTimeMilliseconds() <= nowMs;
+
     private async Task<bool> TryClaimAsync(string instanceId, string token, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -392,22 +533,20 @@ internal sealed partial class WorkflowRuntime<TContext>(
         var fired = 0;
         while (true)
         {
-            List<string> due;
+            List<(string BookmarkId, string InstanceId)> due;
             await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
             {
                 var now = NowMs;
-                due = await db.Set<WorkflowBookmarkRecord>().AsNoTracking()
+                due = [.. (await db.Set<WorkflowBookmarkRecord>().AsNoTracking()
                     .Where(b => b.DueAt != null && b.DueAt <= now)
-                    .OrderBy(b => b.DueAt).Select(b => b.Id).Take(500).ToListAsync(cancellationToken);
+                    .OrderBy(b => b.DueAt).Select(b => new { b.Id, b.InstanceId }).Take(500).ToListAsync(cancellationToken))
+                    .Select(b => (b.Id, b.InstanceId))];
             }
 
             var batch = 0;
-            foreach (var id in due)
+            foreach (var chunk in due.Chunk(TimerBatchSize))
             {
-                if (await FireTimerAsync(id, cancellationToken))
-                {
-                    batch++;
-                }
+                batch += await FireTimersAsync(chunk, cancellationToken);
             }
 
             fired += batch;
@@ -488,16 +627,21 @@ internal sealed partial class WorkflowRuntime<TContext>(
 
     private async Task<Held?> LoadHeldAsync(string instanceId, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var record = await db.Set<WorkflowInstanceRecord>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
-        if (record is null)
+        WorkflowInstanceRecord? record;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            return null;
+            record = await db.Set<WorkflowInstanceRecord>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
         }
 
+        return record is null ? null : await ToHeldAsync(record, cancellationToken);
+    }
+
+    private async Task<Held> ToHeldAsync(WorkflowInstanceRecord record, CancellationToken cancellationToken)
+    {
         var flowchart = cache.TryGet(record.DefinitionVersionId);
         if (flowchart is null)
         {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var definition = await db.Set<WorkflowDefinitionRecord>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == record.DefinitionVersionId, cancellationToken);
             flowchart = definition is null ? null : cache.Get(definition.Id, definition.DefinitionId, definition.Version, definition.Json);
         }
@@ -626,168 +770,245 @@ internal sealed partial class WorkflowRuntime<TContext>(
 
     private async Task<bool> RunAndCommitAsync(Held held, string token, string? commandId, string? resolvedIncident, CancellationToken cancellationToken)
     {
-        var record = held.Record;
-        var flowchart = held.Flowchart!;
+        await using var burst = await RunBurstAsync(held, token, commandId, resolvedIncident, cancellationToken);
+        await CommitAsync([burst], cancellationToken);
+        await CompleteAsync(burst, cancellationToken);
+        return burst.Released;
+    }
+
+    /// <summary>A burst that ran in memory and waits to be committed (alone or with others in one transaction).</summary>
+    private sealed class RanBurst : IAsyncDisposable
+    {
+        public required Held Held { get; init; }
+        public required string Token { get; init; }
+        public required string? CommandId { get; init; }
+        public required string? ResolvedIncident { get; init; }
+        public required AsyncServiceScope Scope { get; init; }
+        public required BurstContext Burst { get; init; }
+        public required WorkflowStatus Status { get; init; }
+        public required WorkflowSubStatus SubStatus { get; init; }
+        public required string Json { get; init; }
+        public required DateTimeOffset Now { get; init; }
+        public bool Ended => Status == WorkflowStatus.Finished && SubStatus != WorkflowSubStatus.Faulted;
+        public bool Faulted => SubStatus == WorkflowSubStatus.Faulted;
+        public bool HasPending => Held.State.Queue.Count > 0 && Held.State.Fault is null;
+        public bool Released { get; set; }
+
+        public ValueTask DisposeAsync() => Scope.DisposeAsync();
+    }
+
+    private async Task<RanBurst> RunBurstAsync(Held held, string token, string? commandId, string? resolvedIncident, CancellationToken cancellationToken)
+    {
         var state = held.State;
-        await using var scope = scopeFactory.CreateAsyncScope();
-        var burst = new BurstContext(record.Id, flowchart, state, scope.ServiceProvider, clock, expressions, cancellationToken);
-        if (state.Cancelled)
+        var scope = scopeFactory.CreateAsyncScope();
+        try
         {
-            foreach (var bookmark in state.Bookmarks)
+            var burst = new BurstContext(held.Record.Id, held.Flowchart!, state, scope.ServiceProvider, clock, expressions, cancellationToken);
+            if (state.Cancelled)
             {
-                burst.RemovedBookmarkIds.Add(bookmark.Id);
-            }
+                foreach (var bookmark in state.Bookmarks)
+                {
+                    burst.RemovedBookmarkIds.Add(bookmark.Id);
+                }
 
-            state.Bookmarks.Clear();
-        }
-        else
-        {
-            await runner.RunAsync(burst);
-        }
-
-        var (status, subStatus) = state switch
-        {
-            { Cancelled: true } => (WorkflowStatus.Finished, WorkflowSubStatus.Cancelled),
-            { Fault: not null } => (WorkflowStatus.Finished, WorkflowSubStatus.Faulted),
-            { Finished: true } => (WorkflowStatus.Finished, WorkflowSubStatus.Finished),
-            { Queue.Count: > 0 } => (WorkflowStatus.Running, WorkflowSubStatus.Executing),
-            _ => (WorkflowStatus.Running, WorkflowSubStatus.Suspended),
-        };
-        var ended = status == WorkflowStatus.Finished && subStatus != WorkflowSubStatus.Faulted;
-        var now = clock.GetUtcNow();
-        var nowMs = now.ToUnixTimeMilliseconds();
-        var json = state.Serialize();
-        var incidentDelta = burst.Incidents.Count - (resolvedIncident is null ? 0 : 1);
-        var hasPending = state.Queue.Count > 0 && state.Fault is null;
-        DateTimeOffset? finishedAt = status == WorkflowStatus.Finished ? now : null;
-        var faulted = subStatus == WorkflowSubStatus.Faulted;
-        var keepUntil = nowMs + _leaseMs;
-        var released = false;
-
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var inbox = db.Set<WorkflowInboxRecord>();
-            var instanceId = record.Id;
-
-            // The lease is released in the same statement when nothing is left to do: no pending work and no queued
-            // command (other than the one this burst handles); otherwise the executor keeps it and drains on.
-            var updated = await db.Set<WorkflowInstanceRecord>()
-                .Where(i => i.Id == instanceId && i.LeaseOwner == token)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(
-                        i => i.LeaseOwner,
-                        i => hasPending || (!ended && inbox.Any(m => m.InstanceId == instanceId && m.Id != commandId
-                                && (!faulted || m.Kind == KindCancel || m.Kind == KindRetry)))
-                            ? token
-                            : null)
-                    .SetProperty(i => i.State, json)
-                    .SetProperty(i => i.Status, status.ToString())
-                    .SetProperty(i => i.SubStatus, subStatus.ToString())
-                    .SetProperty(i => i.HasPendingWork, hasPending)
-                    .SetProperty(i => i.IncidentCount, i => i.IncidentCount + incidentDelta)
-                    .SetProperty(i => i.UpdatedAt, now)
-                    .SetProperty(i => i.FinishedAt, finishedAt)
-                    .SetProperty(
-                        i => i.LeaseExpiresAt,
-                        i => hasPending || (!ended && inbox.Any(m => m.InstanceId == instanceId && m.Id != commandId
-                                && (!faulted || m.Kind == KindCancel || m.Kind == KindRetry)))
-                            ? keepUntil
-                            : 0L), cancellationToken);
-            if (updated == 0)
-            {
-                throw new LeaseLostException(record.Id);
-            }
-
-            if (ended)
-            {
-                await db.Set<WorkflowBookmarkRecord>().Where(b => b.InstanceId == record.Id).ExecuteDeleteAsync(cancellationToken);
-                await db.Set<WorkflowInboxRecord>().Where(m => m.InstanceId == record.Id).ExecuteDeleteAsync(cancellationToken);
+                state.Bookmarks.Clear();
             }
             else
             {
-                if (burst.RemovedBookmarkIds.Count > 0)
-                {
-                    var removed = burst.RemovedBookmarkIds.ToList();
-                    await db.Set<WorkflowBookmarkRecord>().Where(b => removed.Contains(b.Id)).ExecuteDeleteAsync(cancellationToken);
-                }
-
-                foreach (var bookmark in burst.AddedBookmarks)
-                {
-                    db.Add(new WorkflowBookmarkRecord
-                    {
-                        Id = bookmark.Id,
-                        InstanceId = record.Id,
-                        ActivityId = bookmark.ActivityId,
-                        Name = bookmark.Name,
-                        CorrelationId = bookmark.CorrelationId,
-                        DueAt = bookmark.DueAt?.ToUnixTimeMilliseconds(),
-                        Payload = bookmark.Payload?.ToJsonString(),
-                        CreatedAt = bookmark.CreatedAt,
-                    });
-                }
-
-                if (commandId is not null)
-                {
-                    await db.Set<WorkflowInboxRecord>().Where(m => m.Id == commandId).ExecuteDeleteAsync(cancellationToken);
-                }
+                await runner.RunAsync(burst);
             }
 
-            if (resolvedIncident is not null)
+            var (status, subStatus) = state switch
             {
-                await db.Set<WorkflowIncidentRecord>().Where(i => i.Id == resolvedIncident)
-                    .ExecuteUpdateAsync(s => s.SetProperty(i => i.ResolvedAt, now), cancellationToken);
-            }
-
-            foreach (var entry in burst.Journal)
+                { Cancelled: true } => (WorkflowStatus.Finished, WorkflowSubStatus.Cancelled),
+                { Fault: not null } => (WorkflowStatus.Finished, WorkflowSubStatus.Faulted),
+                { Finished: true } => (WorkflowStatus.Finished, WorkflowSubStatus.Finished),
+                { Queue.Count: > 0 } => (WorkflowStatus.Running, WorkflowSubStatus.Executing),
+                _ => (WorkflowStatus.Running, WorkflowSubStatus.Suspended),
+            };
+            return new RanBurst
             {
-                db.Add(new WorkflowJournalRecord
-                {
-                    Id = NewId(),
-                    InstanceId = record.Id,
-                    Sequence = entry.Sequence,
-                    ActivityId = entry.Node.Id,
-                    ActivityType = entry.Node.Type,
-                    ActivityTypeVersion = entry.Node.Version,
-                    ActivityName = entry.Node.Name,
-                    EventName = entry.EventName,
-                    StartedAt = entry.StartedAt,
-                    CompletedAt = entry.CompletedAt,
-                    Outcomes = entry.Outcomes.Count == 0 ? null : JsonSerializer.Serialize(entry.Outcomes),
-                    Message = entry.Message,
-                    Error = entry.Error,
-                });
-            }
+                Held = held,
+                Token = token,
+                CommandId = commandId,
+                ResolvedIncident = resolvedIncident,
+                Scope = scope,
+                Burst = burst,
+                Status = status,
+                SubStatus = subStatus,
+                Json = state.Serialize(),
+                Now = clock.GetUtcNow(),
+            };
+        }
+        catch
+        {
+            await scope.DisposeAsync();
+            throw;
+        }
+    }
 
-            foreach (var incident in burst.Incidents)
-            {
-                db.Add(new WorkflowIncidentRecord
-                {
-                    Id = incident.Id,
-                    InstanceId = record.Id,
-                    ActivityId = incident.ActivityId,
-                    ActivityType = incident.ActivityType,
-                    Message = incident.Message,
-                    Exception = incident.Exception,
-                    Timestamp = incident.Timestamp,
-                });
-            }
-
-            foreach (var entity in burst.Enlisted)
-            {
-                db.Add(entity);
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
-            released = !hasPending && await db.Set<WorkflowInstanceRecord>().Where(i => i.Id == instanceId).Select(i => i.LeaseOwner).FirstAsync(cancellationToken) is null;
-            await transaction.CommitAsync(cancellationToken);
+    /// <summary>
+    /// Commits bursts in one transaction: for each, the state (conditional on the executor's lease, which is released
+    /// in the same statement when nothing is left to do), bookmarks, journal, incidents and enlisted rows (outbox).
+    /// Throws <see cref="LeaseLostException"/> (nothing committed) when any lease was lost.
+    /// </summary>
+    private async Task CommitAsync(IReadOnlyList<RanBurst> bursts, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var ran in bursts)
+        {
+            await WriteAsync(db, ran, cancellationToken);
         }
 
-        held.Status = status;
-        held.SubStatus = subStatus;
-        AfterCommit(record, burst, status, subStatus, ended);
-        await NotifyAsync(new WorkflowCommit(record.Id, record.DefinitionId, status, subStatus, burst.Enlisted), cancellationToken);
-        return released;
+        await db.SaveChangesAsync(cancellationToken);
+        var mayRelease = bursts.Where(b => !b.HasPending).Select(b => b.Held.Record.Id).ToList();
+        var released = mayRelease.Count == 0
+            ? []
+            : await db.Set<WorkflowInstanceRecord>().Where(i => mayRelease.Contains(i.Id) && i.LeaseOwner == null).Select(i => i.Id).ToListAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        foreach (var ran in bursts)
+        {
+            ran.Released = released.Contains(ran.Held.Record.Id);
+        }
+    }
+
+    private async Task WriteAsync(TContext db, RanBurst ran, CancellationToken cancellationToken)
+    {
+        var record = ran.Held.Record;
+        var burst = ran.Burst;
+        var token = ran.Token;
+        var commandId = ran.CommandId;
+        var ended = ran.Ended;
+        var faulted = ran.Faulted;
+        var hasPending = ran.HasPending;
+        var json = ran.Json;
+        var status = ran.Status;
+        var subStatus = ran.SubStatus;
+        var now = ran.Now;
+        var keepUntil = now.ToUnixTimeMilliseconds() + _leaseMs;
+        var incidentDelta = burst.Incidents.Count - (ran.ResolvedIncident is null ? 0 : 1);
+        DateTimeOffset? finishedAt = status == WorkflowStatus.Finished ? now : null;
+        var inbox = db.Set<WorkflowInboxRecord>();
+        var instanceId = record.Id;
+
+        // The lease is released in the same statement when nothing is left to do: no pending work and no queued
+        // command (other than the one this burst handles); otherwise the executor keeps it and drains on.
+        var updated = await db.Set<WorkflowInstanceRecord>()
+            .Where(i => i.Id == instanceId && i.LeaseOwner == token)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(
+                    i => i.LeaseOwner,
+                    i => hasPending || (!ended && inbox.Any(m => m.InstanceId == instanceId && m.Id != commandId
+                            && (!faulted || m.Kind == KindCancel || m.Kind == KindRetry)))
+                        ? token
+                        : null)
+                .SetProperty(i => i.State, json)
+                .SetProperty(i => i.Status, status.ToString())
+                .SetProperty(i => i.SubStatus, subStatus.ToString())
+                .SetProperty(i => i.HasPendingWork, hasPending)
+                .SetProperty(i => i.IncidentCount, i => i.IncidentCount + incidentDelta)
+                .SetProperty(i => i.UpdatedAt, now)
+                .SetProperty(i => i.FinishedAt, finishedAt)
+                .SetProperty(
+                    i => i.LeaseExpiresAt,
+                    i => hasPending || (!ended && inbox.Any(m => m.InstanceId == instanceId && m.Id != commandId
+                            && (!faulted || m.Kind == KindCancel || m.Kind == KindRetry)))
+                        ? keepUntil
+                        : 0L), cancellationToken);
+        if (updated == 0)
+        {
+            throw new LeaseLostException(record.Id);
+        }
+
+        if (ended)
+        {
+            await db.Set<WorkflowBookmarkRecord>().Where(b => b.InstanceId == record.Id).ExecuteDeleteAsync(cancellationToken);
+            await db.Set<WorkflowInboxRecord>().Where(m => m.InstanceId == record.Id).ExecuteDeleteAsync(cancellationToken);
+        }
+        else
+        {
+            if (burst.RemovedBookmarkIds.Count > 0)
+            {
+                var removed = burst.RemovedBookmarkIds.ToList();
+                await db.Set<WorkflowBookmarkRecord>().Where(b => removed.Contains(b.Id)).ExecuteDeleteAsync(cancellationToken);
+            }
+
+            foreach (var bookmark in burst.AddedBookmarks)
+            {
+                db.Add(new WorkflowBookmarkRecord
+                {
+                    Id = bookmark.Id,
+                    InstanceId = record.Id,
+                    ActivityId = bookmark.ActivityId,
+                    Name = bookmark.Name,
+                    CorrelationId = bookmark.CorrelationId,
+                    DueAt = bookmark.DueAt?.ToUnixTimeMilliseconds(),
+                    Payload = bookmark.Payload?.ToJsonString(),
+                    CreatedAt = bookmark.CreatedAt,
+                });
+            }
+
+            if (commandId is not null)
+            {
+                await db.Set<WorkflowInboxRecord>().Where(m => m.Id == commandId).ExecuteDeleteAsync(cancellationToken);
+            }
+        }
+
+        if (ran.ResolvedIncident is { } resolvedIncident)
+        {
+            await db.Set<WorkflowIncidentRecord>().Where(i => i.Id == resolvedIncident)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.ResolvedAt, now), cancellationToken);
+        }
+
+        foreach (var entry in burst.Journal)
+        {
+            db.Add(new WorkflowJournalRecord
+            {
+                Id = NewId(),
+                InstanceId = record.Id,
+                Sequence = entry.Sequence,
+                ActivityId = entry.Node.Id,
+                ActivityType = entry.Node.Type,
+                ActivityTypeVersion = entry.Node.Version,
+                ActivityName = entry.Node.Name,
+                EventName = entry.EventName,
+                StartedAt = entry.StartedAt,
+                CompletedAt = entry.CompletedAt,
+                Outcomes = entry.Outcomes.Count == 0 ? null : JsonSerializer.Serialize(entry.Outcomes),
+                Message = entry.Message,
+                Error = entry.Error,
+            });
+        }
+
+        foreach (var incident in burst.Incidents)
+        {
+            db.Add(new WorkflowIncidentRecord
+            {
+                Id = incident.Id,
+                InstanceId = record.Id,
+                ActivityId = incident.ActivityId,
+                ActivityType = incident.ActivityType,
+                Message = incident.Message,
+                Exception = incident.Exception,
+                Timestamp = incident.Timestamp,
+            });
+        }
+
+        foreach (var entity in burst.Enlisted)
+        {
+            db.Add(entity);
+        }
+    }
+
+    /// <summary>After the commit: the held state is what was committed; timers are (un)scheduled, listeners told.</summary>
+    private async Task CompleteAsync(RanBurst ran, CancellationToken cancellationToken)
+    {
+        var held = ran.Held;
+        held.Status = ran.Status;
+        held.SubStatus = ran.SubStatus;
+        AfterCommit(held.Record, ran.Burst, ran.Status, ran.SubStatus, ran.Ended);
+        await NotifyAsync(new WorkflowCommit(held.Record.Id, held.Record.DefinitionId, ran.Status, ran.SubStatus, ran.Burst.Enlisted), cancellationToken);
     }
 
     private void AfterCommit(WorkflowInstanceRecord record, BurstContext burst, WorkflowStatus status, WorkflowSubStatus subStatus, bool ended)
@@ -995,6 +1216,9 @@ internal sealed partial class WorkflowRuntime<TContext>(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A commit listener failed for workflow instance {InstanceId}")]
     private static partial void LogListenerFailed(ILogger logger, Exception exception, string instanceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Firing a batch of {Count} timers failed; each is fired on its own")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Recovered {Count} workflow instances")]
     private static partial void LogRecovered(ILogger logger, int count);
