@@ -19,6 +19,10 @@ public sealed partial class Scenario(MentorFlowApp app)
     {
         ["Graph:Dispatcher:Enabled"] = "false",
         ["GraphSandbox:Port"] = "0",
+
+        // The scenario is the only one to fire timers (at each stop of the fake clock), so every step is settled when
+        // AdvanceAsync returns: no background sweep or Quartz job racing it.
+        ["Workflows:EnableBackgroundServices"] = "false",
     };
 
     public MentorFlowApp App => app;
