@@ -152,6 +152,16 @@ public sealed class LifecycleScenarioTests(ITestOutputHelper output) : IDisposab
             await s.SubmitAsync(s.Links(Mentee(i), "Check-in:")[0], ("rating", "4"), ("met", "yes"));
         }
 
+        // Mid-programme, the dashboard's figures (the reporting library's metrics over the exports) match the scenario.
+        var mid = await (await s.Manager.GetAsync($"{api}/dashboard")).JsonAsync();
+        Assert.Equal(120, mid.GetProperty("funnel").GetProperty("applications").GetInt32());
+        Assert.Equal(90, mid.GetProperty("matches").GetProperty("active").GetInt32());
+        Assert.Equal(90, mid.GetProperty("activePairs").GetArrayLength());
+        Assert.Equal(90, mid.GetProperty("metrics").GetProperty("activeRelationships").GetInt32());
+        Assert.Equal(120, mid.GetProperty("metrics").GetProperty("activeParticipants").GetInt32());
+        Assert.Equal((30, 90), (mid.GetProperty("metrics").GetProperty("activeMentors").GetInt32(), mid.GetProperty("metrics").GetProperty("activeMentees").GetInt32()));
+        Assert.Equal(0, mid.GetProperty("incidents").GetProperty("open").GetInt32());
+
         await s.AdvanceAsync(TimeSpan.FromDays(160));
         output.WriteLine($"end reached after {clock.Elapsed}");
         for (var i = 1; i <= 20; i++)
@@ -211,6 +221,14 @@ public sealed class LifecycleScenarioTests(ITestOutputHelper output) : IDisposab
             new StringReader(await (await s.Manager.GetAsync($"{api}/export/testimonials.csv")).Content.ReadAsStringAsync()), "testimonials.csv");
         Assert.Equal(20, testimonials.Rows.Count);
         Assert.Equal(15, testimonials.Rows.Count(t => t.Consent));
+        var end = await (await s.Manager.GetAsync($"{api}/dashboard")).JsonAsync();
+        Assert.Equal(90, end.GetProperty("matches").GetProperty("completed").GetInt32());
+        Assert.Equal(0, end.GetProperty("metrics").GetProperty("activeRelationships").GetInt32());
+        Assert.Equal(90, end.GetProperty("metrics").GetProperty("totalRelationships").GetInt32());
+        Assert.Equal((20, 15), (end.GetProperty("testimonials").GetProperty("received").GetInt32(), end.GetProperty("testimonials").GetProperty("consented").GetInt32()));
+        Assert.Equal(15, end.GetProperty("testimonials").GetProperty("quotes").GetArrayLength());
+        Assert.Equal(0, end.GetProperty("incidents").GetProperty("open").GetInt32());
+        Assert.Empty(end.GetProperty("metrics").GetProperty("dataIssues").EnumerateArray());
         output.WriteLine($"scenario took {clock.Elapsed}; {all.Count} mails, {events.Count} events");
     }
 
