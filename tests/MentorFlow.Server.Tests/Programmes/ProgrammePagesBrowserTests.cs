@@ -1,4 +1,8 @@
+using MentorFlow.Mentoring.Domain;
+using MentorFlow.Mentoring.Persistence;
 using MentorFlow.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace MentorFlow.Server.Tests.Programmes;
@@ -23,6 +27,7 @@ public sealed class ProgrammePagesBrowserTests : IClassFixture<ProgrammePagesBro
         Browser.RequireChromium();
         using var api = _server.CreateKestrelClient();
         var seed = await DashboardSeed.CreateAsync(_server.Services, api, "Data mentoring (browser)");
+        await OfferChoiceAsync(seed.ProgrammeId, "e6", ("m3", 0.72), ("m1", 0.64));
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Browser.LaunchAsync(playwright);
@@ -71,6 +76,11 @@ public sealed class ProgrammePagesBrowserTests : IClassFixture<ProgrammePagesBro
         await Assertions.Expect(proposal).ToContainTextAsync("Proposed");
         await Assertions.Expect(page.Locator("#pairs tr").Filter(new() { HasText = "Eve Adams" })).ToContainTextAsync("0.81");
 
+        // A mentee choosing among their top candidates.
+        var choice = page.Locator("#choices tr").Filter(new() { HasText = "Jun Fox" });
+        await Assertions.Expect(choice).ToContainTextAsync("Cleo Park (0.72) · Ada Byron (0.64)");
+        await Assertions.Expect(choice).ToContainTextAsync("Open");
+
         // Testimonials (consented only), incidents with a link to the instance, links to the Studio and the mailbox view.
         await Assertions.Expect(page.Locator("#testimonials")).ToContainTextAsync("Ben helped me lead my first data team.");
         await Assertions.Expect(page.Locator("#testimonials")).Not.ToContainTextAsync("Not for publication.");
@@ -92,6 +102,21 @@ public sealed class ProgrammePagesBrowserTests : IClassFixture<ProgrammePagesBro
         await page.Locator("section:has(#pairs)").ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder(), "programmes-06-match-review-375px.png") });
 
         Assert.Empty(errors);
+    }
+
+    private async Task OfferChoiceAsync(Guid programmeId, string mentee, params (string Mentor, double Score)[] candidates)
+    {
+        await using var db = await _server.Services.GetRequiredService<IMentoringDb>().CreateAsync();
+        var people = await db.Set<Application>().Where(a => a.ProgrammeId == programmeId).ToDictionaryAsync(a => a.ExternalId, a => a.Id);
+        db.Add(new MentorChoice
+        {
+            ProgrammeId = programmeId,
+            MenteeId = people[mentee],
+            Candidates = [.. candidates.Select(c => new MentorCandidate(people[c.Mentor], c.Score, "same career path"))],
+            OfferedAt = new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero),
+            ChooseBy = new DateTimeOffset(2026, 11, 8, 9, 0, 0, TimeSpan.Zero),
+        });
+        await db.SaveChangesAsync();
     }
 
     [Fact]

@@ -25,7 +25,8 @@ async function refresh() {
   const [programme, dashboard, review] = await Promise.all([api(base), api(`${base}/dashboard`), api(`${base}/matching`)]);
   $('#title').textContent = programme.name;
   document.title = `${programme.name} · MentorFlow`;
-  $('#summary').textContent = `Phase: ${programme.phase} · organizer ${programme.organizerMailbox} · target 1 mentor : ${programme.targetMenteesPerMentor} mentees`;
+  $('#summary').textContent = `Phase: ${programme.phase} · organizer ${programme.organizerMailbox} · target 1 mentor : ${programme.targetMenteesPerMentor} mentees`
+    + (programme.menteeChoosesFromTopThree ? ' · mentees choose among their top 3 mentors' : '');
   const actions = { Draft: [['Open the poll', 'open']], Poll: [['Open applications', 'Applications']], Applications: [['Start matching', 'Matching']] };
   $('#phase-actions').replaceChildren(...(actions[programme.phase] ?? []).map(([label, target]) =>
     h('button', { class: 'mf-button', onclick: () => act(target === 'open' ? api(`${base}/open`, { method: 'POST' }) : api(`${base}/phase`, { json: { phase: target } })) }, label)),
@@ -116,6 +117,13 @@ function renderReview(review) {
     ] : ''))));
   $('#pairs').closest('.mf-table-scroll').hidden = review.pairs.length === 0;
   $('#pairs-empty').hidden = review.pairs.length > 0;
+  const choices = review.choices ?? [];
+  $('#choices-section').hidden = choices.length === 0;
+  $('#choices').replaceChildren(...choices.map((c) => h('tr', {},
+    h('td', {}, `${c.menteeName} (${c.menteeId})`),
+    h('td', {}, c.candidates.map((m) => `${m.mentorName} (${m.score.toFixed(2)})${m.mentorId === c.chosenMentorId ? ' ✓ chosen' : ''}`).join(' · ')),
+    h('td', {}, new Date(c.chooseBy).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' })),
+    h('td', {}, status(c.status)))));
   $('#unmatched').replaceChildren(...(review.unmatched.length
     ? review.unmatched.map((u) => h('li', {}, `${u.menteeName} (${u.menteeId}): ${u.reason}`))
     : [h('li', { class: 'mf-empty' }, 'None.')]));
