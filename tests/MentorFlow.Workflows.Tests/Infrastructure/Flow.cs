@@ -75,6 +75,11 @@ public sealed class Flow
         return this;
     }
 
+    /// <summary>Adds a nested flowchart (an Elsa.Flowchart activity) holding the activities and connections of <paramref name="inner"/>.</summary>
+    public Flow Nested(string id, Flow inner) => Add(id, "Elsa.Flowchart",
+        ("activities", inner._activities.DeepClone()),
+        ("connections", inner._connections.DeepClone()));
+
     public Flow Connect(string source, string port, string target)
     {
         _connections.Add(new JsonObject

@@ -190,6 +190,25 @@ public sealed class ActivityExecutionContext
 
     internal void FinishWorkflow() => _burst.FinishRequested = true;
 
+    /// <summary>
+    /// Completes the flowchart this activity is in: a nested flowchart completes with <paramref name="outcomes"/> (its
+    /// other pending work and waits are dropped, the parent follows those ports); the root one finishes the workflow.
+    /// </summary>
+    internal void CompleteFlowchart(IReadOnlyList<string> outcomes)
+    {
+        if (_node.Container is null)
+        {
+            FinishWorkflow();
+        }
+        else
+        {
+            _burst.ContainerCompletion = (_node.Container, outcomes.Count == 0 ? ["Done"] : outcomes);
+        }
+    }
+
+    /// <summary>Whether this activity is inside a nested flowchart (not the root one).</summary>
+    internal bool InNestedFlowchart => _node.Container is not null;
+
     internal JsonElement? Payload(JsonNode? node) =>
         node is null ? null : JsonSerializer.Deserialize<JsonElement>(node.ToJsonString());
 }

@@ -81,7 +81,7 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
             {
                 if (!outcomesById.TryGetValue(source.Id, out var outcomes))
                 {
-                    outcomes = registry.GetOutcomes(descriptor, source.Json);
+                    outcomes = source.IsContainer ? ContainerOutcomes(flowchart, source) : registry.GetOutcomes(descriptor, source.Json);
                     outcomesById[source.Id] = outcomes;
                 }
 
@@ -100,9 +100,61 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
             }
         }
 
-        if (flowchart.ActivityOrder.Count > 0)
+        foreach (var connection in flowchart.Connections.Where(c => flowchart.Activities.ContainsKey(c.Source) && flowchart.Activities.ContainsKey(c.Target)))
         {
-            var start = flowchart.StartActivity;
+            if (!string.Equals(flowchart.Activities[connection.Source].Container, flowchart.Activities[connection.Target].Container, StringComparison.Ordinal))
+            {
+                errors.Add(new ValidationError(connection.Source, "connections",
+                    $"The connection from '{connection.Source}' to '{connection.Target}' crosses the boundary of a nested flowchart; connect the nested flowchart itself."));
+            }
+        }
+
+        foreach (var scope in flowchart.ActivityOrder.Where(a => a.IsContainer).Select(a => (string?)a.Id).Prepend(null).Distinct())
+        {
+            ValidateReachability(flowchart, scope, errors);
+        }
+
+        return errors;
+    }
+
+    /// <summary>The ports of a nested flowchart: Done, plus each outcome an Elsa.Complete inside it names ("*" when one is computed).</summary>
+    private static IReadOnlyList<string> ContainerOutcomes(FlowchartDefinition flowchart, ActivityNode container)
+    {
+        var outcomes = new List<string> { "Done" };
+        foreach (var complete in flowchart.ChildrenOf(container.Id).Where(a => a.Type == "Elsa.Complete"))
+        {
+            var expression = ActivityBinder.ReadExpression(DefinitionReader.Get(complete.Json, "outcomes"));
+            if (expression is null || string.IsNullOrWhiteSpace(expression.Value))
+            {
+                continue;
+            }
+
+            if (expression.Type is not ("Literal" or "Object" or "Json"))
+            {
+                return ["*"];
+            }
+
+            try
+            {
+                var value = JsonNode.Parse(expression.Value);
+                outcomes.AddRange(value is JsonArray array ? array.OfType<JsonValue>().Select(v => v.ToString()) : [expression.Value]);
+            }
+            catch (JsonException)
+            {
+                outcomes.Add(expression.Value);
+            }
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>Every activity of one flowchart (the root or a nested one) must be reachable from its start.</summary>
+    private static void ValidateReachability(FlowchartDefinition flowchart, string? scope, List<ValidationError> errors)
+    {
+        var children = flowchart.ChildrenOf(scope);
+        if (children.Count > 0)
+        {
+            var start = flowchart.StartOf(scope);
             var reached = new HashSet<string>(StringComparer.Ordinal);
             if (start is not null)
             {
@@ -119,16 +171,15 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
                 }
             }
 
-            foreach (var node in flowchart.ActivityOrder.Where(n => !string.IsNullOrWhiteSpace(n.Id) && !reached.Contains(n.Id)).DistinctBy(n => n.Id))
+            var where = scope is null ? "the flowchart" : $"nested flowchart '{scope}'";
+            foreach (var node in children.Where(n => !string.IsNullOrWhiteSpace(n.Id) && !reached.Contains(n.Id)).DistinctBy(n => n.Id))
             {
                 errors.Add(new ValidationError(node.Id, null,
                     start is null
-                        ? $"Activity '{node.Id}' cannot run: the flowchart has no start (an Elsa.Start or an activity without inbound connections)."
+                        ? $"Activity '{node.Id}' cannot run: {where} has no start (an Elsa.Start or an activity without inbound connections)."
                         : $"Activity '{node.Id}' is unreachable from the start activity '{start.Id}'."));
             }
         }
-
-        return errors;
     }
 
     private void ValidateActivity(ActivityNode node, HashSet<string> declared, HashSet<string> declaredIds, List<ValidationError> errors)
@@ -148,6 +199,11 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
         }
 
         var descriptor = node.Descriptor;
+        if (node.IsContainer)
+        {
+            return;
+        }
+
         if (descriptor.ClrType is null)
         {
             errors.Add(new ValidationError(node.Id, "type", $"'{node.Type}' cannot be used inside a flowchart (nested containers are not supported)."));

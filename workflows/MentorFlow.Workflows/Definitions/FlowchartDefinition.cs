@@ -9,6 +9,12 @@ namespace MentorFlow.Workflows.Definitions;
 internal sealed record ActivityNode(string Id, string Type, int Version, string? Name, JsonObject Json)
 {
     public ActivityDescriptor? Descriptor { get; init; }
+
+    /// <summary>The nested flowchart this activity is in; null for the root flowchart.</summary>
+    public string? Container { get; init; }
+
+    /// <summary>A nested flowchart (an <c>Elsa.Flowchart</c> activity with activities of its own).</summary>
+    public bool IsContainer => Type == ActivityRegistry.FlowchartType;
 }
 
 internal sealed record Connection(string Source, string? SourcePort, string Target, string? TargetPort);
@@ -30,9 +36,35 @@ internal sealed class FlowchartDefinition
     public required ILookup<string, Connection> Inbound { get; init; }
 
     /// <summary>The activity that runs first: <c>Elsa.Start</c> if present, else the first activity without inbound connections.</summary>
-    public ActivityNode? StartActivity =>
-        ActivityOrder.FirstOrDefault(a => a.Type == "Elsa.Start")
-        ?? ActivityOrder.FirstOrDefault(a => !Inbound.Contains(a.Id));
+    public ActivityNode? StartActivity => StartOf(null);
+
+    /// <summary>The activities directly in a flowchart (null: the root), in definition order.</summary>
+    public IReadOnlyList<ActivityNode> ChildrenOf(string? container) =>
+        [.. ActivityOrder.Where(a => string.Equals(a.Container, container, StringComparison.Ordinal))];
+
+    /// <summary>The start of a flowchart (null: the root): its <c>Elsa.Start</c>, else its first activity without inbound connections.</summary>
+    public ActivityNode? StartOf(string? container)
+    {
+        var children = ChildrenOf(container);
+        return children.FirstOrDefault(a => a.Type == "Elsa.Start") ?? children.FirstOrDefault(a => !Inbound.Contains(a.Id));
+    }
+
+    /// <summary>Whether an activity is inside a nested flowchart, at any depth.</summary>
+    public bool IsWithin(string activityId, string container)
+    {
+        var current = Activities.GetValueOrDefault(activityId)?.Container;
+        for (var depth = 0; current is not null && depth < 64; depth++)
+        {
+            if (string.Equals(current, container, StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            current = Activities.GetValueOrDefault(current)?.Container;
+        }
+
+        return false;
+    }
 
     private IReadOnlyDictionary<string, string>? _activityNames;
     private IReadOnlyDictionary<string, string>? _variableIds;
@@ -121,12 +153,18 @@ internal static class DefinitionReader
             throw new WorkflowDefinitionFormatException("root.connections must be an array.");
         }
 
-        var connections = (JsonArray)root["connections"]!;
+        NormalizeConnections(root, "root");
+    }
+
+    /// <summary>Brings a flowchart's connections (and those of the flowcharts nested in it) to the current shape.</summary>
+    private static void NormalizeConnections(JsonObject flowchart, string path)
+    {
+        var connections = (JsonArray)flowchart["connections"]!;
         for (var i = 0; i < connections.Count; i++)
         {
             if (connections[i] is not JsonObject connection)
             {
-                throw new WorkflowDefinitionFormatException($"root.connections[{i}] is not an object.");
+                throw new WorkflowDefinitionFormatException($"{path}.connections[{i}] is not an object.");
             }
 
             var source = Get(connection, "source");
@@ -149,29 +187,70 @@ internal static class DefinitionReader
             else if (source is not JsonObject || target is not JsonObject)
             {
                 throw new WorkflowDefinitionFormatException(
-                    $"root.connections[{i}] has an unknown shape; expected {{source:{{activity,port}}, target:{{activity,port}}}}.");
+                    $"{path}.connections[{i}] has an unknown shape; expected {{source:{{activity,port}}, target:{{activity,port}}}}.");
             }
         }
+
+        foreach (var nested in ((JsonArray)flowchart["activities"]!).OfType<JsonObject>().Where(IsNestedFlowchart))
+        {
+            var name = $"{path}.{Str(nested, "id") ?? "?"}";
+            if (Get(nested, "activities") is not JsonArray)
+            {
+                throw new WorkflowDefinitionFormatException($"{name}.activities must be an array.");
+            }
+
+            if (Get(nested, "connections") is null)
+            {
+                nested["connections"] = new JsonArray();
+            }
+            else if (Get(nested, "connections") is not JsonArray)
+            {
+                throw new WorkflowDefinitionFormatException($"{name}.connections must be an array.");
+            }
+
+            NormalizeConnections(nested, name);
+        }
     }
+
+    /// <summary>An <c>Elsa.Flowchart</c> activity with an <c>activities</c> member: a flowchart nested in another.</summary>
+    internal static bool IsNestedFlowchart(JsonObject activity) =>
+        Str(activity, "type") == ActivityRegistry.FlowchartType && Get(activity, "activities") is not null;
 
     public static FlowchartDefinition ToFlowchart(string versionId, string definitionId, int version, JsonObject model, IActivityRegistry registry)
     {
         var root = (JsonObject)model["root"]!;
         var nodes = new List<ActivityNode>();
-        foreach (var item in (JsonArray)root["activities"]!)
+        var connections = new List<Connection>();
+        ReadFlowchart(root, null, 0);
+
+        void ReadFlowchart(JsonObject flowchart, string? container, int depth)
         {
-            if (item is not JsonObject json)
+            connections.AddRange(ReadConnections(flowchart));
+            if (Get(flowchart, "activities") is not JsonArray activities)
             {
-                continue;
+                return;
             }
 
-            var id = Str(json, "id") ?? "";
-            var type = Str(json, "type") ?? "";
-            var typeVersion = Get(json, "version") is JsonValue v && v.TryGetValue<int>(out var parsed) ? parsed : 1;
-            nodes.Add(new ActivityNode(id, type, typeVersion, Str(json, "name"), json)
+            foreach (var item in activities)
             {
-                Descriptor = registry.Find(type, typeVersion) ?? registry.Find(type),
-            });
+                if (item is not JsonObject json)
+                {
+                    continue;
+                }
+
+                var id = Str(json, "id") ?? "";
+                var type = Str(json, "type") ?? "";
+                var typeVersion = Get(json, "version") is JsonValue v && v.TryGetValue<int>(out var parsed) ? parsed : 1;
+                nodes.Add(new ActivityNode(id, type, typeVersion, Str(json, "name"), json)
+                {
+                    Descriptor = registry.Find(type, typeVersion) ?? registry.Find(type),
+                    Container = container,
+                });
+                if (IsNestedFlowchart(json) && depth < 32)
+                {
+                    ReadFlowchart(json, id, depth + 1);
+                }
+            }
         }
 
         var byId = new Dictionary<string, ActivityNode>(StringComparer.Ordinal);
@@ -180,7 +259,6 @@ internal static class DefinitionReader
             byId.TryAdd(node.Id, node);
         }
 
-        var connections = ReadConnections(root).ToList();
         return new FlowchartDefinition
         {
             VersionId = versionId,
@@ -196,9 +274,9 @@ internal static class DefinitionReader
         };
     }
 
-    public static IEnumerable<Connection> ReadConnections(JsonObject root)
+    public static IEnumerable<Connection> ReadConnections(JsonObject flowchart)
     {
-        if (root["connections"] is not JsonArray connections)
+        if (Get(flowchart, "connections") is not JsonArray connections)
         {
             yield break;
         }

@@ -34,6 +34,9 @@ internal sealed class BurstContext(
     public List<BookmarkState> AddedBookmarks { get; } = [];
     public bool FinishRequested { get; set; }
 
+    /// <summary>Set by End/Complete inside a nested flowchart: that flowchart completes with these outcomes.</summary>
+    public (string Container, IReadOnlyList<string> Outcomes)? ContainerCompletion { get; set; }
+
     public string NewId() => Guid.CreateVersion7(Clock.GetUtcNow()).ToString("N");
 
     public void RegisterMember(object member, string name) => _memberNames.AddOrUpdate(member, name);

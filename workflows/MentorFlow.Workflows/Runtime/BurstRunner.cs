@@ -51,6 +51,7 @@ internal sealed partial class BurstRunner(IOptions<WorkflowEngineOptions> option
             }
             else if (node.Type == FlowJoin.TypeName && !FlowJoin.Arrive(burst, node, item))
             {
+                CompleteIdleFlowchart(burst, node.Container);
                 continue;
             }
 
@@ -61,6 +62,22 @@ internal sealed partial class BurstRunner(IOptions<WorkflowEngineOptions> option
             if (bookmark is null)
             {
                 state.ExecutionCounts[node.Id] = previousCount + 1;
+            }
+
+            if (node.IsContainer && bookmark is null)
+            {
+                // A nested flowchart: run its start; it completes (and the parent goes on) when nothing is left in it.
+                if (definition.StartOf(node.Id) is { } first)
+                {
+                    AddJournal(burst, node, JournalEvents.Started, started, [], null);
+                    state.Queue.Add(new WorkItem { ActivityId = first.Id, SourceActivityId = node.Id });
+                }
+                else
+                {
+                    CompleteFlowchart(burst, node, ["Done"], started);
+                }
+
+                continue;
             }
 
             var enlistedBefore = burst.Enlisted.Count;
@@ -148,16 +165,15 @@ internal sealed partial class BurstRunner(IOptions<WorkflowEngineOptions> option
                     break;
                 }
 
-                foreach (var outcome in context.Outcomes!)
+                if (burst.ContainerCompletion is { } completion)
                 {
-                    foreach (var connection in definition.Outbound[node.Id])
-                    {
-                        if (string.Equals(connection.SourcePort ?? "Done", outcome, StringComparison.Ordinal))
-                        {
-                            state.Queue.Add(new WorkItem { ActivityId = connection.Target, SourceActivityId = node.Id, SourcePort = outcome });
-                        }
-                    }
+                    burst.ContainerCompletion = null;
+                    CompleteFlowchart(burst, definition.Activities[completion.Container], completion.Outcomes, burst.Clock.GetUtcNow());
+                    continue;
                 }
+
+                Follow(burst, node, context.Outcomes!);
+                CompleteIdleFlowchart(burst, node.Container);
             }
             else
             {
@@ -169,6 +185,57 @@ internal sealed partial class BurstRunner(IOptions<WorkflowEngineOptions> option
         {
             state.Finished = true;
         }
+    }
+
+    /// <summary>Schedules the activities connected to the given outcome ports of a node.</summary>
+    private static void Follow(BurstContext burst, ActivityNode node, IReadOnlyList<string> outcomes)
+    {
+        foreach (var outcome in outcomes)
+        {
+            foreach (var connection in burst.Definition.Outbound[node.Id])
+            {
+                if (string.Equals(connection.SourcePort ?? "Done", outcome, StringComparison.Ordinal))
+                {
+                    burst.State.Queue.Add(new WorkItem { ActivityId = connection.Target, SourceActivityId = node.Id, SourcePort = outcome });
+                }
+            }
+        }
+    }
+
+    /// <summary>A nested flowchart with no pending work and no waits inside completes with Done (then maybe its parent).</summary>
+    private static void CompleteIdleFlowchart(BurstContext burst, string? container)
+    {
+        if (container is null || !burst.Definition.Activities.TryGetValue(container, out var node))
+        {
+            return;
+        }
+
+        var definition = burst.Definition;
+        if (burst.State.Queue.Exists(i => definition.IsWithin(i.ActivityId, container))
+            || burst.State.Bookmarks.Exists(b => definition.IsWithin(b.ActivityId, container)))
+        {
+            return;
+        }
+
+        CompleteFlowchart(burst, node, ["Done"], burst.Clock.GetUtcNow());
+    }
+
+    /// <summary>
+    /// Completes a nested flowchart with outcomes: what is still pending or waiting inside it is dropped, the parent
+    /// follows the outcome ports, and the parent itself completes if that left it idle.
+    /// </summary>
+    private static void CompleteFlowchart(BurstContext burst, ActivityNode container, IReadOnlyList<string> outcomes, DateTimeOffset started)
+    {
+        var definition = burst.Definition;
+        burst.State.Queue.RemoveAll(i => definition.IsWithin(i.ActivityId, container.Id));
+        foreach (var bookmark in burst.State.Bookmarks.Where(b => definition.IsWithin(b.ActivityId, container.Id)).ToList())
+        {
+            RemoveBookmark(burst, bookmark);
+        }
+
+        AddJournal(burst, container, JournalEvents.Completed, started, outcomes, null);
+        Follow(burst, container, outcomes);
+        CompleteIdleFlowchart(burst, container.Container);
     }
 
     private static void RemoveBookmark(BurstContext burst, BookmarkState bookmark)

@@ -59,6 +59,9 @@ public sealed record JournalEntry(
 /// <summary>Journal event names (Elsa's execution log event names).</summary>
 public static class JournalEvents
 {
+    /// <summary>A nested flowchart started (it completes when its activities are done).</summary>
+    public const string Started = "Started";
+
     /// <summary>The activity ran and completed.</summary>
     public const string Completed = "Completed";
 

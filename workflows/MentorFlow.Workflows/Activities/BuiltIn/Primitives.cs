@@ -14,12 +14,12 @@ public sealed class Start : Activity
     }
 }
 
-[Activity("Elsa", "Flow", "A milestone activity that marks the end of a flowchart; the workflow finishes.")]
+[Activity("Elsa", "Flow", "A milestone activity that marks the end of a flowchart: the workflow finishes, or a nested flowchart completes and its parent goes on.")]
 public sealed class End : Activity
 {
     protected override ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
-        context.FinishWorkflow();
+        context.CompleteFlowchart(["Done"]);
         context.Complete();
         return ValueTask.CompletedTask;
     }
@@ -45,15 +45,38 @@ public sealed class Complete : Activity
     protected override ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
         var outcomes = context.Get(Outcomes);
-        if (outcomes is not null)
+        if (context.InNestedFlowchart)
         {
-            context.SetWorkflowOutput("Outcomes", outcomes);
+            // Inside a nested flowchart the outcomes are its ports in the parent flowchart.
+            context.CompleteFlowchart(OutcomeNames(outcomes));
+        }
+        else
+        {
+            if (outcomes is not null)
+            {
+                context.SetWorkflowOutput("Outcomes", outcomes);
+            }
+
+            context.FinishWorkflow();
         }
 
-        context.FinishWorkflow();
         context.Complete();
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>The outcome names in the input: a list (JSON array or enumerable), one name, or none.</summary>
+    private static string[] OutcomeNames(object? outcomes) => outcomes switch
+    {
+        null => [],
+        string text when text.TrimStart().StartsWith('[') => JsonNode.Parse(text) is JsonArray array ? [.. array.Select(v => v?.ToString() ?? "")] : [text],
+        string text => [text],
+        JsonArray array => [.. array.Select(v => v?.ToString() ?? "")],
+        System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array } element => [.. element.EnumerateArray().Select(e => e.ToString())],
+        System.Text.Json.JsonElement element => [element.ToString()],
+        JsonNode node => [node.ToString()],
+        System.Collections.IEnumerable items => [.. items.Cast<object?>().Select(i => i?.ToString() ?? "")],
+        _ => [outcomes.ToString() ?? ""],
+    };
 }
 
 /// <summary>Thrown by <see cref="Fault"/>: the workflow author asked for a fault.</summary>
