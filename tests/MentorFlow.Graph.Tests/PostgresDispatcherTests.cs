@@ -13,7 +13,7 @@ public sealed class PostgresDispatcherTests
     [Fact]
     public async Task Postgres_ThreeReplicasSharingTheOutbox_SendEachMessageExactlyOnce()
     {
-        await using var database = await TestPostgres.CreateAsync();
+        await using var database = await PostgresTestDatabase.CreateAsync();
         await using var server = await SandboxServer.StartAsync();
         await using var first = await DispatcherHarness.StartAsync(server, database, runHostedDispatcher: true);
         await using var second = await DispatcherHarness.StartAsync(server, database, runHostedDispatcher: true);
@@ -35,7 +35,7 @@ public sealed class PostgresDispatcherTests
     [Fact]
     public async Task Postgres_LostResponseThenUpdate_ReconcilesTheEventAndUpdatesIt()
     {
-        await using var database = await TestPostgres.CreateAsync();
+        await using var database = await PostgresTestDatabase.CreateAsync();
         await using var server = await SandboxServer.StartAsync();
         await using var harness = await DispatcherHarness.StartAsync(server, database);
         server.Sandbox.InjectFault(new SandboxFault(504, "GatewayTimeout", "Gateway timeout.", AfterExecution: true));

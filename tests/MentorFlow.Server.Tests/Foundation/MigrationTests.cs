@@ -1,5 +1,6 @@
 using MentorFlow.Server.Persistence;
 using MentorFlow.Server.Tests.Infrastructure;
+using MentorFlow.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
