@@ -13,7 +13,7 @@ public sealed class MatchingTests : IDisposable
     [Fact]
     public async Task Run_ProposesPairsUnderMentorCapacityWithScoresAndReasons()
     {
-        var programme = await CohortAsync(mentors: 3, mentees: 6);
+        var programme = await _f.CohortAsync(mentors: 3, mentees: 6);
 
         var review = await _f.Matching.RunAsync(programme.Id, null, "manager");
 
@@ -28,7 +28,7 @@ public sealed class MatchingTests : IDisposable
     [Fact]
     public async Task Run_WhenMentorsAreShort_LeavesMenteesUnmatchedAndReportsMissingProfiles()
     {
-        var programme = await CohortAsync(mentors: 1, mentees: 4);
+        var programme = await _f.CohortAsync(mentors: 1, mentees: 4);
 
         var review = await _f.Matching.RunAsync(programme.Id, null, "manager");
 
@@ -43,7 +43,7 @@ public sealed class MatchingTests : IDisposable
     [Fact]
     public async Task PinAndForbid_AreHonouredByTheNextRun()
     {
-        var programme = await CohortAsync(mentors: 2, mentees: 4);
+        var programme = await _f.CohortAsync(mentors: 2, mentees: 4);
         var first = await _f.Matching.RunAsync(programme.Id, null, "manager");
         var proposed = first.Pairs[0];
         var otherMentor = first.Pairs.First(p => p.MentorId != proposed.MentorId).MentorId;
@@ -59,7 +59,7 @@ public sealed class MatchingTests : IDisposable
     [Fact]
     public async Task Constrain_WithUnknownOrWrongRolePeople_NamesBothFields()
     {
-        var programme = await CohortAsync(mentors: 1, mentees: 1);
+        var programme = await _f.CohortAsync(mentors: 1, mentees: 1);
 
         var problem = await Assert.ThrowsAsync<MentoringProblemException>(
             () => _f.Matching.ConstrainAsync(programme.Id, MatchConstraintKind.Pin, new MatchConstraintInput("e1", "nobody"), "manager"));
@@ -70,7 +70,7 @@ public sealed class MatchingTests : IDisposable
     [Fact]
     public async Task Swap_ExchangesMenteesAndRescoresBothPairs()
     {
-        var programme = await CohortAsync(mentors: 2, mentees: 2, capacity: 1);
+        var programme = await _f.CohortAsync(mentors: 2, mentees: 2, capacity: 1);
         var review = await _f.Matching.RunAsync(programme.Id, 0, "manager");
 
         var swapped = await _f.Matching.SwapAsync(programme.Id, new SwapInput(review.Pairs[0].Id, review.Pairs[1].Id), "manager");
@@ -83,7 +83,7 @@ public sealed class MatchingTests : IDisposable
     [Fact]
     public async Task Approve_ThenDecline_ReturnsBothToThePoolAndTheRerunDoesNotProposeThemTogether()
     {
-        var programme = await CohortAsync(mentors: 2, mentees: 2, capacity: 1);
+        var programme = await _f.CohortAsync(mentors: 2, mentees: 2, capacity: 1);
         await _f.Matching.RunAsync(programme.Id, 0, "manager");
         var approved = await _f.Matching.ApproveAsync(programme.Id, "manager");
         var declined = approved[0];
@@ -109,36 +109,10 @@ public sealed class MatchingTests : IDisposable
     [Fact]
     public async Task Approve_WithoutProposals_IsConflictNamingPairs()
     {
-        var programme = await CohortAsync(mentors: 1, mentees: 1);
+        var programme = await _f.CohortAsync(mentors: 1, mentees: 1);
 
         var problem = await Assert.ThrowsAsync<MentoringProblemException>(() => _f.Matching.ApproveAsync(programme.Id, "manager"));
 
         Assert.Equal(["pairs"], problem.Errors.Keys);
-    }
-
-    private async Task<Programme> CohortAsync(int mentors, int mentees, int capacity = 2)
-    {
-        var programme = await _f.ProgrammeInPhaseAsync(ProgrammePhase.Applications);
-        string[] interests = ["data-science", "public-speaking", "leadership", "sql"];
-        for (var i = 1; i <= mentors; i++)
-        {
-            await _f.Participation.AddAsync(programme.Id, MentoringFixture.ValidApplication($"m{i}", "mentor", $"m{i}@c.test") with
-            {
-                Capacity = capacity,
-                Interests = [interests[i % 4], interests[(i + 1) % 4]],
-                Goals = [interests[i % 4]],
-            }, "manager");
-        }
-
-        for (var i = 1; i <= mentees; i++)
-        {
-            await _f.Participation.AddAsync(programme.Id, MentoringFixture.ValidApplication($"e{i}", "mentee", $"e{i}@c.test") with
-            {
-                Interests = [interests[i % 4]],
-                Goals = [interests[i % 4]],
-            }, "manager");
-        }
-
-        return programme;
     }
 }

@@ -215,30 +215,6 @@ public sealed class MentorChoiceTests : IDisposable
         return await db.Set<Application>().Where(a => a.ExternalId == externalId).Select(a => a.Id).SingleAsync();
     }
 
-    private async Task<Programme> CohortAsync(int mentors, int mentees, int capacity, bool choose = true)
-    {
-        var programme = await _f.Programmes.CreateAsync(MentoringFixture.ValidProgramme() with { MenteeChoosesFromTopThree = choose }, "manager");
-        await _f.Programmes.MoveToAsync(programme.Id, ProgrammePhase.Applications, "manager");
-        string[] interests = ["data-science", "public-speaking", "leadership", "sql"];
-        for (var i = 1; i <= mentors; i++)
-        {
-            await _f.Participation.AddAsync(programme.Id, MentoringFixture.ValidApplication($"m{i}", "mentor", $"m{i}@c.test") with
-            {
-                Capacity = capacity,
-                Interests = [interests[i % 4], interests[(i + 1) % 4]],
-                Goals = [interests[i % 4]],
-            }, "manager");
-        }
-
-        for (var i = 1; i <= mentees; i++)
-        {
-            await _f.Participation.AddAsync(programme.Id, MentoringFixture.ValidApplication($"e{i}", "mentee", $"e{i}@c.test") with
-            {
-                Interests = [interests[i % 4]],
-                Goals = [interests[i % 4]],
-            }, "manager");
-        }
-
-        return programme;
-    }
+    private Task<Programme> CohortAsync(int mentors, int mentees, int capacity, bool choose = true) =>
+        _f.CohortAsync(mentors, mentees, capacity, MentoringFixture.ValidProgramme() with { MenteeChoosesFromTopThree = choose });
 }

@@ -97,9 +97,9 @@ public sealed class MentoringFixture : IDisposable
         Statement = "I want to grow.",
     };
 
-    public async Task<Programme> ProgrammeInPhaseAsync(ProgrammePhase phase)
+    public async Task<Programme> ProgrammeInPhaseAsync(ProgrammePhase phase, ProgrammeInput? input = null)
     {
-        var programme = await Programmes.CreateAsync(ValidProgramme(), "manager");
+        var programme = await Programmes.CreateAsync(input ?? ValidProgramme(), "manager");
         if (phase != ProgrammePhase.Draft)
         {
             programme = await Programmes.MoveToAsync(programme.Id, phase == ProgrammePhase.Poll ? ProgrammePhase.Poll : ProgrammePhase.Applications, "manager");
@@ -111,6 +111,36 @@ public sealed class MentoringFixture : IDisposable
         }
 
         return phase == ProgrammePhase.Running ? await Programmes.MoveToAsync(programme.Id, ProgrammePhase.Running, "manager") : programme;
+    }
+
+    /// <summary>
+    /// A programme taking applications (<paramref name="input"/> or <see cref="ValidProgramme"/>) with mentors m1..mN
+    /// (the given capacity, two interests each) and mentees e1..eN (one interest each), interests in rotation.
+    /// </summary>
+    public async Task<Programme> CohortAsync(int mentors, int mentees, int capacity = 2, ProgrammeInput? input = null)
+    {
+        var programme = await ProgrammeInPhaseAsync(ProgrammePhase.Applications, input);
+        string[] interests = ["data-science", "public-speaking", "leadership", "sql"];
+        for (var i = 1; i <= mentors; i++)
+        {
+            await Participation.AddAsync(programme.Id, ValidApplication($"m{i}", "mentor", $"m{i}@c.test") with
+            {
+                Capacity = capacity,
+                Interests = [interests[i % 4], interests[(i + 1) % 4]],
+                Goals = [interests[i % 4]],
+            }, "manager");
+        }
+
+        for (var i = 1; i <= mentees; i++)
+        {
+            await Participation.AddAsync(programme.Id, ValidApplication($"e{i}", "mentee", $"e{i}@c.test") with
+            {
+                Interests = [interests[i % 4]],
+                Goals = [interests[i % 4]],
+            }, "manager");
+        }
+
+        return programme;
     }
 
     /// <summary>An approved pair (mentor m1, mentee e1) written straight to the database.</summary>
