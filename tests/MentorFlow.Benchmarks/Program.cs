@@ -8,6 +8,7 @@ var areas = new (string Name, string Description, Func<string[], Task> Run)[]
     ("workflows", "workflow engine: throughput (in memory, SQLite), 10,000 timers fire lag, start latency with history", WorkflowBenchmark.RunAsync),
     ("graph", "Graph dispatcher: 1,000 invites to one throttled mailbox, achieved / allowed rate, duplicates", GraphBenchmark.RunAsync),
     ("matching", "match quality vs oracle; score + assign 1k x 250 and 10k x 2.5k", MatchingBenchmark.RunAsync),
+    ("lifecycle", "programme lifecycle: 2,000 pairs from CSV import to active, one check-in series each within the Graph pacing", LifecycleBenchmark.RunAsync),
     ("notebooks", "notebook suite: whole suite cold < 60 s, per-notebook times", NotebookBenchmark.RunAsync),
 };
 
@@ -35,4 +36,5 @@ foreach (var area in selected)
     await area.Run(args[1..]);
 }
 
-return 0;
+// An area that finds a failure sets Environment.ExitCode.
+return Environment.ExitCode;
