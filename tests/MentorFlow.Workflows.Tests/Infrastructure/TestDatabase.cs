@@ -1,3 +1,4 @@
+using MentorFlow.Testing;
 using MentorFlow.Workflows.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -8,17 +9,15 @@ namespace MentorFlow.Workflows.Tests.Infrastructure;
 /// <summary>A unique database per test: a SQLite file, or a PostgreSQL database created on the test server.</summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
-    private TestDatabase(bool postgres, string connectionString, string? adminConnectionString, string name, string? file)
+    private TestDatabase(bool postgres, string connectionString, TestPostgres? postgresDatabase, string? file)
     {
         IsPostgres = postgres;
         ConnectionString = connectionString;
-        _admin = adminConnectionString;
-        _name = name;
+        _postgres = postgresDatabase;
         _file = file;
     }
 
-    private readonly string? _admin;
-    private readonly string _name;
+    private readonly TestPostgres? _postgres;
     private readonly string? _file;
 
     public bool IsPostgres { get; }
@@ -28,7 +27,7 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         var file = Path.Combine(Path.GetTempPath(), "mf-wf-" + Guid.NewGuid().ToString("N") + ".db");
         var connectionString = new SqliteConnectionStringBuilder { DataSource = file, DefaultTimeout = 30, Pooling = true }.ToString();
-        var database = new TestDatabase(false, connectionString, null, file, file);
+        var database = new TestDatabase(false, connectionString, null, file);
         await using var db = database.CreateContext();
         await db.Database.EnsureCreatedAsync();
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
@@ -37,22 +36,9 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public static async Task<TestDatabase> PostgresAsync()
     {
-        var admin = Environment.GetEnvironmentVariable("MENTORFLOW_TEST_POSTGRES");
-        if (string.IsNullOrWhiteSpace(admin))
-        {
-            Assert.Fail("MENTORFLOW_TEST_POSTGRES is not set: PostgreSQL tests need a server (run scripts/dev-postgres.sh and export its connection string).");
-        }
-
-        var name = "mf_wf_" + Guid.NewGuid().ToString("N")[..16];
-        await using (var connection = new NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await command.ExecuteNonQueryAsync();
-        }
-
-        var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name, MaxPoolSize = 40 }.ToString();
-        var database = new TestDatabase(true, connectionString, admin, name, null);
+        var postgres = await TestPostgres.CreateAsync("mf_wf_");
+        var connectionString = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { MaxPoolSize = 40 }.ToString();
+        var database = new TestDatabase(true, connectionString, postgres, null);
         await using var db = database.CreateContext();
         await db.Database.EnsureCreatedAsync();
         return database;
@@ -79,13 +65,9 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (IsPostgres)
+        if (_postgres is not null)
         {
-            NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(_admin);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE)", connection);
-            await command.ExecuteNonQueryAsync();
+            await _postgres.DisposeAsync();
         }
         else if (_file is not null)
         {
