@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using MentorFlow.Graph.Model;
 using MentorFlow.Graph.Outbox;
 using MentorFlow.Workflows.Activities;
+using MentorFlow.Workflows.Runtime;
 using Microsoft.Extensions.Options;
 
 namespace MentorFlow.Graph.Activities;
@@ -58,9 +59,6 @@ internal static class GraphActivity
     public static string? Mailbox(string? given, GraphOptions options) =>
         string.IsNullOrWhiteSpace(given) ? options.OrganizerMailbox : given.Trim();
 
-    /// <summary>The workflow input a run started from the designer carries (<c>mentorflowTestRun: true</c>).</summary>
-    public const string TestRunInputKey = "mentorflowTestRun";
-
     /// <summary>Marks the row of a test run so the dispatcher sends it to the embedded sandbox, even in Tenant mode.</summary>
     public static GraphOutboxMessage Route(ActivityExecutionContext context, GraphOutboxMessage message)
     {
@@ -70,7 +68,7 @@ internal static class GraphActivity
 
     internal static bool IsTestRun(JsonObject input)
     {
-        var value = input.FirstOrDefault(p => string.Equals(p.Key, TestRunInputKey, StringComparison.OrdinalIgnoreCase)).Value;
+        var value = input.FirstOrDefault(p => string.Equals(p.Key, WorkflowInputKeys.TestRun, StringComparison.OrdinalIgnoreCase)).Value;
         return value is JsonValue flag && flag.GetValueKind() switch
         {
             JsonValueKind.True => true,

@@ -16,12 +16,6 @@ namespace MentorFlow.Server.Studio.ElsaApi;
 /// </summary>
 internal static partial class ElsaDefinitionsApi
 {
-    /// <summary>
-    /// Workflow input key set on every run started from the designer's Run button (a test run): Graph activities send
-    /// such a run's invites and mail to the sandbox even when a real tenant is configured.
-    /// </summary>
-    public const string TestRunInputKey = "mentorflowTestRun";
-
     public static RouteGroupBuilder MapElsaDefinitions(this RouteGroupBuilder api)
     {
         api.MapGet("/workflow-definitions", List);
@@ -558,7 +552,7 @@ internal static partial class ElsaDefinitionsApi
             input[key] = value?.DeepClone();
         }
 
-        input[TestRunInputKey] = true;
+        input[WorkflowInputKeys.TestRun] = true;
         var started = await runtime.StartVersionAsync(version.Id, input, body?.CorrelationId, cancellationToken);
         var logger = loggers.CreateLogger("MentorFlow.Studio.ElsaApi");
         if (logger.IsEnabled(LogLevel.Information))
