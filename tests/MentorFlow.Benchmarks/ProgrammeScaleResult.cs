@@ -94,6 +94,7 @@ public sealed class ProgrammeScaleResult
             ("requests/s (wall, while dispatching)", F(RequestsPerSecond, "0.0"), string.Empty),
             ($"peak per mailbox in any {Window.TotalMinutes:0.#} min (Graph time)", F(PeakInWindow), $"≤ {F(RequestsPerWindow)}"),
             ("Graph time from first to last request", S(GraphTime), string.Empty),
+            ("requests/s of Graph time (first to last)", GraphTime > TimeSpan.Zero ? F(GraphRequests / GraphTime.TotalSeconds, "0.0") : "one burst", string.Empty),
             ("peak concurrent requests per mailbox", F(PeakConcurrency), $"≤ {MaxConcurrentPerMailbox}"),
             ("429 answers from the sandbox", F(Throttled), "0 (paced)"),
             ("series masters in the sandbox", F(SeriesMasters), F(Pairs)),
