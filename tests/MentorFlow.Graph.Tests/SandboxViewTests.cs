@@ -43,6 +43,30 @@ public sealed class SandboxViewTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MailboxView_BeforeAnythingIsSent_SaysSoInsteadOfAnEmptyList()
+    {
+        var index = await _http.GetStringAsync(_server.Origin);
+        Assert.Contains("Nothing has been sent here yet", index, StringComparison.Ordinal);
+
+        var page = await _http.GetStringAsync(new Uri(_server.Origin, "mailbox/nobody%40contoso.test"));
+        Assert.Contains("No invites for this mailbox.", page, StringComparison.Ordinal);
+        Assert.Contains("No mail for this mailbox.", page, StringComparison.Ordinal);
+        Assert.Contains("href=\"/\">All mailboxes</a>", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MailboxIndex_CountsInvitesAndMailsPerMailbox()
+    {
+        await SendAsync(
+            new CreateEventOperation("k", "kickoff", Requests.Invite(subject: "Kick-off")),
+            new SendMailOperation("m", "mail", Requests.Mail() with { Subject = "Your resources" }));
+
+        var index = await _http.GetStringAsync(_server.Origin);
+
+        Assert.Matches("mentee%40contoso.test\">mentee@contoso.test</a></td><td>1</td><td>1</td>", index);
+    }
+
+    [Fact]
     public async Task MailboxView_MarksACancelledInvite()
     {
         var created = await _server.CreateGateway().ExecuteAsync(SandboxServer.Organizer,

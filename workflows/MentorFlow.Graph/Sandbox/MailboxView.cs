@@ -17,14 +17,25 @@ public static class MailboxView
 
     public static string Index(GraphSandbox sandbox)
     {
-        var html = Page("MentorFlow Graph sandbox");
-        html.Append("<p>Every invite and mail MentorFlow sent to this sandbox, per mailbox. Graph v1.0 is served at <code>/v1.0</code>.</p><ul>");
-        foreach (var address in sandbox.KnownAddresses())
+        var html = Page("MentorFlow Graph sandbox", home: false);
+        html.Append("<p>Every invite and mail MentorFlow sent to this sandbox, per mailbox: what each person would see in Outlook. Graph v1.0 is served at <code>/v1.0</code>.</p>");
+        var addresses = sandbox.KnownAddresses();
+        if (addresses.Count == 0)
         {
-            html.Append($"<li><a href=\"/mailbox/{Uri.EscapeDataString(address)}\">{Encode(address)}</a></li>");
+            return html.Append("<p class=\"empty\">Nothing has been sent here yet. Invites and mails appear as flows send them (the outbox is dispatched every second).</p></main></body></html>").ToString();
         }
 
-        return html.Append("</ul></body></html>").ToString();
+        var events = sandbox.Events();
+        var messages = sandbox.Messages();
+        html.Append($"<div class=\"scroll\"><table><caption>{addresses.Count} mailboxes</caption><thead><tr><th scope=\"col\">Mailbox</th><th scope=\"col\">Invites</th><th scope=\"col\">Mails</th></tr></thead><tbody>");
+        foreach (var address in addresses)
+        {
+            var invites = events.Count(e => Same(e.Mailbox, address) || e.Attendees.Any(a => Same(a.Address, address)));
+            var mails = messages.Count(m => Same(m.Sender, address) || m.Recipients.Any(r => Same(r, address)));
+            html.Append($"<tr><td><a href=\"/mailbox/{Uri.EscapeDataString(address)}\">{Encode(address)}</a></td><td>{invites}</td><td>{mails}</td></tr>");
+        }
+
+        return html.Append("</tbody></table></div></main></body></html>").ToString();
     }
 
     public static string Mailbox(GraphSandbox sandbox, string address)
@@ -34,7 +45,8 @@ public static class MailboxView
             .Where(e => Same(e.Mailbox, address) || e.Attendees.Any(a => Same(a.Address, address)))
             .ToList();
         html.Append($"<h2>Calendar ({events.Count} invites)</h2>");
-        html.Append("<table><thead><tr><th>When</th><th>Subject</th><th>Organizer</th><th>Location</th><th>Status</th><th></th></tr></thead><tbody>");
+        html.Append(events.Count == 0 ? "<div hidden>" : "<div class=\"scroll\">")
+            .Append("<table><thead><tr><th>When</th><th>Subject</th><th>Organizer</th><th>Location</th><th>Status</th><th></th></tr></thead><tbody>");
         var rows = events
             .SelectMany(e => sandbox.Occurrences(e, address, MaxOccurrences).Select(o => (Event: e, o.Start, o.End, o.StartUtc)))
             .OrderBy(o => o.StartUtc);
@@ -51,12 +63,17 @@ public static class MailboxView
                 .Append($"<td><a href=\"/mailbox/{Uri.EscapeDataString(address)}/events/{Uri.EscapeDataString(item.Id)}.ics\">.ics</a></td></tr>");
         }
 
-        html.Append("</tbody></table>");
+        html.Append("</tbody></table></div>");
+        if (events.Count == 0)
+        {
+            html.Append("<p class=\"empty\">No invites for this mailbox.</p>");
+        }
+
         var mails = sandbox.Messages()
             .Where(m => Same(m.Sender, address) || m.Recipients.Any(r => Same(r, address)))
             .OrderByDescending(m => m.SentAt)
             .ToList();
-        html.Append($"<h2>Mail ({mails.Count})</h2><table><thead><tr><th>Sent</th><th>From</th><th>To</th><th>Subject</th></tr></thead><tbody>");
+        html.Append($"<h2>Mail ({mails.Count})</h2>").Append(mails.Count == 0 ? "<div hidden>" : "<div class=\"scroll\">").Append($"<table><thead><tr><th>Sent</th><th>From</th><th>To</th><th>Subject</th></tr></thead><tbody>");
         foreach (var mail in mails)
         {
             var replyTo = mail.ReplyTo.Count == 0 ? string.Empty : $"<p>Reply to: {Encode(string.Join(", ", mail.ReplyTo.Select(r => r.Address)))}</p>";
@@ -69,7 +86,13 @@ public static class MailboxView
                 .Append("</details></td></tr>");
         }
 
-        return html.Append("</tbody></table></body></html>").ToString();
+        html.Append("</tbody></table></div>");
+        if (mails.Count == 0)
+        {
+            html.Append("<p class=\"empty\">No mail for this mailbox.</p>");
+        }
+
+        return html.Append("</main></body></html>").ToString();
     }
 
     /// <summary>The invite as an iCalendar file (RRULE for a series, METHOD:CANCEL once cancelled); null if unknown.</summary>
@@ -147,11 +170,16 @@ public static class MailboxView
         return pattern;
     }
 
-    private static StringBuilder Page(string title) => new StringBuilder()
-        .Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(Encode(title)).Append("</title>")
-        .Append("<style>body{font-family:Segoe UI,Arial,sans-serif;margin:2em}table{border-collapse:collapse;width:100%}")
-        .Append("td,th{border-bottom:1px solid #ddd;padding:.4em;text-align:left;vertical-align:top}.cancelled{color:#999;text-decoration:line-through}")
-        .Append("iframe{width:100%;height:12em;border:1px solid #eee}</style></head><body><h1>").Append(Encode(title)).Append("</h1>");
+    private static StringBuilder Page(string title, bool home = true) => new StringBuilder()
+        .Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>")
+        .Append(Encode(title)).Append("</title>")
+        .Append("<style>body{font-family:Segoe UI,Arial,sans-serif;margin:0;color:#1b2333;background:#f5f7fa}")
+        .Append("header{background:#1b2540;color:#fff;padding:.8em 1.5em}header a{color:#fff}main{padding:1em 1.5em;max-width:72em}")
+        .Append("table{border-collapse:collapse;width:100%;background:#fff}caption{text-align:left;padding:.4em 0;color:#4a5568}")
+        .Append("td,th{border-bottom:1px solid #d9dee7;padding:.4em;text-align:left;vertical-align:top}.cancelled{color:#5f6b7a;text-decoration:line-through}")
+        .Append(".scroll{overflow-x:auto}.empty{font-style:italic;color:#4a5568}a{color:#1d4f91}iframe{width:100%;height:12em;border:1px solid #d9dee7;background:#fff}</style></head><body>")
+        .Append("<header><strong>MentorFlow Graph sandbox</strong>").Append(home ? " · <a href=\"/\">All mailboxes</a>" : string.Empty).Append("</header>")
+        .Append("<main><h1>").Append(Encode(title)).Append("</h1>");
 
     private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 }
