@@ -292,6 +292,7 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
             }
 
             chunk = chunk.Where(c => owned.Contains(c.Message.Id)).ToArray();
+            lease.Shrink(chunk.Length);
             if (chunk.Length == 0)
             {
                 return;

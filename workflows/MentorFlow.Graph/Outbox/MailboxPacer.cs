@@ -19,7 +19,7 @@ public sealed class MailboxPacer(int maxConcurrent, int requestsPerWindow, TimeS
     public TimeSpan Window => window;
 
     /// <summary>Waits until <paramref name="requests"/> requests may go to the mailbox; dispose the lease when they are done.</summary>
-    public async Task<IDisposable> AcquireAsync(string mailbox, int requests, CancellationToken cancellationToken)
+    public async Task<PacerLease> AcquireAsync(string mailbox, int requests, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(requests, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(requests, requestsPerWindow);
@@ -35,7 +35,7 @@ public sealed class MailboxPacer(int maxConcurrent, int requestsPerWindow, TimeS
             }
 
             var reservation = await ReserveAsync(state, requests, cancellationToken);
-            return new Lease(this, state, slots, reservation);
+            return new PacerLease(this, state, slots, reservation);
         }
         catch
         {
@@ -96,7 +96,7 @@ public sealed class MailboxPacer(int maxConcurrent, int requestsPerWindow, TimeS
         }
     }
 
-    private sealed class MailboxState(int maxConcurrent)
+    internal sealed class MailboxState(int maxConcurrent)
     {
         public Lock Gate { get; } = new();
         public SemaphoreSlim Turn { get; } = new(1, 1);
@@ -106,15 +106,40 @@ public sealed class MailboxPacer(int maxConcurrent, int requestsPerWindow, TimeS
     }
 
     /// <summary>Requests counted in the window; <see cref="At"/> is null while they are in flight (they count from completion).</summary>
-    private sealed class Reservation(int count)
+    internal sealed class Reservation(int count)
     {
-        public int Count { get; } = count;
+        public int Count { get; set; } = count;
         public DateTimeOffset? At { get; set; }
     }
 
-    private sealed class Lease(MailboxPacer pacer, MailboxState state, int slots, Reservation reservation) : IDisposable
+    /// <summary>Permission to send requests to one mailbox; dispose it when they are done (they count from then).</summary>
+    public sealed class PacerLease : IDisposable
     {
+        private readonly MailboxPacer _pacer;
+        private readonly MailboxState _state;
+        private readonly int _slots;
+        private readonly Reservation _reservation;
         private int _disposed;
+
+        internal PacerLease(MailboxPacer pacer, MailboxState state, int slots, Reservation reservation)
+        {
+            _pacer = pacer;
+            _state = state;
+            _slots = slots;
+            _reservation = reservation;
+        }
+
+        /// <summary>
+        /// Fewer requests than reserved will be sent (some rows were taken over while this lease waited for the
+        /// window): only <paramref name="requests"/> count in the window, the rest goes back to the budget at once.
+        /// </summary>
+        public void Shrink(int requests)
+        {
+            lock (_state.Gate)
+            {
+                _reservation.Count = Math.Clamp(requests, 0, _reservation.Count);
+            }
+        }
 
         public void Dispose()
         {
@@ -123,12 +148,12 @@ public sealed class MailboxPacer(int maxConcurrent, int requestsPerWindow, TimeS
                 return;
             }
 
-            lock (state.Gate)
+            lock (_state.Gate)
             {
-                reservation.At = pacer.Now;
+                _reservation.At = _pacer.Now;
             }
 
-            state.Slots.Release(slots);
+            _state.Slots.Release(_slots);
         }
     }
 }
