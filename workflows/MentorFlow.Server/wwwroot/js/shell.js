@@ -14,6 +14,19 @@ export const NAV = Object.freeze([
 ]);
 
 /** Error thrown by {@link api} for a non-2xx answer; `problem` is the parsed problem details (or a synthetic one). */
+/** A calendar date, unambiguous in any locale: "2 Nov 2026" (a date-only value is read as that day). */
+export function formatDate(value) {
+  if (!value) return '–';
+  const text = String(value);
+  const at = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T12:00:00Z`) : new Date(text);
+  return at.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+/** A moment with its time: "2 Nov 2026, 09:00" in the browser's time zone. */
+export function formatDateTime(value) {
+  return value ? new Date(value).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '–';
+}
+
 export class ApiError extends Error {
   constructor(status, problem) {
     super(problem?.detail || problem?.title || `Request failed with status ${status}`);

@@ -1,6 +1,6 @@
 // Programme dashboard: phase, mentor-shortage banner, the reporting metrics, poll balance, funnel, match review,
 // active pairs, testimonials, workflow incidents, exports and links (GET /api/programmes/{id}/dashboard).
-import { api, ready, h, showMessage, clearMessages, ApiError } from '/js/shell.js';
+import { api, ready, h, showMessage, clearMessages, ApiError, formatDate, formatDateTime } from '/js/shell.js';
 
 await ready;
 const id = new URLSearchParams(location.search).get('id');
@@ -11,7 +11,7 @@ const number = (value) => value === null || value === undefined ? '–'
   : Number.isFinite(value) ? value.toLocaleString('en-GB', { maximumFractionDigits: 2 }) : '∞';
 const percent = (rate) => rate === null || rate === undefined ? '–' : `${Math.round(rate * 100)}%`;
 const change = (rate) => rate === null || rate === undefined ? '–' : `${rate >= 0 ? '+' : '−'}${Math.abs(Math.round(rate * 100))}%`;
-const date = (iso) => iso ? new Date(`${iso.slice(0, 10)}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' }) : '–';
+const date = (iso) => formatDate(iso ? iso.slice(0, 10) : iso);
 const status = (value) => ({ ClosedEarly: 'Closed early' })[value] ?? value;
 const plural = (count, one, many = `${one}s`) => `${number(count)} ${count === 1 ? one : many}`;
 
@@ -122,7 +122,7 @@ function renderReview(review) {
   $('#choices').replaceChildren(...choices.map((c) => h('tr', {},
     h('td', {}, `${c.menteeName} (${c.menteeId})`),
     h('td', {}, c.candidates.map((m) => `${m.mentorName} (${m.score.toFixed(2)})${m.mentorId === c.chosenMentorId ? ' ✓ chosen' : ''}`).join(' · ')),
-    h('td', {}, new Date(c.chooseBy).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' })),
+    h('td', {}, formatDateTime(c.chooseBy)),
     h('td', {}, status(c.status)))));
   $('#unmatched').replaceChildren(...(review.unmatched.length
     ? review.unmatched.map((u) => h('li', {}, `${u.menteeName} (${u.menteeId}): ${u.reason}`))
@@ -157,7 +157,7 @@ function renderIncidents(incidents) {
       h('table', { class: 'mf-table' }, h('caption', { class: 'mf-visually-hidden' }, 'Incidents of the flows of this programme and its pairs'),
         h('thead', {}, h('tr', {}, ['When', 'Flow', 'For', 'Activity', 'Message', 'Status'].map((label) => h('th', { scope: 'col' }, label)))),
         h('tbody', {}, incidents.items.map((i) => h('tr', {},
-          h('td', {}, new Date(i.timestamp).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })),
+          h('td', {}, formatDateTime(i.timestamp)),
           h('td', {}, h('a', { href: i.instanceUrl }, i.workflowName ?? i.definitionId)),
           h('td', {}, i.subject), h('td', {}, `${i.activityId} (${i.activityType})`), h('td', {}, i.message),
           h('td', {}, i.resolvedAt ? h('span', { class: 'mf-badge mf-badge-ok' }, 'resolved') : h('span', { class: 'mf-badge mf-badge-error' }, 'open'))))))));

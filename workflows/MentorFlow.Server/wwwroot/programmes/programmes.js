@@ -1,15 +1,14 @@
 // Programmes list and creation form (manager page on the shared shell).
-import { api, ready, h, showMessage, showFieldErrors, clearMessages, ApiError } from '/js/shell.js';
+import { api, ready, h, showMessage, showFieldErrors, clearMessages, ApiError, formatDateTime } from '/js/shell.js';
 
 await ready;
 const list = document.getElementById('programmes');
-const date = (value) => value ? new Date(value).toLocaleString() : '';
 
 async function load() {
   const { items } = await api('/api/programmes');
   list.replaceChildren(...items.map((p) => h('tr', {},
     h('td', {}, h('a', { href: `/programmes/programme.html?id=${encodeURIComponent(p.id)}` }, p.name)),
-    h('td', {}, p.phase), h('td', {}, date(p.pollClosesAt)), h('td', {}, date(p.applicationsCloseAt)))));
+    h('td', {}, p.phase), h('td', {}, formatDateTime(p.pollClosesAt)), h('td', {}, formatDateTime(p.applicationsCloseAt)))));
   if (items.length === 0) list.append(h('tr', {}, h('td', { colspan: 4, class: 'mf-muted' }, 'No programme yet: create one below.')));
 }
 
