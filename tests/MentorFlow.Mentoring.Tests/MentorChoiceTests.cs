@@ -199,6 +199,23 @@ public sealed class MentorChoiceTests : IDisposable
         Assert.Empty((await _f.Matching.ReviewAsync(programme.Id)).Choices);
     }
 
+    [Fact]
+    public async Task PrivacyExport_OfAMenteeOfferedAChoice_IncludesTheChoice()
+    {
+        var (_, choice) = await OneChoiceAsync();
+        string email;
+        await using (var db = _f.Factory.CreateDbContext())
+        {
+            email = await db.Set<Application>().Where(a => a.Id == choice.MenteeId).Select(a => a.Email).SingleAsync();
+        }
+
+        var export = await _f.Privacy.ExportAsync(email, "manager");
+
+        var exported = Assert.Single(export.MentorChoices);
+        Assert.Equal(choice.Id, exported.Id);
+        Assert.Equal(choice.Candidates.Count, exported.Candidates.Count);
+    }
+
     private Links.LinkClaims ChoiceLink(MentorChoice choice) =>
         _f.Claims(LinkPurpose.ChooseMentor, choice.ProgrammeId, PartnershipService.ParticipantRef(choice.MenteeId), MentorChoiceService.ChoiceRef(choice.Id));
 

@@ -17,7 +17,8 @@ public sealed record ParticipantExport(
     IReadOnlyList<Goal> Goals,
     IReadOnlyList<SurveyResponse> SurveyResponses,
     IReadOnlyList<Testimonial> Testimonials,
-    IReadOnlyList<AuditEntry> AuditEntries);
+    IReadOnlyList<AuditEntry> AuditEntries,
+    IReadOnlyList<MentorChoice> MentorChoices);
 
 /// <summary>What an erasure did; the closed pairs' flows are told so they cancel the pair's invites.</summary>
 public sealed record ErasureResult(string Subject, int Applications, int PollResponses, int CommunityMemberships, int Testimonials, IReadOnlyList<Pair> ClosedPairs);
@@ -48,6 +49,7 @@ public sealed class PrivacyService(IMentoringDb database, TimeProvider clock)
         var goals = await db.Set<Goal>().AsNoTracking().Where(g => pairIds.Contains(g.PairId)).ToListAsync(cancellationToken);
         var surveys = await db.Set<SurveyResponse>().AsNoTracking().Where(s => ids.Contains(s.ParticipantId)).ToListAsync(cancellationToken);
         var testimonials = await db.Set<Testimonial>().AsNoTracking().Where(t => ids.Contains(t.ParticipantId)).ToListAsync(cancellationToken);
+        var choices = await db.Set<MentorChoice>().AsNoTracking().Where(c => ids.Contains(c.MenteeId)).ToListAsync(cancellationToken);
         var actors = applications.Select(a => "participant:" + a.ExternalId).Append("participant:" + email).ToList();
         var audit = await db.Set<AuditEntry>().AsNoTracking()
             .Where(e => actors.Contains(e.Actor) || e.Subject == email).ToListAsync(cancellationToken);
@@ -55,7 +57,7 @@ public sealed class PrivacyService(IMentoringDb database, TimeProvider clock)
         Audit.Add(db, now, actor, "privacy.exported", null, Pseudonym(email));
         await db.SaveChangesAsync(cancellationToken);
         return new ParticipantExport(email, now, members, poll, applications, pairs, goals, surveys, testimonials,
-            audit.OrderBy(e => e.Id).ToList());
+            audit.OrderBy(e => e.Id).ToList(), choices);
     }
 
     /// <summary>
