@@ -180,4 +180,30 @@ public sealed class NestedFlowchartTests : EngineTestBase
         var started = await Host.Runtime.StartAsync(imported.Definition.DefinitionId);
         Assert.Equal(["inside a", "inside b", "after"], Messages((await Host.Runtime.GetInstanceAsync(started.InstanceId))!));
     }
+
+    [Fact]
+    public async Task NestedFlowchartOfAnUnreadableShape_IsRefusedWithItsPath_NothingStored()
+    {
+        var model = Flow.Create().Nested("sub", Inner()).Model;
+        model["root"]!["activities"]![0]!["connections"] = "not a list";
+
+        var refused = await Assert.ThrowsAsync<WorkflowDefinitionFormatException>(() => Host.Definitions.ImportAsync(model.ToJsonString()));
+
+        Assert.Contains("root.sub.connections must be an array", refused.Message, StringComparison.Ordinal);
+        Assert.Empty((await Host.Definitions.ListAsync(new DefinitionQuery())).Items);
+    }
+
+    [Fact]
+    public async Task ActivityIdUsedInsideAndOutsideANestedFlowchart_IsADuplicate()
+    {
+        var model = Flow.Create()
+            .Nested("sub", Flow.Create().Add("twice", "Elsa.WriteLine", ("text", Flow.Literal("inner"))))
+            .Add("twice", "Elsa.WriteLine", ("text", Flow.Literal("outer")))
+            .Chain("sub", "twice")
+            .Model;
+
+        var saved = await Host.Definitions.SaveDraftAsync(model);
+
+        Assert.Contains(saved.Errors, e => e.ActivityId == "twice" && e.Message.Contains("used by more than one activity", StringComparison.Ordinal));
+    }
 }
