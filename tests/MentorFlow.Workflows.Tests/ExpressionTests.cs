@@ -66,9 +66,25 @@ public sealed class ExpressionTests : EngineTestBase
     }
 
     [Fact]
-    public async Task Liquid_FiltersWork_AndUnknownNamesRenderEmpty()
+    public async Task Liquid_FiltersWork_AndLocalsNeedNoDeclaration()
     {
-        Assert.Equal(["MENTOR:3:"], Messages(await WriteAsync(Flow.Expr("Liquid", "{{ 'mentor' | upcase }}:{{ 'a,b,c' | split: ',' | size }}:{{ nothing }}"))));
+        Assert.Equal(["MENTOR:3:x-y"], Messages(await WriteAsync(Flow.Expr("Liquid",
+            "{{ 'mentor' | upcase }}:{{ 'a,b,c' | split: ',' | size }}:{% assign parts = 'x,y' | split: ',' %}{% for p in parts %}{{ p }}{% unless forloop.last %}-{% endunless %}{% endfor %}"))));
+    }
+
+    [Fact]
+    public async Task Liquid_ReadingAnUndeclaredName_IsRefusedOnPublish_AndRendersEmptyInADraftRun()
+    {
+        var saved = await Host.Definitions.SaveDraftAsync(Flow.Create()
+            .Add("w", "Elsa.WriteLine", ("text", Flow.Expr("Liquid", "Hello {{ Mentee.Name }}!"))).Model);
+
+        var error = Assert.Single(saved.Errors);
+        Assert.Equal(("w", "text"), (error.ActivityId, error.Input));
+        Assert.Contains("reads 'Mentee', which is not a declared variable", error.Message, StringComparison.Ordinal);
+        Assert.False((await Host.Definitions.PublishAsync(saved.Definition.DefinitionId)).Succeeded);
+
+        var run = await Host.Runtime.StartVersionAsync(saved.Definition.Id);
+        Assert.Equal(["Hello !"], Messages((await Host.Runtime.GetInstanceAsync(run.InstanceId))!));
     }
 
     [Fact]

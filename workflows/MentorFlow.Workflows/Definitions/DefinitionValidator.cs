@@ -13,6 +13,9 @@ namespace MentorFlow.Workflows.Definitions;
 /// <summary>Finds every problem of a definition at once; each error names the activity and input it is about.</summary>
 internal sealed partial class DefinitionValidator(IActivityRegistry registry, ExpressionEvaluator expressions)
 {
+    /// <summary>What a Liquid template can read besides the declared variables (see ExpressionEvaluator).</summary>
+    private static readonly HashSet<string> LiquidScopeNames = new(StringComparer.Ordinal) { "Variables", "Input", "Activities", "Workflow", "CorrelationId" };
+
     /// <summary>Variables some built-ins provide at run time (e.g. ForEach's current value).</summary>
     private static readonly HashSet<string> ImplicitVariables = new(StringComparer.Ordinal) { "CurrentValue", "CurrentIndex" };
 
@@ -325,6 +328,15 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
                     foreach (Match match in LiquidVariableReference().Matches(expression.Value ?? ""))
                     {
                         CheckDeclared(activityId, input, match.Groups[1].Value, declared, errors);
+                    }
+
+                    foreach (var name in expressions.LiquidReads(expression.Value ?? "") ?? [])
+                    {
+                        if (!LiquidScopeNames.Contains(name) && !declared.Contains(name))
+                        {
+                            errors.Add(new ValidationError(activityId, input,
+                                $"The Liquid template reads '{name}', which is not a declared variable (it would render empty); declare it, or read Input, Activities, Workflow or Variables."));
+                        }
                     }
                 }
 

@@ -102,6 +102,22 @@ internal sealed class ExpressionEvaluator(IOptions<WorkflowEngineOptions> option
     }
 
     /// <summary>Parses a Liquid template (cached); null error when it compiles.</summary>
+    /// <summary>The names a Liquid template reads from its scope (null when it does not compile).</summary>
+    public IReadOnlyCollection<string>? LiquidReads(string template)
+    {
+        if (!_templates.TryGetValue(template, out var parsed))
+        {
+            if (!LiquidParser.TryParse(template, out parsed, out _))
+            {
+                return null;
+            }
+
+            _templates.TryAdd(template, parsed);
+        }
+
+        return LiquidNames.ReadFromScope(parsed);
+    }
+
     public string? LiquidError(string template)
     {
         if (_templates.ContainsKey(template))
