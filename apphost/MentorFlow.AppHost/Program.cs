@@ -15,6 +15,7 @@ try
         .WithHttpHealthCheck("/health")
         .WithEnvironment("Security__ManagerApiKeys__0", DevelopmentKey.LoadOrCreate(options.DataDirectory))
         .WithEnvironment("Mentoring__Links__SigningKey", DevelopmentKey.LoadOrCreate(options.DataDirectory, "dev-link-signing-key"))
+        .WithEnvironment("Graph__Dispatcher__Replicas", options.Replicas.ToString(System.Globalization.CultureInfo.InvariantCulture))
         .WithReplicas(options.Replicas);
     if (!randomPorts)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -52,6 +53,35 @@ public sealed class AppHostStartTests
             }
 
             Assert.True(File.Exists(Path.Combine(data, "postgres", "cluster", "PG_VERSION")), "the cluster is initialised under the data directory");
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Replicas_EachServerIsToldTheReplicaCount_SoGraphPacingIsShared()
+    {
+        var data = Directory.CreateTempSubdirectory("mentorflow-apphost-replicas-").FullName;
+        try
+        {
+            using var cancel = new CancellationTokenSource(StartTimeout);
+            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.MentorFlow_AppHost>(
+                ["--data-dir", data, "--replicas", "3", "--postgres-connection", "Host=127.0.0.1;Database=mf", "--DcpPublisher:RandomizePorts=true"], cancel.Token);
+            await using var app = await builder.BuildAsync(cancel.Token);
+            var server = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "server");
+
+            // The environment the orchestrator would give each replica (not started: the callbacks are evaluated).
+            var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(
+                new DistributedApplicationExecutionContextOptions(DistributedApplicationOperation.Run) { Services = app.Services }));
+            foreach (var callback in server.Annotations.OfType<EnvironmentCallbackAnnotation>())
+            {
+                await callback.Callback(context);
+            }
+
+            Assert.Equal("3", context.EnvironmentVariables["Graph__Dispatcher__Replicas"]?.ToString());
+            Assert.Equal(3, server.Annotations.OfType<ReplicaAnnotation>().Single().Replicas);
         }
         finally
         {

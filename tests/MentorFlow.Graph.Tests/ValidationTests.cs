@@ -146,4 +146,26 @@ public sealed class ValidationTests
 
         Assert.True(new GraphOptionsValidator().Validate(null, options).Succeeded);
     }
+
+    [Theory]
+    [InlineData(1, 9_000, 4)]
+    [InlineData(3, 3_000, 1)]
+    [InlineData(2, 4_500, 2)]
+    public void Replicas_EachPaceAtTheirShareOfTheMailboxLimits(int replicas, int requests, int concurrent)
+    {
+        var dispatcher = new GraphDispatcherOptions { Replicas = replicas };
+
+        Assert.Equal((requests, concurrent), (dispatcher.RequestsPerWindowPerReplica, dispatcher.MaxConcurrentPerReplica));
+    }
+
+    [Fact]
+    public void Replicas_LeavingEachLessThanABatchPerWindow_FailNamingTheSettings()
+    {
+        var options = new GraphOptions { Dispatcher = { RequestsPerWindow = 100, Replicas = 8 } };
+
+        var result = new GraphOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, f => f.Contains("Graph:Dispatcher:Replicas (8)", StringComparison.Ordinal));
+    }
 }

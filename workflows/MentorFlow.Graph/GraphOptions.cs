@@ -70,6 +70,20 @@ public sealed class GraphDispatcherOptions
     [Range(1, 4)]
     public int MaxConcurrentPerMailbox { get; set; } = 4;
 
+    /// <summary>
+    /// Server replicas sharing the outbox. Pacing is kept in each process, so each paces at its share of the limits:
+    /// <see cref="RequestsPerWindow"/> / replicas and <see cref="MaxConcurrentPerMailbox"/> / replicas (at least 1).
+    /// The AppHost sets it from <c>--replicas</c>.
+    /// </summary>
+    [Range(1, 64)]
+    public int Replicas { get; set; } = 1;
+
+    /// <summary>This process's share of <see cref="RequestsPerWindow"/>.</summary>
+    public int RequestsPerWindowPerReplica => Math.Max(1, RequestsPerWindow / Math.Max(1, Replicas));
+
+    /// <summary>This process's share of <see cref="MaxConcurrentPerMailbox"/> (at least 1).</summary>
+    public int MaxConcurrentPerReplica => Math.Max(1, MaxConcurrentPerMailbox / Math.Max(1, Replicas));
+
     /// <summary>Requests per <c>$batch</c> (Graph allows 20).</summary>
     [Range(1, 20)]
     public int BatchSize { get; set; } = 20;
@@ -182,6 +196,11 @@ public sealed class GraphOptionsValidator : IValidateOptions<GraphOptions>
             && dispatcher.RequestsPerWindow / dispatcher.Window.TotalMinutes > 1_000)
         {
             failures.Add("Graph:Dispatcher:RequestsPerWindow over Graph:Dispatcher:Window exceeds Graph's 10,000 requests per 10 minutes per mailbox.");
+        }
+
+        if (dispatcher.Replicas >= 1 && dispatcher.RequestsPerWindow / dispatcher.Replicas < dispatcher.BatchSize)
+        {
+            failures.Add($"Graph:Dispatcher:RequestsPerWindow ({dispatcher.RequestsPerWindow}) shared by Graph:Dispatcher:Replicas ({dispatcher.Replicas}) leaves each replica fewer requests per window than Graph:Dispatcher:BatchSize ({dispatcher.BatchSize}).");
         }
 
         if (dispatcher.BaseBackoff <= TimeSpan.Zero || dispatcher.MaxBackoff < dispatcher.BaseBackoff)

@@ -43,7 +43,7 @@ public static class GraphServiceExtensions
         services.TryAddSingleton(sp =>
         {
             var dispatcher = sp.GetRequiredService<IOptions<GraphOptions>>().Value.Dispatcher;
-            return new MailboxPacer(dispatcher.MaxConcurrentPerMailbox, dispatcher.RequestsPerWindow, dispatcher.Window,
+            return new MailboxPacer(dispatcher.MaxConcurrentPerReplica, dispatcher.RequestsPerWindowPerReplica, dispatcher.Window,
                 sp.GetRequiredService<TimeProvider>());
         });
         services.TryAddSingleton<GraphOutboxDispatcher<TContext>>();
