@@ -55,7 +55,7 @@ public static partial class ProgrammeScale
             settings["Graph:Dispatcher:RequestsPerWindow"] = limit.ToString(CultureInfo.InvariantCulture);
         }
 
-        using var host = new ProgrammeScaleHost(settings);
+        using var host = new InProcessServer(settings);
         var run = new Run(host, options.Pairs, log, cancellationToken);
         return await run.ExecuteAsync();
     }
@@ -74,7 +74,7 @@ public static partial class ProgrammeScale
     [GeneratedRegex("https?://localhost/forms/[A-Za-z0-9_\\-\\.]+")]
     private static partial Regex FormLink();
 
-    private sealed class Run(ProgrammeScaleHost host, int pairs, Action<string> log, CancellationToken cancellationToken)
+    private sealed class Run(InProcessServer host, int pairs, Action<string> log, CancellationToken cancellationToken)
     {
         private readonly HttpClient _manager = host.Manager();
         private readonly HttpClient _participant = host.Participant();
@@ -134,8 +134,8 @@ public static partial class ProgrammeScale
                 resources = new[] { new { title = "Mentoring guide", url = "https://contoso.test/guide" } },
                 lengthOptions = new[] { "3-6" },
                 targetMenteesPerMentor = 2,
-                pollClosesAt = ProgrammeScaleHost.Start.AddDays(14),
-                applicationsCloseAt = ProgrammeScaleHost.Start.AddDays(35),
+                pollClosesAt = InProcessServer.Start.AddDays(14),
+                applicationsCloseAt = InProcessServer.Start.AddDays(35),
                 defaultMeetingFrequency = "every-2-weeks",
                 defaultCommunication = "video",
                 confirmationDays = 5,
