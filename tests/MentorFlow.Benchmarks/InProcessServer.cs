@@ -8,18 +8,18 @@ using Microsoft.Extensions.Time.Testing;
 namespace MentorFlow.Benchmarks;
 
 /// <summary>
-/// The real server in process (<see cref="WebApplicationFactory{TEntryPoint}"/>) on its own SQLite file, with a fake
-/// clock, the embedded Graph sandbox on a free port and no background services: the driver fires nothing by itself
-/// and dispatches the outbox with the server's own dispatcher. The entry point is named through a server type other
-/// than <c>Program</c> because this assembly has a <c>Program</c> of its own.
+/// The real server in process (<see cref="WebApplicationFactory{TEntryPoint}"/>) on its own SQLite file, with a known
+/// manager key and link-signing key and a fake clock starting at <see cref="Start"/>; the settings given add to or
+/// override those (the scale benchmark and the end-to-end tests use it). The entry point is named through a server
+/// type other than <c>Program</c> because this assembly has a <c>Program</c> of its own.
 /// </summary>
-public sealed class ProgrammeScaleHost(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<MentorFlowDbContext>
+public class InProcessServer(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<MentorFlowDbContext>
 {
-    public const string ManagerKey = "scale-manager-key-0123456789abcdef";
-    public const string SigningKey = "scale-link-signing-key-0123456789abcdef01";
+    public const string ManagerKey = "in-process-manager-key-0123456789abcdef";
+    public const string SigningKey = "in-process-link-signing-key-0123456789abcdef";
     public static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("mentorflow-scale-").FullName;
+    private readonly string _directory = Directory.CreateTempSubdirectory("mentorflow-server-").FullName;
 
     public FakeTimeProvider Clock { get; } = new(Start);
 
