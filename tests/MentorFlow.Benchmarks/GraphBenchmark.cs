@@ -15,7 +15,7 @@ using Microsoft.Extensions.Options;
 namespace MentorFlow.Benchmarks;
 
 /// <summary>
-/// The Graph outbox's figures (issue 5): N invites to one mailbox whose sandbox allows R requests per W seconds,
+/// The Graph outbox's figures: N invites to one mailbox whose sandbox allows R requests per W seconds,
 /// sent by the dispatcher paced at the same limit, over real HTTP with the real SDK. Prints achieved rate / allowed
 /// rate (target ≥ 0.9), throttled answers, duplicates and peak concurrency.
 /// Options: <c>--invites N</c> (1000), <c>--limit R</c> (100), <c>--window W</c> seconds (2), <c>--smoke</c>.

@@ -6,7 +6,7 @@ using MentorFlow.Reporting.Synthesis;
 namespace MentorFlow.Benchmarks;
 
 /// <summary>
-/// Match quality and speed (issue 7). Prints:
+/// Match quality and speed. Prints:
 /// 1. the quality table on synthetic data (250 mentors × 1,000 mentees, seeds 7–9): total true success of the
 ///    model's min-cost-flow assignment vs the oracle (optimal assignment on the hidden true probabilities), greedy
 ///    and random — target ≥ 0.90 of the oracle;

@@ -17,7 +17,7 @@ using Microsoft.Extensions.Logging;
 namespace MentorFlow.Benchmarks;
 
 /// <summary>
-/// The workflow engine's figures (issue 4): in-memory executor throughput, persisted throughput on SQLite,
+/// The workflow engine's figures: in-memory executor throughput, persisted throughput on SQLite,
 /// 10,000 timers due in one minute (fire lag and exactly-once), and start-to-first-wait latency with a large history.
 /// <c>--smoke</c> runs every part in seconds with small counts; <c>--part memory|persisted|timers|history</c> runs one.
 /// </summary>

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace MentorFlow.EndToEnd;
 
 /// <summary>
-/// The acceptance scenario of issue 9, through the HTTP API and the participant forms with accelerated time:
+/// The programme lifecycle acceptance scenario, through the HTTP API and the participant forms with accelerated time:
 /// 30 mentors and 90 mentees go poll → close (mentor shortage, recruitment) → applications → matching → approval →
 /// confirmations → welcome and kick-off (auto kick-off for pairs that did not schedule) → check-in series → a goal
 /// met and a pair continuing → closing survey → testimonials. The Graph sandbox then holds exactly the expected
