@@ -200,6 +200,37 @@ public sealed class MentorChoiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Choose_OnPostgres_MenteesTakingTheSameLastPlaceAtOnce_ExactlyOneWinsTheOthersAreToldItIsFull()
+    {
+        // Serializable transactions on PostgreSQL fail with 40001 on a conflict: the pick retries, never a 500.
+        await using var pg = await MentoringFixture.PostgresAsync();
+        var programme = await pg.CohortAsync(6, 6, 1, MentoringFixture.ValidProgramme() with { MenteeChoosesFromTopThree = true });
+        await pg.Matching.RunAsync(programme.Id, 0, "manager");
+        var choices = (await pg.Matching.ApproveMatchesAsync(programme.Id, "manager")).Choices;
+        var shared = choices.SelectMany(c => c.Candidates.Select(x => x.MentorId)).GroupBy(id => id).OrderByDescending(g => g.Count()).First().Key;
+        var racers = choices.Where(c => c.Candidates.Any(x => x.MentorId == shared)).ToList();
+        Assert.True(racers.Count >= 2, "at least two mentees have the same mentor among their candidates");
+
+        var attempts = await Task.WhenAll(racers.Select(choice => Task.Run(async () =>
+        {
+            var link = pg.Claims(LinkPurpose.ChooseMentor, choice.ProgrammeId, PartnershipService.ParticipantRef(choice.MenteeId), MentorChoiceService.ChoiceRef(choice.Id));
+            try
+            {
+                return (Pair: await pg.Choices.ChooseAsync(link, shared.ToString("N")), Status: 200);
+            }
+            catch (MentoringProblemException problem)
+            {
+                return (Pair: (Pair?)null, problem.Status);
+            }
+        })));
+
+        Assert.Single(attempts, a => a.Pair is not null);
+        Assert.All(attempts.Where(a => a.Pair is null), a => Assert.Equal(409, a.Status));
+        await using var db = pg.Factory.CreateDbContext();
+        Assert.Equal(1, await db.Set<Pair>().CountAsync(p => p.MentorId == shared && p.Status == PairStatus.Approved));
+    }
+
+    [Fact]
     public async Task PrivacyExport_OfAMenteeOfferedAChoice_IncludesTheChoice()
     {
         var (_, choice) = await OneChoiceAsync();

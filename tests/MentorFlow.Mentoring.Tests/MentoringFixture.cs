@@ -2,6 +2,7 @@ using MentorFlow.Mentoring.Domain;
 using MentorFlow.Mentoring.Links;
 using MentorFlow.Mentoring.Persistence;
 using MentorFlow.Mentoring.Services;
+using MentorFlow.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -14,22 +15,32 @@ public sealed class TestMentoringDbContext(DbContextOptions<TestMentoringDbConte
     protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddMentoringModel();
 }
 
-public sealed class TestContextFactory(string connectionString) : IDbContextFactory<TestMentoringDbContext>
+public sealed class TestContextFactory(string connectionString, bool postgres = false) : IDbContextFactory<TestMentoringDbContext>
 {
     public TestMentoringDbContext CreateDbContext() =>
-        new(new DbContextOptionsBuilder<TestMentoringDbContext>().UseSqlite(connectionString).Options);
+        new((postgres
+            ? new DbContextOptionsBuilder<TestMentoringDbContext>().UseNpgsql(connectionString)
+            : new DbContextOptionsBuilder<TestMentoringDbContext>().UseSqlite(connectionString)).Options);
 }
 
-/// <summary>Each test gets its own SQLite file, a fake clock and the real services.</summary>
-public sealed class MentoringFixture : IDisposable
+/// <summary>Each test gets its own SQLite file (or PostgreSQL database), a fake clock and the real services.</summary>
+public sealed class MentoringFixture : IDisposable, IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"mf-mentoring-{Guid.NewGuid():N}.db");
+    private readonly string? _path;
+    private readonly TestPostgres? _postgres;
 
     public MentoringFixture()
+        : this(Path.Combine(Path.GetTempPath(), $"mf-mentoring-{Guid.NewGuid():N}.db"), null)
     {
-        Factory = new TestContextFactory($"Data Source={_path};Pooling=False");
+    }
+
+    private MentoringFixture(string? path, TestPostgres? postgres)
+    {
+        _path = path;
+        _postgres = postgres;
+        Factory = postgres is null ? new TestContextFactory($"Data Source={path};Pooling=False") : new TestContextFactory(postgres.ConnectionString, postgres: true);
         using (var db = Factory.CreateDbContext())
         {
             db.Database.EnsureCreated();
@@ -162,8 +173,28 @@ public sealed class MentoringFixture : IDisposable
     public LinkClaims PairClaims(LinkPurpose purpose, Pair pair, Application who, int? round = null) =>
         Claims(purpose, pair.ProgrammeId, PartnershipService.ParticipantRef(who.Id), PartnershipService.PairRef(pair.Id, round));
 
+    /// <summary>The same services on a throwaway database of the real PostgreSQL server (MENTORFLOW_TEST_POSTGRES).</summary>
+    public static async Task<MentoringFixture> PostgresAsync() => new(null, await TestPostgres.CreateAsync("mf_mentoring_"));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+        else
+        {
+            Dispose();
+        }
+    }
+
     public void Dispose()
     {
+        if (_path is null)
+        {
+            return;
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         File.Delete(_path);
     }

@@ -233,9 +233,14 @@ public sealed class MentorChoiceService(IMentoringDb database, TimeProvider cloc
                 await transaction.CommitAsync(cancellationToken);
                 return result;
             }
-            catch (Exception exception) when (attempt < Attempts && IsSerializationFailure(exception))
+            catch (Exception exception) when (IsSerializationFailure(exception))
             {
-                await transaction.RollbackAsync(CancellationToken.None);
+                // Nothing to roll back by hand: a failed commit has already ended the transaction (PostgreSQL), and
+                // disposing an unfinished one rolls it back. The next attempt starts afresh.
+                if (attempt >= Attempts)
+                {
+                    throw MentoringProblemException.Conflict("mentor", "Many people are choosing at this moment; please submit your choice again.");
+                }
             }
         }
     }
