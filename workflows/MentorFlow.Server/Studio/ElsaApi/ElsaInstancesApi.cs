@@ -293,18 +293,23 @@ internal static class ElsaInstancesApi
     private static async Task<Results<Ok<ElsaCancelledResponse>, ValidationProblem>> BulkCancel(
         ElsaIdsRequest request, [FromServices] IWorkflowRuntime runtime, CancellationToken cancellationToken)
     {
-        if (request.Ids is null)
+        return request.Ids is null
+            ? IdsRequired()
+            : TypedResults.Ok(new ElsaCancelledResponse(await CountAsync(request.Ids, id => runtime.CancelAsync(id, cancellationToken))));
+    }
+
+    private static ValidationProblem IdsRequired() => ElsaRequests.Invalid(new() { ["ids"] = ["A list of instance ids is required."] });
+
+    /// <summary>Applies a bulk operation to each distinct id; how many it applied to.</summary>
+    private static async Task<int> CountAsync(IEnumerable<string> ids, Func<string, Task<bool>> operation)
+    {
+        var count = 0;
+        foreach (var id in ids.Distinct(StringComparer.Ordinal))
         {
-            return ElsaRequests.Invalid(new() { ["ids"] = ["A list of instance ids is required."] });
+            count += await operation(id) ? 1 : 0;
         }
 
-        var cancelled = 0;
-        foreach (var id in request.Ids.Distinct(StringComparer.Ordinal))
-        {
-            cancelled += await runtime.CancelAsync(id, cancellationToken) ? 1 : 0;
-        }
-
-        return TypedResults.Ok(new ElsaCancelledResponse(cancelled));
+        return count;
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, [FromServices] IWorkflowRuntime runtime, CancellationToken cancellationToken)
@@ -330,18 +335,9 @@ internal static class ElsaInstancesApi
     private static async Task<Results<Ok<ElsaBulkDeleteResponse>, ValidationProblem>> BulkDelete(
         ElsaIdsRequest request, [FromServices] IWorkflowRuntime runtime, CancellationToken cancellationToken)
     {
-        if (request.Ids is null)
-        {
-            return ElsaRequests.Invalid(new() { ["ids"] = ["A list of instance ids is required."] });
-        }
-
-        long deleted = 0;
-        foreach (var id in request.Ids.Distinct(StringComparer.Ordinal))
-        {
-            deleted += await runtime.DeleteInstanceAsync(id, cancellationToken) ? 1 : 0;
-        }
-
-        return TypedResults.Ok(new ElsaBulkDeleteResponse(deleted));
+        return request.Ids is null
+            ? IdsRequired()
+            : TypedResults.Ok(new ElsaBulkDeleteResponse(await CountAsync(request.Ids, id => runtime.DeleteInstanceAsync(id, cancellationToken))));
     }
 
     private static async Task<Results<Ok<ElsaActivityExecutionReport>, ValidationProblem, ProblemHttpResult>> Report(
