@@ -38,15 +38,30 @@ internal sealed class FlowchartDefinition
     /// <summary>The activity that runs first: <c>Elsa.Start</c> if present, else the first activity without inbound connections.</summary>
     public ActivityNode? StartActivity => StartOf(null);
 
-    /// <summary>The activities directly in a flowchart (null: the root), in definition order.</summary>
-    public IReadOnlyList<ActivityNode> ChildrenOf(string? container) =>
-        [.. ActivityOrder.Where(a => string.Equals(a.Container, container, StringComparison.Ordinal))];
+    private const string RootKey = "\0root";
+    private ILookup<string, ActivityNode>? _children;
+    private Dictionary<string, ActivityNode?>? _starts;
 
-    /// <summary>The start of a flowchart (null: the root): its <c>Elsa.Start</c>, else its first activity without inbound connections.</summary>
+    /// <summary>The activities directly in a flowchart (null: the root), in definition order.</summary>
+    public IReadOnlyList<ActivityNode> ChildrenOf(string? container)
+    {
+        _children ??= ActivityOrder.ToLookup(a => a.Container ?? RootKey, StringComparer.Ordinal);
+        return [.. _children[container ?? RootKey]];
+    }
+
+    /// <summary>
+    /// The start of a flowchart (null: the root): its <c>Elsa.Start</c>, else its first activity without inbound
+    /// connections. Worked out once per definition version (every instance start asks).
+    /// </summary>
     public ActivityNode? StartOf(string? container)
     {
-        var children = ChildrenOf(container);
-        return children.FirstOrDefault(a => a.Type == "Elsa.Start") ?? children.FirstOrDefault(a => !Inbound.Contains(a.Id));
+        _starts ??= ActivityOrder.Where(a => a.IsContainer).Select(a => a.Id).Prepend(RootKey).Distinct(StringComparer.Ordinal)
+            .ToDictionary(key => key, key =>
+            {
+                var children = ChildrenOf(key == RootKey ? null : key);
+                return children.FirstOrDefault(a => a.Type == "Elsa.Start") ?? children.FirstOrDefault(a => !Inbound.Contains(a.Id));
+            }, StringComparer.Ordinal);
+        return _starts.GetValueOrDefault(container ?? RootKey);
     }
 
     /// <summary>Whether an activity is inside a nested flowchart, at any depth.</summary>
