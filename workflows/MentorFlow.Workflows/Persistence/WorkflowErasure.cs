@@ -67,6 +67,7 @@ public static class WorkflowErasure
             record.State = cleared.Serialize();
             record.Name = redaction.Scrub(record.Name);
             record.HasPendingWork = false;
+            record.BurstAttempts = 0;
             record.LeaseOwner = null;
             record.LeaseExpiresAt = 0;
             if (running)
