@@ -81,6 +81,32 @@ public sealed class CountResumes : Activity
     }
 }
 
+/// <summary>Writes each of its inputs, as evaluated for its content kind, to the workflow output.</summary>
+[Activity("Test", "Test", "Renders one input of each content kind.")]
+public sealed class RenderContent : Activity
+{
+    [Input(Content = InputContent.Html)]
+    public Input<string> Html { get; init; } = new("");
+
+    [Input(Content = InputContent.SingleLine)]
+    public Input<string> Line { get; init; } = new("");
+
+    [Input(Content = InputContent.PlainText)]
+    public Input<string> Text { get; init; } = new("");
+
+    [Input]
+    public Input<string> Value { get; init; } = new("");
+
+    protected override ValueTask ExecuteAsync(ActivityExecutionContext context)
+    {
+        context.SetWorkflowOutput("html", context.Get(Html));
+        context.SetWorkflowOutput("line", context.Get(Line));
+        context.SetWorkflowOutput("text", context.Get(Text));
+        context.SetWorkflowOutput("value", context.Get(Value));
+        return ValueTask.CompletedTask;
+    }
+}
+
 /// <summary>Enlists an outbox row whose key already exists when <see cref="Key"/> was inserted first: the commit is refused.</summary>
 [Activity("Test", "Test", "Adds an outbox row with a fixed key.")]
 public sealed class EnlistFixedKey : Activity
