@@ -66,7 +66,7 @@ public static class MatchingBenchmark
             foreach (var seed in seeds)
             {
                 var data = SyntheticData.Generate(smoke
-                    ? new SynthOptions { Mentors = 60, Mentees = 240, HistoryMentors = 100, HistoryMentees = 250, Seed = seed, World = world }
+                    ? new SynthOptions { Mentors = 60, Mentees = 240, HistoryMentors = 150, HistoryMentees = 400, Seed = seed, World = world }
                     : new SynthOptions { Mentors = 250, Mentees = 1000, HistoryMentors = HistoryMentors, HistoryMentees = HistoryMentees, Seed = seed, World = world });
                 var clock = Stopwatch.StartNew();
                 var report = MatchQuality.Evaluate(data, seed: 42, scoring: candidates is { } k ? new ScoringOptions { CandidatesPerMentee = k } : null, training: trainers is null ? null : new MatchTrainingOptions { Seed = 42, Trainers = trainers });

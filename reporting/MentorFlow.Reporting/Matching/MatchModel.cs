@@ -331,7 +331,12 @@ public sealed class MatchModel
         var ml = new MLContext(manifest.Seed);
         Predictor? predictor = null;
         var folds = Array.Empty<Predictor>();
-        if (manifest.Method == ScoringMethod.LearnedModel)
+        if (manifest.Method == ScoringMethod.LearnedModel && manifest.Evaluation?.Trainer == TrainerKind.Similarity)
+        {
+            predictor = new SimilarityPredictor();
+            folds = [.. Enumerable.Range(0, manifest.Evaluation.Folds).Select(_ => predictor)];
+        }
+        else if (manifest.Method == ScoringMethod.LearnedModel)
         {
             Predictor? ridge = manifest.Ridge is { } r ? new RidgePredictor(r) : null;
             var ridgeFolds = (manifest.RidgeFolds ?? []).Select(f => (Predictor)new RidgePredictor(f)).ToArray();
@@ -414,16 +419,7 @@ public sealed class MatchModel
         return ml.Model.Load(buffer, out _);
     }
 
-    private static double[] ColdStartTerms(float[] f)
-    {
-        var terms = new double[ModelInputs.Count];
-        foreach (var (feature, weight) in Matching.ColdStart.Weights)
-        {
-            terms[feature] = Matching.ColdStart.Term(feature, weight, f);
-        }
-
-        return terms;
-    }
+    private static double[] ColdStartTerms(float[] f) => Matching.ColdStart.Terms(f);
 
     private static float[] Mean(IReadOnlyList<float[]> inputs)
     {

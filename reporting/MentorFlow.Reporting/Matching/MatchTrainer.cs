@@ -20,13 +20,25 @@ public sealed record MatchTrainingOptions
     /// <summary>Fewer outcomes than this (or fewer than 10 successes or failures) → cold-start similarity.</summary>
     public int MinimumOutcomes { get; init; } = 60;
 
-    /// <summary>Candidates to choose from, simplest first (a later one must do better by <see cref="MatchModel.SelectionTolerance"/>).</summary>
+    /// <summary>
+    /// Candidates to choose from, simplest learned model first, the similarity prior last (a later one must do better
+    /// by <see cref="MatchModel.SelectionTolerance"/>).
+    /// </summary>
     public IReadOnlyList<TrainerKind> Trainers { get; init; } = MatchTrainer.DefaultTrainers;
+
+    /// <summary>Every candidate, simplest first.</summary>
+    public static IReadOnlyList<TrainerKind> DefaultTrainers => MatchTrainer.DefaultTrainers;
 }
 
 /// <summary>The candidate models, simplest first.</summary>
 public enum TrainerKind
 {
+    /// <summary>
+    /// The documented cold-start similarity (<see cref="ColdStart"/>), only calibrated: listed last, it replaces the
+    /// learned candidates only when it picks clearly better held-out pairs than all of them.
+    /// </summary>
+    Similarity,
+
     /// <summary>Ridge regression of satisfaction on the model inputs (main effects only).</summary>
     RidgeLinear,
 
@@ -91,6 +103,15 @@ internal abstract class Predictor
 
     /// <summary>Per-input contributions of each row relative to the baseline row.</summary>
     public abstract double[][] Contributions(IReadOnlyList<float[]> inputs, float[] baseline);
+}
+
+/// <summary>The cold-start similarity as a candidate (no parameters).</summary>
+internal sealed class SimilarityPredictor : Predictor
+{
+    public override double[] Raw(IReadOnlyList<float[]> inputs) => [.. inputs.Select(x => ColdStart.Similarity(x))];
+
+    public override double[][] Contributions(IReadOnlyList<float[]> inputs, float[] baseline) =>
+        [.. inputs.Select(x => ColdStart.Terms(x).Zip(ColdStart.Terms(baseline), (a, b) => a - b).ToArray())];
 }
 
 internal sealed class RidgePredictor(RidgeModel model) : Predictor
@@ -213,7 +234,7 @@ internal static class MatchTrainer
     public static readonly IReadOnlyList<TrainerKind> DefaultTrainers =
     [
         TrainerKind.RidgeLinear, TrainerKind.RidgeInteractions, TrainerKind.RidgeInteractionsComposite, TrainerKind.LinearLogistic,
-        TrainerKind.LightGbm, TrainerKind.Blend,
+        TrainerKind.LightGbm, TrainerKind.Blend, TrainerKind.Similarity,
     ];
 
     /// <summary>Shares of the held-out pairs a candidate picks in the assignment simulation.</summary>
@@ -250,6 +271,12 @@ internal static class MatchTrainer
         var satisfaction = outcomes.Select(o => o.Satisfaction).ToArray();
         var composite = outcomes.Select(Target).ToArray();
         var all = Enumerable.Range(0, inputs.Count).ToArray();
+        if (kind == TrainerKind.Similarity)
+        {
+            var similarity = new SimilarityPredictor();
+            return new CandidateRun(kind, similarity.Raw(inputs), [.. Enumerable.Range(0, k).Select(_ => (Predictor)similarity)], null, () => similarity);
+        }
+
         var train = Enumerable.Range(0, k).Select(f => all.Where(i => fold[i] != f).ToArray()).ToArray();
         var test = Enumerable.Range(0, k).Select(f => all.Where(i => fold[i] == f).ToArray()).ToArray();
         if (kind is TrainerKind.RidgeLinear or TrainerKind.RidgeInteractions or TrainerKind.RidgeInteractionsComposite)

@@ -11,7 +11,7 @@ namespace MentorFlow.Reporting.Matching;
 public sealed record RidgeModel(double Lambda, double Intercept, int[] First, int[] Second, double[] Weights)
 {
     /// <summary>Penalties tried in cross-validation (on standardised columns, per training row).</summary>
-    public static readonly IReadOnlyList<double> Lambdas = [0.01, 0.03, 0.1, 0.3, 1, 3];
+    public static readonly IReadOnlyList<double> Lambdas = [0.03, 0.1, 0.3, 1, 3, 10, 30];
 
     /// <summary>Main effects get this fraction of the interaction penalty.</summary>
     public const double MainEffectPenalty = 0.1;
