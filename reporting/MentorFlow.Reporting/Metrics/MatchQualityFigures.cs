@@ -103,7 +103,12 @@ public static class MatchQualityFigures
         {
             var data = SyntheticData.Generate(new SynthOptions
             {
-                Mentors = mentors, Mentees = mentees, HistoryMentors = historyMentors, HistoryMentees = historyMentees, Seed = worldSeed, World = world,
+                Mentors = mentors,
+                Mentees = mentees,
+                HistoryMentors = historyMentors,
+                HistoryMentees = historyMentees,
+                Seed = worldSeed,
+                World = world,
             });
             var report = MatchQuality.Evaluate(data, modelSeed);
             var e = report.Model.Evaluation;
