@@ -803,10 +803,16 @@ namespace MentorFlow.Server.Persistence.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
 
@@ -1052,6 +1058,10 @@ namespace MentorFlow.Server.Persistence.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("id");
+
+                    b.Property<int>("BurstAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("burst_attempts");
 
                     b.Property<string>("CorrelationId")
                         .HasMaxLength(256)

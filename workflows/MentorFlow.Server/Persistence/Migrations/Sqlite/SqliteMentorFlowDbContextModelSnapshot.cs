@@ -796,9 +796,15 @@ namespace MentorFlow.Server.Persistence.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -1045,6 +1051,10 @@ namespace MentorFlow.Server.Persistence.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
+
+                    b.Property<int>("BurstAttempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("burst_attempts");
 
                     b.Property<string>("CorrelationId")
                         .HasMaxLength(256)
