@@ -14,6 +14,26 @@ public sealed class WorkflowEngineOptions : IValidatableObject
     /// <summary>How long an executor's claim on an instance lasts before another replica may take it over.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Consecutive failed attempts of a burst (it threw outside an activity, could not be committed, or the process
+    /// stopped during it) after which the instance faults with an incident instead of being retried again.
+    /// </summary>
+    [Range(1, 100)]
+    public int MaxBurstFailures { get; set; } = 3;
+
+    /// <summary>Wait before the first retry of a failed burst; it doubles with each further failure up to <see cref="BurstRetryMaxDelay"/>.</summary>
+    public TimeSpan BurstRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest wait between retries of a failed burst.</summary>
+    public TimeSpan BurstRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Largest serialized instance state (variables, inputs, outputs, activity states) in UTF-8 bytes. A burst that
+    /// would store more faults the instance with an incident before anything is written.
+    /// </summary>
+    [Range(1024, 1L << 30)]
+    public long MaxStateBytes { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>How often a replica looks for instances to recover (expired lease with pending work, queued commands) and overdue timers.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -48,6 +68,11 @@ public sealed class WorkflowEngineOptions : IValidatableObject
         if (LeaseDuration < TimeSpan.FromSeconds(1))
         {
             yield return new ValidationResult("Workflows:LeaseDuration must be at least 1 second.", [nameof(LeaseDuration)]);
+        }
+
+        if (BurstRetryDelay <= TimeSpan.Zero || BurstRetryMaxDelay < BurstRetryDelay)
+        {
+            yield return new ValidationResult("Workflows:BurstRetryDelay must be positive and at most Workflows:BurstRetryMaxDelay.", [nameof(BurstRetryDelay), nameof(BurstRetryMaxDelay)]);
         }
 
         if (SweepInterval < TimeSpan.FromMilliseconds(100))

@@ -147,16 +147,10 @@ public static class ProgrammeApi
             .AddEndpointFilter<MentoringProblemFilter>();
         participants.MapPost("/export", async (EmailRequest request, PrivacyService privacy, CancellationToken ct) =>
             TypedResults.Ok(await privacy.ExportAsync(request.Email ?? "", Manager, ct))).WithName("ExportParticipantData");
-        participants.MapPost("/erase", async (EmailRequest request, PrivacyService privacy, MentoringAutomationHub automation, CancellationToken ct) =>
-        {
-            var result = await privacy.EraseAsync(request.Email ?? "", Manager, ct);
-            foreach (var pair in result.ClosedPairs)
-            {
-                await automation.PairClosedAsync(pair, ct);
-            }
-
-            return TypedResults.Ok(result);
-        }).WithName("EraseParticipant");
+        // The person's flows are cancelled and scrubbed in the erasure's transaction (none is left to tell of the
+        // closed pairs); the invites they had sent get queued cancellations.
+        participants.MapPost("/erase", async (EmailRequest request, PrivacyService privacy, CancellationToken ct) =>
+            TypedResults.Ok(await privacy.EraseAsync(request.Email ?? "", Manager, ct))).WithName("EraseParticipant");
         return app;
     }
 

@@ -89,14 +89,34 @@ public sealed class ActivityExecutionContext
             return default;
         }
 
+        var inputName = _burst.CurrentInputName(input) ?? "input";
+        var content = ContentOf(inputName);
         if (input.Expression is null)
         {
-            return input.Literal;
+            return input.Literal is string text && content is InputContent.SingleLine or InputContent.PlainText
+                ? (T)(object)InputText.Clean(text, content)
+                : input.Literal;
         }
 
-        var inputName = _burst.CurrentInputName(input) ?? "input";
-        var node = _burst.Expressions.Evaluate(input.Expression, _burst.Scope(this), _node.Id, inputName);
+        var node = _burst.Expressions.Evaluate(input.Expression, _burst.Scope(this), _node.Id, inputName, content);
         return ValueConversion.To<T>(node, _node.Id, inputName);
+    }
+
+    /// <summary>The content kind the activity declares for an input (its <see cref="InputAttribute.Content"/>).</summary>
+    private InputContent ContentOf(string inputName)
+    {
+        if (_node.Descriptor is { } descriptor)
+        {
+            foreach (var input in descriptor.Inputs)
+            {
+                if (string.Equals(input.JsonName, inputName, StringComparison.Ordinal))
+                {
+                    return input.Content;
+                }
+            }
+        }
+
+        return InputContent.Value;
     }
 
     /// <summary>Evaluates an arbitrary expression (e.g. a switch case condition) in this activity's scope.</summary>

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using Acornima;
 using Acornima.Ast;
 using Fluid;
@@ -39,7 +41,11 @@ internal sealed class ExpressionScope
 /// <summary>
 /// Evaluates Literal, Variable, Object, Liquid (Fluid) and JavaScript (Jint) expressions. JavaScript runs with no
 /// CLR access and within the configured time, memory, recursion and statement limits; any failure becomes an
-/// <see cref="ActivityInputException"/> naming the activity and input.
+/// <see cref="ActivityInputException"/> naming the activity and input. The input's <see cref="InputContent"/> decides
+/// the encoding: Liquid for an HTML input renders with an HTML encoder (values inserted from data are encoded, the
+/// template's literal markup is kept, <c>| raw</c> inserts a trusted value as is); single-line and plain-text results
+/// are cleaned of control characters whatever the syntax. A result is never rendered a second time: Liquid markup in a
+/// value (or in a JavaScript result) stays text.
 /// </summary>
 internal sealed class ExpressionEvaluator(IOptions<WorkflowEngineOptions> options)
 {
@@ -49,7 +55,18 @@ internal sealed class ExpressionEvaluator(IOptions<WorkflowEngineOptions> option
     private readonly TemplateOptions _templateOptions = new() { MaxSteps = 100_000, MaxRecursion = 32 };
     private readonly WorkflowEngineOptions _options = options.Value;
 
-    public JsonNode? Evaluate(WorkflowExpression expression, ExpressionScope scope, string activityId, string input)
+    /// <summary>Encodes values Liquid inserts into HTML: markup characters become entities, letters of any script stay readable.</summary>
+    private static readonly HtmlEncoder HtmlValues = HtmlEncoder.Create(UnicodeRanges.All);
+
+    public JsonNode? Evaluate(WorkflowExpression expression, ExpressionScope scope, string activityId, string input, InputContent content = InputContent.Value)
+    {
+        var result = EvaluateRaw(expression, scope, activityId, input, content);
+        return content is InputContent.SingleLine or InputContent.PlainText && result is JsonValue value && value.GetValueKind() == JsonValueKind.String
+            ? JsonValue.Create(InputText.Clean(value.GetValue<string>(), content))
+            : result;
+    }
+
+    private JsonNode? EvaluateRaw(WorkflowExpression expression, ExpressionScope scope, string activityId, string input, InputContent content)
     {
         switch (expression.Type)
         {
@@ -60,7 +77,7 @@ internal sealed class ExpressionEvaluator(IOptions<WorkflowEngineOptions> option
             case ExpressionSyntax.Object:
                 return EvaluateObject(expression.Value, activityId, input);
             case ExpressionSyntax.Liquid:
-                return JsonValue.Create(RenderLiquid(expression.Value ?? "", scope, activityId, input));
+                return JsonValue.Create(RenderLiquid(expression.Value ?? "", scope, activityId, input, content == InputContent.Html));
             case ExpressionSyntax.JavaScript:
                 return RunJavaScript(expression.Value ?? "", scope, activityId, input);
             default:
@@ -148,7 +165,7 @@ internal sealed class ExpressionEvaluator(IOptions<WorkflowEngineOptions> option
         }
     }
 
-    private string RenderLiquid(string source, ExpressionScope scope, string activityId, string input)
+    private string RenderLiquid(string source, ExpressionScope scope, string activityId, string input, bool html)
     {
         if (!_templates.TryGetValue(source, out var template))
         {
@@ -195,7 +212,7 @@ internal sealed class ExpressionEvaluator(IOptions<WorkflowEngineOptions> option
         context.SetValue("CorrelationId", scope.CorrelationId);
         try
         {
-            return template.Render(context);
+            return html ? template.Render(context, HtmlValues) : template.Render(context);
         }
         catch (Exception exception) when (exception is not ActivityInputException)
         {
