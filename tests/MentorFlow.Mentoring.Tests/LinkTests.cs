@@ -147,6 +147,15 @@ public sealed class LinkTests
     }
 
     [Fact]
+    public void Validator_WhereNoKeyIsRequired_ChecksOnlyTheLengthOfAGivenKey()
+    {
+        var validator = new LinkOptionsValidator(requireSigningKey: false, requirePublicBaseUrl: false);
+
+        Assert.True(validator.Validate(null, new LinkOptions { SigningKey = new string('s', 40) }).Succeeded);
+        Assert.True(validator.Validate(null, new LinkOptions { SigningKey = "short-passphrase" }).Failed);
+    }
+
+    [Fact]
     public void Validator_WhenARandomHexOrBase64KeyIsGiven_AcceptsIt()
     {
         var hex = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));

@@ -80,8 +80,9 @@ public sealed class LinkSigningKey
 }
 
 /// <summary>
-/// Checks <c>Mentoring:Links</c> on start; every message names the setting. Keys must be at least 32 characters with
-/// an estimated entropy of at least 96 bits (so a repeated or dictionary passphrase is refused).
+/// Checks <c>Mentoring:Links</c> on start; every message names the setting. Keys must be at least 32 characters and,
+/// where a key is required (Production), have an estimated entropy of at least 96 bits (so a repeated or dictionary
+/// passphrase is refused).
 /// </summary>
 public sealed class LinkOptionsValidator(bool requireSigningKey, bool requirePublicBaseUrl) : IValidateOptions<LinkOptions>
 {
@@ -104,7 +105,7 @@ public sealed class LinkOptionsValidator(bool requireSigningKey, bool requirePub
             failures.Add($"{LinkOptions.Section}:PublicBaseUrl '{options.PublicBaseUrl}' must be an absolute http(s) URL without query or fragment.");
         }
 
-        if (!string.IsNullOrEmpty(options.SigningKey) && Weakness(options.SigningKey) is { } weak)
+        if (!string.IsNullOrEmpty(options.SigningKey) && Weakness(options.SigningKey, requireSigningKey) is { } weak)
         {
             failures.Add($"{LinkOptions.Section}:SigningKey {weak}");
         }
@@ -127,7 +128,7 @@ public sealed class LinkOptionsValidator(bool requireSigningKey, bool requirePub
                 failures.Add($"{LinkOptions.Section}:SigningKeys:{i}:Id '{key.Id}' is used twice (the single SigningKey has id 'default').");
             }
 
-            if (Weakness(key.Key) is { } weakKey)
+            if (Weakness(key.Key, requireSigningKey) is { } weakKey)
             {
                 failures.Add($"{LinkOptions.Section}:SigningKeys:{i}:Key {weakKey}");
             }
@@ -152,15 +153,15 @@ public sealed class LinkOptionsValidator(bool requireSigningKey, bool requirePub
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    /// <summary>Why <paramref name="key"/> is too weak to sign links, or null.</summary>
-    public static string? Weakness(string? key)
+    /// <summary>Why <paramref name="key"/> is too weak to sign links, or null (<paramref name="checkEntropy"/>: also too predictable).</summary>
+    public static string? Weakness(string? key, bool checkEntropy = true)
     {
         if (string.IsNullOrEmpty(key) || key.Length < MinKeyLength)
         {
             return $"must be at least {MinKeyLength} characters of random text (e.g. 'openssl rand -base64 32'); it has {key?.Length ?? 0}.";
         }
 
-        return EstimatedBits(key) < MinKeyBits
+        return checkEntropy && EstimatedBits(key) < MinKeyBits
             ? $"is too predictable (repeated or few distinct characters): use {MinKeyLength}+ random characters, e.g. 'openssl rand -base64 32'."
             : null;
     }
