@@ -167,6 +167,32 @@ public sealed class PoisonInstanceTests : EngineTestBase
     }
 
     [Fact]
+    public async Task BurstWhoseLeaseWasTaken_RunsToItsEnd_ButCommitsNothing()
+    {
+        var key = Guid.NewGuid().ToString("N");
+        var id = await Host.PublishAsync(Flow.Create()
+            .Add("slow", "Test.SlowStep", ("key", Flow.Literal(key)), ("seconds", Flow.Literal("0.5")))
+            .Add("after", "Test.Probe", ("label", Flow.Literal("after")))
+            .Add("mail", "Test.EnlistOutbox", ("text", Flow.Literal("never")))
+            .Chain("slow", "after", "mail").Json);
+        var running = Task.Run(() => Host.Runtime.StartAsync(id));
+        await SlowStep.StartedFor(key).Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var instanceId = (await Host.Runtime.ListInstancesAsync(new InstanceQuery { PageSize = 1000 })).Items.Single(i => i.DefinitionId == id).Id;
+        Assert.True(await Host.Runtime.CancelAsync(instanceId));
+
+        // Before the executor's next renewal (every 1 s) its burst ends and tries to commit: the lease is not its own.
+        Clock.Advance(TimeSpan.FromSeconds(0.5));
+        await running.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, Probe.Count(instanceId));
+        var details = (await Host.Runtime.GetInstanceAsync(instanceId))!;
+        Assert.Equal(WorkflowSubStatus.Cancelled, details.Summary.SubStatus);
+        Assert.DoesNotContain(details.Journal, j => j.ActivityId is "after" or "mail");
+        await using var db = Database.CreateContext();
+        Assert.Equal(0, await db.Set<TestOutboxRow>().CountAsync(r => r.Key.StartsWith(instanceId)));
+    }
+
+    [Fact]
     public async Task Delete_OfAnInstanceWaitingToRetryAFailedBurst_RemovesItAndNothingRunsAgain()
     {
         var instanceId = await StartRefusedCommitAsync();
