@@ -60,6 +60,27 @@ public sealed class WorkflowEngineOptions : IValidatableObject
     [Range(1, int.MaxValue)]
     public int ScriptStatementLimit { get; set; } = 100_000;
 
+    /// <summary>
+    /// Largest text one expression evaluation may produce, in UTF-8 bytes: a Liquid render (its output, and any value
+    /// it assigns, captures or gets from a filter), a JavaScript result and any string a script builds with
+    /// <c>repeat</c>, <c>padStart</c>/<c>padEnd</c>, <c>join</c>, <c>concat</c> or <c>replace</c> (checked before it
+    /// is allocated); JavaScript arrays may not have more elements than this either.
+    /// </summary>
+    [Range(1024, 256L * 1024 * 1024)]
+    public long ExpressionOutputLimitBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Most statements (tags, outputs, loop iterations) one Liquid render may execute.</summary>
+    [Range(100, 10_000_000)]
+    public int LiquidStepLimit { get; set; } = 100_000;
+
+    /// <summary>
+    /// Largest value an activity may write to one variable or output (serialized JSON, UTF-8 bytes): an output,
+    /// <c>SetVariable</c>, a script's <c>setVariable</c>, activity state. Keep it below <see cref="MaxStateBytes"/>
+    /// (the whole instance state, checked when it is stored).
+    /// </summary>
+    [Range(1024, 1L << 30)]
+    public long VariableValueLimitBytes { get; set; } = 1024 * 1024;
+
     /// <summary>A name for this replica in leases and logs (default: machine name + a random suffix).</summary>
     public string? ReplicaName { get; set; }
 
