@@ -246,7 +246,7 @@ public static class WorkflowBenchmark
     }
 
     /// <summary>Fire lags (actual − due, ms) of a timer run, exactly-once counts included.</summary>
-    internal sealed record TimerFigures(int Count, TimeSpan Window, double P50, double P99, double Max, int Fired, int Duplicates)
+    internal sealed record TimerFigures(int Count, TimeSpan Window, double P50, double P99, double Max, int Fired, int Duplicates, int Early)
     {
         public int Missing => Count - Fired;
 
@@ -255,7 +255,7 @@ public static class WorkflowBenchmark
         {
             var lags = perItem.SelectMany(l => l).Order().ToArray();
             double At(double q) => lags.Length == 0 ? double.NaN : lags[Math.Min(lags.Length - 1, (int)(lags.Length * q))];
-            return new TimerFigures(count, window, At(0.5), At(0.99), lags.Length == 0 ? double.NaN : lags[^1], perItem.Count, perItem.Count(l => l.Count > 1));
+            return new TimerFigures(count, window, At(0.5), At(0.99), lags.Length == 0 ? double.NaN : lags[^1], perItem.Count, perItem.Count(l => l.Count > 1), lags.Count(l => l < 0));
         }
 
         public IEnumerable<(string, string, string)> Rows() =>
