@@ -26,7 +26,8 @@ public static class GraphModule
                     : Results.Problem(title: "No Graph sandbox is hosted here.",
                         detail: "GraphSandbox:Enabled is false, or Graph:BaseUrl points elsewhere in Sandbox mode.", statusCode: 404))
             .WithTags("Graph")
-            .ExcludeFromDescription();
+            .ExcludeFromDescription()
+            .AllowAnonymous(); // a plain link in the manager pages (no key on navigation); it only reveals the sandbox's address
         return app;
     }
 }
