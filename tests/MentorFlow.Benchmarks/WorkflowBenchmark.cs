@@ -25,12 +25,17 @@ public static class WorkflowBenchmark
 {
     private static int TimerThreads { get; set; } = 4;
 
+    /// <summary>SQLite commit durability (<c>--sqlite-synchronous normal|full</c>, default full as in the server).</summary>
+    private static SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Full;
+
     public static async Task RunAsync(string[] args)
     {
         var threads = args.SkipWhile(a => a != "--timer-threads").Skip(1).FirstOrDefault();
         TimerThreads = threads is null ? 4 : int.Parse(threads, CultureInfo.InvariantCulture);
         var timerCount = args.SkipWhile(a => a != "--timers").Skip(1).FirstOrDefault();
         var smoke = args.Contains("--smoke");
+        var synchronous = args.SkipWhile(a => a != "--sqlite-synchronous").Skip(1).FirstOrDefault();
+        Synchronous = synchronous is null ? SqliteSynchronous.Full : Enum.Parse<SqliteSynchronous>(synchronous, ignoreCase: true);
         var part = args.SkipWhile(a => a != "--part").Skip(1).FirstOrDefault();
         bool Runs(string name) => part is null || part == name;
         var rows = new List<(string Measure, string Value, string Target)>();
@@ -146,8 +151,8 @@ public static class WorkflowBenchmark
         var parallel = instances / watch.Elapsed.TotalSeconds;
         return
         [
-            ($"SQLite: 10-activity flow, {F(instances)} instances, 1 caller", $"{F(sequential, "N1")} inst/s = {F(sequential * 10)} exec/s", ">= 500 exec/s"),
-            ($"SQLite: 10-activity flow, {F(instances)} instances, 4 callers", $"{F(parallel, "N1")} inst/s = {F(parallel * 10)} exec/s", ">= 500 exec/s"),
+            ($"SQLite (synchronous={Synchronous}): 10-activity flow, {F(instances)} instances, 1 caller", $"{F(sequential, "N1")} inst/s = {F(sequential * 10)} exec/s", ">= 500 exec/s"),
+            ($"SQLite (synchronous={Synchronous}): 10-activity flow, {F(instances)} instances, 4 callers", $"{F(parallel, "N1")} inst/s = {F(parallel * 10)} exec/s", ">= 500 exec/s"),
         ];
     }
 
@@ -456,7 +461,7 @@ public static class WorkflowBenchmark
         public static BenchDbContext CreateContext(string file) =>
             new(new DbContextOptionsBuilder<BenchDbContext>()
                 .UseSqlite(new SqliteConnectionStringBuilder { DataSource = file, DefaultTimeout = 30 }.ToString())
-                .AddInterceptors(new SqliteDurabilityInterceptor()).Options);
+                .AddInterceptors(new SqliteDurabilityInterceptor(Synchronous)).Options);
 
         public BenchDbContext CreateContext() => CreateContext(_file);
 
@@ -470,7 +475,7 @@ public static class WorkflowBenchmark
             var connectionString = new SqliteConnectionStringBuilder { DataSource = file, DefaultTimeout = 30 }.ToString();
             var builder = Host.CreateApplicationBuilder();
             builder.Logging.ClearProviders();
-            builder.Services.AddDbContextFactory<BenchDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqliteDurabilityInterceptor()));
+            builder.Services.AddDbContextFactory<BenchDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqliteDurabilityInterceptor(Synchronous)));
             builder.Services.AddWorkflowEngine<BenchDbContext>(o =>
             {
                 o.EnableBackgroundServices = background;

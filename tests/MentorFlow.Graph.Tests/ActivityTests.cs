@@ -113,6 +113,69 @@ public sealed class ActivityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Flow_WithHostileInput_EncodesValuesInBodies_KeepsSubjectsOnOneLine_AndRawInsertsTrustedHtml()
+    {
+        var definitionId = await PublishAsync(Flow(
+            Step("kickoff", "MentorFlow.CreateInvite",
+                ("attendees", Liquid("{{ Input.Mentee }}")),
+                ("subject", Liquid("Kick-off: {{ Input.MenteeName }}")),
+                ("htmlBody", Liquid("<p>Agenda for <strong>{{ Input.MenteeName }}</strong></p>")),
+                ("location", Liquid("Room {{ Input.MenteeName }}")),
+                ("start", Literal("2026-03-02T09:00")),
+                ("timeZone", Literal("Europe/London"))),
+            Step("checkins", "MentorFlow.CreateRecurringSeries",
+                ("attendees", Liquid("{{ Input.Mentee }}")),
+                ("subject", Liquid("Check-in {{ Input.MenteeName }}")),
+                ("htmlBody", Liquid("<p>{{ Input.MenteeName | upcase }}</p>")),
+                ("firstMeeting", Literal("2026-03-16T17:30")),
+                ("timeZone", Literal("Europe/London")),
+                ("endDate", Literal("2026-08-31"))),
+            Step("move", "MentorFlow.UpdateInvite",
+                ("inviteKey", Liquid("{{ Activities.kickoff.InviteKey }}")),
+                ("subject", Liquid("Moved: {{ Input.MenteeName }}"))),
+            Step("welcome", "MentorFlow.SendEmail",
+                ("to", Liquid("{{ Input.Mentee }}")),
+                ("subject", Liquid("Welcome, {{ Input.MenteeName }}!")),
+                ("htmlBody", Liquid("<p>Hi {{ Input.MenteeName }}</p>{{ Input.TrustedHtml | raw }}"))),
+            Step("script", "MentorFlow.SendEmail",
+                ("to", Liquid("{{ Input.Mentee }}")),
+                ("subject", Expression("JavaScript", "'Script\\r\\nBcc: x@evil.example'", "String")),
+                ("htmlBody", Expression("JavaScript", "'<p>{{ Input.MenteeName }}</p>'", "String"))),
+            Step("stop", "MentorFlow.CancelInvite",
+                ("inviteKey", Liquid("{{ Activities.checkins.SeriesKey }}")),
+                ("comment", Liquid("Closed for {{ Input.MenteeName }}\u0007.")))));
+        const string name = "<script>alert(1)</script>\r\nBcc: x@evil.example";
+
+        var started = await Runtime.StartAsync(definitionId, new Dictionary<string, object?>
+        {
+            ["Mentee"] = "ana@contoso.test",
+            ["MenteeName"] = name,
+            ["TrustedHtml"] = "<ul><li>Guide</li></ul>",
+        });
+        await _harness.RunUntilSettledAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(WorkflowStatus.Finished, started.Status);
+        const string encoded = "&lt;script&gt;alert(1)&lt;/script&gt;";
+        var kickoff = _server.Sandbox.Events().Single(e => e.Recurrence is null);
+        Assert.Equal("Moved: <script>alert(1)</script> Bcc: x@evil.example", kickoff.Subject);
+        Assert.Equal($"<p>Agenda for <strong>{encoded}&#xD;&#xA;Bcc: x@evil.example</strong></p>", kickoff.BodyContent);
+        Assert.Equal("Room <script>alert(1)</script> Bcc: x@evil.example", kickoff.Location);
+        var series = _server.Sandbox.Events().Single(e => e.Recurrence is not null);
+        Assert.Equal("Check-in <script>alert(1)</script> Bcc: x@evil.example", series.Subject);
+        Assert.Equal("<p>&lt;SCRIPT&gt;ALERT(1)&lt;/SCRIPT&gt;&#xD;&#xA;BCC: X@EVIL.EXAMPLE</p>", series.BodyContent);
+        Assert.Equal("Closed for <script>alert(1)</script>\nBcc: x@evil.example.", series.CancellationComment);
+        var mails = _server.Sandbox.Messages();
+        var welcome = mails.Single(m => m.Subject.StartsWith("Welcome", StringComparison.Ordinal));
+        Assert.Equal("Welcome, <script>alert(1)</script> Bcc: x@evil.example!", welcome.Subject);
+        Assert.Equal($"<p>Hi {encoded}&#xD;&#xA;Bcc: x@evil.example</p><ul><li>Guide</li></ul>", welcome.BodyContent);
+
+        // A JavaScript result is the script's own text: not rendered again as Liquid; its subject is still one line.
+        var scripted = mails.Single(m => m.Subject.StartsWith("Script", StringComparison.Ordinal));
+        Assert.Equal("Script Bcc: x@evil.example", scripted.Subject);
+        Assert.Equal("<p>{{ Input.MenteeName }}</p>", scripted.BodyContent);
+    }
+
+    [Fact]
     public async Task Flow_WithAnInvalidAttendee_FaultsWithTheFieldNamedAndQueuesNothing()
     {
         var definitionId = await PublishAsync(Flow(

@@ -1,18 +1,21 @@
+using MentorFlow.Graph;
 using MentorFlow.Mentoring.Domain;
 using MentorFlow.Mentoring.Links;
 using MentorFlow.Mentoring.Persistence;
 using MentorFlow.Mentoring.Services;
 using MentorFlow.Testing;
+using MentorFlow.Workflows.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MentorFlow.Mentoring.Tests;
 
-/// <summary>A small DbContext with only the mentoring tables, as module tests use.</summary>
+/// <summary>A small DbContext with the mentoring tables and the engine's and outbox's (which erasure and export reach), as module tests use.</summary>
 public sealed class TestMentoringDbContext(DbContextOptions<TestMentoringDbContext> options) : DbContext(options)
 {
-    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddMentoringModel();
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.AddMentoringModel().AddWorkflowEngineModel().AddGraphModel();
 }
 
 public sealed class TestContextFactory(string connectionString, bool postgres = false) : IDbContextFactory<TestMentoringDbContext>

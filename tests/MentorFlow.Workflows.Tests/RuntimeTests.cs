@@ -116,19 +116,23 @@ public sealed class RuntimeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeleteInstance_RemovesAFinishedInstanceWithItsJournal_ButNotARunningOne()
+    public async Task DeleteInstance_RemovesFinishedAndRunningInstancesWithTheirJournalAndBookmarks()
     {
         var done = await _host.PublishAsync(Flow.Create().Add("p", "Test.Probe").Json);
         var waiting = await _host.PublishAsync(Flow.Create().Add("w", "Test.CountResumes").Json);
         var finished = await _host.Runtime.StartAsync(done);
         var running = await _host.Runtime.StartAsync(waiting, correlationId: "x");
 
-        Assert.False(await _host.Runtime.DeleteInstanceAsync(running.InstanceId));
+        Assert.True(await _host.Runtime.DeleteInstanceAsync(running.InstanceId));
         Assert.True(await _host.Runtime.DeleteInstanceAsync(finished.InstanceId));
+        Assert.False(await _host.Runtime.DeleteInstanceAsync(finished.InstanceId));
 
         Assert.Null(await _host.Runtime.GetInstanceAsync(finished.InstanceId));
+        Assert.Null(await _host.Runtime.GetInstanceAsync(running.InstanceId));
         await using var db = _db.CreateContext();
         Assert.Equal(0, await db.Set<MentorFlow.Workflows.Persistence.WorkflowJournalRecord>().CountAsync(j => j.InstanceId == finished.InstanceId));
+        Assert.Equal(0, await db.Set<MentorFlow.Workflows.Persistence.WorkflowBookmarkRecord>().CountAsync(b => b.InstanceId == running.InstanceId));
+        Assert.Equal(0, await _host.Runtime.SignalAsync("go", "x"));
     }
 
     [Fact]

@@ -14,6 +14,26 @@ public sealed class WorkflowEngineOptions : IValidatableObject
     /// <summary>How long an executor's claim on an instance lasts before another replica may take it over.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Consecutive failed attempts of a burst (it threw outside an activity, could not be committed, or the process
+    /// stopped during it) after which the instance faults with an incident instead of being retried again.
+    /// </summary>
+    [Range(1, 100)]
+    public int MaxBurstFailures { get; set; } = 3;
+
+    /// <summary>Wait before the first retry of a failed burst; it doubles with each further failure up to <see cref="BurstRetryMaxDelay"/>.</summary>
+    public TimeSpan BurstRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest wait between retries of a failed burst.</summary>
+    public TimeSpan BurstRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Largest serialized instance state (variables, inputs, outputs, activity states) in UTF-8 bytes. A burst that
+    /// would store more faults the instance with an incident before anything is written.
+    /// </summary>
+    [Range(1024, 1L << 30)]
+    public long MaxStateBytes { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>How often a replica looks for instances to recover (expired lease with pending work, queued commands) and overdue timers.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -40,6 +60,27 @@ public sealed class WorkflowEngineOptions : IValidatableObject
     [Range(1, int.MaxValue)]
     public int ScriptStatementLimit { get; set; } = 100_000;
 
+    /// <summary>
+    /// Largest text one expression evaluation may produce, in UTF-8 bytes: a Liquid render (its output, and any value
+    /// it assigns, captures or gets from a filter), a JavaScript result and any string a script builds with
+    /// <c>repeat</c>, <c>padStart</c>/<c>padEnd</c>, <c>join</c>, <c>concat</c> or <c>replace</c> (checked before it
+    /// is allocated); JavaScript arrays may not have more elements than this either.
+    /// </summary>
+    [Range(1024, 256L * 1024 * 1024)]
+    public long ExpressionOutputLimitBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Most statements (tags, outputs, loop iterations) one Liquid render may execute.</summary>
+    [Range(100, 10_000_000)]
+    public int LiquidStepLimit { get; set; } = 100_000;
+
+    /// <summary>
+    /// Largest value an activity may write to one variable or output (serialized JSON, UTF-8 bytes): an output,
+    /// <c>SetVariable</c>, a script's <c>setVariable</c>, activity state. Keep it below <see cref="MaxStateBytes"/>
+    /// (the whole instance state, checked when it is stored).
+    /// </summary>
+    [Range(1024, 1L << 30)]
+    public long VariableValueLimitBytes { get; set; } = 1024 * 1024;
+
     /// <summary>A name for this replica in leases and logs (default: machine name + a random suffix).</summary>
     public string? ReplicaName { get; set; }
 
@@ -48,6 +89,11 @@ public sealed class WorkflowEngineOptions : IValidatableObject
         if (LeaseDuration < TimeSpan.FromSeconds(1))
         {
             yield return new ValidationResult("Workflows:LeaseDuration must be at least 1 second.", [nameof(LeaseDuration)]);
+        }
+
+        if (BurstRetryDelay <= TimeSpan.Zero || BurstRetryMaxDelay < BurstRetryDelay)
+        {
+            yield return new ValidationResult("Workflows:BurstRetryDelay must be positive and at most Workflows:BurstRetryMaxDelay.", [nameof(BurstRetryDelay), nameof(BurstRetryMaxDelay)]);
         }
 
         if (SweepInterval < TimeSpan.FromMilliseconds(100))

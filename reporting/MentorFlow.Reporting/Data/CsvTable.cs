@@ -9,7 +9,11 @@ internal sealed record CsvSchema(IReadOnlyList<string> Required, IReadOnlyList<s
     public IEnumerable<string> All => Required.Concat(Optional);
 }
 
-/// <summary>Reads a CSV file of the contract row by row, collecting every error instead of stopping at the first.</summary>
+/// <summary>
+/// Reads a CSV file of the contract row by row, collecting every error instead of stopping at the first, and writes
+/// them. Cells that a spreadsheet would run as a formula are written with a leading <c>'</c> and read back without it
+/// (<see cref="Neutralise"/>, <see cref="Restore"/>).
+/// </summary>
 internal static class CsvTable
 {
     public static CsvReadResult<T> Read<T>(TextReader reader, string file, CsvSchema schema, Func<CsvRow, T?> parse)
@@ -70,7 +74,7 @@ internal static class CsvTable
             record.Clear();
             for (var i = 0; i < csv.FieldCount; i++)
             {
-                record.Add(csv.GetString(i) ?? string.Empty);
+                record.Add(Restore(csv.GetString(i) ?? string.Empty));
             }
 
             var row = new CsvRow(file, line, record, index, errors);
@@ -124,10 +128,57 @@ internal static class CsvTable
         csv.WriteHeader([.. header]);
         foreach (var row in rows)
         {
-            csv.WriteRecord(fields(row));
+            csv.WriteRecord(Array.ConvertAll(fields(row), cell => cell is null ? null : Neutralise(cell)));
         }
 
         csv.Flush();
+    }
+
+    /// <summary>
+    /// Makes a cell safe to open in a spreadsheet (OWASP's CSV injection rule): a cell that starts with <c>=</c>,
+    /// <c>+</c>, <c>-</c>, <c>@</c>, a tab or a carriage return, possibly after leading <c>'</c>s, gets one more
+    /// <c>'</c> in front, so a spreadsheet shows it as text instead of running it as a formula. A negative number
+    /// such as <c>-3</c> or <c>-0.25</c> stays as it is (it cannot be a formula), so numeric columns stay numeric.
+    /// <see cref="Restore"/> undoes it exactly.
+    /// </summary>
+    public static string Neutralise(string cell) =>
+        StartsLikeFormula(cell) && !IsNegativeNumber(cell) ? "'" + cell : cell;
+
+    /// <summary>
+    /// Undoes <see cref="Neutralise"/> on a read cell: one leading <c>'</c> is removed when the cell is one or more
+    /// <c>'</c> followed by a formula trigger (<c>= + - @</c>, tab, carriage return); any other <c>'</c> is data.
+    /// </summary>
+    public static string Restore(string cell) =>
+        cell.Length > 1 && cell[0] == '\'' && StartsLikeFormula(cell) ? cell[1..] : cell;
+
+    private static bool StartsLikeFormula(string cell)
+    {
+        var rest = cell.AsSpan().TrimStart('\'');
+        return rest.Length > 0 && rest[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
+    }
+
+    /// <summary><c>-</c> then digits with at most one decimal point (how the writers format negative numbers).</summary>
+    private static bool IsNegativeNumber(string cell)
+    {
+        if (cell.Length < 2 || cell[0] != '-' || !char.IsAsciiDigit(cell[1]) || !char.IsAsciiDigit(cell[^1]))
+        {
+            return false;
+        }
+
+        var points = 0;
+        foreach (var c in cell.AsSpan(1))
+        {
+            if (c == '.')
+            {
+                points++;
+            }
+            else if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return points <= 1;
     }
 
     private static string Describe(CsvMalformedReason reason) => reason switch

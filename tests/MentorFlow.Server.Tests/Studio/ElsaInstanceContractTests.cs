@@ -252,12 +252,14 @@ public sealed class ElsaInstanceContractTests : IClassFixture<StudioServer>
     }
 
     [Fact]
-    public async Task Cancel_ThenDelete_FinishesTheInstanceAndRemovesIt()
+    public async Task Cancel_ThenDelete_FinishesTheInstanceAndRemovesIt_AndARunningInstanceCanBeDeletedToo()
     {
         using var client = _factory.CreateManagerClient();
         var (_, instanceId) = await RunAsync(client);
 
-        var running = await client.DeleteAsync(new Uri($"/elsa/api/workflow-instances/{instanceId}", UriKind.Relative));
+        var (_, runningId) = await RunAsync(client);
+        var running = await client.DeleteAsync(new Uri($"/elsa/api/workflow-instances/{runningId}", UriKind.Relative));
+        var runningGone = await client.GetAsync(new Uri($"/elsa/api/workflow-instances/{runningId}", UriKind.Relative));
         var (cancel, _) = await PostAsync(client, $"/elsa/api/cancel/workflow-instances/{instanceId}", null);
         var instance = await GetJsonAsync(client, $"/elsa/api/workflow-instances/{instanceId}");
         var summaries = await GetJsonAsync(client, $"/elsa/api/activity-execution-summaries/list?WorkflowInstanceId={instanceId}&ActivityNodeId=Workflow1:fc:wait");
@@ -265,7 +267,8 @@ public sealed class ElsaInstanceContractTests : IClassFixture<StudioServer>
         var again = await client.DeleteAsync(new Uri($"/elsa/api/workflow-instances/{instanceId}", UriKind.Relative));
         var (unknown, _) = await PostAsync(client, "/elsa/api/cancel/workflow-instances/no-such-instance", null);
 
-        Assert.Equal(HttpStatusCode.Conflict, running.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, running.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, runningGone.StatusCode);
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         Assert.Equal("Finished", (string?)instance["status"]);
         Assert.Equal("Cancelled", (string?)instance["subStatus"]);

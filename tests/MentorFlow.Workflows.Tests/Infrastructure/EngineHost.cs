@@ -45,6 +45,9 @@ public sealed class EngineHost : IAsyncDisposable
         builder.Services.AddActivity<EnlistOutbox>();
         builder.Services.AddActivity<Hang>();
         builder.Services.AddActivity<CountResumes>();
+        builder.Services.AddActivity<RenderContent>();
+        builder.Services.AddActivity<EnlistFixedKey>();
+        builder.Services.AddActivity<SlowStep>();
         services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();

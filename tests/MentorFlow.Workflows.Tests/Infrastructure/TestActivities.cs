@@ -80,3 +80,70 @@ public sealed class CountResumes : Activity
         return ValueTask.CompletedTask;
     }
 }
+
+/// <summary>Writes each of its inputs, as evaluated for its content kind, to the workflow output.</summary>
+[Activity("Test", "Test", "Renders one input of each content kind.")]
+public sealed class RenderContent : Activity
+{
+    [Input(Content = InputContent.Html)]
+    public Input<string> Html { get; init; } = new("");
+
+    [Input(Content = InputContent.SingleLine)]
+    public Input<string> Line { get; init; } = new("");
+
+    [Input(Content = InputContent.PlainText)]
+    public Input<string> Text { get; init; } = new("");
+
+    [Input]
+    public Input<string> Value { get; init; } = new("");
+
+    protected override ValueTask ExecuteAsync(ActivityExecutionContext context)
+    {
+        context.SetWorkflowOutput("html", context.Get(Html));
+        context.SetWorkflowOutput("line", context.Get(Line));
+        context.SetWorkflowOutput("text", context.Get(Text));
+        context.SetWorkflowOutput("value", context.Get(Value));
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Enlists an outbox row whose key already exists when <see cref="Key"/> was inserted first: the commit is refused.</summary>
+[Activity("Test", "Test", "Adds an outbox row with a fixed key.")]
+public sealed class EnlistFixedKey : Activity
+{
+    [Input]
+    public Input<string> Key { get; init; } = new("");
+
+    protected override ValueTask ExecuteAsync(ActivityExecutionContext context)
+    {
+        context.Enlist(new TestOutboxRow { Key = context.Get(Key) ?? "", Text = "fixed" });
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Works for a while on the engine's clock (a long burst); counts its executions and signals when it started.</summary>
+[Activity("Test", "Test", "Takes the given time on the engine clock.")]
+public sealed class SlowStep : Activity
+{
+    public static ConcurrentDictionary<string, int> Executions { get; } = new();
+    public static ConcurrentDictionary<string, TaskCompletionSource> Started { get; } = new();
+
+    [Input]
+    public Input<string> Key { get; init; } = new("");
+
+    [Input]
+    public Input<string> Seconds { get; init; } = new("0");
+
+    public static TaskCompletionSource StartedFor(string key) =>
+        Started.GetOrAdd(key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    protected override async ValueTask ExecuteAsync(ActivityExecutionContext context)
+    {
+        var key = context.Get(Key) ?? "";
+        Executions.AddOrUpdate(key, 1, (_, n) => n + 1);
+        StartedFor(key).TrySetResult();
+        var seconds = double.Parse(context.Get(Seconds) ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        await Task.Delay(TimeSpan.FromSeconds(seconds), context.Clock, context.CancellationToken);
+        context.Complete();
+    }
+}

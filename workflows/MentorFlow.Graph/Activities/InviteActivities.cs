@@ -13,10 +13,10 @@ public sealed class CreateInvite(IOptions<GraphOptions> options) : Activity
     [Input(Description = "Attendees: addresses separated by commas or semicolons", Required = true, DefaultSyntax = ExpressionSyntax.Liquid)]
     public Input<string> Attendees { get; init; } = default!;
 
-    [Input(Description = "Subject (Liquid template)", Required = true, DefaultSyntax = ExpressionSyntax.Liquid)]
+    [Input(Description = "Subject (Liquid template; one line: line breaks become spaces)", Required = true, DefaultSyntax = ExpressionSyntax.Liquid, Content = InputContent.SingleLine)]
     public Input<string> Subject { get; init; } = default!;
 
-    [Input(Description = "HTML body (Liquid template)", UIHint = "multiline", DefaultSyntax = ExpressionSyntax.Liquid)]
+    [Input(Description = "HTML body (Liquid template; inserted values are HTML-encoded, | raw inserts trusted HTML as is)", UIHint = "multiline", DefaultSyntax = ExpressionSyntax.Liquid, Content = InputContent.Html)]
     public Input<string> HtmlBody { get; init; } = new(string.Empty);
 
     [Input(Description = "Start: local time in the time zone (2026-03-02T09:00) or an instant with offset", Required = true)]
@@ -28,7 +28,7 @@ public sealed class CreateInvite(IOptions<GraphOptions> options) : Activity
     [Input(Description = "IANA time zone, e.g. Europe/London", Required = true)]
     public Input<string> TimeZone { get; init; } = new("Etc/UTC");
 
-    [Input(Description = "Location (optional)")]
+    [Input(Description = "Location (optional, one line)", Content = InputContent.SingleLine)]
     public Input<string> Location { get; init; } = new(string.Empty);
 
     [Input(Description = "Add a Teams meeting", UIHint = "checkbox")]
@@ -59,10 +59,10 @@ public sealed class CreateRecurringSeries(IOptions<GraphOptions> options) : Acti
     [Input(Description = "Attendees: addresses separated by commas or semicolons", Required = true, DefaultSyntax = ExpressionSyntax.Liquid)]
     public Input<string> Attendees { get; init; } = default!;
 
-    [Input(Description = "Subject (Liquid template)", Required = true, DefaultSyntax = ExpressionSyntax.Liquid)]
+    [Input(Description = "Subject (Liquid template; one line: line breaks become spaces)", Required = true, DefaultSyntax = ExpressionSyntax.Liquid, Content = InputContent.SingleLine)]
     public Input<string> Subject { get; init; } = default!;
 
-    [Input(Description = "HTML body (Liquid template)", UIHint = "multiline", DefaultSyntax = ExpressionSyntax.Liquid)]
+    [Input(Description = "HTML body (Liquid template; inserted values are HTML-encoded, | raw inserts trusted HTML as is)", UIHint = "multiline", DefaultSyntax = ExpressionSyntax.Liquid, Content = InputContent.Html)]
     public Input<string> HtmlBody { get; init; } = new(string.Empty);
 
     [Input(Description = "First meeting: local time in the time zone (2026-03-02T09:00)", Required = true)]
@@ -83,7 +83,7 @@ public sealed class CreateRecurringSeries(IOptions<GraphOptions> options) : Acti
     [Input(Description = "The programme's end date: the series may not run past it (optional)")]
     public Input<string> ProgrammeEnd { get; init; } = new(string.Empty);
 
-    [Input(Description = "Location (optional)")]
+    [Input(Description = "Location (optional, one line)", Content = InputContent.SingleLine)]
     public Input<string> Location { get; init; } = new(string.Empty);
 
     [Input(Description = "Add a Teams meeting", UIHint = "checkbox")]
@@ -141,7 +141,7 @@ public sealed class UpdateInvite(IOptions<GraphOptions> options) : Activity
     [Input(Description = "New attendees (empty: unchanged)", DefaultSyntax = ExpressionSyntax.Liquid)]
     public Input<string> Attendees { get; init; } = new(string.Empty);
 
-    [Input(Description = "New subject (empty: unchanged)", DefaultSyntax = ExpressionSyntax.Liquid)]
+    [Input(Description = "New subject (empty: unchanged; one line)", DefaultSyntax = ExpressionSyntax.Liquid, Content = InputContent.SingleLine)]
     public Input<string> Subject { get; init; } = new(string.Empty);
 
     [Input(Description = "Organizer mailbox (default: Graph:OrganizerMailbox)")]
@@ -181,7 +181,7 @@ public sealed class CancelInvite(IOptions<GraphOptions> options) : Activity
     [Input(Description = "The invite key (output of Create invite or Create recurring series)", Required = true)]
     public Input<string> InviteKey { get; init; } = default!;
 
-    [Input(Description = "Message to the attendees (Liquid template)", DefaultSyntax = ExpressionSyntax.Liquid)]
+    [Input(Description = "Message to the attendees (Liquid template, plain text)", DefaultSyntax = ExpressionSyntax.Liquid, Content = InputContent.PlainText)]
     public Input<string> Comment { get; init; } = new(string.Empty);
 
     [Input(Description = "Organizer mailbox (default: Graph:OrganizerMailbox)")]

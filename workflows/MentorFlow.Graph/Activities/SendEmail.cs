@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace MentorFlow.Graph.Activities;
 
 /// <summary>
-/// Queues an HTML mail from the organizer mailbox (subject and body are Liquid templates). The outbox row is saved
+/// Queues an HTML mail from the organizer mailbox (subject and body are Liquid templates: values inserted into the body
+/// are HTML-encoded, the subject is one line). The outbox row is saved
 /// in the same transaction as the workflow step; the dispatcher sends it exactly once. Invalid input faults the
 /// activity with the field named, before anything is queued.
 /// </summary>
@@ -26,10 +27,10 @@ public sealed class SendEmail(IOptions<GraphOptions> options) : Activity
     [Input(Description = "Reply-to addresses (optional)", DefaultSyntax = ExpressionSyntax.Liquid)]
     public Input<string> ReplyTo { get; init; } = new(string.Empty);
 
-    [Input(Description = "Subject (Liquid template)", Required = true, DefaultSyntax = ExpressionSyntax.Liquid)]
+    [Input(Description = "Subject (Liquid template; one line: line breaks become spaces)", Required = true, DefaultSyntax = ExpressionSyntax.Liquid, Content = InputContent.SingleLine)]
     public Input<string> Subject { get; init; } = default!;
 
-    [Input(Description = "HTML body (Liquid template)", UIHint = "multiline", Required = true, DefaultSyntax = ExpressionSyntax.Liquid)]
+    [Input(Description = "HTML body (Liquid template; inserted values are HTML-encoded, | raw inserts trusted HTML as is)", UIHint = "multiline", Required = true, DefaultSyntax = ExpressionSyntax.Liquid, Content = InputContent.Html)]
     public Input<string> HtmlBody { get; init; } = default!;
 
     [Input(Description = "Sending mailbox (default: Graph:OrganizerMailbox)")]

@@ -173,6 +173,15 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
                     case { Status: GraphMessageStatus.Failed }:
                         await FailAsync(message, null, "TargetFailed", $"The invite '{message.TargetKey}' it changes could not be sent.", cancellationToken);
                         return null;
+                    case { Status: GraphMessageStatus.Cancelled }:
+                        // The invite was withdrawn before it was sent: there is nothing to change or cancel.
+                        await ApplyAsync([(message.Id, m =>
+                        {
+                            m.Status = GraphMessageStatus.Cancelled;
+                            m.LastErrorCode = "TargetCancelled";
+                            m.LastErrorMessage = $"The invite '{message.TargetKey}' it changes was withdrawn before it was sent.";
+                        })]);
+                        return null;
                     case { Status: GraphMessageStatus.Pending }:
                         await PostponeAsync(message, now + Settings.PollInterval + Settings.PollInterval, cancellationToken);
                         return null;
@@ -274,7 +283,7 @@ public sealed partial class GraphOutboxDispatcher<TContext>(
                 // Record the attempt before making it (after a crash the row says its outcome is unknown), and only
                 // for rows whose lease this process still holds: a row another process took over is not sent here.
                 var recorded = await db.Set<GraphOutboxMessage>()
-                    .Where(m => ids.Contains(m.Id) && m.LeaseOwner == _owner && m.LeaseUntil > attemptAt)
+                    .Where(m => ids.Contains(m.Id) && m.LeaseOwner == _owner && m.LeaseUntil > attemptAt && m.Status == GraphMessageStatus.Pending)
                     .ExecuteUpdateAsync(set => set
                         .SetProperty(m => m.Attempts, m => m.Attempts + 1)
                         .SetProperty(m => m.OutcomeUnknown, true)

@@ -23,6 +23,9 @@ public enum GraphMessageStatus
 
     /// <summary>It failed for good: an incident the manager sees, with Graph's error.</summary>
     Failed,
+
+    /// <summary>Never to be sent: withdrawn before sending (e.g. its recipient was erased).</summary>
+    Cancelled,
 }
 
 /// <summary>

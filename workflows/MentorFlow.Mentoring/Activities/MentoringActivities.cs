@@ -112,10 +112,10 @@ public sealed class SendProgrammeInvitations : Activity
     [Input(Description = "Form the link opens", UIHint = "dropdown", Options = ["Poll", "Apply"])]
     public Input<string> Purpose { get; init; } = new("Poll");
 
-    [Input(Description = "Subject (Liquid)", DefaultSyntax = ExpressionSyntax.Liquid, Required = true)]
+    [Input(Description = "Subject (Liquid; one line); {name} is replaced for each recipient", DefaultSyntax = ExpressionSyntax.Liquid, Required = true, Content = InputContent.SingleLine)]
     public Input<string> Subject { get; init; } = default!;
 
-    [Input(Description = "HTML body (Liquid); {name} and {link} are replaced for each recipient", UIHint = "multiline", DefaultSyntax = ExpressionSyntax.Liquid, Required = true)]
+    [Input(Description = "HTML body (Liquid; inserted values are HTML-encoded); {name} and {link} are replaced for each recipient", UIHint = "multiline", DefaultSyntax = ExpressionSyntax.Liquid, Required = true, Content = InputContent.Html)]
     public Input<string> HtmlBody { get; init; } = default!;
 
     [Output(Description = "How many mails were queued")]
@@ -142,7 +142,7 @@ public sealed class SendProgrammeInvitations : Activity
             var url = links.Url(links.Issue(purpose, programmeId, email, lifetime: lifetime > TimeSpan.FromHours(1) ? lifetime : TimeSpan.FromDays(7)));
             var html = body.Replace("{name}", WebUtility.HtmlEncode(name), StringComparison.Ordinal).Replace("{link}", url, StringComparison.Ordinal);
             context.Enlist(GraphOutboxMessages.Mail($"{context.IdempotencyKey}:{email}", programme.OrganizerMailbox,
-                new MailRequest([new EmailContact(email, name)], subject.Replace("{name}", name, StringComparison.Ordinal), html),
+                new MailRequest([new EmailContact(email, InputText.SingleLine(name))], InputText.SingleLine(subject.Replace("{name}", name, StringComparison.Ordinal)), html),
                 context.Clock.GetUtcNow(), $"workflow {context.DefinitionId} instance {context.WorkflowInstanceId} activity {context.ActivityId}"));
         }
 

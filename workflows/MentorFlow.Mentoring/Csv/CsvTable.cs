@@ -10,8 +10,10 @@ public sealed record CsvRow(int Line, IReadOnlyDictionary<string, string> Cells)
 }
 
 /// <summary>
-/// Reads and writes the CSV formats of design.md: UTF-8, comma-separated, RFC 4180 quoting, a header row; extra
+/// Reads and writes the programme CSV formats: UTF-8, comma-separated, RFC 4180 quoting, a header row; extra
 /// columns ignored; a missing required column is an error naming it. Row errors are keyed <c>line N: column</c>.
+/// Cells that a spreadsheet would run as a formula are written with a leading <c>'</c> and read back without it
+/// (<see cref="Neutralise"/>, <see cref="Restore"/>).
 /// </summary>
 public static class CsvTable
 {
@@ -50,7 +52,7 @@ public static class CsvTable
             var cells = new Dictionary<string, string>(StringComparer.Ordinal);
             for (var i = 0; i < columns.Length; i++)
             {
-                cells.TryAdd(columns[i], i < fields.Count ? fields[i] : "");
+                cells.TryAdd(columns[i], i < fields.Count ? Restore(fields[i]) : "");
             }
 
             rows.Add(new CsvRow(line, cells));
@@ -81,7 +83,7 @@ public static class CsvTable
                 builder.Append(',');
             }
 
-            var cell = cells[i] ?? "";
+            var cell = Neutralise(cells[i] ?? "");
             if (cell.AsSpan().IndexOfAny(",\"\r\n") >= 0 || (cell.Length > 0 && (cell[0] == ' ' || cell[^1] == ' ')))
             {
                 builder.Append('"').Append(cell.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
@@ -93,6 +95,54 @@ public static class CsvTable
         }
 
         builder.Append('\n');
+    }
+
+    /// <summary>
+    /// Makes a cell safe to open in a spreadsheet (OWASP's CSV injection rule): a cell that starts with <c>=</c>,
+    /// <c>+</c>, <c>-</c>, <c>@</c>, a tab or a carriage return, possibly after leading <c>'</c>s, gets one more
+    /// <c>'</c> in front, so Excel, LibreOffice and Google Sheets show it as text instead of running it as a formula.
+    /// A plain number such as <c>-3</c> or <c>-0.25</c> stays as it is (it cannot be a formula), so numeric columns
+    /// stay numeric. <see cref="Restore"/> undoes it exactly.
+    /// </summary>
+    public static string Neutralise(string cell) =>
+        StartsLikeFormula(cell) && !IsNegativeNumber(cell) ? "'" + cell : cell;
+
+    /// <summary>
+    /// Undoes <see cref="Neutralise"/> on a read cell: one leading <c>'</c> is removed when the cell is one or more
+    /// <c>'</c> followed by a formula trigger (<c>= + - @</c>, tab, carriage return); any other <c>'</c> is data.
+    /// </summary>
+    public static string Restore(string cell) =>
+        cell.Length > 1 && cell[0] == '\'' && StartsLikeFormula(cell) ? cell[1..] : cell;
+
+    /// <summary>Whether the cell, after any leading <c>'</c>s, starts with a character that makes a spreadsheet formula.</summary>
+    private static bool StartsLikeFormula(string cell)
+    {
+        var rest = cell.AsSpan().TrimStart('\'');
+        return rest.Length > 0 && rest[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
+    }
+
+    /// <summary><c>-</c> then digits with at most one decimal point (how the exports write negative numbers).</summary>
+    private static bool IsNegativeNumber(string cell)
+    {
+        if (cell.Length < 2 || cell[0] != '-' || !char.IsAsciiDigit(cell[1]) || !char.IsAsciiDigit(cell[^1]))
+        {
+            return false;
+        }
+
+        var points = 0;
+        foreach (var c in cell.AsSpan(1))
+        {
+            if (c == '.')
+            {
+                points++;
+            }
+            else if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return points <= 1;
     }
 
     /// <summary>RFC 4180 records with the line each starts on (quoted fields may span lines).</summary>

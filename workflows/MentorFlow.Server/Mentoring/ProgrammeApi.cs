@@ -146,16 +146,10 @@ public static class ProgrammeApi
             .AddEndpointFilter<MentoringProblemFilter>();
         participants.MapPost("/export", async (EmailRequest request, PrivacyService privacy, ClaimsPrincipal user, CancellationToken ct) =>
             TypedResults.Ok(await privacy.ExportAsync(request.Email ?? "", ManagerKeyIdentity.ActorOf(user), ct))).WithName("ExportParticipantData");
-        participants.MapPost("/erase", async (EmailRequest request, PrivacyService privacy, MentoringAutomationHub automation, ClaimsPrincipal user, CancellationToken ct) =>
-        {
-            var result = await privacy.EraseAsync(request.Email ?? "", ManagerKeyIdentity.ActorOf(user), ct);
-            foreach (var pair in result.ClosedPairs)
-            {
-                await automation.PairClosedAsync(pair, ct);
-            }
-
-            return TypedResults.Ok(result);
-        }).WithName("EraseParticipant");
+        // The person's flows are cancelled and scrubbed in the erasure's transaction (none is left to tell of the
+        // closed pairs); the invites they had sent get queued cancellations.
+        participants.MapPost("/erase", async (EmailRequest request, PrivacyService privacy, ClaimsPrincipal user, CancellationToken ct) =>
+            TypedResults.Ok(await privacy.EraseAsync(request.Email ?? "", ManagerKeyIdentity.ActorOf(user), ct))).WithName("EraseParticipant");
         return app;
     }
 

@@ -103,6 +103,133 @@ public sealed class InputAttribute : Attribute
     public object? DefaultValue { get; set; }
 
     public bool IsBrowsable { get; set; } = true;
+
+    /// <summary>
+    /// Where the input's text goes, which decides how the engine encodes it: <see cref="InputContent.Html"/> for mail
+    /// and invite bodies (Liquid HTML-encodes the values it inserts), <see cref="InputContent.SingleLine"/> for
+    /// subjects (control characters and line breaks removed), <see cref="InputContent.PlainText"/> for plain-text
+    /// messages. Default: <see cref="InputContent.Value"/> (the value as evaluated).
+    /// </summary>
+    public InputContent Content { get; set; } = InputContent.Value;
+}
+
+/// <summary>
+/// The context an input's text ends up in. The engine honours it for every expression syntax: Liquid in an
+/// <see cref="Html"/> input renders with an HTML encoder (values from data are encoded, the template's own markup is
+/// kept, <c>| raw</c> opts a trusted value out); <see cref="SingleLine"/> and <see cref="PlainText"/> results are never
+/// HTML-encoded but lose the control characters that could break out of a header or a line.
+/// </summary>
+public enum InputContent
+{
+    /// <summary>A value (an id, an address list, a number): used as evaluated.</summary>
+    Value,
+
+    /// <summary>HTML (mail and invite bodies, pages): Liquid encodes what it inserts.</summary>
+    Html,
+
+    /// <summary>Plain text that may span lines (e.g. a cancellation message): control characters other than line
+    /// breaks and tabs are removed, line breaks become <c>\n</c>.</summary>
+    PlainText,
+
+    /// <summary>One line (subjects, locations, headers): line breaks become a space, other control characters are removed.</summary>
+    SingleLine,
+}
+
+/// <summary>Cleans text for a <see cref="InputContent.SingleLine"/> or <see cref="InputContent.PlainText"/> destination.</summary>
+public static class InputText
+{
+    /// <summary>Applies the cleaning <paramref name="content"/> asks for (HTML and values are returned unchanged).</summary>
+    public static string Clean(string text, InputContent content) => content switch
+    {
+        InputContent.SingleLine => SingleLine(text),
+        InputContent.PlainText => PlainText(text),
+        _ => text,
+    };
+
+    /// <summary>
+    /// One line: each run of line breaks (CR, LF, NEL, U+2028, U+2029) and tabs becomes one space; other control
+    /// characters are removed. <c>"Hello\r\nBcc: x@evil.example"</c> becomes <c>"Hello Bcc: x@evil.example"</c>.
+    /// </summary>
+    public static string SingleLine(string text)
+    {
+        if (!NeedsCleaning(text, keepLineBreaks: false))
+        {
+            return text;
+        }
+
+        var builder = new System.Text.StringBuilder(text.Length);
+        var inBreak = false;
+        foreach (var c in text)
+        {
+            if (IsBreak(c) || c == '\t')
+            {
+                if (!inBreak)
+                {
+                    builder.Append(' ');
+                    inBreak = true;
+                }
+
+                continue;
+            }
+
+            inBreak = false;
+            if (!char.IsControl(c))
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Plain text: CRLF, CR, NEL, U+2028 and U+2029 become LF; tabs stay; other control characters are removed.</summary>
+    public static string PlainText(string text)
+    {
+        if (!NeedsCleaning(text, keepLineBreaks: true))
+        {
+            return text;
+        }
+
+        var builder = new System.Text.StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\r')
+            {
+                builder.Append('\n');
+                if (i + 1 < text.Length && text[i + 1] == '\n')
+                {
+                    i++;
+                }
+            }
+            else if (IsBreak(c))
+            {
+                builder.Append('\n');
+            }
+            else if (c == '\t' || !char.IsControl(c))
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static bool IsBreak(char c) => c is '\r' or '\n' or '\u0085' or '\u2028' or '\u2029';
+
+    private static bool NeedsCleaning(string text, bool keepLineBreaks)
+    {
+        foreach (var c in text)
+        {
+            var clean = keepLineBreaks ? c is '\n' or '\t' || !(char.IsControl(c) || IsBreak(c)) : !(char.IsControl(c) || IsBreak(c));
+            if (!clean)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>Describes an <see cref="Output{T}"/> property for the designer.</summary>

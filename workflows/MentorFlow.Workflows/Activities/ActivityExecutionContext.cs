@@ -89,14 +89,34 @@ public sealed class ActivityExecutionContext
             return default;
         }
 
+        var inputName = _burst.CurrentInputName(input) ?? "input";
+        var content = ContentOf(inputName);
         if (input.Expression is null)
         {
-            return input.Literal;
+            return input.Literal is string text && content is InputContent.SingleLine or InputContent.PlainText
+                ? (T)(object)InputText.Clean(text, content)
+                : input.Literal;
         }
 
-        var inputName = _burst.CurrentInputName(input) ?? "input";
-        var node = _burst.Expressions.Evaluate(input.Expression, _burst.Scope(this), _node.Id, inputName);
+        var node = _burst.Expressions.Evaluate(input.Expression, _burst.Scope(this), _node.Id, inputName, content);
         return ValueConversion.To<T>(node, _node.Id, inputName);
+    }
+
+    /// <summary>The content kind the activity declares for an input (its <see cref="InputAttribute.Content"/>).</summary>
+    private InputContent ContentOf(string inputName)
+    {
+        if (_node.Descriptor is { } descriptor)
+        {
+            foreach (var input in descriptor.Inputs)
+            {
+                if (string.Equals(input.JsonName, inputName, StringComparison.Ordinal))
+                {
+                    return input.Content;
+                }
+            }
+        }
+
+        return InputContent.Value;
     }
 
     /// <summary>Evaluates an arbitrary expression (e.g. a switch case condition) in this activity's scope.</summary>
@@ -106,7 +126,10 @@ public sealed class ActivityExecutionContext
         return ValueConversion.To<T>(node, _node.Id, inputName);
     }
 
-    /// <summary>Sets an output: kept as this activity's output and written to the bound variable, if any.</summary>
+    /// <summary>
+    /// Sets an output: kept as this activity's output and written to the bound variable, if any. A value over
+    /// <c>Workflows:VariableValueLimitBytes</c> (as JSON) faults the activity, as it does for variables and state.
+    /// </summary>
     public void Set<T>(Output<T>? output, T? value)
     {
         if (output is null)
@@ -116,6 +139,7 @@ public sealed class ActivityExecutionContext
 
         var name = _burst.CurrentOutputName(output) ?? "Result";
         var node = ValueConversion.ToNode(value);
+        _burst.Expressions.CheckValue(node, _node.Id, $"output {name}");
         _burst.State.SetActivityOutput(_node.Id, name, node);
         if (output.MemoryReference is { Length: > 0 } reference)
         {
@@ -128,8 +152,12 @@ public sealed class ActivityExecutionContext
         ValueConversion.To<T>(_burst.State.Variables.GetValueOrDefault(name), _node.Id, name);
 
     /// <summary>Sets a workflow variable by name (it should be declared in the definition).</summary>
-    public void SetVariable(string name, object? value) =>
-        _burst.State.Variables[name] = ValueConversion.ToNode(value);
+    public void SetVariable(string name, object? value)
+    {
+        var node = ValueConversion.ToNode(value);
+        _burst.Expressions.CheckValue(node, _node.Id, $"variable {name}");
+        _burst.State.Variables[name] = node;
+    }
 
     /// <summary>Per-activity state that survives waits and restarts (e.g. a loop index).</summary>
     public T? GetState<T>(string key) =>
@@ -137,13 +165,22 @@ public sealed class ActivityExecutionContext
             ? ValueConversion.To<T>(node, _node.Id, key)
             : default;
 
-    public void SetState(string key, object? value) =>
-        _burst.State.ActivityState(_node.Id)[key] = ValueConversion.ToNode(value);
+    public void SetState(string key, object? value)
+    {
+        var node = ValueConversion.ToNode(value);
+        _burst.Expressions.CheckValue(node, _node.Id, $"state {key}");
+        _burst.State.ActivityState(_node.Id)[key] = node;
+    }
 
     internal void ClearState() => _burst.State.ActivityStates.Remove(_node.Id);
 
     /// <summary>Sets a workflow output (shown as the instance's output).</summary>
-    public void SetWorkflowOutput(string name, object? value) => _burst.State.Output[name] = ValueConversion.ToNode(value);
+    public void SetWorkflowOutput(string name, object? value)
+    {
+        var node = ValueConversion.ToNode(value);
+        _burst.Expressions.CheckValue(node, _node.Id, $"workflow output {name}");
+        _burst.State.Output[name] = node;
+    }
 
     /// <summary>
     /// Completes the activity with the given outcomes (default <c>Done</c>, or the single outcome the activity

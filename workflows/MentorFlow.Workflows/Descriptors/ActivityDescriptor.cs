@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using MentorFlow.Workflows.Activities;
 
 namespace MentorFlow.Workflows.Descriptors;
 
@@ -63,6 +64,10 @@ public sealed record InputDescriptor
     /// <summary>Validation: a definition must give this input a value.</summary>
     [JsonIgnore]
     public bool Required { get; init; }
+
+    /// <summary>Where the input's text goes (HTML body, single-line subject…): the evaluator encodes or cleans it for that.</summary>
+    [JsonIgnore]
+    public InputContent Content { get; init; } = InputContent.Value;
 
     /// <summary>The JSON property name in a definition (camelCase of <see cref="Name"/>).</summary>
     [JsonIgnore]

@@ -110,6 +110,7 @@ internal sealed class ActivityRegistry : IActivityRegistry
                     Category = input.Category,
                     IsBrowsable = input.IsBrowsable,
                     Required = input.Required,
+                    Content = input.Content,
                     ClrType = valueType,
                 });
             }

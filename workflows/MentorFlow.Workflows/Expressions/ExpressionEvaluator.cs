@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using Acornima;
 using Acornima.Ast;
 using Fluid;
@@ -39,17 +41,44 @@ internal sealed class ExpressionScope
 /// <summary>
 /// Evaluates Literal, Variable, Object, Liquid (Fluid) and JavaScript (Jint) expressions. JavaScript runs with no
 /// CLR access and within the configured time, memory, recursion and statement limits; any failure becomes an
-/// <see cref="ActivityInputException"/> naming the activity and input.
+/// <see cref="ActivityInputException"/> naming the activity and input. The input's <see cref="InputContent"/> decides
+/// the encoding: Liquid for an HTML input renders with an HTML encoder (values inserted from data are encoded, the
+/// template's literal markup is kept, <c>| raw</c> inserts a trusted value as is); single-line and plain-text results
+/// are cleaned of control characters whatever the syntax. A result is never rendered a second time: Liquid markup in a
+/// value (or in a JavaScript result) stays text. What one evaluation may produce is bounded
+/// (<see cref="WorkflowEngineOptions.ExpressionOutputLimitBytes"/>): a breach stops it early and becomes an
+/// <see cref="ActivityInputException"/> naming the limit and its setting.
 /// </summary>
-internal sealed class ExpressionEvaluator(IOptions<WorkflowEngineOptions> options)
+internal sealed class ExpressionEvaluator
 {
     private static readonly FluidParser LiquidParser = new(new FluidParserOptions { AllowFunctions = false });
     private readonly ConcurrentDictionary<string, IFluidTemplate> _templates = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Prepared<Script>> _scripts = new(StringComparer.Ordinal);
-    private readonly TemplateOptions _templateOptions = new() { MaxSteps = 100_000, MaxRecursion = 32 };
-    private readonly WorkflowEngineOptions _options = options.Value;
+    private readonly TemplateOptions _templateOptions;
+    private readonly WorkflowEngineOptions _options;
 
-    public JsonNode? Evaluate(WorkflowExpression expression, ExpressionScope scope, string activityId, string input)
+    public ExpressionEvaluator(IOptions<WorkflowEngineOptions> options)
+    {
+        _options = options.Value;
+        _templateOptions = BoundedLiquid.Options(_options.LiquidStepLimit, _options.ExpressionOutputLimitBytes);
+    }
+
+    /// <summary>Throws an <see cref="ActivityInputException"/> when a value to write to a variable or output is over <see cref="WorkflowEngineOptions.VariableValueLimitBytes"/>.</summary>
+    public void CheckValue(JsonNode? value, string activityId, string target) =>
+        ExpressionLimits.CheckValue(value, _options.VariableValueLimitBytes, activityId, target);
+
+    /// <summary>Encodes values Liquid inserts into HTML: markup characters become entities, letters of any script stay readable.</summary>
+    private static readonly HtmlEncoder HtmlValues = HtmlEncoder.Create(UnicodeRanges.All);
+
+    public JsonNode? Evaluate(WorkflowExpression expression, ExpressionScope scope, string activityId, string input, InputContent content = InputContent.Value)
+    {
+        var result = EvaluateRaw(expression, scope, activityId, input, content);
+        return content is InputContent.SingleLine or InputContent.PlainText && result is JsonValue value && value.GetValueKind() == JsonValueKind.String
+            ? JsonValue.Create(InputText.Clean(value.GetValue<string>(), content))
+            : result;
+    }
+
+    private JsonNode? EvaluateRaw(WorkflowExpression expression, ExpressionScope scope, string activityId, string input, InputContent content)
     {
         switch (expression.Type)
         {
@@ -60,7 +89,7 @@ internal sealed class ExpressionEvaluator(IOptions<WorkflowEngineOptions> option
             case ExpressionSyntax.Object:
                 return EvaluateObject(expression.Value, activityId, input);
             case ExpressionSyntax.Liquid:
-                return JsonValue.Create(RenderLiquid(expression.Value ?? "", scope, activityId, input));
+                return JsonValue.Create(RenderLiquid(expression.Value ?? "", scope, activityId, input, content == InputContent.Html));
             case ExpressionSyntax.JavaScript:
                 return RunJavaScript(expression.Value ?? "", scope, activityId, input);
             default:
@@ -148,7 +177,7 @@ internal sealed class ExpressionEvaluator(IOptions<WorkflowEngineOptions> option
         }
     }
 
-    private string RenderLiquid(string source, ExpressionScope scope, string activityId, string input)
+    private string RenderLiquid(string source, ExpressionScope scope, string activityId, string input, bool html)
     {
         if (!_templates.TryGetValue(source, out var template))
         {
@@ -193,9 +222,26 @@ internal sealed class ExpressionEvaluator(IOptions<WorkflowEngineOptions> option
             ["CorrelationId"] = scope.CorrelationId,
         });
         context.SetValue("CorrelationId", scope.CorrelationId);
+        using var writer = new BoundedWriter(_options.ExpressionOutputLimitBytes);
         try
         {
-            return template.Render(context);
+            var rendering = template.RenderAsync(writer, html ? HtmlValues : NullEncoder.Default, context);
+            if (!rendering.IsCompletedSuccessfully)
+            {
+                rendering.AsTask().GetAwaiter().GetResult();
+            }
+
+            return writer.ToString();
+        }
+        catch (ExpressionLimitException exception)
+        {
+            throw new ActivityInputException(activityId, input, exception.Message);
+        }
+        catch (InvalidOperationException exception) when (exception.Message.StartsWith("The maximum", StringComparison.Ordinal))
+        {
+            // Fluid reports its step limit as "the maximum level of recursion" (templates cannot include others here).
+            throw new ActivityInputException(activityId, input,
+                $"Liquid template exceeded the limit of {_options.LiquidStepLimit.ToString(CultureInfo.InvariantCulture)} steps ({ExpressionLimits.LiquidStepSetting}).");
         }
         catch (Exception exception) when (exception is not ActivityInputException)
         {
@@ -219,13 +265,19 @@ internal sealed class ExpressionEvaluator(IOptions<WorkflowEngineOptions> option
             _scripts.TryAdd(source, prepared);
         }
 
-        var engine = new Engine(o => o
-            .LimitMemory(_options.ScriptMemoryLimitBytes)
-            .TimeoutInterval(_options.ScriptTimeout)
-            .MaxStatements(_options.ScriptStatementLimit)
-            .LimitRecursion(_options.ScriptRecursionLimit));
+        var limit = _options.ExpressionOutputLimitBytes;
+        var engine = new Engine(o =>
+        {
+            o.LimitMemory(_options.ScriptMemoryLimitBytes)
+                .TimeoutInterval(_options.ScriptTimeout)
+                .MaxStatements(_options.ScriptStatementLimit)
+                .LimitRecursion(_options.ScriptRecursionLimit)
+                .RegexTimeoutInterval(_options.ScriptTimeout);
+            o.Constraints.MaxArraySize = (uint)Math.Min(limit, int.MaxValue);
+        });
         try
         {
+            BoundedScripts.Install(engine, limit);
             var parser = new Jint.Native.Json.JsonParser(engine);
             JsValue FromNode(JsonNode? node) => node is null ? JsValue.Null : parser.Parse(node.ToJsonString());
 
@@ -249,39 +301,58 @@ internal sealed class ExpressionEvaluator(IOptions<WorkflowEngineOptions> option
             engine.SetValue("definitionId", scope.DefinitionId);
             engine.SetValue("correlationId", scope.CorrelationId is null ? JsValue.Null : new JsString(scope.CorrelationId));
             engine.SetValue("getVariable", new Func<string, JsValue>(name => FromNode(scope.Variables.GetValueOrDefault(name))));
-            engine.SetValue("setVariable", new Action<string, JsValue>((name, value) => scope.Variables[name] = ToNode(engine, value)));
+            engine.SetValue("setVariable", new Action<string, JsValue>((name, value) =>
+            {
+                var node = ToNode(engine, value, limit);
+                ExpressionLimits.CheckValue(node, _options.VariableValueLimitBytes, activityId, $"{input} (setVariable '{name}')");
+                scope.Variables[name] = node;
+            }));
             engine.SetValue("getInput", new Func<string, JsValue>(name => FromNode(scope.Input[name])));
             engine.SetValue("getOutputFrom", new Func<string, string, JsValue>((activity, output) => FromNode(scope.OutputsOf(activity)?[output])));
             var result = engine.Evaluate(prepared);
-            return ToNode(engine, result);
+            return ToNode(engine, result, limit);
         }
-        catch (TimeoutException exception)
+        catch (ExpressionLimitException exception)
         {
-            throw new ActivityInputException(activityId, input, $"JavaScript exceeded the time limit of {_options.ScriptTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.", exception);
+            throw new ActivityInputException(activityId, input, exception.Message);
         }
-        catch (MemoryLimitExceededException exception)
+        catch (TimeoutException)
         {
-            throw new ActivityInputException(activityId, input, $"JavaScript exceeded the memory limit of {_options.ScriptMemoryLimitBytes} bytes.", exception);
+            throw new ActivityInputException(activityId, input,
+                $"JavaScript exceeded the time limit of {_options.ScriptTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s (Workflows:ScriptTimeout).");
         }
-        catch (StatementsCountOverflowException exception)
+        catch (MemoryLimitExceededException)
         {
-            throw new ActivityInputException(activityId, input, $"JavaScript exceeded the limit of {_options.ScriptStatementLimit} statements.", exception);
+            throw new ActivityInputException(activityId, input,
+                $"JavaScript exceeded the memory limit of {ExpressionLimits.Bytes(_options.ScriptMemoryLimitBytes)} (Workflows:ScriptMemoryLimitBytes).");
         }
-        catch (RecursionDepthOverflowException exception)
+        catch (StatementsCountOverflowException)
         {
-            throw new ActivityInputException(activityId, input, $"JavaScript exceeded the recursion depth limit of {_options.ScriptRecursionLimit}.", exception);
+            throw new ActivityInputException(activityId, input,
+                $"JavaScript exceeded the limit of {_options.ScriptStatementLimit.ToString(CultureInfo.InvariantCulture)} statements (Workflows:ScriptStatementLimit).");
+        }
+        catch (RecursionDepthOverflowException)
+        {
+            throw new ActivityInputException(activityId, input,
+                $"JavaScript exceeded the recursion depth limit of {_options.ScriptRecursionLimit.ToString(CultureInfo.InvariantCulture)} (Workflows:ScriptRecursionLimit).");
         }
         catch (JavaScriptException exception)
         {
-            throw new ActivityInputException(activityId, input, $"JavaScript error: {exception.Message}", exception);
+            throw new ActivityInputException(activityId, input, $"JavaScript error: {exception.Message}");
+        }
+        catch (OutOfMemoryException)
+        {
+            throw new ActivityInputException(activityId, input,
+                $"JavaScript tried to build a value larger than the process can hold; values are limited to {ExpressionLimits.Bytes(limit)} ({ExpressionLimits.OutputSetting}).");
         }
         catch (Exception exception) when (exception is ParseErrorException or JintException or InvalidOperationException or ArgumentException or JsonException)
         {
-            throw new ActivityInputException(activityId, input, $"JavaScript failed: {exception.Message}", exception);
+            throw new ActivityInputException(activityId, input, $"JavaScript failed: {exception.Message}");
         }
     }
 
-    private static JsonNode? ToNode(Engine engine, JsValue value)
+    /// <summary>A script's value as JSON; a string or serialized value over <paramref name="limit"/> UTF-8 bytes is refused.</summary>
+    private static JsonNode? ToNode(Engine engine, JsValue value, long limit)
     {
         if (value.IsNull() || value.IsUndefined())
         {
@@ -290,7 +361,9 @@ internal sealed class ExpressionEvaluator(IOptions<WorkflowEngineOptions> option
 
         if (value.IsString())
         {
-            return JsonValue.Create(value.AsString());
+            var text = value.AsString();
+            ExpressionLimits.CheckText(text, limit, "The JavaScript result");
+            return JsonValue.Create(text);
         }
 
         if (value.IsBoolean())
@@ -305,7 +378,14 @@ internal sealed class ExpressionEvaluator(IOptions<WorkflowEngineOptions> option
         }
 
         var json = new Jint.Native.Json.JsonSerializer(engine).Serialize(value);
-        return json.IsUndefined() ? null : JsonNode.Parse(json.AsString());
+        if (json.IsUndefined())
+        {
+            return null;
+        }
+
+        var serialized = json.AsString();
+        ExpressionLimits.CheckText(serialized, limit, "The JavaScript result");
+        return JsonNode.Parse(serialized);
     }
 
     private static bool IsIdentifier(string name) =>

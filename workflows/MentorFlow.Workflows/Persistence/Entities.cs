@@ -41,6 +41,12 @@ public sealed class WorkflowInstanceRecord
     /// <summary>Lease expiry in unix milliseconds (an expired lease may be taken over).</summary>
     public long LeaseExpiresAt { get; set; }
 
+    /// <summary>
+    /// Bursts started (claims) since the last commit: counted by the claim itself, reset by each commit, so a burst
+    /// that keeps failing or crashing the process is seen after a restart too (poison instances end as incidents).
+    /// </summary>
+    public int BurstAttempts { get; set; }
+
     public required string State { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

@@ -3,21 +3,34 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace MentorFlow.Workflows.Persistence;
 
-/// <summary>
-/// For SQLite in WAL mode: sets <c>PRAGMA synchronous=NORMAL</c> on every opened connection. A commit then no longer
-/// waits for an fsync of the WAL (the recommended WAL setting): a process crash loses nothing committed, a power
-/// loss may roll back the last commits but never corrupts the file. Bursts commit several times per instance, so
-/// this is the difference between ~10 and ~100+ instances per second. Other providers are left untouched.
-/// Add it with <c>options.UseSqlite(...).AddInterceptors(new SqliteDurabilityInterceptor())</c>.
-/// </summary>
-public sealed class SqliteDurabilityInterceptor : DbConnectionInterceptor
+/// <summary>How SQLite (in WAL mode) waits for the disk at commit.</summary>
+public enum SqliteSynchronous
 {
+    /// <summary>
+    /// <c>PRAGMA synchronous=NORMAL</c>: no fsync per commit. A process crash loses nothing committed, but a power loss
+    /// may roll back the last commits, e.g. a mail's "sent" mark, so the mail is queued and sent again.
+    /// </summary>
+    Normal,
+
+    /// <summary><c>PRAGMA synchronous=FULL</c>: every commit is on disk (the WAL is synced) before it returns.</summary>
+    Full,
+}
+
+/// <summary>
+/// For SQLite in WAL mode: sets <c>PRAGMA synchronous</c> on every opened connection, <see cref="SqliteSynchronous.Full"/>
+/// by default, so a committed burst (with its outbox rows) and a dispatcher's "sent" mark survive a power loss. Other
+/// providers are left untouched. Add it with <c>options.UseSqlite(...).AddInterceptors(new SqliteDurabilityInterceptor())</c>.
+/// </summary>
+public sealed class SqliteDurabilityInterceptor(SqliteSynchronous synchronous = SqliteSynchronous.Full) : DbConnectionInterceptor
+{
+    private readonly string _pragma = synchronous == SqliteSynchronous.Full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
         if (IsSqlite(connection))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA synchronous=NORMAL;";
+            command.CommandText = _pragma;
             command.ExecuteNonQuery();
         }
     }
@@ -27,7 +40,7 @@ public sealed class SqliteDurabilityInterceptor : DbConnectionInterceptor
         if (IsSqlite(connection))
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA synchronous=NORMAL;";
+            command.CommandText = _pragma;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }

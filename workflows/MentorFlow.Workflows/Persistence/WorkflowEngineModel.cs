@@ -44,6 +44,7 @@ public static class WorkflowEngineModel
             e.Property(x => x.HasPendingWork).HasColumnName("has_pending_work");
             e.Property(x => x.LeaseOwner).HasColumnName("lease_owner").HasMaxLength(128);
             e.Property(x => x.LeaseExpiresAt).HasColumnName("lease_expires_at");
+            e.Property(x => x.BurstAttempts).HasColumnName("burst_attempts");
             e.Property(x => x.State).HasColumnName("state");
             e.Property(x => x.CreatedAt).HasColumnName("created_at");
             e.Property(x => x.UpdatedAt).HasColumnName("updated_at");

@@ -123,7 +123,8 @@ internal sealed partial class BurstRunner(IOptions<WorkflowEngineOptions> option
                 var message = exception is ActivityInputException
                     ? exception.Message
                     : $"Activity '{node.Id}' ({node.Type}) faulted: {exception.Message}";
-                Fault(burst, node.Id, node.Type, node, message, exception);
+                // An input or limit problem is fully said by its message: no stack trace is kept (or shown by the APIs).
+                Fault(burst, node.Id, node.Type, node, message, exception is ActivityInputException ? null : exception);
                 break;
             }
 

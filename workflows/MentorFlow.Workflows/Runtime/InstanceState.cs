@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -51,6 +53,124 @@ internal sealed class InstanceState
 
     public string Serialize() => JsonSerializer.Serialize(this, Options);
 
+    /// <summary>
+    /// Serializes the state unless it would exceed <paramref name="maxBytes"/> UTF-8 bytes. The strings in it are
+    /// counted first (each character is at least one byte), so a huge value is refused without building its JSON.
+    /// </summary>
+    /// <exception cref="WorkflowStateTooLargeException">The state is over the limit.</exception>
+    public string Serialize(long maxBytes)
+    {
+        var (atLeast, largest, largestBytes) = MinimumSize(maxBytes);
+        if (atLeast > maxBytes)
+        {
+            throw new WorkflowStateTooLargeException(atLeast, exact: false, maxBytes, largest, largestBytes);
+        }
+
+        var json = Serialize();
+        var bytes = Encoding.UTF8.GetByteCount(json);
+        return bytes > maxBytes ? throw new WorkflowStateTooLargeException(bytes, exact: true, maxBytes, largest, largestBytes) : json;
+    }
+
+    /// <summary>
+    /// A lower bound of the serialized size (names and string values counted by characters), and the largest part
+    /// (a variable, an activity's outputs or state, the input or output); stops counting above <paramref name="stopAbove"/>.
+    /// </summary>
+    private (long Total, string? Largest, long LargestBytes) MinimumSize(long stopAbove)
+    {
+        var parts = new List<(PartKind Kind, string? Key, JsonNode? Node)>(2 + Variables.Count + ActivityOutputs.Count + ActivityStates.Count)
+        {
+            (PartKind.Input, null, Input),
+            (PartKind.Output, null, Output),
+        };
+        parts.AddRange(Variables.Select(v => (PartKind.Variable, (string?)v.Key, v.Value)));
+        parts.AddRange(ActivityOutputs.Select(o => (PartKind.ActivityOutputs, (string?)o.Key, (JsonNode?)o.Value)));
+        parts.AddRange(ActivityStates.Select(o => (PartKind.ActivityState, (string?)o.Key, (JsonNode?)o.Value)));
+        parts.AddRange(Queue.Where(q => q.Payload is not null).Select(q => (PartKind.QueuedPayload, (string?)q.ActivityId, q.Payload)));
+        parts.AddRange(Bookmarks.Where(b => b.Payload is not null).Select(b => (PartKind.BookmarkPayload, (string?)b.Name, b.Payload)));
+        long total = 0;
+        (PartKind Kind, string? Key)? largest = null;
+        long largestBytes = 0;
+        var pending = new Stack<JsonNode>();
+        foreach (var (kind, key, root) in parts)
+        {
+            if (total > stopAbove)
+            {
+                break;
+            }
+
+            long size = key?.Length ?? 0;
+            if (root is not null)
+            {
+                pending.Push(root);
+            }
+
+            while (total + size <= stopAbove && pending.TryPop(out var node))
+            {
+                switch (node)
+                {
+                    case JsonObject obj:
+                        foreach (var (name, value) in obj)
+                        {
+                            size += name.Length;
+                            if (value is not null)
+                            {
+                                pending.Push(value);
+                            }
+                        }
+
+                        break;
+                    case JsonArray array:
+                        foreach (var value in array)
+                        {
+                            if (value is not null)
+                            {
+                                pending.Push(value);
+                            }
+                        }
+
+                        break;
+                    case JsonValue value when value.TryGetValue<string>(out var text):
+                        size += text.Length;
+                        break;
+                    default:
+                        size++;
+                        break;
+                }
+            }
+
+            pending.Clear();
+            total += size;
+            if (size > largestBytes)
+            {
+                (largest, largestBytes) = ((kind, key), size);
+            }
+        }
+
+        return (total, largest is { } part ? Describe(part.Kind, part.Key) : null, largestBytes);
+    }
+
+    private enum PartKind
+    {
+        Input,
+        Output,
+        Variable,
+        ActivityOutputs,
+        ActivityState,
+        QueuedPayload,
+        BookmarkPayload,
+    }
+
+    private static string Describe(PartKind kind, string? key) => kind switch
+    {
+        PartKind.Input => "the workflow input",
+        PartKind.Output => "the workflow output",
+        PartKind.Variable => $"variable '{key}'",
+        PartKind.ActivityOutputs => $"the outputs of activity '{key}'",
+        PartKind.ActivityState => $"the state of activity '{key}'",
+        PartKind.QueuedPayload => $"the payload queued for activity '{key}'",
+        _ => $"the payload of bookmark '{key}'",
+    };
+
     public static InstanceState Deserialize(string json) =>
         JsonSerializer.Deserialize<InstanceState>(json, Options) ?? throw new InvalidOperationException("Empty instance state.");
 }
@@ -87,4 +207,16 @@ internal sealed class FaultState
     public required string ActivityId { get; set; }
     public required string Message { get; set; }
     public string? IncidentId { get; set; }
+}
+
+/// <summary>An instance state larger than <c>Workflows:MaxStateBytes</c>: the burst that produced it is not stored.</summary>
+public sealed class WorkflowStateTooLargeException(long bytes, bool exact, long limit, string? largest = null, long largestBytes = 0) : Exception(string.Create(
+    CultureInfo.InvariantCulture,
+    $"The workflow instance state would take {(exact ? "" : "at least ")}{bytes:N0} bytes, over the limit of {limit:N0} bytes (setting Workflows:MaxStateBytes).{(largest is null ? "" : $" The largest part is {largest} (at least {largestBytes:N0} bytes).")} Keep large values such as files or long texts out of variables, inputs and outputs, or raise the limit."))
+{
+    /// <summary>The size found (a lower bound when the state was refused before it was serialized).</summary>
+    public long Bytes { get; } = bytes;
+
+    /// <summary>The configured limit in bytes.</summary>
+    public long Limit { get; } = limit;
 }

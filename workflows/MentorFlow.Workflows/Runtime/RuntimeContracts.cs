@@ -152,7 +152,11 @@ public interface IWorkflowRuntime
     /// </summary>
     Task<int> SignalAsync(string name, string? correlationId = null, object? payload = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Cancels an instance: its bookmarks and timers are removed and never fire. False when not found or already finished.</summary>
+    /// <summary>
+    /// Cancels (terminates) a running or faulted instance at once, without running any activity, even while another
+    /// executor is in the middle of a burst (that burst is discarded): its bookmarks, timers and queued commands are
+    /// removed and never fire. False when not found or already finished.
+    /// </summary>
     Task<bool> CancelAsync(string instanceId, CancellationToken cancellationToken = default);
 
     Task<WorkflowInstanceDetails?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken = default);
@@ -162,7 +166,10 @@ public interface IWorkflowRuntime
     /// <summary>Resolves an open incident and runs the instance again from the faulted activity. False when not found or not open.</summary>
     Task<bool> RetryIncidentAsync(string incidentId, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes a finished instance with its journal and incidents.</summary>
+    /// <summary>
+    /// Deletes an instance in any state with its journal, incidents, bookmarks, timers and queued commands; a burst in
+    /// flight for it cannot commit. False when not found.
+    /// </summary>
     Task<bool> DeleteInstanceAsync(string instanceId, CancellationToken cancellationToken = default);
 }
 

@@ -31,6 +31,13 @@ public interface IWorkflowEngineMaintenance
 internal sealed class LeaseLostException(string instanceId)
     : Exception($"The executor lease on workflow instance {instanceId} was lost before commit; the burst is discarded.");
 
+/// <summary>A burst's state could not be stored; <see cref="LastActivity"/> is the activity that ran last in it.</summary>
+internal sealed class BurstFailedException(Exception inner, ActivityNode? lastActivity)
+    : Exception(inner.Message, inner)
+{
+    public ActivityNode? LastActivity { get; } = lastActivity;
+}
+
 internal sealed partial class WorkflowRuntime<TContext>(
     IDbContextFactory<TContext> dbFactory,
     IServiceScopeFactory scopeFactory,
@@ -52,10 +59,15 @@ internal sealed partial class WorkflowRuntime<TContext>(
     internal const int TimerBatchSize = 100;
 
     private readonly long _leaseMs = (long)options.Value.LeaseDuration.TotalMilliseconds;
+    private readonly WorkflowEngineOptions _options = options.Value;
     private long _inboxCounter;
     private IReadOnlyList<IWorkflowCommitListener>? _listeners;
 
     internal ITimerSink? TimerSink { get; set; }
+
+    private TimeProvider Clock => clock;
+
+    private ILogger Logger => logger;
 
     private long NowMs => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -141,7 +153,8 @@ internal sealed partial class WorkflowRuntime<TContext>(
             HasPendingWork = true,
             LeaseOwner = token,
             LeaseExpiresAt = now.ToUnixTimeMilliseconds() + _leaseMs,
-            State = state.Serialize(),
+            BurstAttempts = 1,
+            State = state.Serialize(_options.MaxStateBytes),
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -158,6 +171,7 @@ internal sealed partial class WorkflowRuntime<TContext>(
             Flowchart = flowchart,
             Status = WorkflowStatus.Running,
             SubStatus = WorkflowSubStatus.Pending,
+            Attempts = 1,
         };
         var final = await DrainHeldAsync(instance.Id, token, cancellationToken, held);
         return new WorkflowStartResult(instance.Id, final.Status, final.SubStatus);
@@ -249,20 +263,90 @@ internal sealed partial class WorkflowRuntime<TContext>(
         return count;
     }
 
+    /// <summary>
+    /// Cancels (terminates) a running or faulted instance at once: the lease is taken from whoever holds it (a burst in
+    /// flight then cannot commit and is discarded) and the cancellation is written without running any activity; its
+    /// bookmarks, timers and queued commands are dropped in the same transaction.
+    /// </summary>
     public async Task<bool> CancelAsync(string instanceId, CancellationToken cancellationToken = default)
     {
+        var token = NewId();
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            var exists = await db.Set<WorkflowInstanceRecord>().AnyAsync(
-                i => i.Id == instanceId && (i.Status == nameof(WorkflowStatus.Running) || i.SubStatus == nameof(WorkflowSubStatus.Faulted)), cancellationToken);
-            if (!exists)
+            var until = NowMs + _leaseMs;
+            var taken = await db.Set<WorkflowInstanceRecord>()
+                .Where(i => i.Id == instanceId && (i.Status == nameof(WorkflowStatus.Running) || i.SubStatus == nameof(WorkflowSubStatus.Faulted)))
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, token).SetProperty(i => i.LeaseExpiresAt, until), cancellationToken);
+            if (taken == 0)
             {
                 return false;
             }
         }
 
-        await TryEnqueueAsync(instanceId, KindCancel, null, null, null, null, cancellationToken);
-        await TryDrainAsync(instanceId, cancellationToken);
+        try
+        {
+            return await WriteCancelledAsync(instanceId, token, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogDrainFailed(logger, exception, instanceId);
+            await TryReleaseQuietlyAsync(instanceId, token);
+            throw;
+        }
+    }
+
+    private async Task<bool> WriteCancelledAsync(string instanceId, string token, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var record = await db.Set<WorkflowInstanceRecord>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId && i.LeaseOwner == token, cancellationToken);
+        if (record is null)
+        {
+            return false;
+        }
+
+        var json = record.State;
+        try
+        {
+            var state = InstanceState.Deserialize(record.State);
+            state.Cancelled = true;
+            state.Queue.Clear();
+            state.Bookmarks.Clear();
+            json = state.Serialize();
+        }
+        catch (JsonException)
+        {
+            // An unreadable state is kept as it is: the status columns say the instance is cancelled.
+        }
+
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var removed = await db.Set<WorkflowBookmarkRecord>().Where(b => b.InstanceId == instanceId).Select(b => b.Id).ToListAsync(cancellationToken);
+        var updated = await db.Set<WorkflowInstanceRecord>()
+            .Where(i => i.Id == instanceId && i.LeaseOwner == token)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.State, json)
+                .SetProperty(i => i.Status, nameof(WorkflowStatus.Finished))
+                .SetProperty(i => i.SubStatus, nameof(WorkflowSubStatus.Cancelled))
+                .SetProperty(i => i.HasPendingWork, false)
+                .SetProperty(i => i.LeaseOwner, (string?)null)
+                .SetProperty(i => i.LeaseExpiresAt, 0L)
+                .SetProperty(i => i.BurstAttempts, 0)
+                .SetProperty(i => i.UpdatedAt, now)
+                .SetProperty(i => i.FinishedAt, now), cancellationToken);
+        if (updated == 0)
+        {
+            return false;
+        }
+
+        await db.Set<WorkflowBookmarkRecord>().Where(b => b.InstanceId == instanceId).ExecuteDeleteAsync(cancellationToken);
+        await db.Set<WorkflowInboxRecord>().Where(m => m.InstanceId == instanceId).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        foreach (var id in removed)
+        {
+            TimerSink?.Removed(id);
+        }
+
+        await NotifyAsync(new WorkflowCommit(instanceId, record.DefinitionId, WorkflowStatus.Finished, WorkflowSubStatus.Cancelled, []), cancellationToken);
         return true;
     }
 
@@ -410,7 +494,8 @@ internal sealed partial class WorkflowRuntime<TContext>(
             var until = now + _leaseMs;
             await db.Set<WorkflowInstanceRecord>()
                 .Where(i => ids.Contains(i.Id) && (i.LeaseOwner == null || i.LeaseExpiresAt < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, token).SetProperty(i => i.LeaseExpiresAt, until), cancellationToken);
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, token).SetProperty(i => i.LeaseExpiresAt, until)
+                    .SetProperty(i => i.BurstAttempts, i => i.BurstAttempts + 1), cancellationToken);
             claimed = await db.Set<WorkflowInstanceRecord>().AsNoTracking().Where(i => ids.Contains(i.Id) && i.LeaseOwner == token).ToListAsync(cancellationToken);
         }
 
@@ -426,6 +511,7 @@ internal sealed partial class WorkflowRuntime<TContext>(
         var ran = new List<RanBurst>();
         var resumed = 0;
         var others = new List<Held>();
+        await using var lease = new LeaseRenewal(this, [.. claimed.Select(c => c.Id)], token, cancellationToken);
         try
         {
             var nowMs = NowMs;
@@ -448,16 +534,19 @@ internal sealed partial class WorkflowRuntime<TContext>(
 
                 resumed += due.Count;
 
-                ran.Add(await RunBurstAsync(held, token, null, null, cancellationToken));
+                ran.Add(await RunBurstAsync(held, token, null, null, lease.Token));
             }
 
             if (ran.Count > 0)
             {
                 await CommitAsync(ran, cancellationToken);
             }
+
+            await lease.DisposeAsync();
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            await lease.DisposeAsync();
             LogBatchFailed(logger, exception, timers.Count);
             foreach (var burst in ran)
             {
@@ -524,7 +613,8 @@ internal sealed partial class WorkflowRuntime<TContext>(
         var now = NowMs;
         var claimed = await db.Set<WorkflowInstanceRecord>()
             .Where(i => i.Id == instanceId && (i.LeaseOwner == null || i.LeaseExpiresAt < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, token).SetProperty(i => i.LeaseExpiresAt, now + _leaseMs), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, token).SetProperty(i => i.LeaseExpiresAt, now + _leaseMs)
+                .SetProperty(i => i.BurstAttempts, i => i.BurstAttempts + 1), cancellationToken);
         return claimed > 0;
     }
 
@@ -623,6 +713,9 @@ internal sealed partial class WorkflowRuntime<TContext>(
         public required FlowchartDefinition? Flowchart { get; init; }
         public WorkflowStatus Status { get; set; }
         public WorkflowSubStatus SubStatus { get; set; }
+
+        /// <summary>Claims since the last commit (this executor's included); 0 once a burst of this drain committed.</summary>
+        public int Attempts { get; set; }
     }
 
     private async Task<Held?> LoadHeldAsync(string instanceId, CancellationToken cancellationToken)
@@ -653,6 +746,7 @@ internal sealed partial class WorkflowRuntime<TContext>(
             Flowchart = flowchart,
             Status = Enum.Parse<WorkflowStatus>(record.Status),
             SubStatus = Enum.Parse<WorkflowSubStatus>(record.SubStatus),
+            Attempts = record.BurstAttempts,
         };
     }
 
@@ -662,6 +756,7 @@ internal sealed partial class WorkflowRuntime<TContext>(
     /// </summary>
     private async Task<DrainStatus> DrainHeldAsync(string instanceId, string token, CancellationToken cancellationToken, Held? held = null)
     {
+        await using var lease = new LeaseRenewal(this, [instanceId], token, cancellationToken);
         try
         {
             held ??= await LoadHeldAsync(instanceId, cancellationToken);
@@ -686,9 +781,23 @@ internal sealed partial class WorkflowRuntime<TContext>(
                     continue;
                 }
 
+                if (held.Attempts > _options.MaxBurstFailures && state.Fault is null && !faulted)
+                {
+                    // Claimed again and again without a commit: the process stopped during this burst each time.
+                    var from = state.Queue.Count > 0 ? state.Queue[0].ActivityId : null;
+                    var message = string.Create(CultureInfo.InvariantCulture,
+                        $"The burst{(from is null ? "" : $" from activity '{from}'")} was started {held.Attempts - 1} times without finishing (the process stopped during it, e.g. out of memory); it is not run again (setting Workflows:MaxBurstFailures = {_options.MaxBurstFailures}). Retry the incident after fixing the cause.");
+                    if (await FaultHeldAsync(held, token, null, from, message, null, cancellationToken))
+                    {
+                        return new DrainStatus(held.Status, held.SubStatus);
+                    }
+
+                    continue;
+                }
+
                 if (state.Queue.Count > 0 && state.Fault is null)
                 {
-                    if (await RunAndCommitAsync(held, token, null, null, cancellationToken))
+                    if (await RunAndCommitAsync(held, token, null, null, lease, cancellationToken))
                     {
                         return new DrainStatus(held.Status, held.SubStatus);
                     }
@@ -752,11 +861,17 @@ internal sealed partial class WorkflowRuntime<TContext>(
                         break;
                 }
 
-                if (await RunAndCommitAsync(held, token, command.Id, resolvedIncident, cancellationToken))
+                if (await RunAndCommitAsync(held, token, command.Id, resolvedIncident, lease, cancellationToken))
                 {
                     return new DrainStatus(held.Status, held.SubStatus);
                 }
             }
+        }
+        catch (Exception exception) when (exception is LeaseLostException || (exception is OperationCanceledException && lease.Lost && !cancellationToken.IsCancellationRequested))
+        {
+            // Cancelled, deleted or taken over by another executor: what this executor ran is discarded.
+            LogLeaseLost(logger, instanceId);
+            return new DrainStatus(held?.Status ?? WorkflowStatus.Running, held?.SubStatus ?? WorkflowSubStatus.Pending);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -768,12 +883,244 @@ internal sealed partial class WorkflowRuntime<TContext>(
 
     private static JsonNode? ParsePayload(string? payload) => payload is null ? null : JsonNode.Parse(payload);
 
-    private async Task<bool> RunAndCommitAsync(Held held, string token, string? commandId, string? resolvedIncident, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one burst and commits it; true when the lease was released. A burst that cannot be run to the end or
+    /// stored (its state too large or not serializable, the commit refused) is never retried silently: see
+    /// <see cref="HandleFailedBurstAsync"/>.
+    /// </summary>
+    private async Task<bool> RunAndCommitAsync(Held held, string token, string? commandId, string? resolvedIncident, LeaseRenewal lease, CancellationToken cancellationToken)
     {
-        await using var burst = await RunBurstAsync(held, token, commandId, resolvedIncident, cancellationToken);
-        await CommitAsync([burst], cancellationToken);
-        await CompleteAsync(burst, cancellationToken);
-        return burst.Released;
+        var from = held.State.Queue.Count > 0 ? held.State.Queue[0].ActivityId : null;
+        RanBurst? ran = null;
+        try
+        {
+            ran = await RunBurstAsync(held, token, commandId, resolvedIncident, lease.Token);
+            await CommitAsync([ran], cancellationToken);
+        }
+        catch (Exception exception) when (exception is not LeaseLostException && !(exception is OperationCanceledException && (lease.Lost || cancellationToken.IsCancellationRequested)))
+        {
+            var node = (exception as BurstFailedException)?.LastActivity ?? ran?.Burst.Journal.LastOrDefault()?.Node;
+            if (ran is not null)
+            {
+                await ran.DisposeAsync();
+            }
+
+            return await HandleFailedBurstAsync(held, token, exception is BurstFailedException { InnerException: { } inner } ? inner : exception, node, from, cancellationToken);
+        }
+        catch
+        {
+            if (ran is not null)
+            {
+                await ran.DisposeAsync();
+            }
+
+            throw;
+        }
+
+        await using (ran)
+        {
+            await CompleteAsync(ran, cancellationToken);
+        }
+
+        held.Attempts = 0;
+        return ran.Released;
+    }
+
+    /// <summary>
+    /// A failed burst (nothing of it was committed). A state that cannot be stored (over
+    /// <see cref="WorkflowEngineOptions.MaxStateBytes"/>, not serializable) faults the instance at once: running it again
+    /// would fail the same way. Any other failure is retried with an exponential back-off (the lease is released with
+    /// its expiry set to the next attempt, so recovery waits for it) until <see cref="WorkflowEngineOptions.MaxBurstFailures"/>
+    /// attempts failed, then the instance faults. True when the lease was released.
+    /// </summary>
+    private async Task<bool> HandleFailedBurstAsync(Held held, string token, Exception cause, ActivityNode? node, string? from, CancellationToken cancellationToken)
+    {
+        var attempts = Math.Max(1, held.Attempts);
+        var max = _options.MaxBurstFailures;
+        var activity = node?.Id ?? from;
+        if (cause is WorkflowStateTooLargeException)
+        {
+            LogStateTooLarge(logger, held.Record.Id, activity);
+            return await FaultHeldAsync(held, token, node, from, cause.Message, cause, cancellationToken);
+        }
+
+        if (cause is JsonException or NotSupportedException or InsufficientExecutionStackException or OutOfMemoryException)
+        {
+            var unstorable = $"The instance state after activity '{activity}' could not be stored ({cause.GetType().Name}: {cause.Message}). Keep variables and outputs to plain values, or retry the incident after fixing the flow.";
+            return await FaultHeldAsync(held, token, node, from, unstorable, cause, cancellationToken);
+        }
+
+        if (attempts >= max)
+        {
+            var message = string.Create(CultureInfo.InvariantCulture,
+                $"The burst{(activity is null ? "" : $" at activity '{activity}'")} failed {attempts} times in a row and is not retried again (setting Workflows:MaxBurstFailures = {max}); last error: {cause.GetType().Name}. Retry the incident after fixing the cause; the details are in the incident's exception.");
+            return await FaultHeldAsync(held, token, node, from, message, cause, cancellationToken);
+        }
+
+        var delay = RetryDelay(attempts);
+        LogBurstFailed(logger, cause, held.Record.Id, attempts, max, delay);
+        var retryAt = NowMs + (long)delay.TotalMilliseconds;
+        var instanceId = held.Record.Id;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.Set<WorkflowInstanceRecord>()
+            .Where(i => i.Id == instanceId && i.LeaseOwner == token)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, (string?)null).SetProperty(i => i.LeaseExpiresAt, retryAt)
+                .SetProperty(i => i.BurstAttempts, attempts), cancellationToken);
+        return true;
+    }
+
+    /// <summary>The wait before the next attempt after <paramref name="failures"/> failed ones: doubling, capped.</summary>
+    internal TimeSpan RetryDelay(int failures)
+    {
+        var first = _options.BurstRetryDelay;
+        var cap = _options.BurstRetryMaxDelay;
+        var factor = Math.Pow(2, Math.Min(failures - 1, 30));
+        return first.TotalMilliseconds * factor >= cap.TotalMilliseconds ? cap : TimeSpan.FromMilliseconds(first.TotalMilliseconds * factor);
+    }
+
+    /// <summary>
+    /// Faults the instance from its last committed state (the failed burst is dropped): an incident naming the cause
+    /// and a Faulted journal entry; retrying the incident runs the pending work again. True when the lease was released.
+    /// </summary>
+    private async Task<bool> FaultHeldAsync(Held held, string token, ActivityNode? node, string? from, string message, Exception? cause, CancellationToken cancellationToken)
+    {
+        var instanceId = held.Record.Id;
+        WorkflowInstanceRecord? record;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            record = await db.Set<WorkflowInstanceRecord>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId && i.LeaseOwner == token, cancellationToken);
+        }
+
+        if (record is null)
+        {
+            return true;
+        }
+
+        var committed = await ToHeldAsync(record, cancellationToken);
+        if (held.Flowchart is null)
+        {
+            return await ReleaseAsync(instanceId, token, checkInbox: false, cancellationToken);
+        }
+
+        held.State = committed.State;
+        held.Status = committed.Status;
+        held.SubStatus = committed.SubStatus;
+        var state = held.State;
+        var activityId = node?.Id ?? from ?? held.Flowchart.StartActivity?.Id ?? "workflow";
+        var activityNode = node ?? held.Flowchart.Activities.GetValueOrDefault(activityId) ?? new ActivityNode(activityId, "?", 1, null, []);
+        var scope = scopeFactory.CreateAsyncScope();
+        var burst = new BurstContext(instanceId, held.Flowchart, state, scope.ServiceProvider, clock, expressions, cancellationToken);
+        var now = clock.GetUtcNow();
+        var incident = new WorkflowIncidentDraft(burst.NewId(), activityNode.Id, activityNode.Type, message, cause?.ToString(), now);
+        burst.Incidents.Add(incident);
+        state.Fault = new FaultState { ActivityId = activityNode.Id, Message = message, IncidentId = incident.Id };
+        burst.Journal.Add(new WorkflowJournalEntryDraft(++state.JournalSequence, activityNode, JournalEvents.Faulted, now, now, [], null, message));
+        await using var ran = new RanBurst
+        {
+            Held = held,
+            Token = token,
+            CommandId = null,
+            ResolvedIncident = null,
+            Scope = scope,
+            Burst = burst,
+            Status = WorkflowStatus.Finished,
+            SubStatus = WorkflowSubStatus.Faulted,
+            Json = state.Serialize(),
+            Now = now,
+        };
+        await CommitAsync([ran], cancellationToken);
+        await CompleteAsync(ran, cancellationToken);
+        held.Attempts = 0;
+        LogPoisonFaulted(logger, instanceId, activityNode.Id);
+        return ran.Released;
+    }
+
+    /// <summary>
+    /// Keeps the executor's lease alive while it works: every third of the lease duration (on the engine's clock) the
+    /// expiry is pushed forward, conditional on still owning it. When the lease is gone (the instance was cancelled,
+    /// deleted or taken over) <see cref="Token"/> is cancelled so the burst stops; its commit would be refused anyway.
+    /// </summary>
+    private sealed class LeaseRenewal : IAsyncDisposable
+    {
+        private readonly WorkflowRuntime<TContext> _runtime;
+        private readonly IReadOnlyList<string> _instanceIds;
+        private readonly string _token;
+        private readonly CancellationTokenSource _source;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+        private bool _disposed;
+
+        public LeaseRenewal(WorkflowRuntime<TContext> runtime, IReadOnlyList<string> instanceIds, string token, CancellationToken cancellationToken)
+        {
+            _runtime = runtime;
+            _instanceIds = instanceIds;
+            _token = token;
+            _source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _loop = RunAsync();
+        }
+
+        public CancellationToken Token => _source.Token;
+
+        public bool Lost { get; private set; }
+
+        private async Task RunAsync()
+        {
+            var interval = TimeSpan.FromMilliseconds(Math.Max(1, _runtime._leaseMs / 3));
+            while (!_stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(interval, _runtime.Clock, _stop.Token);
+                    if (!await _runtime.RenewAsync(_instanceIds, _token, _stop.Token) && !_stop.IsCancellationRequested)
+                    {
+                        Lost = true;
+                        await _source.CancelAsync();
+                        return;
+                    }
+                }
+                catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // The next round tries again; if the lease expires meanwhile, the commit is refused.
+                    LogRenewFailed(_runtime.Logger, exception, string.Join(',', _instanceIds));
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            await _stop.CancelAsync();
+            await _loop;
+            _stop.Dispose();
+            _source.Dispose();
+        }
+    }
+
+    /// <summary>Extends the lease on the given instances if this executor still holds at least one of them.</summary>
+    private async Task<bool> RenewAsync(IReadOnlyList<string> instanceIds, string token, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var until = NowMs + _leaseMs;
+        if (instanceIds.Count == 0)
+        {
+            return false;
+        }
+
+        var renewed = instanceIds.Count == 1
+            ? await db.Set<WorkflowInstanceRecord>().Where(i => i.Id == instanceIds[0] && i.LeaseOwner == token)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseExpiresAt, until), cancellationToken)
+            : await db.Set<WorkflowInstanceRecord>().Where(i => instanceIds.Contains(i.Id) && i.LeaseOwner == token)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseExpiresAt, until), cancellationToken);
+        return renewed > 0;
     }
 
     /// <summary>A burst that ran in memory and waits to be committed (alone or with others in one transaction).</summary>
@@ -836,7 +1183,7 @@ internal sealed partial class WorkflowRuntime<TContext>(
                 Burst = burst,
                 Status = status,
                 SubStatus = subStatus,
-                Json = state.Serialize(),
+                Json = SerializeBurstState(state, burst),
                 Now = clock.GetUtcNow(),
             };
         }
@@ -844,6 +1191,18 @@ internal sealed partial class WorkflowRuntime<TContext>(
         {
             await scope.DisposeAsync();
             throw;
+        }
+    }
+
+    private string SerializeBurstState(InstanceState state, BurstContext burst)
+    {
+        try
+        {
+            return state.Serialize(_options.MaxStateBytes);
+        }
+        catch (Exception exception) when (exception is WorkflowStateTooLargeException or JsonException or NotSupportedException or InsufficientExecutionStackException or OutOfMemoryException)
+        {
+            throw new BurstFailedException(exception, burst.Journal.LastOrDefault()?.Node);
         }
     }
 
@@ -907,6 +1266,7 @@ internal sealed partial class WorkflowRuntime<TContext>(
                 .SetProperty(i => i.Status, status.ToString())
                 .SetProperty(i => i.SubStatus, subStatus.ToString())
                 .SetProperty(i => i.HasPendingWork, hasPending)
+                .SetProperty(i => i.BurstAttempts, 0)
                 .SetProperty(i => i.IncidentCount, i => i.IncidentCount + incidentDelta)
                 .SetProperty(i => i.UpdatedAt, now)
                 .SetProperty(i => i.FinishedAt, finishedAt)
@@ -1065,7 +1425,8 @@ internal sealed partial class WorkflowRuntime<TContext>(
             query = query.Where(i => !db.Set<WorkflowInboxRecord>().Any(m => m.InstanceId == instanceId));
         }
 
-        var released = await query.ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, (string?)null).SetProperty(i => i.LeaseExpiresAt, 0L), cancellationToken);
+        var released = await query.ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, (string?)null).SetProperty(i => i.LeaseExpiresAt, 0L)
+            .SetProperty(i => i.BurstAttempts, 0), cancellationToken);
         if (released == 0 && !checkInbox)
         {
             throw new LeaseLostException(instanceId);
@@ -1186,13 +1547,17 @@ internal sealed partial class WorkflowRuntime<TContext>(
         return new PagedResult<WorkflowInstanceSummary>([.. rows.Select(ToSummary)], total);
     }
 
+    /// <summary>
+    /// Deletes an instance in any state with its journal, incidents, bookmarks, timers and queued commands, in one
+    /// transaction. A running instance simply stops: an executor in the middle of a burst loses its lease with the
+    /// row, so its burst is discarded (nothing of it is committed).
+    /// </summary>
     public async Task<bool> DeleteInstanceAsync(string instanceId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var deleted = await db.Set<WorkflowInstanceRecord>()
-            .Where(i => i.Id == instanceId && i.Status == nameof(WorkflowStatus.Finished) && i.LeaseOwner == null)
-            .ExecuteDeleteAsync(cancellationToken);
+        var timers = await db.Set<WorkflowBookmarkRecord>().Where(b => b.InstanceId == instanceId && b.DueAt != null).Select(b => b.Id).ToListAsync(cancellationToken);
+        var deleted = await db.Set<WorkflowInstanceRecord>().Where(i => i.Id == instanceId).ExecuteDeleteAsync(cancellationToken);
         if (deleted == 0)
         {
             return false;
@@ -1203,6 +1568,11 @@ internal sealed partial class WorkflowRuntime<TContext>(
         await db.Set<WorkflowBookmarkRecord>().Where(j => j.InstanceId == instanceId).ExecuteDeleteAsync(cancellationToken);
         await db.Set<WorkflowInboxRecord>().Where(j => j.InstanceId == instanceId).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        foreach (var id in timers)
+        {
+            TimerSink?.Removed(id);
+        }
+
         return true;
     }
 
@@ -1213,6 +1583,21 @@ internal sealed partial class WorkflowRuntime<TContext>(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Running workflow instance {InstanceId} failed; its lease is released for a retry")]
     private static partial void LogDrainFailed(ILogger logger, Exception exception, string instanceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A burst of workflow instance {InstanceId} failed (attempt {Attempt} of {Max}); it is retried in {Delay}")]
+    private static partial void LogBurstFailed(ILogger logger, Exception exception, string instanceId, int attempt, int max, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Workflow instance {InstanceId} faulted: a burst at activity {ActivityId} could not be run or stored")]
+    private static partial void LogPoisonFaulted(ILogger logger, string instanceId, string activityId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The state of workflow instance {InstanceId} after activity {ActivityId} is over Workflows:MaxStateBytes; the instance faults")]
+    private static partial void LogStateTooLarge(ILogger logger, string instanceId, string? activityId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Workflow instance {InstanceId} was cancelled, deleted or taken over while this executor ran it; its burst is discarded")]
+    private static partial void LogLeaseLost(ILogger logger, string instanceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the executor lease on workflow instance {InstanceId} failed; it is tried again")]
+    private static partial void LogRenewFailed(ILogger logger, Exception exception, string instanceId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A commit listener failed for workflow instance {InstanceId}")]
     private static partial void LogListenerFailed(ILogger logger, Exception exception, string instanceId);

@@ -279,6 +279,7 @@ internal static class ElsaInstancesApi
         return TypedResults.Ok(new ElsaPagedListResponse<ElsaExecutionLogRecord>(list.Skip(offset).Take(count).ToList(), list.Count));
     }
 
+    /// <summary>Cancels (terminates) a running or faulted instance at once, without running any of its activities.</summary>
     private static async Task<Results<Ok, ProblemHttpResult>> Cancel(string id, [FromServices] IWorkflowRuntime runtime, CancellationToken cancellationToken)
     {
         if (await runtime.GetInstanceAsync(id, cancellationToken) is null)
@@ -312,25 +313,14 @@ internal static class ElsaInstancesApi
         return count;
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, [FromServices] IWorkflowRuntime runtime, CancellationToken cancellationToken)
-    {
-        var details = await runtime.GetInstanceAsync(id, cancellationToken);
-        if (details is null)
-        {
-            return ElsaRequests.NotFound($"No workflow instance '{id}'.");
-        }
-
-        if (details.Summary.Status != WorkflowStatus.Finished)
-        {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "The instance is still running.",
-                detail: $"Cancel workflow instance '{id}' before deleting it.");
-        }
-
-        await runtime.DeleteInstanceAsync(id, cancellationToken);
-        return TypedResults.NoContent();
-    }
+    /// <summary>
+    /// Deletes an instance in any state (a running one stops where it is: nothing it was doing is committed), with its
+    /// journal, incidents, bookmarks and timers.
+    /// </summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, [FromServices] IWorkflowRuntime runtime, CancellationToken cancellationToken) =>
+        await runtime.DeleteInstanceAsync(id, cancellationToken)
+            ? TypedResults.NoContent()
+            : ElsaRequests.NotFound($"No workflow instance '{id}'.");
 
     private static async Task<Results<Ok<ElsaBulkDeleteResponse>, ValidationProblem>> BulkDelete(
         ElsaIdsRequest request, [FromServices] IWorkflowRuntime runtime, CancellationToken cancellationToken)

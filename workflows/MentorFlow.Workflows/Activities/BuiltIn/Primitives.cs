@@ -147,6 +147,7 @@ public sealed class SetVariable : Activity
             ?? (context.ActivityJson["variable"] is JsonObject o && DefinitionReader.Str(o, "id") is { } id ? context.Burst.Definition.FindVariable(id) : null)
             ?? throw new ActivityInputException(context.ActivityId, "variable", $"variable '{reference}' is not declared.");
         var value = Value.Expression is null ? ValueConversion.ToNode(Value.Literal) : context.Burst.Expressions.Evaluate(Value.Expression, context.Burst.Scope(context), context.ActivityId, "value");
+        context.Burst.Expressions.CheckValue(value, context.ActivityId, $"variable {variable.Name}");
         context.Burst.State.Variables[variable.Name] = value;
         context.Complete();
         return ValueTask.CompletedTask;

@@ -1059,6 +1059,10 @@ namespace MentorFlow.Server.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("id");
 
+                    b.Property<int>("BurstAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("burst_attempts");
+
                     b.Property<string>("CorrelationId")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")

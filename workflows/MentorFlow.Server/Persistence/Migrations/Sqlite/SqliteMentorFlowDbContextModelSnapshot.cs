@@ -1052,6 +1052,10 @@ namespace MentorFlow.Server.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<int>("BurstAttempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("burst_attempts");
+
                     b.Property<string>("CorrelationId")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT")
