@@ -16,13 +16,16 @@ try
         .WithEnvironment("Security__ManagerApiKeys__0", DevelopmentKey.LoadOrCreate(options.DataDirectory))
         .WithEnvironment("Mentoring__Links__SigningKey", DevelopmentKey.LoadOrCreate(options.DataDirectory, "dev-link-signing-key"))
         .WithEnvironment("Graph__Dispatcher__Replicas", options.Replicas.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        .WithEnvironment("GraphSandbox__AccessToken", SandboxToken.Create())
         .WithReplicas(options.Replicas);
     if (!randomPorts)
     {
         AppHostOptions.EnsurePortFree(options.ServerPort, "MentorFlow server", "--server-port");
-        server.WithEndpoint("http", endpoint => endpoint.Port = options.ServerPort)
-            .WithEnvironment("Mentoring__Links__PublicBaseUrl", "http://localhost:" + options.ServerPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        server.WithEndpoint("http", endpoint => endpoint.Port = options.ServerPort);
     }
+
+    // Participants' links point at the server's address as the AppHost publishes it (the replicas' shared proxy).
+    server.WithEnvironment("Mentoring__Links__PublicBaseUrl", server.GetEndpoint("http"));
 
     if (options.Postgres)
     {

@@ -48,6 +48,15 @@ internal static class DevelopmentKey
     }
 }
 
+/// <summary>
+/// The bearer token the embedded Graph sandbox demands on <c>/v1.0</c> (<c>GraphSandbox:AccessToken</c>): random per
+/// AppHost run and the same for every replica, so only the servers' own Graph clients can send mail through it.
+/// </summary>
+internal static class SandboxToken
+{
+    public static string Create() => "mf_sandbox_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+}
+
 internal static class StartupBanner
 {
     public static void Print(DistributedApplication app, AppHostOptions options)

@@ -81,6 +81,10 @@ public sealed class AppHostStartTests
             }
 
             Assert.Equal("3", context.EnvironmentVariables["Graph__Dispatcher__Replicas"]?.ToString());
+            var publicBaseUrl = Assert.IsType<EndpointReference>(context.EnvironmentVariables["Mentoring__Links__PublicBaseUrl"]);
+            Assert.Equal(("server", "http"), (publicBaseUrl.Resource.Name, publicBaseUrl.EndpointName));
+            var sandboxToken = context.EnvironmentVariables["GraphSandbox__AccessToken"]?.ToString();
+            Assert.True(sandboxToken is { Length: >= 32 }, "every replica gets the run's Graph sandbox bearer token");
             Assert.Equal(3, server.Annotations.OfType<ReplicaAnnotation>().Single().Replicas);
         }
         finally

@@ -52,6 +52,7 @@ public static class GraphBenchmark
             {
                 ["Graph:Mode"] = "Sandbox",
                 ["Graph:BaseUrl"] = baseUrl.ToString().TrimEnd('/'),
+                ["GraphSandbox:AccessToken"] = host.AccessToken,
                 ["Graph:OrganizerMailbox"] = Organizer,
                 ["Graph:Dispatcher:RequestsPerWindow"] = limit.ToString(CultureInfo.InvariantCulture),
                 ["Graph:Dispatcher:Window"] = window.ToString("c", CultureInfo.InvariantCulture),

@@ -218,7 +218,8 @@ public sealed class ActivityTests : IAsyncLifetime
     public async Task TestRun_InTenantMode_SendsItsInviteAndMailToTheEmbeddedSandboxWhileANormalRunDoesNot()
     {
         // Tenant mode with a fake tenant whose Graph address is this class's sandbox (the SDK only attaches tokens for
-        // Microsoft's hosts, so no sign-in happens); the embedded sandbox is hosted on its own port.
+        // Microsoft's hosts, so no sign-in happens; the transport adds the fake tenant's bearer token); the embedded
+        // sandbox is hosted on its own port because GraphSandbox:Enabled is true.
         using var database = new TestDatabase();
         await using var tenant = await DispatcherHarness.StartAsync(_server, database, new Dictionary<string, string?>
         {
@@ -226,8 +227,9 @@ public sealed class ActivityTests : IAsyncLifetime
             ["Graph:TenantId"] = "8f0c4c1e-1111-4a4a-9b9b-123456789abc",
             ["Graph:ClientId"] = "0a1b2c3d-1111-4a4a-9b9b-123456789abc",
             ["Graph:ClientSecret"] = "not-a-real-secret",
+            ["GraphSandbox:Enabled"] = "true",
             ["GraphSandbox:Port"] = "0",
-        }, withEngine: true);
+        }, transport: () => new BearerHandler(_server.AccessToken), withEngine: true);
         var embedded = tenant.Services.GetRequiredService<GraphSandboxHost>().Sandbox;
         var definitionId = await PublishAsync(tenant, Flow(
             Step("kickoff", "MentorFlow.CreateInvite",
@@ -262,6 +264,44 @@ public sealed class ActivityTests : IAsyncLifetime
         Assert.Equal("Welcome ana@contoso.test", Assert.Single(embedded.Messages()).Subject);
         Assert.Equal("Kick-off ben@contoso.test", Assert.Single(_server.Sandbox.Events()).Subject);
         Assert.Equal("Welcome ben@contoso.test", Assert.Single(_server.Sandbox.Messages()).Subject);
+    }
+
+    [Fact]
+    public async Task TestRun_InTenantModeWithoutTheSandboxHosted_FaultsNamingTheSettingAndQueuesNothing()
+    {
+        using var database = new TestDatabase();
+        await using var tenant = await DispatcherHarness.StartAsync(_server, database, new Dictionary<string, string?>
+        {
+            ["Graph:Mode"] = "Tenant",
+            ["Graph:TenantId"] = "8f0c4c1e-1111-4a4a-9b9b-123456789abc",
+            ["Graph:ClientId"] = "0a1b2c3d-1111-4a4a-9b9b-123456789abc",
+            ["Graph:ClientSecret"] = "not-a-real-secret",
+        }, transport: () => new BearerHandler(_server.AccessToken), withEngine: true);
+        var definitionId = await PublishAsync(tenant, Flow(
+            Step("welcome", "MentorFlow.SendEmail",
+                ("to", Literal("ana@contoso.test")),
+                ("subject", Literal("Welcome")),
+                ("htmlBody", Literal("<p>Hi</p>")))));
+        var runtime = tenant.Services.GetRequiredService<IWorkflowRuntime>();
+
+        var testRun = await runtime.StartAsync(definitionId, new Dictionary<string, object?> { ["mentorflowTestRun"] = true });
+        await tenant.RunUntilSettledAsync(TimeSpan.FromSeconds(60));
+        var details = await runtime.GetInstanceAsync(testRun.InstanceId);
+
+        Assert.Null(tenant.Services.GetService<GraphSandboxHost>());
+        Assert.Contains("GraphSandbox:Enabled=true", Assert.Single(details!.Incidents).Message, StringComparison.Ordinal);
+        Assert.Empty(await tenant.MessagesAsync());
+        Assert.Empty(_server.Sandbox.Messages());
+    }
+
+    /// <summary>Adds the fake tenant's bearer token (the real tenant's token comes from Entra).</summary>
+    private sealed class BearerHandler(string token) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.Authorization = new("Bearer", token);
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     private Task<string> PublishAsync(string json) => PublishAsync(_harness, json);

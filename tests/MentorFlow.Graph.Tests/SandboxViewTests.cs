@@ -10,9 +10,13 @@ namespace MentorFlow.Graph.Tests;
 public sealed class SandboxViewTests : IAsyncLifetime
 {
     private SandboxServer _server = null!;
-    private readonly HttpClient _http = new();
+    private HttpClient _http = null!;
 
-    public async Task InitializeAsync() => _server = await SandboxServer.StartAsync();
+    public async Task InitializeAsync()
+    {
+        _server = await SandboxServer.StartAsync();
+        _http = _server.CreateManagerHttpClient();
+    }
 
     public async Task DisposeAsync()
     {

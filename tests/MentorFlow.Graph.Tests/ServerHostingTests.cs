@@ -27,6 +27,7 @@ public sealed class ServerHostingTests
         await EnqueueAsync(factory, GraphOutboxMessages.Mail("server-welcome", GraphOptions.SandboxOrganizer, Requests.Mail(), TimeProvider.System.GetUtcNow()));
         await WaitAsync(() => host.Sandbox.Messages().Count == 1);
         using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new("ApiKey", GraphServerFactory.ManagerKey);
         var view = await http.GetStringAsync(new Uri(host.Origin!, "mailbox/mentee%40contoso.test"));
 
         Assert.True(info.GetProperty("hosted").GetBoolean());
@@ -99,6 +100,7 @@ public sealed class ServerHostingTests
             ["ConnectionStrings__mentorflow"] = $"Data Source={database}",
             ["Security__ManagerApiKeys__0"] = "crash-test-manager-key-0123456789",
             ["Graph__BaseUrl"] = sandbox.BaseUrl.ToString().TrimEnd('/'),
+            ["GraphSandbox__AccessToken"] = sandbox.AccessToken,
             ["Graph__OrganizerMailbox"] = SandboxServer.Organizer,
             ["Graph__Dispatcher__RequestsPerWindow"] = "100",
             ["Graph__Dispatcher__Window"] = "00:00:01",

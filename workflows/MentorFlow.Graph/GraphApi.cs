@@ -32,6 +32,12 @@ public static class GraphApi
 
     public sealed record SandboxInfo(bool Hosted, string? MailboxViewUrl, string? GraphBaseUrl);
 
+    /// <summary>Which mailbox to open (none: the list of mailboxes).</summary>
+    public sealed record SandboxSessionRequest(string? Mailbox);
+
+    /// <summary>POST <see cref="Ticket"/> as the form field <c>ticket</c> to <see cref="Url"/> within a minute.</summary>
+    public sealed record SandboxSession(string Url, string Ticket, DateTimeOffset ExpiresAt);
+
     /// <summary>Maps <c>/api/graph</c>; <paramref name="policy"/> is the authorization policy of manager endpoints.</summary>
     public static IEndpointRouteBuilder MapGraphApi<TContext>(this IEndpointRouteBuilder app, string policy = "manager")
         where TContext : DbContext
@@ -41,6 +47,9 @@ public static class GraphApi
         group.MapPost("/incidents/{id:guid}/retry", RetryAsync<TContext>).WithName("RetryGraphIncident");
         group.MapGet("/messages/{key}", GetMessageAsync<TContext>).WithName("GetGraphMessage");
         group.MapGet("/sandbox", GetSandbox).WithName("GetGraphSandbox");
+        group.MapPost("/sandbox/session", OpenSandboxSession).WithName("OpenGraphSandboxSession")
+            .WithDescription("A one-time ticket (60 s) that signs the manager's browser in to the sandbox's mailbox view: "
+                + "POST it as the form field 'ticket' to the returned URL.");
         return app;
     }
 
@@ -104,6 +113,33 @@ public static class GraphApi
         return TypedResults.Ok(host?.Origin is { } origin
             ? new SandboxInfo(true, origin.ToString(), new Uri(origin, "v1.0").ToString())
             : new SandboxInfo(false, null, null));
+    }
+
+    private static Results<Ok<SandboxSession>, NotFound<ProblemDetails>, ValidationProblem> OpenSandboxSession(
+        SandboxSessionRequest? request, IServiceProvider services, TimeProvider clock)
+    {
+        if (services.GetService<GraphSandboxHost>() is not { Origin: { } origin } host)
+        {
+            return TypedResults.NotFound(new ProblemDetails
+            {
+                Title = "No Graph sandbox is hosted here.",
+                Detail = "GraphSandbox:Enabled is false, Graph:Mode is Tenant without GraphSandbox:Enabled=true, or Graph:BaseUrl points elsewhere.",
+                Status = 404,
+            });
+        }
+
+        var mailbox = request?.Mailbox?.Trim();
+        if (mailbox is { Length: > 320 } || (mailbox is { Length: > 0 } && mailbox.Any(char.IsControl)))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["mailbox"] = ["A mailbox is an address of at most 320 characters."],
+            });
+        }
+
+        var path = string.IsNullOrEmpty(mailbox) ? "/" : "/mailbox/" + Uri.EscapeDataString(mailbox);
+        return TypedResults.Ok(new SandboxSession(new Uri(origin, "sandbox/session").ToString(), host.Access.IssueTicket(path),
+            clock.GetUtcNow() + SandboxAccess.TicketLifetime));
     }
 
     private static GraphMessageView View(GraphOutboxMessage m) => new(

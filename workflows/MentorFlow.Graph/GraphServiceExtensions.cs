@@ -17,8 +17,8 @@ public static class GraphServiceExtensions
 {
     /// <summary>
     /// The Graph module: options (validated on start), the SDK client, the gateway, the outbox dispatcher on
-    /// <typeparamref name="TContext"/>'s database and the embedded sandbox on its own address (in Sandbox mode without
-    /// <c>Graph:BaseUrl</c>, and in Tenant mode, where test runs started from the designer go).
+    /// <typeparamref name="TContext"/>'s database and the embedded sandbox on its own address (see
+    /// <see cref="HostsSandbox"/>). Register an <see cref="ISandboxAccessPolicy"/> so managers can open its pages.
     /// </summary>
     public static IHostApplicationBuilder AddGraphGateway<TContext>(this IHostApplicationBuilder builder)
         where TContext : DbContext
@@ -36,7 +36,8 @@ public static class GraphServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<GraphOptions>, GraphOptionsValidator>();
-        services.AddOptions<GraphSandboxOptions>().Bind(builder.Configuration.GetSection(GraphSandboxOptions.Section));
+        services.AddOptions<GraphSandboxOptions>().Bind(builder.Configuration.GetSection(GraphSandboxOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GraphSandboxOptions>, GraphSandboxOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GraphClientProvider>();
         services.TryAddSingleton<IGraphGateway, GraphGateway>();
@@ -59,12 +60,15 @@ public static class GraphServiceExtensions
         builder.Configuration.GetSection(GraphOptions.Section).Bind(graph);
         var sandbox = new GraphSandboxOptions();
         builder.Configuration.GetSection(GraphSandboxOptions.Section).Bind(sandbox);
-        // Sandbox mode without a Graph:BaseUrl sends everything there; Tenant mode sends test runs (started from the
-        // designer) there, so it is hosted in both.
-        if (sandbox.Enabled && (graph.ParsedMode == GraphMode.Tenant || string.IsNullOrWhiteSpace(graph.BaseUrl)))
+        if (HostsSandbox(graph, sandbox))
         {
             services.TryAddSingleton<GraphSandbox>();
-            services.TryAddSingleton<GraphSandboxHost>();
+            services.TryAddSingleton(sp => new GraphSandboxHost(
+                sp.GetRequiredService<GraphSandbox>(),
+                sp.GetRequiredService<IOptions<GraphSandboxOptions>>(),
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GraphSandboxHost>>(),
+                sp.GetService<ISandboxAccessPolicy>(),
+                sp.GetRequiredService<TimeProvider>()));
             services.TryAddSingleton<IGraphSandboxEndpoint>(sp => sp.GetRequiredService<GraphSandboxHost>());
             services.AddHostedService(sp => sp.GetRequiredService<GraphSandboxHost>());
         }
@@ -76,4 +80,16 @@ public static class GraphServiceExtensions
 
         return builder;
     }
+
+    /// <summary>
+    /// Whether this process hosts the embedded sandbox: <c>GraphSandbox:Enabled</c> unset → in Sandbox mode without
+    /// <c>Graph:BaseUrl</c> only (never in Tenant mode); <c>true</c> → also in Tenant mode, where runs started from the
+    /// designer then send their invites and mail; <c>false</c> → never.
+    /// </summary>
+    public static bool HostsSandbox(GraphOptions graph, GraphSandboxOptions sandbox) => sandbox.Enabled switch
+    {
+        false => false,
+        true => graph.ParsedMode == GraphMode.Tenant || string.IsNullOrWhiteSpace(graph.BaseUrl),
+        null => graph.ParsedMode == GraphMode.Sandbox && string.IsNullOrWhiteSpace(graph.BaseUrl),
+    };
 }

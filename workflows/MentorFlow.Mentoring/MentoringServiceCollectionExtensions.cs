@@ -8,31 +8,43 @@ using MentorFlow.Workflows;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace MentorFlow.Mentoring;
 
 public static class MentoringServiceCollectionExtensions
 {
+    /// <summary>The participants' base URL in Development when <c>Mentoring:Links:PublicBaseUrl</c> is not set (the server's launch URL).</summary>
+    public const string DevelopmentPublicBaseUrl = "http://localhost:5180";
+
     /// <summary>
     /// The mentoring domain on <typeparamref name="TContext"/> (which must call <c>AddMentoringModel()</c>):
-    /// services, signed links (<c>Mentoring:Links</c>, validated on start; the signing key is
-    /// required when <paramref name="requireSigningKey"/>, e.g. in Production).
+    /// services, signed links (<c>Mentoring:Links</c>, validated on start; the signing key is required when
+    /// <paramref name="requireSigningKey"/> (Production), else a missing key is made per process; the public base URL
+    /// is required when <paramref name="requirePublicBaseUrl"/> (outside Development), else a missing one is
+    /// <see cref="DevelopmentPublicBaseUrl"/>).
     /// </summary>
-    public static IServiceCollection AddMentoring<TContext>(this IServiceCollection services, IConfiguration configuration, bool requireSigningKey)
+    public static IServiceCollection AddMentoring<TContext>(this IServiceCollection services, IConfiguration configuration, bool requireSigningKey,
+        bool requirePublicBaseUrl = true)
         where TContext : DbContext
     {
         services.AddOptions<LinkOptions>()
             .Bind(configuration.GetSection(LinkOptions.Section))
             .PostConfigure(options =>
             {
-                if (!requireSigningKey && string.IsNullOrEmpty(options.SigningKey))
+                if (!requireSigningKey && string.IsNullOrEmpty(options.SigningKey) && options.SigningKeys.Count == 0)
                 {
                     options.SigningKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
                 }
+
+                if (!requirePublicBaseUrl && string.IsNullOrWhiteSpace(options.PublicBaseUrl))
+                {
+                    options.PublicBaseUrl = DevelopmentPublicBaseUrl;
+                }
             })
             .ValidateDataAnnotations()
-            .Validate(options => options.SigningKey.Length >= 32, "Mentoring:Links:SigningKey is required (at least 32 characters).")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LinkOptions>>(new LinkOptionsValidator(requireSigningKey, requirePublicBaseUrl));
         services.AddSingleton<IMentoringDb, MentoringDb<TContext>>();
         services.AddSingleton<ParticipantLinks>();
         services.AddSingleton<ProgrammeService>();

@@ -168,11 +168,14 @@ public sealed class MatchCommand : Command<MatchCommand.Settings>
         }
         else if (model.Evaluation is { } e)
         {
-            console.MarkupLineInterpolated($"model: [green]{e.Trainer}[/], chosen by {e.Folds}-fold cross-validation on {e.Pairs} past pairs");
-            var table = new Table().AddColumns("trainer", "AUC", "log-loss");
+            console.MarkupLineInterpolated($"model: [green]{e.Trainer}[/], chosen by {e.Folds}-fold cross-validation on {e.Pairs} past pairs: {e.Why}");
+            var table = new Table().AddColumns("candidate", "assignment lift", "AUC", "Spearman", "log-loss", "calibration error");
             foreach (var c in e.Candidates)
             {
-                table.AddRow(c.Trainer.ToString(), c.Auc.ToString("0.000", CultureInfo.InvariantCulture), c.LogLoss.ToString("0.000", CultureInfo.InvariantCulture));
+                table.AddRow(
+                    c.Trainer.ToString(), c.AssignmentLift.ToString("0.000", CultureInfo.InvariantCulture), c.Auc.ToString("0.000", CultureInfo.InvariantCulture),
+                    c.Spearman.ToString("0.000", CultureInfo.InvariantCulture), c.LogLoss.ToString("0.000", CultureInfo.InvariantCulture),
+                    c.CalibrationError.ToString("0.000", CultureInfo.InvariantCulture));
             }
 
             console.Write(table);

@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace MentorFlow.Cli.Matching;
 
 /// <summary>
-/// <c>mentorflow synth --mentors 250 --mentees 1000 --seed 7 --out dir/</c>: writes a consistent synthetic data set
+/// <c>mentorflow synth --mentors 250 --mentees 1000 --seed 7 [--world NAME] --out dir/</c>: writes a consistent synthetic data set
 /// (history-applications.csv, outcomes.csv, applications.csv, relationships.csv, testimonials.csv, platform.csv).
 /// </summary>
 public sealed class SynthCommand : Command<SynthCommand.Settings>
@@ -33,6 +33,10 @@ public sealed class SynthCommand : Command<SynthCommand.Settings>
         [Description("Seed: same seed, same files (default 7)")]
         public int Seed { get; init; } = 7;
 
+        [CommandOption("--world <NAME>")]
+        [Description("Ground-truth family: classic (default), additive, interactions, thresholds or noisy (see the Reporting README)")]
+        public string World { get; init; } = "classic";
+
         [CommandOption("-o|--out <DIR>")]
         [Description("Output folder")]
         public string? Out { get; init; }
@@ -42,6 +46,11 @@ public sealed class SynthCommand : Command<SynthCommand.Settings>
             if (string.IsNullOrWhiteSpace(Out))
             {
                 return ValidationResult.Error("--out is required");
+            }
+
+            if (GroundTruth.Parse(World) is null)
+            {
+                return ValidationResult.Error($"--world must be one of {string.Join(", ", GroundTruth.Names)}");
             }
 
             return Mentors < 0 || Mentees < 0 || HistoryMentors < 0 || HistoryMentees < 0
@@ -60,6 +69,7 @@ public sealed class SynthCommand : Command<SynthCommand.Settings>
             HistoryMentors = settings.HistoryMentors,
             HistoryMentees = settings.HistoryMentees,
             Seed = settings.Seed,
+            World = GroundTruth.Parse(settings.World)!.Value,
         });
         foreach (var file in data.WriteTo(settings.Out!))
         {
@@ -67,7 +77,7 @@ public sealed class SynthCommand : Command<SynthCommand.Settings>
         }
 
         console.MarkupLineInterpolated(
-            $"{data.History.Count} past applicants, {data.Outcomes.Count} outcomes, {data.Relationships.Count} relationships, {data.Testimonials.Count} testimonials, {data.Platform.Count} platform days; cohort of {settings.Mentors} mentors and {settings.Mentees} mentees");
+            $"world {data.World.ToString().ToLowerInvariant()}: {data.History.Count} past applicants, {data.Outcomes.Count} outcomes, {data.Relationships.Count} relationships, {data.Testimonials.Count} testimonials, {data.Platform.Count} platform days; cohort of {settings.Mentors} mentors and {settings.Mentees} mentees");
         return CliOutput.Success;
     }
 }

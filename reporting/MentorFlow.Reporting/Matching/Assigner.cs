@@ -10,7 +10,10 @@ public readonly record struct PairRef(string MentorId, string MenteeId);
 /// <summary>Options of <see cref="Assigner.Assign"/>.</summary>
 public sealed record AssignmentOptions
 {
-    /// <summary>Pairs scored below this are never proposed: the mentee is left unmatched instead.</summary>
+    /// <summary>
+    /// Pairs scored below this predicted probability are never proposed: the mentee is left unmatched instead. It does
+    /// not apply at cold start, whose similarity is a ranking, not a probability: there the assignment fills capacity.
+    /// </summary>
     public double MinScore { get; init; } = 0.35;
 
     /// <summary>Pairs the manager fixed: always in the result (even below the minimum score), using the mentor's capacity.</summary>
@@ -97,7 +100,7 @@ public static class Assigner
 
     public static Assignment Assign(ScoredCohort scores, AssignmentOptions? options = null)
     {
-        options ??= new AssignmentOptions();
+        options = Effective(scores, options ?? new AssignmentOptions());
         var (capacity, pinned, forbidden) = Constraints(scores, options);
         var arcs = new List<(int Mentor, int Mentee, double Score)>();
         for (var e = 0; e < scores.Mentees.Count; e++)
@@ -123,7 +126,7 @@ public static class Assigner
     /// <summary>Baseline: take pairs in decreasing score order while the mentee is free and the mentor has room.</summary>
     public static Assignment Greedy(ScoredCohort scores, AssignmentOptions? options = null)
     {
-        options ??= new AssignmentOptions();
+        options = Effective(scores, options ?? new AssignmentOptions());
         var (capacity, pinned, forbidden) = Constraints(scores, options);
         var mentorOf = Enumerable.Repeat(-1, scores.Mentees.Count).ToArray();
         var arcs = new List<(int Mentor, int Mentee, double Score)>();
@@ -146,6 +149,10 @@ public static class Assigner
 
         return Result(scores, options, mentorOf, pinned, forbidden);
     }
+
+    /// <summary>The options as they apply to these scores: no minimum score for the cold-start similarity.</summary>
+    private static AssignmentOptions Effective(ScoredCohort scores, AssignmentOptions options) =>
+        scores.Method == ScoringMethod.ColdStartSimilarity ? options with { MinScore = 0 } : options;
 
     /// <summary>Baseline: mentees in random order each get a random mentor with room (scores ignored), seeded.</summary>
     public static Assignment Random(ScoredCohort scores, int seed, AssignmentOptions? options = null)

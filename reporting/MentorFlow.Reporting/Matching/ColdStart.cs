@@ -32,6 +32,19 @@ public static class ColdStart
             ? weight * (1 - f[feature])
             : weight * f[feature];
 
+    /// <summary>Each feature's weighted term (indexed like the input; the less-senior penalty counts negatively).</summary>
+    public static double[] Terms(ReadOnlySpan<float> f)
+    {
+        var terms = new double[f.Length];
+        foreach (var (feature, weight) in Weights)
+        {
+            terms[feature] = Term(feature, weight, f);
+        }
+
+        terms[PairFeatures.MentorLessSenior] = -LessSeniorPenalty * f[PairFeatures.MentorLessSenior];
+        return terms;
+    }
+
     public static double Similarity(ReadOnlySpan<float> f)
     {
         var s = 0.0;

@@ -1,9 +1,9 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MentorFlow.Reporting.Data;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace MentorFlow.Reporting.Matching;
 
@@ -18,16 +18,23 @@ public enum ScoringMethod
 
 /// <summary>
 /// The match-quality model: predicts, for a (mentor, mentee) pair, the probability that the pair succeeds
-/// (completed ∧ goal met), and explains it. Train with <see cref="Train(IReadOnlyList{Application}, IReadOnlyList{Outcome}, int)"/>,
-/// score a cohort with <see cref="Score"/>, then assign with <see cref="Assigner.Assign"/>.
+/// (completed ∧ goal met), with an interval, and explains it. Train with
+/// <see cref="Train(IReadOnlyList{Application}, IReadOnlyList{Outcome}, int)"/>, score a cohort with <see cref="Score"/>,
+/// then assign with <see cref="Assigner.Assign"/>.
 /// </summary>
 public sealed class MatchModel
 {
-    /// <summary>Version of the saved file layout (a zip with <c>manifest.json</c> and <c>mlnet.zip</c>).</summary>
-    public const int FileFormatVersion = 1;
+    /// <summary>Version of the saved file layout (a zip with <c>manifest.json</c> and, for ML.NET candidates, <c>mlnet*.zip</c>).</summary>
+    public const int FileFormatVersion = 2;
 
-    /// <summary>AUC by which a more complex trainer must beat the simpler one to be chosen.</summary>
-    public const double ComplexityMargin = 0.02;
+    /// <summary>
+    /// Assignment lift by which a candidate listed later (more complex) must beat the best simpler one to be chosen:
+    /// differences smaller than this are within the noise of a few hundred held-out pairs.
+    /// </summary>
+    public const double SelectionTolerance = 0.02;
+
+    /// <summary>z of the two-sided 90% interval.</summary>
+    public const double IntervalZ = 1.645;
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -37,23 +44,25 @@ public sealed class MatchModel
     };
 
     private readonly MLContext _ml;
-    private readonly ITransformer? _model;
+    private readonly Predictor? _predictor;
+    private readonly Predictor[] _folds;
     private readonly float[] _baseline;
-    private ITransformer? _contributions;
-    private double[]? _baselineContributions;
 
     private MatchModel(
-        int seed, ScoringMethod method, ITransformer? model, PlattCalibration calibration, ModelEvaluation? evaluation,
-        string? coldStartReason, float[] baseline)
+        int seed, ScoringMethod method, Predictor? predictor, Predictor[] folds, PlattCalibration calibration, ModelEvaluation? evaluation,
+        string? coldStartReason, float[] baseline, IReadOnlyList<string> goals, double[] prefilterWeights, MLContext? ml = null)
     {
         Seed = seed;
-        _ml = new MLContext(seed);
+        _ml = ml ?? new MLContext(seed);
         Method = method;
-        _model = model;
+        _predictor = predictor;
+        _folds = folds;
         Calibration = calibration;
         Evaluation = evaluation;
         ColdStartReason = coldStartReason;
         _baseline = baseline;
+        Goals = goals;
+        PrefilterWeights = prefilterWeights;
     }
 
     public int Seed { get; }
@@ -63,11 +72,20 @@ public sealed class MatchModel
     /// <summary>Why the cold-start similarity is used (null for a learned model).</summary>
     public string? ColdStartReason { get; }
 
-    /// <summary>Cross-validated AUC and log-loss of the chosen trainer and of every candidate trainer.</summary>
+    /// <summary>Cross-validated figures of the chosen candidate and of every candidate, and why the winner won.</summary>
     public ModelEvaluation? Evaluation { get; }
 
-    /// <summary>Platt scaling from the trainer's output to P(success), fitted on held-out scores.</summary>
+    /// <summary>Platt scaling from the candidate's raw score to P(success), fitted on held-out scores.</summary>
     public PlattCalibration Calibration { get; }
+
+    /// <summary>The mentee goals with an indicator input (<see cref="ModelInputs"/>), from the training history.</summary>
+    public IReadOnlyList<string> Goals { get; }
+
+    /// <summary>
+    /// Weights of the candidate pre-filter over <see cref="PairFeatures"/> (see <see cref="Prefilter.Features"/>): a
+    /// least-squares linear summary of the learned model on the training pairs, or the cold-start similarity's.
+    /// </summary>
+    public IReadOnlyList<double> PrefilterWeights { get; }
 
     public static MatchModel Train(IReadOnlyList<Application> history, IReadOnlyList<Outcome> outcomes, int seed = 42) =>
         Train(history, outcomes, new MatchTrainingOptions { Seed = seed });
@@ -84,8 +102,6 @@ public sealed class MatchModel
                 nameof(outcomes));
         }
 
-        var features = outcomes.Select(o => PairFeatures.Compute(byId[o.MentorId], byId[o.MenteeId])).ToList();
-        var baseline = Mean(features);
         var labels = outcomes.Select(MatchTrainer.Success).ToList();
         var positives = labels.Count(l => l);
         var negatives = labels.Count - positives;
@@ -96,104 +112,160 @@ public sealed class MatchModel
                 options.Seed);
         }
 
+        var goals = ModelInputs.GoalVocabulary(outcomes.Select(o => byId[o.MenteeId].Application).DistinctBy(a => a.Id));
+        var inputs = outcomes.Select(o => ModelInputs.Of(byId[o.MentorId], byId[o.MenteeId], goals)).ToList();
+        var baseline = Mean(inputs);
         var ml = new MLContext(options.Seed);
-        var targets = outcomes.Select(MatchTrainer.Target).ToList();
+        var composite = outcomes.Select(MatchTrainer.Target).ToArray();
         var folds = Math.Clamp(options.Folds, 2, 10);
         var fold = MatchTrainer.Folds(outcomes.Count, folds, options.Seed);
-        var candidates = new List<(TrainerEvaluation Evaluation, double[] Raw)>();
-        foreach (var kind in options.Trainers)
+        var runs = new List<(CandidateRun Run, TrainerEvaluation Evaluation)>();
+        var done = new Dictionary<TrainerKind, CandidateRun>();
+        foreach (var kind in options.Trainers.Distinct())
         {
-            var raw = MatchTrainer.OutOfFold(ml, kind, features, targets, fold, folds, options.Seed);
-            var calibrated = MatchTrainer.CalibrateOutOfFold(raw, labels, fold, folds);
-            candidates.Add((new TrainerEvaluation(kind, BinaryMetrics.Auc(calibrated, labels), BinaryMetrics.LogLoss(calibrated, labels)), raw));
+            CandidateRun run;
+            if (kind == TrainerKind.Blend)
+            {
+                var first = done.GetValueOrDefault(TrainerKind.RidgeInteractions) ?? MatchTrainer.Run(ml, TrainerKind.RidgeInteractions, inputs, outcomes, fold, folds, options.Seed);
+                var second = done.GetValueOrDefault(TrainerKind.LightGbm) ?? MatchTrainer.Run(ml, TrainerKind.LightGbm, inputs, outcomes, fold, folds, options.Seed);
+                run = MatchTrainer.Blend(first, second);
+            }
+            else
+            {
+                run = MatchTrainer.Run(ml, kind, inputs, outcomes, fold, folds, options.Seed);
+            }
+
+            done[kind] = run;
+            var (lift, error) = MatchTrainer.AssignmentLift(run.OutOfFold, composite, fold, folds);
+            var calibrated = MatchTrainer.CalibrateOutOfFold(run.OutOfFold, labels, fold, folds);
+            runs.Add((run, new TrainerEvaluation(
+                kind, lift, error, BinaryMetrics.Auc(run.OutOfFold, labels), BinaryMetrics.LogLoss(calibrated, labels),
+                MatchTrainer.CalibrationError(calibrated, labels), MatchTrainer.Spearman(run.OutOfFold, composite), run.Lambda)));
         }
 
-        // The assignment needs the ranking, so the highest held-out AUC wins — but a more complex trainer (listed
-        // later) must beat the simpler one by at least ComplexityMargin: the assignment picks pairs from the best
-        // tail, where piecewise-constant trees extrapolate worse than a linear model, so a small CV edge on past
-        // (mostly ordinary) pairs does not carry over. Small histories thus keep the linear model; large ones with
-        // real non-linearity get the trees.
-        var best = candidates[0];
-        foreach (var candidate in candidates.Skip(1))
+        // Chosen for the assignment: the highest held-out assignment lift wins, but a candidate listed later (more
+        // complex) must beat the best earlier one by SelectionTolerance — smaller differences are noise.
+        var best = runs[0];
+        foreach (var candidate in runs.Skip(1))
         {
-            if (candidate.Evaluation.Auc >= best.Evaluation.Auc + ComplexityMargin)
+            if (candidate.Evaluation.AssignmentLift >= best.Evaluation.AssignmentLift + SelectionTolerance)
             {
                 best = candidate;
             }
         }
 
-        var model = MatchTrainer.Pipeline(ml, best.Evaluation.Trainer, options.Seed)
-            .Fit(ml.Data.LoadFromEnumerable(MatchTrainer.Rows(features, targets, Enumerable.Range(0, features.Count))));
-        var calibration = PlattCalibration.Fit(best.Raw, labels);
+        var why = Why(best.Evaluation, [.. runs.Select(r => r.Evaluation)]);
+        var predictor = best.Run.FitAll();
+        var calibration = PlattCalibration.FitScores(best.Run.OutOfFold, labels);
+        var fitted = predictor.Raw(inputs);
         var evaluation = new ModelEvaluation(
-            best.Evaluation.Trainer, best.Evaluation.Auc, best.Evaluation.LogLoss, (double)positives / labels.Count,
-            outcomes.Count, folds, [.. candidates.Select(c => c.Evaluation)]);
-        return new MatchModel(options.Seed, ScoringMethod.LearnedModel, model, calibration, evaluation, null, baseline);
+            best.Evaluation.Trainer, best.Evaluation.AssignmentLift, best.Evaluation.Auc, best.Evaluation.LogLoss, best.Evaluation.CalibrationError,
+            best.Evaluation.Spearman, (double)positives / labels.Count, outcomes.Count, folds, [.. runs.Select(r => r.Evaluation)], why);
+        return new MatchModel(
+            options.Seed, ScoringMethod.LearnedModel, predictor, best.Run.FoldModels, calibration, evaluation, null, baseline, goals,
+            PrefilterFit(inputs, fitted), ml);
     }
 
     /// <summary>A model that scores with the documented similarity only (no history).</summary>
     public static MatchModel ColdStart(string reason, int seed = 42) =>
-        new(seed, ScoringMethod.ColdStartSimilarity, null, PlattCalibration.Identity, null, reason, new float[PairFeatures.Count]);
+        new(seed, ScoringMethod.ColdStartSimilarity, null, [], PlattCalibration.Identity, null, reason, new float[ModelInputs.Count], [],
+            Prefilter.ColdStartWeights());
 
     /// <summary>Scores the admissible mentor–mentee pairs of a cohort (mentors and mentees in one list).</summary>
     public ScoredCohort Score(IReadOnlyList<Application> cohort, ScoringOptions? options = null) =>
         ScoredCohort.Build(this, cohort, options ?? new ScoringOptions());
 
-    /// <summary>Scores feature vectors: calibrated P(success), or the cold-start similarity.</summary>
-    public double[] Predict(IReadOnlyList<float[]> features)
+    /// <summary>The model input of a pair (<see cref="ModelInputs"/>; profiles from one <see cref="ProfileSpace"/>).</summary>
+    public float[] Input(PersonProfile mentor, PersonProfile mentee) => ModelInputs.Of(mentor, mentee, Goals);
+
+    /// <summary>Scores model inputs: calibrated P(success), or the cold-start similarity.</summary>
+    public double[] Predict(IReadOnlyList<float[]> inputs)
     {
-        if (_model is null)
+        if (_predictor is null)
         {
-            return [.. features.Select(f => ColdStartSimilarity(f))];
+            return [.. inputs.Select(f => ColdStartSimilarity(f))];
         }
 
-        var raw = MatchTrainer.Predict(_ml, _model, features);
+        var raw = _predictor.Raw(inputs);
         for (var i = 0; i < raw.Length; i++)
         {
-            raw[i] = Calibration.Apply(raw[i]);
+            raw[i] = Calibration.ApplyScore(raw[i]);
         }
 
         return raw;
     }
 
     /// <summary>
-    /// Per-feature contributions of each pair relative to an average historical pair: ML.NET feature contributions of
-    /// the trained predictor (minus those of the average pair), or the similarity's weighted terms at cold start.
+    /// Calibrated P(success) with a 90% interval: the spread of the cross-validation fold models' raw scores
+    /// (delete-a-group jackknife standard error) around the final model's, mapped through the calibration. At cold
+    /// start the similarity has no interval (low = high = score).
     /// </summary>
-    public double[][] Contributions(IReadOnlyList<float[]> features)
+    public IReadOnlyList<ScoreInterval> PredictWithIntervals(IReadOnlyList<float[]> inputs)
     {
-        if (_model is null)
+        if (_predictor is null)
         {
-            return [.. features.Select(f => ColdStartTerms(f))];
+            return [.. inputs.Select(f => ColdStartSimilarity(f)).Select(s => new ScoreInterval(s, s, s))];
         }
 
-        lock (_ml)
+        var raw = _predictor.Raw(inputs);
+        var folds = _folds.Select(f => f.Raw(inputs)).ToArray();
+        var k = folds.Length;
+        var result = new ScoreInterval[raw.Length];
+        for (var i = 0; i < raw.Length; i++)
         {
-            _contributions ??= MatchTrainer.ContributionCalculator(_ml, _model, Load([_baseline]));
-            if (_contributions is null)
+            var se = 0.0;
+            if (k > 1)
             {
-                return [.. features.Select(_ => new double[PairFeatures.Count])];
+                var mean = folds.Average(f => f[i]);
+                se = Math.Sqrt((k - 1.0) / k * folds.Sum(f => (f[i] - mean) * (f[i] - mean)));
             }
 
-            _baselineContributions ??= RawContributions([_baseline])[0];
-            var result = RawContributions(features);
-            foreach (var row in result)
-            {
-                for (var i = 0; i < row.Length; i++)
-                {
-                    row[i] -= _baselineContributions[i];
-                }
-            }
-
-            return result;
+            var a = Calibration.ApplyScore(raw[i] - (IntervalZ * se));
+            var b = Calibration.ApplyScore(raw[i] + (IntervalZ * se));
+            result[i] = new ScoreInterval(Calibration.ApplyScore(raw[i]), Math.Min(a, b), Math.Max(a, b));
         }
+
+        return result;
     }
 
-    /// <summary>Readable reasons for each pair (top positive contributions).</summary>
-    public string[] Explain(IReadOnlyList<float[]> features)
+    /// <summary>
+    /// Per-input contributions of each pair relative to an average historical pair (exact Shapley values of the
+    /// ridge models, ML.NET feature contributions of the others, on the raw score), or the similarity's weighted
+    /// terms at cold start.
+    /// </summary>
+    public double[][] Contributions(IReadOnlyList<float[]> inputs) =>
+        _predictor is null ? [.. inputs.Select(f => ColdStartTerms(f))] : _predictor.Contributions(inputs, _baseline);
+
+    /// <summary>
+    /// Readable reasons for each pair: the top positive contributions in plain words, the strongest negative one as
+    /// "but …", and, for a learned model, the chance of success with its 90% interval.
+    /// </summary>
+    public string[] Explain(IReadOnlyList<float[]> inputs)
     {
-        var contributions = Contributions(features);
-        return [.. features.Select((f, i) => Reasons.Join(f, contributions[i]))];
+        var contributions = Contributions(inputs);
+        var intervals = _predictor is null ? null : PredictWithIntervals(inputs);
+        return [.. inputs.Select((f, i) =>
+        {
+            var reasons = Reasons.Join(f.AsSpan(0, PairFeatures.Count), contributions[i].AsSpan(0, PairFeatures.Count));
+            var against = _predictor is null ? null : Reasons.Against(f.AsSpan(0, PairFeatures.Count), contributions[i].AsSpan(0, PairFeatures.Count));
+            var parts = new List<string>();
+            if (reasons.Length > 0)
+            {
+                parts.Add(reasons);
+            }
+
+            if (against is not null)
+            {
+                parts.Add("but " + against);
+            }
+
+            if (intervals is not null)
+            {
+                parts.Add(Reasons.Chance(intervals[i]));
+            }
+
+            return string.Join("; ", parts);
+        })];
     }
 
     public void Save(string path)
@@ -208,21 +280,25 @@ public sealed class MatchModel
         using (var file = File.Create(temporary))
         using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
         {
+            var blend = _predictor as BlendPredictor;
+            var ridge = (blend?.First ?? _predictor) as RidgePredictor;
+            var ridgeFolds = _folds.Select(f => (f as BlendPredictor)?.First ?? f).OfType<RidgePredictor>().Select(r => r.Model).ToList();
             var manifest = new ModelManifest(
-                FileFormatVersion, PairFeatures.SchemaVersion, PairFeatures.Names, Method, Seed, ColdStartReason, Calibration,
-                Evaluation, _baseline);
+                FileFormatVersion, PairFeatures.SchemaVersion, PairFeatures.Names, Method, Seed, ColdStartReason, Calibration, Evaluation, _baseline,
+                Goals, [.. PrefilterWeights], ridge?.Model, ridgeFolds, blend?.Scaling);
             using (var stream = zip.CreateEntry("manifest.json").Open())
             {
                 JsonSerializer.Serialize(stream, manifest, Json);
             }
 
-            if (_model is not null)
+            var schema = MatchTrainer.Load(_ml, [_baseline]).Schema;
+            if ((blend?.Second ?? _predictor) is MlNetPredictor final)
             {
-                using var stream = zip.CreateEntry("mlnet.zip").Open();
-                using var buffer = new MemoryStream();
-                _ml.Model.Save(_model, Load([_baseline]).Schema, buffer);
-                buffer.Position = 0;
-                buffer.CopyTo(stream);
+                SaveMlNet(zip, "mlnet.zip", final.Model, schema);
+                for (var i = 0; i < _folds.Length; i++)
+                {
+                    SaveMlNet(zip, $"mlnet-fold-{i}.zip", ((MlNetPredictor)((_folds[i] as BlendPredictor)?.Second ?? _folds[i])).Model, schema);
+                }
             }
         }
 
@@ -243,7 +319,7 @@ public sealed class MatchModel
 
         if (manifest.FormatVersion != FileFormatVersion)
         {
-            throw new InvalidDataException($"{path}: model file format {manifest.FormatVersion}, this version reads {FileFormatVersion}");
+            throw new InvalidDataException($"{path}: model file format {manifest.FormatVersion}, this version reads {FileFormatVersion}; retrain the model");
         }
 
         if (manifest.FeatureSchemaVersion != PairFeatures.SchemaVersion || !manifest.FeatureNames.SequenceEqual(PairFeatures.Names))
@@ -252,51 +328,107 @@ public sealed class MatchModel
                 $"{path}: feature schema {manifest.FeatureSchemaVersion} ({string.Join(",", manifest.FeatureNames)}) differs from this version's {PairFeatures.SchemaVersion}; retrain the model");
         }
 
-        ITransformer? model = null;
         var ml = new MLContext(manifest.Seed);
-        if (manifest.Method == ScoringMethod.LearnedModel)
+        Predictor? predictor = null;
+        var folds = Array.Empty<Predictor>();
+        if (manifest.Method == ScoringMethod.LearnedModel && manifest.Evaluation?.Trainer == TrainerKind.Similarity)
         {
-            var entry = zip.GetEntry("mlnet.zip") ?? throw new InvalidDataException($"{path}: learned model without mlnet.zip");
-            using var stream = entry.Open();
-            using var buffer = new MemoryStream();
-            stream.CopyTo(buffer);
-            buffer.Position = 0;
-            model = ml.Model.Load(buffer, out _);
+            predictor = new SimilarityPredictor();
+            folds = [.. Enumerable.Range(0, manifest.Evaluation.Folds).Select(_ => predictor)];
+        }
+        else if (manifest.Method == ScoringMethod.LearnedModel)
+        {
+            Predictor? ridge = manifest.Ridge is { } r ? new RidgePredictor(r) : null;
+            var ridgeFolds = (manifest.RidgeFolds ?? []).Select(f => (Predictor)new RidgePredictor(f)).ToArray();
+            Predictor? trees = null;
+            var treeFolds = new List<Predictor>();
+            if (zip.GetEntry("mlnet.zip") is not null)
+            {
+                var probability = manifest.Evaluation?.Trainer == TrainerKind.LinearLogistic;
+                trees = new MlNetPredictor(ml, LoadMlNet(ml, zip, "mlnet.zip", path), probability);
+                for (var i = 0; zip.GetEntry($"mlnet-fold-{i}.zip") is not null; i++)
+                {
+                    treeFolds.Add(new MlNetPredictor(ml, LoadMlNet(ml, zip, $"mlnet-fold-{i}.zip", path), probability));
+                }
+            }
+
+            if (manifest.Blend is { } scaling && ridge is not null && trees is not null)
+            {
+                predictor = new BlendPredictor(ridge, trees, scaling);
+                folds = [.. ridgeFolds.Select((f, i) => (Predictor)new BlendPredictor(f, treeFolds[i], scaling))];
+            }
+            else
+            {
+                predictor = ridge ?? trees ?? throw new InvalidDataException($"{path}: learned model without its predictor");
+                folds = ridge is not null ? ridgeFolds : [.. treeFolds];
+            }
         }
 
-        return new MatchModel(manifest.Seed, manifest.Method, model, manifest.Calibration, manifest.Evaluation, manifest.ColdStartReason, manifest.Baseline);
+        return new MatchModel(
+            manifest.Seed, manifest.Method, predictor, folds, manifest.Calibration, manifest.Evaluation, manifest.ColdStartReason, manifest.Baseline,
+            manifest.Goals ?? [], manifest.PrefilterWeights ?? Prefilter.ColdStartWeights(), ml);
     }
 
     internal static double ColdStartSimilarity(ReadOnlySpan<float> f) => Matching.ColdStart.Similarity(f);
 
-    private static double[] ColdStartTerms(float[] f)
+    private static string Why(TrainerEvaluation winner, IReadOnlyList<TrainerEvaluation> all)
     {
-        var terms = new double[PairFeatures.Count];
-        foreach (var (feature, weight) in Matching.ColdStart.Weights)
+        var others = all.Where(c => c.Trainer != winner.Trainer).OrderByDescending(c => c.AssignmentLift).ToList();
+        var text = string.Create(CultureInfo.InvariantCulture, $"{winner.Trainer} picks the best held-out pairs best: assignment lift {winner.AssignmentLift:0.000} ± {winner.AssignmentLiftError:0.000}");
+        if (others.Count == 0)
         {
-            terms[feature] = Matching.ColdStart.Term(feature, weight, f);
+            return text;
         }
 
-        return terms;
+        var runnerUp = others[0];
+        return runnerUp.AssignmentLift > winner.AssignmentLift
+            ? text + string.Create(CultureInfo.InvariantCulture, $"; {runnerUp.Trainer} reached {runnerUp.AssignmentLift:0.000}, less than {SelectionTolerance:0.00} more, so the simpler one is kept")
+            : text + string.Create(CultureInfo.InvariantCulture, $"; next {runnerUp.Trainer} {runnerUp.AssignmentLift:0.000}");
     }
 
-    private double[][] RawContributions(IReadOnlyList<float[]> features)
+    /// <summary>Least squares of the model's fitted raw scores on the pre-filter's features (a small ridge).</summary>
+    private static double[] PrefilterFit(IReadOnlyList<float[]> inputs, double[] fitted)
     {
-        var scored = _contributions!.Transform(_model!.Transform(Load(features)));
-        return [.. scored.GetColumn<float[]>("FeatureContributions").Select(c => c.Select(x => (double)x).ToArray())];
+        var columns = Prefilter.Features;
+        var fit = RidgeModel.Fit(inputs, fitted, [.. Enumerable.Range(0, inputs.Count)], [.. columns.Select(c => (c, -1))], [0.001])[0];
+        var weights = new double[PairFeatures.Count];
+        for (var t = 0; t < columns.Count; t++)
+        {
+            weights[fit.First[t]] = fit.Weights[t];
+        }
+
+        return weights;
     }
 
-    private IDataView Load(IReadOnlyList<float[]> features) =>
-        _ml.Data.LoadFromEnumerable(features.Select(f => new FeatureRow { Features = f }));
-
-    private static float[] Mean(IReadOnlyList<float[]> features)
+    private static void SaveMlNet(ZipArchive zip, string name, ITransformer model, DataViewSchema schema)
     {
-        var mean = new float[PairFeatures.Count];
-        foreach (var f in features)
+        using var stream = zip.CreateEntry(name).Open();
+        using var buffer = new MemoryStream();
+        new MLContext().Model.Save(model, schema, buffer);
+        buffer.Position = 0;
+        buffer.CopyTo(stream);
+    }
+
+    private static ITransformer LoadMlNet(MLContext ml, ZipArchive zip, string name, string path)
+    {
+        var entry = zip.GetEntry(name) ?? throw new InvalidDataException($"{path}: learned model without {name}");
+        using var stream = entry.Open();
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        buffer.Position = 0;
+        return ml.Model.Load(buffer, out _);
+    }
+
+    private static double[] ColdStartTerms(float[] f) => Matching.ColdStart.Terms(f);
+
+    private static float[] Mean(IReadOnlyList<float[]> inputs)
+    {
+        var mean = new float[ModelInputs.Count];
+        foreach (var f in inputs)
         {
             for (var i = 0; i < mean.Length; i++)
             {
-                mean[i] += f[i] / features.Count;
+                mean[i] += f[i] / inputs.Count;
             }
         }
 
@@ -312,5 +444,13 @@ public sealed class MatchModel
         string? ColdStartReason,
         PlattCalibration Calibration,
         ModelEvaluation? Evaluation,
-        float[] Baseline);
+        float[] Baseline,
+        IReadOnlyList<string>? Goals,
+        double[]? PrefilterWeights,
+        RidgeModel? Ridge,
+        IReadOnlyList<RidgeModel>? RidgeFolds,
+        BlendScaling? Blend);
 }
+
+/// <summary>A calibrated probability of success with its 90% interval.</summary>
+public readonly record struct ScoreInterval(double Probability, double Low, double High);

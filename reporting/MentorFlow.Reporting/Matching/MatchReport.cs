@@ -18,11 +18,12 @@ public static class MatchReport
         }
         else if (model.Evaluation is { } e)
         {
-            s.AppendLine(Invariant($"Trained on {e.Pairs} past pairs (success = completed and goal met: {e.BaseRate * 100:0}%); trainer chosen by {e.Folds}-fold cross-validation: **{e.Trainer}**.")).AppendLine();
-            s.AppendLine("| trainer | AUC | log-loss |").AppendLine("| --- | ---: | ---: |");
+            s.AppendLine(Invariant($"Trained on {e.Pairs} past pairs (success = completed and goal met: {e.BaseRate * 100:0}%); model chosen by {e.Folds}-fold cross-validation on the assignment it makes: **{e.Trainer}** — {e.Why}.")).AppendLine();
+            s.AppendLine("Assignment lift: on held-out pairs, the realised outcome of the candidate's best picks (0 = random picks, 1 = perfect picks). Calibration error: mean gap between predicted and observed success.").AppendLine();
+            s.AppendLine("| candidate | assignment lift | AUC | Spearman | log-loss | calibration error |").AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
             foreach (var c in e.Candidates)
             {
-                s.AppendLine(Invariant($"| {c.Trainer} | {c.Auc:0.000} | {c.LogLoss:0.000} |"));
+                s.AppendLine(Invariant($"| {c.Trainer} | {c.AssignmentLift:0.000} ± {c.AssignmentLiftError:0.000} | {c.Auc:0.000} | {c.Spearman:0.000} | {c.LogLoss:0.000} | {c.CalibrationError:0.000} |"));
             }
         }
 

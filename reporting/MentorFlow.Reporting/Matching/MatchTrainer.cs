@@ -4,6 +4,7 @@ using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
 
 namespace MentorFlow.Reporting.Matching;
 
@@ -13,122 +14,241 @@ public sealed record MatchTrainingOptions
     /// <summary>Seeds the MLContext, the fold split and the trees: same seed and data → same model.</summary>
     public int Seed { get; init; } = 42;
 
-    /// <summary>Cross-validation folds used to choose the trainer and to fit the calibration.</summary>
+    /// <summary>Cross-validation folds used to choose the candidate, fit the calibration and estimate intervals.</summary>
     public int Folds { get; init; } = 5;
 
     /// <summary>Fewer outcomes than this (or fewer than 10 successes or failures) → cold-start similarity.</summary>
     public int MinimumOutcomes { get; init; } = 60;
 
-    /// <summary>Trainers to choose from; by default both (the linear model and boosted trees).</summary>
-    public IReadOnlyList<TrainerKind> Trainers { get; init; } = [TrainerKind.LinearLogistic, TrainerKind.BoostedTrees];
+    /// <summary>
+    /// Candidates to choose from, simplest learned model first, the similarity prior last (a later one must do better
+    /// by <see cref="MatchModel.SelectionTolerance"/>).
+    /// </summary>
+    public IReadOnlyList<TrainerKind> Trainers { get; init; } = MatchTrainer.DefaultTrainers;
+
+    /// <summary>Every candidate, simplest first.</summary>
+    public static IReadOnlyList<TrainerKind> DefaultTrainers => MatchTrainer.DefaultTrainers;
 }
 
+/// <summary>The candidate models, simplest first.</summary>
 public enum TrainerKind
 {
-    /// <summary>L-BFGS logistic regression with L1 + L2 regularisation on min-max normalised features (incl. interactions).</summary>
+    /// <summary>
+    /// The documented cold-start similarity (<see cref="ColdStart"/>), only calibrated: listed last, it replaces the
+    /// learned candidates only when it picks clearly better held-out pairs than all of them.
+    /// </summary>
+    Similarity,
+
+    /// <summary>Ridge regression of satisfaction on the model inputs (main effects only).</summary>
+    RidgeLinear,
+
+    /// <summary>Ridge regression of satisfaction on the inputs and every pairwise product of them (interactions, squares).</summary>
+    RidgeInteractions,
+
+    /// <summary>As <see cref="RidgeInteractions"/>, on the composite outcome target instead of satisfaction.</summary>
+    RidgeInteractionsComposite,
+
+    /// <summary>L-BFGS logistic regression (classification of success, soft composite labels), L1 + L2, min-max normalised.</summary>
     LinearLogistic,
 
-    /// <summary>FastTree gradient-boosted trees (binary, seeded, single-threaded for determinism).</summary>
+    /// <summary>FastTree boosted regression trees on the composite target (shallow, shrunk, large leaves).</summary>
     BoostedTrees,
+
+    /// <summary>LightGBM boosted regression trees on the composite target (shallow, shrunk, L2, large leaves).</summary>
+    LightGbm,
+
+    /// <summary>The mean of the standardised scores of <see cref="RidgeInteractions"/> and <see cref="LightGbm"/>.</summary>
+    Blend,
 }
 
-/// <summary>Cross-validated quality of one trainer: AUC and log-loss of calibrated held-out predictions.</summary>
-public sealed record TrainerEvaluation(TrainerKind Trainer, double Auc, double LogLoss);
+/// <summary>
+/// Cross-validated quality of one candidate. <see cref="AssignmentLift"/> chooses the model: on each validation fold
+/// the candidate picks the best 25% and the best 50% of the held-out pairs by its score, as an assignment under a
+/// mentor shortage does, and the realised outcome of its picks is compared with picking at random (0) and with
+/// picking by the realised outcomes (1). AUC (of success), log-loss and calibration error (of the Platt-calibrated
+/// held-out probabilities) and the Spearman correlation with the realised outcome are reported beside it.
+/// </summary>
+public sealed record TrainerEvaluation(
+    TrainerKind Trainer, double AssignmentLift, double AssignmentLiftError, double Auc, double LogLoss, double CalibrationError, double Spearman, double? Lambda);
 
-/// <summary>How the chosen model was evaluated, on the outcome <c>success = completed ∧ goal_met</c>.</summary>
+/// <summary>How the chosen model was evaluated, on the outcome <c>success = completed ∧ goal_met</c>, and why it won.</summary>
 public sealed record ModelEvaluation(
-    TrainerKind Trainer, double Auc, double LogLoss, double BaseRate, int Pairs, int Folds, IReadOnlyList<TrainerEvaluation> Candidates);
+    TrainerKind Trainer, double AssignmentLift, double Auc, double LogLoss, double CalibrationError, double Spearman, double BaseRate, int Pairs,
+    int Folds, IReadOnlyList<TrainerEvaluation> Candidates, string Why);
 
-/// <summary>One row of ML.NET training data: a pair's features, a label and a weight (soft labels, see README).</summary>
+/// <summary>One row of ML.NET training data: a pair's model inputs, a label and a weight.</summary>
 internal sealed class PairRow
 {
-    [VectorType(PairFeatures.Count)]
+    [VectorType(ModelInputs.Count)]
     public float[] Features { get; set; } = [];
 
     public bool Label { get; set; }
 
+    public float Target { get; set; }
+
     public float Weight { get; set; }
 }
 
-/// <summary>Scoring input: features only.</summary>
+/// <summary>Scoring input: model inputs only.</summary>
 internal sealed class FeatureRow
 {
-    [VectorType(PairFeatures.Count)]
+    [VectorType(ModelInputs.Count)]
     public float[] Features { get; set; } = [];
 }
 
+/// <summary>A fitted candidate: raw scores on a real scale (regression output, or the logit of a probability).</summary>
+internal abstract class Predictor
+{
+    public abstract double[] Raw(IReadOnlyList<float[]> inputs);
+
+    /// <summary>Per-input contributions of each row relative to the baseline row.</summary>
+    public abstract double[][] Contributions(IReadOnlyList<float[]> inputs, float[] baseline);
+}
+
+/// <summary>The cold-start similarity as a candidate (no parameters).</summary>
+internal sealed class SimilarityPredictor : Predictor
+{
+    public override double[] Raw(IReadOnlyList<float[]> inputs) => [.. inputs.Select(x => ColdStart.Similarity(x))];
+
+    public override double[][] Contributions(IReadOnlyList<float[]> inputs, float[] baseline) =>
+        [.. inputs.Select(x => ColdStart.Terms(x).Zip(ColdStart.Terms(baseline), (a, b) => a - b).ToArray())];
+}
+
+internal sealed class RidgePredictor(RidgeModel model) : Predictor
+{
+    public RidgeModel Model { get; } = model;
+
+    public override double[] Raw(IReadOnlyList<float[]> inputs)
+    {
+        var result = new double[inputs.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = Model.Predict(inputs[i]);
+        }
+
+        return result;
+    }
+
+    public override double[][] Contributions(IReadOnlyList<float[]> inputs, float[] baseline) =>
+        [.. inputs.Select(x => Model.Contributions(x, baseline))];
+}
+
+internal sealed class MlNetPredictor(MLContext ml, ITransformer model, bool probability) : Predictor
+{
+    private ITransformer? _contributions;
+    private bool _contributionsTried;
+
+    public ITransformer Model { get; } = model;
+
+    public override double[] Raw(IReadOnlyList<float[]> inputs)
+    {
+        var scored = Model.Transform(MatchTrainer.Load(ml, inputs));
+        return probability
+            ? [.. scored.GetColumn<float>("Probability").Select(p => BinaryMetrics.Logit(p))]
+            : [.. scored.GetColumn<float>("Score").Select(s => (double)s)];
+    }
+
+    public override double[][] Contributions(IReadOnlyList<float[]> inputs, float[] baseline)
+    {
+        lock (this)
+        {
+            if (!_contributionsTried)
+            {
+                _contributionsTried = true;
+                _contributions = MatchTrainer.ContributionCalculator(ml, Model, MatchTrainer.Load(ml, [baseline]));
+            }
+        }
+
+        if (_contributions is null)
+        {
+            return [.. inputs.Select(_ => new double[ModelInputs.Count])];
+        }
+
+        var rows = Calculate([baseline, .. inputs]);
+        var reference = rows[0];
+        return [.. rows.Skip(1).Select(r => r.Select((v, i) => v - reference[i]).ToArray())];
+    }
+
+    private double[][] Calculate(IReadOnlyList<float[]> inputs)
+    {
+        var scored = _contributions!.Transform(Model.Transform(MatchTrainer.Load(ml, inputs)));
+        return [.. scored.GetColumn<float[]>("FeatureContributions").Select(c => c.Select(x => (double)x).ToArray())];
+    }
+}
+
+/// <summary>The mean of two predictors' raw scores, each standardised by its held-out mean and standard deviation.</summary>
+internal sealed class BlendPredictor(Predictor first, Predictor second, BlendScaling scaling) : Predictor
+{
+    public Predictor First { get; } = first;
+
+    public Predictor Second { get; } = second;
+
+    public BlendScaling Scaling { get; } = scaling;
+
+    public override double[] Raw(IReadOnlyList<float[]> inputs)
+    {
+        var a = First.Raw(inputs);
+        var b = Second.Raw(inputs);
+        return [.. a.Select((v, i) => Scaling.Combine(v, b[i]))];
+    }
+
+    public override double[][] Contributions(IReadOnlyList<float[]> inputs, float[] baseline)
+    {
+        var a = First.Contributions(inputs, baseline);
+        var b = Second.Contributions(inputs, baseline);
+        return [.. a.Select((row, i) => row.Select((v, j) => 0.5 * ((v / Scaling.FirstSd) + (b[i][j] / Scaling.SecondSd))).ToArray())];
+    }
+}
+
+/// <summary>Standardisation of the two scores of a blend (from their held-out scores).</summary>
+public sealed record BlendScaling(double FirstMean, double FirstSd, double SecondMean, double SecondSd)
+{
+    public double Combine(double first, double second) => 0.5 * (((first - FirstMean) / FirstSd) + ((second - SecondMean) / SecondSd));
+
+    public static BlendScaling Of(double[] first, double[] second)
+    {
+        static (double Mean, double Sd) Moments(double[] x)
+        {
+            var mean = x.Average();
+            var sd = Math.Sqrt(x.Sum(v => (v - mean) * (v - mean)) / x.Length);
+            return (mean, sd < 1e-12 ? 1 : sd);
+        }
+
+        var (m1, s1) = Moments(first);
+        var (m2, s2) = Moments(second);
+        return new BlendScaling(m1, s1, m2, s2);
+    }
+}
+
+/// <summary>A candidate after cross-validation: held-out raw scores, the fold models, and how to fit it on everything.</summary>
+internal sealed record CandidateRun(TrainerKind Kind, double[] OutOfFold, Predictor[] FoldModels, double? Lambda, Func<Predictor> FitAll);
+
 /// <summary>
-/// Trains the match-quality model: soft targets from every outcome signal, k-fold cross-validation of each trainer,
-/// the trainer with the lowest held-out log-loss wins, Platt calibration fitted on held-out scores.
+/// Trains the candidates: k-fold cross-validation of each, the assignment lift and the other measures of its held-out
+/// scores; the selection and calibration happen in <see cref="MatchModel"/>.
 /// </summary>
 internal static class MatchTrainer
 {
     public const string FeaturesColumn = "Features";
 
+    public static readonly IReadOnlyList<TrainerKind> DefaultTrainers =
+    [
+        TrainerKind.RidgeLinear, TrainerKind.RidgeInteractions, TrainerKind.RidgeInteractionsComposite, TrainerKind.LinearLogistic,
+        TrainerKind.LightGbm, TrainerKind.Blend, TrainerKind.Similarity,
+    ];
+
+    /// <summary>Shares of the held-out pairs a candidate picks in the assignment simulation.</summary>
+    public static readonly IReadOnlyList<double> PickShares = [0.25, 0.5];
+
     /// <summary>The event the probability is about: the pair reached its end date and met its goal.</summary>
     public static bool Success(Outcome o) => o.Completed && o.GoalMet;
 
     /// <summary>
-    /// The training target in [0, 1], from every outcome signal: 0.15 for completing, 0.15 for meeting the goal and
+    /// The composite target in [0, 1], from every outcome signal: 0.15 for completing, 0.15 for meeting the goal and
     /// 0.7 × satisfaction rescaled from 1–5 to 0–1 (satisfaction is graded, so it carries the most information).
     /// </summary>
     public static double Target(Outcome o) =>
         (0.15 * (o.Completed ? 1 : 0)) + (0.15 * (o.GoalMet ? 1 : 0)) + (0.7 * ((o.Satisfaction - 1) / 4));
-
-    public static IEnumerable<PairRow> Rows(IReadOnlyList<float[]> features, IReadOnlyList<double> targets, IEnumerable<int> indices)
-    {
-        foreach (var i in indices)
-        {
-            // A soft target t is a positive example of weight t plus a negative example of weight 1 − t.
-            var t = (float)targets[i];
-            if (t > 0)
-            {
-                yield return new PairRow { Features = features[i], Label = true, Weight = t };
-            }
-
-            if (t < 1)
-            {
-                yield return new PairRow { Features = features[i], Label = false, Weight = 1 - t };
-            }
-        }
-    }
-
-    public static IEstimator<ITransformer> Pipeline(MLContext ml, TrainerKind kind, int seed) => kind switch
-    {
-        TrainerKind.LinearLogistic => ml.Transforms.NormalizeMinMax(FeaturesColumn)
-            .Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
-            {
-                LabelColumnName = "Label",
-                FeatureColumnName = FeaturesColumn,
-                ExampleWeightColumnName = "Weight",
-                L1Regularization = 0.05f,
-                L2Regularization = 2f,
-                NumberOfThreads = 1,
-            })),
-        _ => ml.Transforms.NormalizeMinMax(FeaturesColumn)
-            .Append(ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
-            {
-                LabelColumnName = "Label",
-                FeatureColumnName = FeaturesColumn,
-                ExampleWeightColumnName = "Weight",
-                NumberOfTrees = 120,
-                NumberOfLeaves = 12,
-                MinimumExampleCountPerLeaf = 20,
-                LearningRate = 0.08,
-                Shrinkage = 1,
-                FeatureFraction = 0.9,
-                Seed = seed,
-                FeatureSelectionSeed = seed,
-                NumberOfThreads = 1,
-            })),
-    };
-
-    public static double[] Predict(MLContext ml, ITransformer model, IReadOnlyList<float[]> features)
-    {
-        var data = ml.Data.LoadFromEnumerable(features.Select(f => new FeatureRow { Features = f }));
-        var scored = model.Transform(data);
-        return [.. scored.GetColumn<float>("Probability").Select(p => (double)p)];
-    }
 
     /// <summary>Seeded shuffle of 0..n−1 split into k folds (fold of each index).</summary>
     public static int[] Folds(int n, int k, int seed)
@@ -144,29 +264,159 @@ internal static class MatchTrainer
         return fold;
     }
 
-    /// <summary>Held-out raw probabilities of one trainer, one per pair, from k-fold cross-validation.</summary>
-    public static double[] OutOfFold(MLContext ml, TrainerKind kind, IReadOnlyList<float[]> features, IReadOnlyList<double> targets, int[] fold, int k, int seed)
+    /// <summary>Cross-validates one candidate.</summary>
+    public static CandidateRun Run(
+        MLContext ml, TrainerKind kind, IReadOnlyList<float[]> inputs, IReadOnlyList<Outcome> outcomes, int[] fold, int k, int seed)
     {
-        var result = new double[features.Count];
+        var satisfaction = outcomes.Select(o => o.Satisfaction).ToArray();
+        var composite = outcomes.Select(Target).ToArray();
+        var all = Enumerable.Range(0, inputs.Count).ToArray();
+        if (kind == TrainerKind.Similarity)
+        {
+            var similarity = new SimilarityPredictor();
+            return new CandidateRun(kind, similarity.Raw(inputs), [.. Enumerable.Range(0, k).Select(_ => (Predictor)similarity)], null, () => similarity);
+        }
+
+        var train = Enumerable.Range(0, k).Select(f => all.Where(i => fold[i] != f).ToArray()).ToArray();
+        var test = Enumerable.Range(0, k).Select(f => all.Where(i => fold[i] == f).ToArray()).ToArray();
+        if (kind is TrainerKind.RidgeLinear or TrainerKind.RidgeInteractions or TrainerKind.RidgeInteractionsComposite)
+        {
+            var terms = ModelInputs.Terms(interactions: kind != TrainerKind.RidgeLinear);
+            double[] targets = kind == TrainerKind.RidgeInteractionsComposite ? composite : satisfaction;
+            var lambdas = RidgeModel.Lambdas;
+            var perFold = new RidgeModel[k][];
+            var oof = new double[lambdas.Count][];
+            for (var l = 0; l < lambdas.Count; l++)
+            {
+                oof[l] = new double[inputs.Count];
+            }
+
+            for (var f = 0; f < k; f++)
+            {
+                perFold[f] = RidgeModel.Fit(inputs, targets, train[f], terms, lambdas);
+                foreach (var i in test[f])
+                {
+                    for (var l = 0; l < lambdas.Count; l++)
+                    {
+                        oof[l][i] = perFold[f][l].Predict(inputs[i]);
+                    }
+                }
+            }
+
+            // The penalty with the lowest held-out squared error of the target it was fitted to.
+            var best = Enumerable.Range(0, lambdas.Count).MinBy(l => Enumerable.Range(0, inputs.Count).Sum(i => Math.Pow(oof[l][i] - targets[i], 2)));
+            var lambda = lambdas[best];
+            return new CandidateRun(
+                kind, oof[best], [.. perFold.Select(models => (Predictor)new RidgePredictor(models[best]))], lambda,
+                () => new RidgePredictor(RidgeModel.Fit(inputs, targets, all, terms, [lambda])[0]));
+        }
+
+        var result = new double[inputs.Count];
+        var folds = new Predictor[k];
         for (var f = 0; f < k; f++)
         {
-            var current = f;
-            var train = Enumerable.Range(0, features.Count).Where(i => fold[i] != current);
-            var test = Enumerable.Range(0, features.Count).Where(i => fold[i] == current).ToList();
-            var model = Pipeline(ml, kind, seed).Fit(ml.Data.LoadFromEnumerable(Rows(features, targets, train)));
-            var predicted = Predict(ml, model, [.. test.Select(i => features[i])]);
-            for (var j = 0; j < test.Count; j++)
+            folds[f] = FitMlNet(ml, kind, inputs, outcomes, train[f], seed);
+            var predicted = folds[f].Raw([.. test[f].Select(i => inputs[i])]);
+            for (var j = 0; j < test[f].Length; j++)
             {
-                result[test[j]] = predicted[j];
+                result[test[f][j]] = predicted[j];
             }
         }
 
-        return result;
+        return new CandidateRun(kind, result, folds, null, () => FitMlNet(ml, kind, inputs, outcomes, all, seed));
+    }
+
+    /// <summary>The blend of two cross-validated candidates (same folds).</summary>
+    public static CandidateRun Blend(CandidateRun first, CandidateRun second)
+    {
+        var scaling = BlendScaling.Of(first.OutOfFold, second.OutOfFold);
+        return new CandidateRun(
+            TrainerKind.Blend,
+            [.. first.OutOfFold.Select((v, i) => scaling.Combine(v, second.OutOfFold[i]))],
+            [.. first.FoldModels.Select((f, i) => (Predictor)new BlendPredictor(f, second.FoldModels[i], scaling))],
+            first.Lambda,
+            () => new BlendPredictor(first.FitAll(), second.FitAll(), scaling));
+    }
+
+    /// <summary>
+    /// The assignment simulation on held-out pairs (see <see cref="TrainerEvaluation"/>): mean over folds and pick
+    /// shares of (realised outcome of the candidate's picks − fold mean) ÷ (realised outcome of the best picks − fold
+    /// mean); returns the mean and its standard error over the folds.
+    /// </summary>
+    public static (double Lift, double Error) AssignmentLift(double[] scores, IReadOnlyList<double> realised, int[] fold, int k)
+    {
+        var lifts = new List<double>();
+        for (var f = 0; f < k; f++)
+        {
+            var members = Enumerable.Range(0, scores.Length).Where(i => fold[i] == f).ToArray();
+            if (members.Length < 4)
+            {
+                continue;
+            }
+
+            var mean = members.Average(i => realised[i]);
+            var byScore = members.OrderByDescending(i => scores[i]).ThenBy(i => i).ToArray();
+            var byOutcome = members.OrderByDescending(i => realised[i]).ThenBy(i => i).ToArray();
+            var foldLift = 0.0;
+            foreach (var share in PickShares)
+            {
+                var take = Math.Max(1, (int)Math.Round(members.Length * share));
+                var picked = byScore.Take(take).Average(i => realised[i]);
+                var ideal = byOutcome.Take(take).Average(i => realised[i]);
+                foldLift += ideal - mean < 1e-12 ? 0 : (picked - mean) / (ideal - mean);
+            }
+
+            lifts.Add(foldLift / PickShares.Count);
+        }
+
+        if (lifts.Count == 0)
+        {
+            return (0, 0);
+        }
+
+        var average = lifts.Average();
+        var error = lifts.Count < 2 ? 0 : Math.Sqrt(lifts.Sum(l => (l - average) * (l - average)) / (lifts.Count - 1) / lifts.Count);
+        return (average, error);
+    }
+
+    /// <summary>Spearman rank correlation (ties averaged).</summary>
+    public static double Spearman(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        var ra = Ranks(a);
+        var rb = Ranks(b);
+        var ma = ra.Average();
+        var mb = rb.Average();
+        double sab = 0, saa = 0, sbb = 0;
+        for (var i = 0; i < ra.Length; i++)
+        {
+            sab += (ra[i] - ma) * (rb[i] - mb);
+            saa += (ra[i] - ma) * (ra[i] - ma);
+            sbb += (rb[i] - mb) * (rb[i] - mb);
+        }
+
+        return saa == 0 || sbb == 0 ? 0 : sab / Math.Sqrt(saa * sbb);
+    }
+
+    /// <summary>Expected calibration error: |mean predicted − observed rate| over 10 equal-width bins, weighted by size.</summary>
+    public static double CalibrationError(IReadOnlyList<double> probabilities, IReadOnlyList<bool> labels)
+    {
+        double error = 0;
+        for (var b = 0; b < 10; b++)
+        {
+            var members = Enumerable.Range(0, probabilities.Count)
+                .Where(i => Math.Min((int)(probabilities[i] * 10), 9) == b).ToList();
+            if (members.Count > 0)
+            {
+                error += members.Count * Math.Abs(members.Average(i => probabilities[i]) - members.Count(i => labels[i]) / (double)members.Count);
+            }
+        }
+
+        return probabilities.Count == 0 ? 0 : error / probabilities.Count;
     }
 
     /// <summary>
     /// Calibrated held-out probabilities: each fold's scores are calibrated by a Platt fit on the other folds' scores,
-    /// so the reported log-loss is honest.
+    /// so the reported log-loss and calibration error are honest.
     /// </summary>
     public static double[] CalibrateOutOfFold(double[] raw, IReadOnlyList<bool> labels, int[] fold, int k)
     {
@@ -174,12 +424,12 @@ internal static class MatchTrainer
         for (var f = 0; f < k; f++)
         {
             var others = Enumerable.Range(0, raw.Length).Where(i => fold[i] != f).ToList();
-            var platt = PlattCalibration.Fit([.. others.Select(i => raw[i])], [.. others.Select(i => labels[i])]);
+            var platt = PlattCalibration.FitScores([.. others.Select(i => raw[i])], [.. others.Select(i => labels[i])]);
             for (var i = 0; i < raw.Length; i++)
             {
                 if (fold[i] == f)
                 {
-                    result[i] = platt.Apply(raw[i]);
+                    result[i] = platt.ApplyScore(raw[i]);
                 }
             }
         }
@@ -187,22 +437,121 @@ internal static class MatchTrainer
         return result;
     }
 
+    public static IDataView Load(MLContext ml, IReadOnlyList<float[]> inputs) =>
+        ml.Data.LoadFromEnumerable(inputs.Select(f => new FeatureRow { Features = f }));
+
+    public static MlNetPredictor FitMlNet(MLContext ml, TrainerKind kind, IReadOnlyList<float[]> inputs, IReadOnlyList<Outcome> outcomes, IReadOnlyList<int> rows, int seed)
+    {
+        var data = ml.Data.LoadFromEnumerable(Rows(inputs, outcomes, rows, soft: kind == TrainerKind.LinearLogistic));
+        var model = Pipeline(ml, kind, seed).Fit(data);
+        return new MlNetPredictor(ml, model, probability: kind == TrainerKind.LinearLogistic);
+    }
+
+    private static IEnumerable<PairRow> Rows(IReadOnlyList<float[]> inputs, IReadOnlyList<Outcome> outcomes, IEnumerable<int> rows, bool soft)
+    {
+        foreach (var i in rows)
+        {
+            var t = (float)Target(outcomes[i]);
+            if (!soft)
+            {
+                yield return new PairRow { Features = inputs[i], Target = t, Label = Success(outcomes[i]), Weight = 1 };
+                continue;
+            }
+
+            // A soft target t is a positive example of weight t plus a negative example of weight 1 − t.
+            if (t > 0)
+            {
+                yield return new PairRow { Features = inputs[i], Label = true, Target = t, Weight = t };
+            }
+
+            if (t < 1)
+            {
+                yield return new PairRow { Features = inputs[i], Label = false, Target = t, Weight = 1 - t };
+            }
+        }
+    }
+
+    private static IEstimator<ITransformer> Pipeline(MLContext ml, TrainerKind kind, int seed) => kind switch
+    {
+        TrainerKind.LinearLogistic => ml.Transforms.NormalizeMinMax(FeaturesColumn)
+            .Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
+            {
+                LabelColumnName = "Label",
+                FeatureColumnName = FeaturesColumn,
+                ExampleWeightColumnName = "Weight",
+                L1Regularization = 0.05f,
+                L2Regularization = 2f,
+                NumberOfThreads = 1,
+            })),
+        TrainerKind.BoostedTrees => ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
+        {
+            LabelColumnName = "Target",
+            FeatureColumnName = FeaturesColumn,
+            NumberOfTrees = 150,
+            NumberOfLeaves = 8,
+            MinimumExampleCountPerLeaf = 25,
+            LearningRate = 0.05,
+            FeatureFraction = 0.8,
+            Seed = seed,
+            FeatureSelectionSeed = seed,
+            NumberOfThreads = 1,
+        }),
+        TrainerKind.LightGbm => ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
+        {
+            LabelColumnName = "Target",
+            FeatureColumnName = FeaturesColumn,
+            NumberOfIterations = 150,
+            NumberOfLeaves = 8,
+            MinimumExampleCountPerLeaf = 25,
+            LearningRate = 0.05,
+            L2CategoricalRegularization = 1,
+            Booster = new GradientBooster.Options { L2Regularization = 1, FeatureFraction = 0.8 },
+            Seed = seed,
+            NumberOfThreads = 1,
+            Verbose = false,
+            Silent = true,
+        }),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not an ML.NET candidate"),
+    };
+
     /// <summary>The trained predictor's last transformer as ML.NET's feature-contribution calculator needs it.</summary>
     public static ITransformer? ContributionCalculator(MLContext ml, ITransformer model, IDataView sample)
     {
-        if (model is not IEnumerable<ITransformer> chain || chain.LastOrDefault() is not { } last)
-        {
-            return null;
-        }
-
+        var last = model is IEnumerable<ITransformer> chain ? chain.LastOrDefault() : model;
         IEstimator<ITransformer>? estimator = last switch
         {
             ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<LinearBinaryModelParameters, PlattCalibrator>> linear =>
-                ml.Transforms.CalculateFeatureContribution(linear, numberOfPositiveContributions: PairFeatures.Count, numberOfNegativeContributions: 0, normalize: false),
-            ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator>> trees =>
-                ml.Transforms.CalculateFeatureContribution(trees, numberOfPositiveContributions: PairFeatures.Count, numberOfNegativeContributions: 0, normalize: false),
+                ml.Transforms.CalculateFeatureContribution(linear, numberOfPositiveContributions: ModelInputs.Count, numberOfNegativeContributions: ModelInputs.Count, normalize: false),
+            ISingleFeaturePredictionTransformer<FastTreeRegressionModelParameters> trees =>
+                ml.Transforms.CalculateFeatureContribution(trees, numberOfPositiveContributions: ModelInputs.Count, numberOfNegativeContributions: ModelInputs.Count, normalize: false),
+            ISingleFeaturePredictionTransformer<LightGbmRegressionModelParameters> lightGbm =>
+                ml.Transforms.CalculateFeatureContribution(lightGbm, numberOfPositiveContributions: ModelInputs.Count, numberOfNegativeContributions: ModelInputs.Count, normalize: false),
             _ => null,
         };
         return estimator?.Fit(model.Transform(sample));
+    }
+
+    private static double[] Ranks(IReadOnlyList<double> values)
+    {
+        var order = Enumerable.Range(0, values.Count).OrderBy(i => values[i]).ToArray();
+        var ranks = new double[values.Count];
+        var k = 0;
+        while (k < order.Length)
+        {
+            var end = k;
+            while (end + 1 < order.Length && values[order[end + 1]] == values[order[k]])
+            {
+                end++;
+            }
+
+            for (var m = k; m <= end; m++)
+            {
+                ranks[order[m]] = (k + end) / 2.0;
+            }
+
+            k = end + 1;
+        }
+
+        return ranks;
     }
 }

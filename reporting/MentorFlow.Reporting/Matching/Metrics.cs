@@ -69,9 +69,16 @@ public sealed record PlattCalibration(double A, double B)
 {
     public static readonly PlattCalibration Identity = new(1, 0);
 
-    public double Apply(double rawProbability) => BinaryMetrics.Sigmoid((A * BinaryMetrics.Logit(rawProbability)) + B);
+    public double Apply(double rawProbability) => ApplyScore(BinaryMetrics.Logit(rawProbability));
 
-    public static PlattCalibration Fit(IReadOnlyList<double> rawProbabilities, IReadOnlyList<bool> labels)
+    /// <summary>P(success) = σ(A·score + B) for a raw score on a real scale.</summary>
+    public double ApplyScore(double score) => BinaryMetrics.Sigmoid((A * score) + B);
+
+    public static PlattCalibration Fit(IReadOnlyList<double> rawProbabilities, IReadOnlyList<bool> labels) =>
+        FitScores([.. rawProbabilities.Select(BinaryMetrics.Logit)], labels);
+
+    /// <summary>Fits σ(A·score + B) to the labels (raw scores on a real scale, e.g. predicted satisfaction).</summary>
+    public static PlattCalibration FitScores(IReadOnlyList<double> scores, IReadOnlyList<bool> labels)
     {
         double positives = labels.Count(l => l);
         var negatives = labels.Count - positives;
@@ -82,9 +89,18 @@ public sealed record PlattCalibration(double A, double B)
 
         var high = (positives + 1) / (positives + 2);
         var low = 1 / (negatives + 2);
-        var z = rawProbabilities.Select(BinaryMetrics.Logit).ToArray();
+        // Newton's method on standardised scores (starting at a = 1, b = logit of the base rate), then back to the
+        // raw scale; each step is halved until the log-likelihood does not get worse, so it cannot diverge.
+        var mean = scores.Average();
+        var sd = Math.Sqrt(scores.Sum(x => (x - mean) * (x - mean)) / scores.Count);
+        if (!double.IsFinite(sd) || sd < 1e-12)
+        {
+            return new PlattCalibration(0, BinaryMetrics.Logit(positives / labels.Count));
+        }
+
+        var z = scores.Select(x => (x - mean) / sd).ToArray();
         var t = labels.Select(l => l ? high : low).ToArray();
-        double a = 1, b = 0;
+        double a = 1, b = BinaryMetrics.Logit(positives / labels.Count);
         for (var iteration = 0; iteration < 100; iteration++)
         {
             double gA = 0, gB = 0, hAA = 1e-9, hAB = 0, hBB = 1e-9;
@@ -108,14 +124,35 @@ public sealed record PlattCalibration(double A, double B)
 
             var stepA = ((hBB * gA) - (hAB * gB)) / det;
             var stepB = ((hAA * gB) - (hAB * gA)) / det;
-            a -= stepA;
-            b -= stepB;
-            if (Math.Abs(stepA) + Math.Abs(stepB) < 1e-9)
+            var before = Loss(z, t, a, b);
+            var scale = 1.0;
+            while (scale > 1e-4 && Loss(z, t, a - (scale * stepA), b - (scale * stepB)) > before + 1e-12)
+            {
+                scale /= 2;
+            }
+
+            a -= scale * stepA;
+            b -= scale * stepB;
+            if (scale * (Math.Abs(stepA) + Math.Abs(stepB)) < 1e-9)
             {
                 break;
             }
         }
 
-        return double.IsFinite(a) && double.IsFinite(b) ? new PlattCalibration(a, b) : Identity;
+        var rawA = a / sd;
+        var rawB = b - (a * mean / sd);
+        return double.IsFinite(rawA) && double.IsFinite(rawB) ? new PlattCalibration(rawA, rawB) : Identity;
+    }
+
+    private static double Loss(double[] z, double[] t, double a, double b)
+    {
+        double loss = 0;
+        for (var i = 0; i < z.Length; i++)
+        {
+            var p = Math.Clamp(BinaryMetrics.Sigmoid((a * z[i]) + b), 1e-12, 1 - 1e-12);
+            loss -= (t[i] * Math.Log(p)) + ((1 - t[i]) * Math.Log(1 - p));
+        }
+
+        return loss;
     }
 }

@@ -10,7 +10,7 @@ namespace MentorFlow.Reporting.Matching;
 public static class PairFeatures
 {
     /// <summary>Bumped whenever a feature is added, removed, reordered or computed differently.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     public const int InterestOverlap = 0;
     public const int InterestCoverage = 1;
@@ -33,9 +33,20 @@ public static class PairFeatures
     public const int SeniorityGapSquared = 18;
     public const int SharedInterests = 19;
     public const int GoalsCovered = 20;
+    public const int LiveChannels = 21;
+    public const int MenteeSeniority = 22;
+    public const int MissingInformation = 23;
+    public const int MenteeSwitching = 24;
+    public const int SeniorityGapOver3 = 25;
+    public const int SeniorityGapOver8 = 26;
+    public const int SeniorityGapOver15 = 27;
+    public const int TimeZoneOver3Hours = 28;
+    public const int TimeZoneOver6Hours = 29;
+    public const int BothLiveOnly = 30;
+    public const int HoursShortfall = 31;
 
     /// <summary>Number of features (the length of a feature vector).</summary>
-    public const int Count = 21;
+    public const int Count = 32;
 
     public static readonly IReadOnlyList<string> Names =
     [
@@ -43,7 +54,9 @@ public static class PairFeatures
         "goal_coverage", "expertise_match", "seniority_gap", "mentor_less_senior", "timezone_distance",
         "shared_language", "communication_overlap", "length_distance", "hours_fit", "statement_similarity",
         "career_and_goals", "interests_and_goals", "timezone_distance_sq", "seniority_gap_sq", "shared_interests",
-        "goals_covered",
+        "goals_covered", "live_channels", "mentee_seniority", "missing_information", "mentee_switching",
+        "seniority_gap_over_3", "seniority_gap_over_8", "seniority_gap_over_15", "timezone_over_3h", "timezone_over_6h",
+        "both_live_only", "hours_shortfall",
     ];
 
     /// <summary>Computes the feature vector of one pair into <paramref name="features"/> (length <see cref="Count"/>).</summary>
@@ -100,6 +113,25 @@ public static class PairFeatures
         features[InterestsAndGoals] = features[InterestCoverage] * features[GoalCoverage];
         features[TimeZoneDistanceSquared] = tz * tz;
         features[SeniorityGapSquared] = gapScaled * gapScaled;
+
+        features[LiveChannels] = (float)((mentor.LiveShare ?? 0.5) * (mentee.LiveShare ?? 0.5));
+        features[MenteeSeniority] = Math.Min(mentee.SeniorityYears, 20) / 20f;
+        var missing = (mentor.Languages == 0 || mentee.Languages == 0 ? 1 : 0) +
+                      (mentor.Communication == 0 || mentee.Communication == 0 ? 1 : 0) +
+                      (mentor.HoursPerMentee is null || mentee.HoursPerMonth is null ? 1 : 0);
+        features[MissingInformation] = missing / 3f;
+        features[MenteeSwitching] = mentee.Switching ? 1 : 0;
+
+        // Hinges: with the gap and the distance themselves they make piecewise-linear effects (sweet spots, cut-offs).
+        features[SeniorityGapOver3] = Math.Clamp(gap - 3, 0, 27) / 10f;
+        features[SeniorityGapOver8] = Math.Clamp(gap - 8, 0, 22) / 10f;
+        features[SeniorityGapOver15] = Math.Clamp(gap - 15, 0, 15) / 10f;
+        features[TimeZoneOver3Hours] = (float)(Math.Max(0, hours - 3) / 9);
+        features[TimeZoneOver6Hours] = (float)(Math.Max(0, hours - 6) / 6);
+        features[BothLiveOnly] = mentor.LiveShare >= 1 && mentee.LiveShare >= 1 ? 1 : 0;
+        features[HoursShortfall] = mentor.HoursPerMentee is { } giving && mentee.HoursPerMonth is { } wanting && wanting > 0
+            ? (float)Math.Max(0, 1 - (2 * giving / wanting))
+            : 0;
     }
 
     public static float[] Compute(PersonProfile mentor, PersonProfile mentee)

@@ -35,6 +35,10 @@ public sealed class PersonProfile
     internal double? HoursPerMonth { get; init; }
     internal double? HoursPerMentee { get; init; }
     internal StatementVector Statement { get; init; } = StatementVector.Empty;
+    /// <summary>Share of live channels (video, phone, in person) among the communication preferences; null when none given.</summary>
+    internal double? LiveShare { get; init; }
+    /// <summary>One of the goals names another career path: the person wants to change careers.</summary>
+    internal bool Switching { get; init; }
 }
 
 /// <summary>
@@ -47,6 +51,7 @@ public sealed class ProfileSpace
     private readonly Dictionary<string, int> _families = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _languages = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double> _offsets = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _paths = new(CareerFamilies.KnownPaths, StringComparer.Ordinal);
     private readonly int _words;
 
     public ProfileSpace(IEnumerable<Application> applications)
@@ -60,6 +65,7 @@ public sealed class ProfileSpace
             }
 
             _families.TryAdd(CareerFamilies.Of(a.CareerPath), _families.Count);
+            _paths.Add(a.CareerPath);
             foreach (var language in a.Languages)
             {
                 // 64 distinct languages in one cohort is far beyond real programmes; later ones share the last bit.
@@ -100,6 +106,8 @@ public sealed class ProfileSpace
             HoursPerMonth = a.HoursPerMonth,
             HoursPerMentee = a.HoursPerMonth is { } h && a.IsMentor ? h / Math.Max(1, a.Capacity) : null,
             Statement = StatementVector.Of(a.Statement),
+            LiveShare = a.Communication.Count == 0 ? null : a.Communication.Count(c => c is "video" or "phone" or "in-person") / (double)a.Communication.Count,
+            Switching = a.Goals.Any(g => g != a.CareerPath && _paths.Contains(g)),
         };
     }
 

@@ -4,9 +4,11 @@ using System.Runtime.CompilerServices;
 namespace MentorFlow.Reporting.Matching;
 
 /// <summary>
-/// Candidate pruning: the cold-start similarity without the statement term (<see cref="ColdStart.Prefilter"/>),
-/// computed for every (mentor, mentee) pair from flat arrays so that 25 million pairs take well under a second, and
-/// the k best mentors of each mentee kept with a min-heap. Same result as computing the features one pair at a time.
+/// Candidate pruning: a linear score over the cheap pair features (<see cref="Features"/>) — the model's own linear
+/// summary (<see cref="MatchModel.PrefilterWeights"/>) or, at cold start, the similarity without the statement term
+/// (<see cref="ColdStart.Prefilter"/>) — computed for every (mentor, mentee) pair from flat arrays so that 25 million
+/// pairs take well under a second, and the k best mentors of each mentee kept with a min-heap. Same result as
+/// computing the features one pair at a time.
 /// </summary>
 internal sealed class Prefilter
 {
@@ -23,10 +25,34 @@ internal sealed class Prefilter
     private readonly int[] _length;
     private readonly double[] _offset;
     private readonly int[] _seniority;
-    private readonly double[] _weights = new double[PairFeatures.Count];
+    private readonly double[] _weights;
 
-    public Prefilter(IReadOnlyList<PersonProfile> mentors)
+    /// <summary>The features the pre-filter computes (the weights of any other feature are ignored).</summary>
+    public static readonly IReadOnlyList<int> Features =
+    [
+        PairFeatures.InterestCoverage, PairFeatures.InterestOverlap, PairFeatures.GoalCoverage, PairFeatures.ExpertiseMatch,
+        PairFeatures.SameCareerPath, PairFeatures.SwitchTarget, PairFeatures.SameCareerFamily, PairFeatures.SharedLanguage,
+        PairFeatures.TimeZoneDistance, PairFeatures.LengthDistance, PairFeatures.CommunicationOverlap, PairFeatures.MentorLessSenior,
+        PairFeatures.SeniorityGap,
+    ];
+
+    /// <summary>The cold-start similarity as pre-filter weights (distances count negatively; same ranking).</summary>
+    public static double[] ColdStartWeights()
     {
+        var weights = new double[PairFeatures.Count];
+        foreach (var (feature, weight) in ColdStart.Weights)
+        {
+            weights[feature] = feature is PairFeatures.TimeZoneDistance or PairFeatures.LengthDistance ? -weight : weight;
+        }
+
+        weights[PairFeatures.StatementSimilarity] = 0;
+        weights[PairFeatures.MentorLessSenior] = -ColdStart.LessSeniorPenalty;
+        return weights;
+    }
+
+    public Prefilter(IReadOnlyList<PersonProfile> mentors, IReadOnlyList<double> weights)
+    {
+        _weights = [.. weights];
         _count = mentors.Count;
         _words = mentors.Count == 0 ? 1 : mentors[0].Interests.Length;
         _interests = new ulong[_count * _words];
@@ -55,11 +81,6 @@ internal sealed class Prefilter
             _offset[m] = p.UtcOffsetHours;
             _seniority[m] = p.SeniorityYears;
         }
-
-        foreach (var (feature, weight) in ColdStart.Weights)
-        {
-            _weights[feature] = weight;
-        }
     }
 
     /// <summary>The indices of the k mentors with the highest pre-filter score for this mentee (ties → lower index).</summary>
@@ -71,6 +92,7 @@ internal sealed class Prefilter
         double wSame = w[PairFeatures.SameCareerPath], wSwitch = w[PairFeatures.SwitchTarget], wFamily = w[PairFeatures.SameCareerFamily];
         double wExpertise = w[PairFeatures.ExpertiseMatch], wLanguage = w[PairFeatures.SharedLanguage], wZone = w[PairFeatures.TimeZoneDistance];
         double wLength = w[PairFeatures.LengthDistance], wCommunication = w[PairFeatures.CommunicationOverlap];
+        double wLessSenior = w[PairFeatures.MentorLessSenior], wGap = w[PairFeatures.SeniorityGap];
         var words = _words;
         var interests = mentee.Interests;
         var goals = mentee.Goals;
@@ -130,16 +152,19 @@ internal sealed class Prefilter
             s += _languages[m] == 0 || mentee.Languages == 0 ? wLanguage * 0.5 : (_languages[m] & mentee.Languages) != 0 ? wLanguage : 0;
             var hours = Math.Abs(_offset[m] - mentee.UtcOffsetHours);
             hours = Math.Min(hours, 24 - hours);
-            s += wZone * (1 - (hours / 12));
-            s += wLength * (1 - (Math.Abs(_length[m] - (int)mentee.PreferredLength) / 2.0));
+            s += wZone * hours / 12;
+            s += wLength * Math.Abs(_length[m] - (int)mentee.PreferredLength) / 2.0;
             var c = _communication[m];
             s += c == 0 || mentee.Communication == 0
                 ? wCommunication * 0.5
                 : wCommunication * BitOperations.PopCount(c & mentee.Communication) / BitOperations.PopCount(c | mentee.Communication);
-            if (_seniority[m] < mentee.SeniorityYears)
+            var gap = _seniority[m] - mentee.SeniorityYears;
+            if (gap < 0)
             {
-                s -= ColdStart.LessSeniorPenalty;
+                s += wLessSenior;
             }
+
+            s += wGap * Math.Clamp(gap, -10, 30) / 10.0;
 
             if (size < k)
             {

@@ -21,9 +21,11 @@ public static class Reasons
             PairFeatures.GoalCoverage or PairFeatures.GoalsCovered when f[PairFeatures.GoalCoverage] > 0 =>
                 Invariant($"helps with {f[PairFeatures.GoalCoverage] * 100:0}% of the mentee's goals"),
             PairFeatures.ExpertiseMatch when v > 0 => Invariant($"expertise fits the mentee's goals {v:0.##}"),
-            PairFeatures.SeniorityGap or PairFeatures.SeniorityGapSquared when f[PairFeatures.SeniorityGap] > 0 =>
+            PairFeatures.SeniorityGap or PairFeatures.SeniorityGapSquared or PairFeatures.SeniorityGapOver3 or PairFeatures.SeniorityGapOver8
+                or PairFeatures.SeniorityGapOver15 when f[PairFeatures.SeniorityGap] > 0 =>
                 Invariant($"{Math.Round(f[PairFeatures.SeniorityGap] * 10):0} more years of experience"),
-            PairFeatures.TimeZoneDistance or PairFeatures.TimeZoneDistanceSquared => TimeZones(f[PairFeatures.TimeZoneDistance] * 12),
+            PairFeatures.TimeZoneDistance or PairFeatures.TimeZoneDistanceSquared or PairFeatures.TimeZoneOver3Hours or PairFeatures.TimeZoneOver6Hours =>
+                TimeZones(f[PairFeatures.TimeZoneDistance] * 12),
             PairFeatures.SharedLanguage when v >= 1 => "shared language",
             PairFeatures.CommunicationOverlap when v >= 0.99f => "same communication preference",
             PairFeatures.CommunicationOverlap when v > 0 && Math.Abs(v - 0.5f) > 0.001f => "shared communication channel",
@@ -33,6 +35,7 @@ public static class Reasons
             PairFeatures.SharedInterests when v > 0 => Invariant($"{Math.Round(v * 4):0} shared interests"),
             PairFeatures.CareerAndGoals when v > 0 => "career path and goals both fit",
             PairFeatures.InterestsAndGoals when v > 0 => "interests and goals both fit",
+            PairFeatures.LiveChannels or PairFeatures.BothLiveOnly when f[PairFeatures.LiveChannels] >= 0.99f => "both prefer to meet live",
             _ => null,
         };
     }
@@ -67,14 +70,66 @@ public static class Reasons
         return string.Join("; ", phrases);
     }
 
+    /// <summary>
+    /// The strongest reason against the pair in plain words (the most negative contribution that has a phrase, if it
+    /// costs at least <paramref name="threshold"/> on the raw scale), or null.
+    /// </summary>
+    public static string? Against(ReadOnlySpan<float> features, ReadOnlySpan<double> contributions, double threshold = 0.05)
+    {
+        string? phrase = null;
+        var worst = -threshold;
+        for (var i = 0; i < contributions.Length; i++)
+        {
+            if (contributions[i] < worst && DescribeAgainst(i, features) is { } text)
+            {
+                worst = contributions[i];
+                phrase = text;
+            }
+        }
+
+        return phrase;
+    }
+
+    /// <summary>A readable phrase for a feature of this pair that counts against it, or null.</summary>
+    public static string? DescribeAgainst(int feature, ReadOnlySpan<float> f)
+    {
+        var v = f[feature];
+        return feature switch
+        {
+            PairFeatures.SharedLanguage when v == 0 => "no common language",
+            PairFeatures.TimeZoneDistance or PairFeatures.TimeZoneDistanceSquared or PairFeatures.LiveChannels or PairFeatures.TimeZoneOver3Hours
+                or PairFeatures.TimeZoneOver6Hours or PairFeatures.BothLiveOnly when f[PairFeatures.TimeZoneDistance] * 12 > 3 =>
+                Invariant($"time zones {f[PairFeatures.TimeZoneDistance] * 12:0.#} h apart"),
+            PairFeatures.MentorLessSenior when v >= 1 => "mentor has less experience than the mentee",
+            PairFeatures.SeniorityGap or PairFeatures.SeniorityGapSquared or PairFeatures.SeniorityGapOver8 or PairFeatures.SeniorityGapOver15
+                when f[PairFeatures.SeniorityGap] >= 1.5f =>
+                Invariant($"a large experience gap ({Math.Round(f[PairFeatures.SeniorityGap] * 10):0} years)"),
+            PairFeatures.SeniorityGap or PairFeatures.SeniorityGapSquared when f[PairFeatures.SeniorityGap] < 0.3f => "little difference in experience",
+            PairFeatures.LengthDistance when v > 0 => "different preferred programme lengths",
+            PairFeatures.HoursFit or PairFeatures.HoursShortfall when f[PairFeatures.HoursFit] < 0.75f => "mentor has less time per month than the mentee wants",
+            PairFeatures.GoalCoverage or PairFeatures.GoalsCovered when f[PairFeatures.GoalCoverage] == 0 => "helps with none of the mentee's goals",
+            PairFeatures.InterestCoverage or PairFeatures.InterestOverlap or PairFeatures.SharedInterests when f[PairFeatures.InterestCoverage] == 0 => "no shared interests",
+            PairFeatures.SameCareerPath or PairFeatures.CareerAndGoals when f[PairFeatures.SameCareerPath] == 0 && f[PairFeatures.SwitchTarget] == 0 => "different career path",
+            PairFeatures.SameCareerPath when v >= 1 && f[PairFeatures.MenteeSwitching] >= 1 => "mentor works in the career the mentee wants to leave",
+            PairFeatures.CommunicationOverlap when v == 0 => "no common communication channel",
+            PairFeatures.MissingInformation when v > 0 => "some preferences unknown",
+            _ => null,
+        };
+    }
+
+    /// <summary>The chance of success with its interval, e.g. <c>success chance 62% (90% interval 55–69%)</c>.</summary>
+    public static string Chance(ScoreInterval interval) =>
+        Invariant($"success chance {interval.Probability * 100:0}% (90% interval {interval.Low * 100:0}–{interval.High * 100:0}%)");
+
     /// <summary>At most one reason per topic, so a pair is not explained twice by the same fact.</summary>
     private static string Topic(int feature) => feature switch
     {
         PairFeatures.InterestOverlap or PairFeatures.InterestCoverage or PairFeatures.SharedInterests => "interests",
         PairFeatures.GoalCoverage or PairFeatures.GoalsCovered => "goals",
         PairFeatures.SameCareerPath or PairFeatures.SameCareerFamily or PairFeatures.SwitchTarget => "career",
-        PairFeatures.SeniorityGap or PairFeatures.SeniorityGapSquared or PairFeatures.MentorLessSenior => "seniority",
-        PairFeatures.TimeZoneDistance or PairFeatures.TimeZoneDistanceSquared => "time zone",
+        PairFeatures.SeniorityGap or PairFeatures.SeniorityGapSquared or PairFeatures.MentorLessSenior or PairFeatures.SeniorityGapOver3
+            or PairFeatures.SeniorityGapOver8 or PairFeatures.SeniorityGapOver15 => "seniority",
+        PairFeatures.TimeZoneDistance or PairFeatures.TimeZoneDistanceSquared or PairFeatures.TimeZoneOver3Hours or PairFeatures.TimeZoneOver6Hours => "time zone",
         _ => PairFeatures.Names[feature],
     };
 

@@ -87,7 +87,11 @@ public sealed class ScoredCohort
         return Model.Explain([.. pairs.Select(p => _features(p.Mentor, p.Mentee))]);
     }
 
-    /// <summary>The features of a pair (null when the scores were given, not computed).</summary>
+    /// <summary>The calibrated probability of a pair with its 90% interval (null when the scores were given, not computed).</summary>
+    public ScoreInterval? Interval(int mentor, int mentee) =>
+        Model is not null && _features is not null ? Model.PredictWithIntervals([_features(mentor, mentee)])[0] : null;
+
+    /// <summary>The model inputs of a pair (<see cref="ModelInputs"/>; null when the scores were given, not computed).</summary>
     public float[]? Features(int mentor, int mentee) => _features?.Invoke(mentor, mentee);
 
     /// <summary>Scores given directly for every pair (tests, baselines and the oracle of the quality table).</summary>
@@ -120,7 +124,7 @@ public sealed class ScoredCohort
         // 1. Pre-filter every pair cheaply and keep each mentee's k best mentors.
         var chosen = new int[mentees.Count][];
         var done = 0;
-        var prefilter = new Prefilter(mentorProfiles);
+        var prefilter = new Prefilter(mentorProfiles, model.PrefilterWeights);
         Parallel.For(0, mentees.Count, parallel, e =>
         {
             chosen[e] = prefilter.Top(menteeProfiles[e], k);
@@ -137,7 +141,7 @@ public sealed class ScoredCohort
         {
             for (var j = 0; j < k; j++)
             {
-                features[(e * k) + j] = PairFeatures.Compute(mentorProfiles[chosen[e][j]], menteeProfiles[e]);
+                features[(e * k) + j] = model.Input(mentorProfiles[chosen[e][j]], menteeProfiles[e]);
             }
         });
 
@@ -170,7 +174,7 @@ public sealed class ScoredCohort
             candidates[e] = list;
         }
 
-        return new ScoredCohort(model, mentors, mentees, candidates, (m, e) => PairFeatures.Compute(mentorProfiles[m], menteeProfiles[e]));
+        return new ScoredCohort(model, mentors, mentees, candidates, (m, e) => model.Input(mentorProfiles[m], menteeProfiles[e]));
     }
 
     private static Dictionary<string, int> Index(IReadOnlyList<Application> people)

@@ -29,6 +29,14 @@ public sealed record MatchQualityReport(
     IReadOnlyList<ProposedPair> Examples,
     int MentorsNeeded);
 
+/// <summary>
+/// One synthetic world of the quality table: the true success of each method's assignment as a share of the oracle's,
+/// and the model the cross-validation chose there (with its held-out assignment lift and AUC).
+/// </summary>
+public sealed record WorldQuality(
+    SyntheticWorld World, int Outcomes, double Oracle, double Model, double ModelGreedy, double Greedy, double Random, string Chosen, double AssignmentLift,
+    double Auc, string Why);
+
 /// <summary>Computes the <see cref="MatchQualityReport"/> (the notebook and its test call the same code).</summary>
 public static class MatchQualityFigures
 {
@@ -69,6 +77,7 @@ public static class MatchQualityFigures
             Compare("MentorFlow (model + optimal assignment)", assigned, scores, truth),
             Compare("Greedy on the same scores", Assigner.Greedy(scores, options), scores, truth),
             Compare("Random pairs", Assigner.Random(scores, seed), scores, truth),
+            Compare("Greedy on interests + career", Assigner.Greedy(MatchQuality.NaiveScores(scores.Mentors, scores.Mentees), new AssignmentOptions { MinScore = 0 }), scores, truth),
         };
 
         var best = assigned.Pairs.OrderByDescending(p => p.Score).Take(examples).ToList();
@@ -81,16 +90,52 @@ public static class MatchQualityFigures
             heldScores, heldSuccess, Calibration(heldScores, heldSuccess, 5), comparison, proposed, assigned.MentorsNeeded);
     }
 
+    /// <summary>
+    /// The quality table over synthetic worlds (<see cref="SyntheticWorld"/>): for each, a world of the given size is
+    /// generated with <paramref name="worldSeed"/>, the model trained on its history and the cohort assigned by the
+    /// model, by greedy on the model's scores, by greedy on interests + career and at random (min-score 0).
+    /// </summary>
+    public static IReadOnlyList<WorldQuality> Worlds(
+        IReadOnlyList<SyntheticWorld> worlds, int worldSeed, int modelSeed, int mentors, int mentees, int historyMentors, int historyMentees)
+    {
+        var rows = new List<WorldQuality>();
+        foreach (var world in worlds)
+        {
+            var data = SyntheticData.Generate(new SynthOptions
+            {
+                Mentors = mentors,
+                Mentees = mentees,
+                HistoryMentors = historyMentors,
+                HistoryMentees = historyMentees,
+                Seed = worldSeed,
+                World = world,
+            });
+            var report = MatchQuality.Evaluate(data, modelSeed);
+            var e = report.Model.Evaluation;
+            rows.Add(new WorldQuality(
+                world, data.Outcomes.Count, report.Row(MatchQuality.Oracle).TotalTrueSuccess, report.Row(MatchQuality.Model).RatioToOracle,
+                report.Row(MatchQuality.ModelGreedy).RatioToOracle, report.Row(MatchQuality.Greedy).RatioToOracle,
+                report.Row(MatchQuality.RandomMethod).RatioToOracle, e?.Trainer.ToString() ?? "cold start", e?.AssignmentLift ?? double.NaN,
+                e?.Auc ?? double.NaN, e?.Why ?? report.Model.ColdStartReason ?? string.Empty));
+        }
+
+        return rows;
+    }
+
     /// <summary>Reads history-applications.csv (or applications.csv), outcomes.csv and the cohort from a folder and evaluates.</summary>
+    /// <remarks>
+    /// <c>truthSeed</c>: seed of a synthetic folder, to compare with its known truth (−1: real data); <c>world</c>: the
+    /// world of a synthetic folder (the noisy world's truth is approximated from the written applications).
+    /// </remarks>
     /// <exception cref="CsvDataException">A file breaks the contract (file, line, column).</exception>
-    public static MatchQualityReport Evaluate(string folder, int seed, double minScore, int truthSeed = -1)
+    public static MatchQualityReport Evaluate(string folder, int seed, double minScore, int truthSeed = -1, SyntheticWorld world = SyntheticWorld.Classic)
     {
         var historyPath = Path.Combine(folder, SyntheticData.HistoryFile);
         var cohortPath = Path.Combine(folder, SyntheticData.CohortFile);
         var history = ApplicationsCsv.Read(File.Exists(historyPath) ? historyPath : cohortPath).OrThrow();
         var cohort = ApplicationsCsv.Read(cohortPath).OrThrow();
         var outcomes = OutcomesCsv.Read(Path.Combine(folder, SyntheticData.OutcomesFile)).OrThrow();
-        Func<Application, Application, double>? truth = truthSeed >= 0 ? new CompatibilityRule(truthSeed).Probability : null;
+        Func<Application, Application, double>? truth = truthSeed >= 0 ? GroundTruth.For(world, truthSeed).Probability : null;
         return Evaluate(history, outcomes, cohort, seed, minScore, truth);
     }
 

@@ -8,10 +8,12 @@ namespace MentorFlow.Reporting.Synthesis;
 /// It is deliberately NOT the model's features or weights: it counts shared tags instead of ratios, has thresholds,
 /// a hidden per-mentor warmth and no use of the statements. Documented in the Reporting README.
 /// </summary>
-public sealed class CompatibilityRule(int seed)
+public sealed class CompatibilityRule(int seed) : GroundTruth
 {
     /// <summary>True P(success) of the pair.</summary>
-    public double Probability(Application mentor, Application mentee)
+    public override double Hidden(string mentorId) => Warmth(mentorId);
+
+    protected override double Probability(Application mentor, Application mentee, double hidden)
     {
         var z = -1.4;
 
@@ -57,31 +59,10 @@ public sealed class CompatibilityRule(int seed)
             z += 0.3;
         }
 
-        z += Warmth(mentor.Id);
+        z += hidden;
         return 1 / (1 + Math.Exp(-z));
     }
 
     /// <summary>A hidden mentor trait (mean 0, sd ≈ 0.25) that no application field reveals.</summary>
-    public double Warmth(string mentorId)
-    {
-        var hash = (uint)seed * 2654435761u;
-        foreach (var c in mentorId)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        // Sum of 3 uniforms in [−0.5, 0.5): sd 0.5, scaled to 0.25.
-        var r = new Random((int)(hash & 0x7FFFFFFF));
-        return 0.5 * (r.NextDouble() + r.NextDouble() + r.NextDouble() - 1.5);
-    }
-
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, double> Offsets = new(StringComparer.Ordinal);
-
-    private static double HoursApart(string a, string b)
-    {
-        var oa = Offsets.GetOrAdd(a, id => TimeZoneInfo.FindSystemTimeZoneById(id).BaseUtcOffset.TotalHours);
-        var ob = Offsets.GetOrAdd(b, id => TimeZoneInfo.FindSystemTimeZoneById(id).BaseUtcOffset.TotalHours);
-        var d = Math.Abs(oa - ob);
-        return Math.Min(d, 24 - d);
-    }
+    public double Warmth(string mentorId) => Warmth(seed, mentorId);
 }

@@ -1,3 +1,4 @@
+using MentorFlow.Reporting.Data;
 using MentorFlow.Reporting.Matching;
 
 namespace MentorFlow.Reporting.Synthesis;
@@ -16,32 +17,56 @@ public sealed record QualityReport(IReadOnlyList<QualityRow> Rows, MatchModel Mo
 /// <summary>
 /// Measures the assignment against the truth of synthetic data: total true success (the hidden rule's probability
 /// summed over the assigned pairs) of the model's assignment, of the oracle (the optimal assignment on the true
-/// probabilities), of a greedy assignment on the model's scores and of a random one.
+/// probabilities), of a naive greedy matcher on shared interests and career path, of greedy on the model's scores
+/// and of a random assignment.
 /// </summary>
 public static class MatchQuality
 {
     public const string Oracle = "oracle (true probabilities, optimal)";
+    public const string Ceiling = "ceiling (visible truth, optimal)";
     public const string Model = "model + min-cost flow";
-    public const string Greedy = "model + greedy";
+    public const string ModelGreedy = "model + greedy";
+    public const string Greedy = "greedy on interests + career";
     public const string RandomMethod = "random";
 
-    public static QualityReport Evaluate(SyntheticData data, int seed, ScoringOptions? scoring = null, double minScore = 0)
+    public static QualityReport Evaluate(
+        SyntheticData data, int seed, ScoringOptions? scoring = null, double minScore = 0, MatchTrainingOptions? training = null)
     {
-        var model = MatchModel.Train(data.History, data.Outcomes, seed);
+        var model = MatchModel.Train(data.History, data.Outcomes, training ?? new MatchTrainingOptions { Seed = seed });
         var scores = model.Score(data.Cohort, scoring);
-        var truth = ScoredCohort.FromScores(scores.Mentors, scores.Mentees, (m, e) => data.Rule.Probability(scores.Mentors[m], scores.Mentees[e]));
+        var truth = ScoredCohort.FromScores(scores.Mentors, scores.Mentees, (m, e) => data.TrueProbability(scores.Mentors[m], scores.Mentees[e]));
+        var naive = NaiveScores(scores.Mentors, scores.Mentees);
         var options = new AssignmentOptions { MinScore = minScore };
 
         var oracle = True(truth, Assigner.Assign(truth, new AssignmentOptions { MinScore = 0 }));
         var rows = new List<QualityRow>
         {
             Row(Oracle, oracle, oracle),
+            Row(Ceiling, True(truth, Assigner.Assign(
+                ScoredCohort.FromScores(scores.Mentors, scores.Mentees, (m, e) => data.VisibleProbability(scores.Mentors[m], scores.Mentees[e])),
+                new AssignmentOptions { MinScore = 0 })), oracle),
             Row(Model, True(truth, Assigner.Assign(scores, options)), oracle),
-            Row(Greedy, True(truth, Assigner.Greedy(scores, options)), oracle),
+            Row(ModelGreedy, True(truth, Assigner.Greedy(scores, options)), oracle),
+            Row(Greedy, True(truth, Assigner.Greedy(naive, new AssignmentOptions { MinScore = 0 })), oracle),
             Row(RandomMethod, True(truth, Assigner.Random(scores, seed)), oracle),
         };
         return new QualityReport(rows, model, scores.Mentors.Count, scores.Mentees.Count, data.Outcomes.Count);
     }
+
+    /// <summary>
+    /// The naive matcher's score: share of the mentee's interests the mentor shares + 1 for the same career path
+    /// (0.5 for the same career family) — what a hand-run programme matches on.
+    /// </summary>
+    public static ScoredCohort NaiveScores(IReadOnlyList<Application> mentors, IReadOnlyList<Application> mentees) =>
+        ScoredCohort.FromScores(mentors, mentees, (m, e) =>
+        {
+            var mentor = mentors[m];
+            var mentee = mentees[e];
+            var interests = mentee.Interests.Count == 0 ? 0 : mentee.Interests.Count(mentor.Interests.Contains) / (double)mentee.Interests.Count;
+            var career = mentor.CareerPath == mentee.CareerPath ? 1
+                : CareerFamilies.Of(mentor.CareerPath) == CareerFamilies.Of(mentee.CareerPath) ? 0.5 : 0;
+            return interests + career;
+        });
 
     private static (int Matched, double Total) True(ScoredCohort truth, Assignment assignment) =>
         (assignment.Pairs.Count, assignment.Pairs.Sum(p => truth.Score(p.Mentor, p.Mentee)));

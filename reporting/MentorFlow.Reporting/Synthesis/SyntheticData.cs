@@ -18,6 +18,9 @@ public sealed record SynthOptions
 
     public int Seed { get; init; } = 7;
 
+    /// <summary>The ground-truth family (see <see cref="SyntheticWorld"/>); the classic world by default.</summary>
+    public SyntheticWorld World { get; init; } = SyntheticWorld.Classic;
+
     /// <summary>The day the past programmes' platform data starts; the cohort applies one year and two months later.</summary>
     public DateOnly Start { get; init; } = new(2025, 1, 6);
 }
@@ -37,10 +40,12 @@ public sealed class SyntheticData
     public const string TestimonialsFile = "testimonials.csv";
 
     private SyntheticData(
-        CompatibilityRule rule, DateOnly today, List<Application> history, List<Application> cohort, List<Outcome> outcomes,
-        List<Relationship> relationships, List<Testimonial> testimonials, List<PlatformDay> platform)
+        SyntheticWorld world, GroundTruth rule, Dictionary<string, Application> complete, DateOnly today, List<Application> history,
+        List<Application> cohort, List<Outcome> outcomes, List<Relationship> relationships, List<Testimonial> testimonials, List<PlatformDay> platform)
     {
+        World = world;
         Rule = rule;
+        _complete = complete;
         Today = today;
         History = history;
         Cohort = cohort;
@@ -50,7 +55,23 @@ public sealed class SyntheticData
         Platform = platform;
     }
 
-    public CompatibilityRule Rule { get; }
+    private readonly Dictionary<string, Application> _complete;
+
+    public SyntheticWorld World { get; }
+
+    /// <summary>The hidden truth of the world (on complete applications; see <see cref="TrueProbability"/>).</summary>
+    public GroundTruth Rule { get; }
+
+    /// <summary>
+    /// True P(success) of a pair of this data set's people. In the noisy world people leave fields empty; the truth
+    /// still depends on what they did not write, so it is computed on their complete applications.
+    /// </summary>
+    public double TrueProbability(Application mentor, Application mentee) =>
+        Rule.Probability(_complete.GetValueOrDefault(mentor.Id, mentor), _complete.GetValueOrDefault(mentee.Id, mentee));
+
+    /// <summary>True P(success) without the hidden mentor trait (see <see cref="GroundTruth.Visible"/>).</summary>
+    public double VisibleProbability(Application mentor, Application mentee) =>
+        Rule.Visible(_complete.GetValueOrDefault(mentor.Id, mentor), _complete.GetValueOrDefault(mentee.Id, mentee));
 
     /// <summary>The synthetic "today": the day the cohort's applications close (a constant, never the wall clock).</summary>
     public DateOnly Today { get; }
@@ -68,13 +89,21 @@ public sealed class SyntheticData
         ArgumentOutOfRangeException.ThrowIfNegative(options.Mentees);
         var random = new Random(options.Seed);
         var faker = new Faker("en") { Random = new Randomizer(options.Seed) };
-        var rule = new CompatibilityRule(options.Seed);
+        var world = options.World;
+        var rule = GroundTruth.For(world, options.Seed);
         var today = options.Start.AddMonths(14);
 
-        var history = People(random, faker, "HM", options.HistoryMentors ?? options.Mentors, Role.Mentor)
-            .Concat(People(random, faker, "HE", options.HistoryMentees ?? options.Mentees, Role.Mentee)).ToList();
-        var cohort = People(random, faker, "M", options.Mentors, Role.Mentor)
-            .Concat(People(random, faker, "E", options.Mentees, Role.Mentee)).ToList();
+        // World-specific changes use their own random stream, so the classic world's files stay as they were.
+        var worldRandom = new Random(unchecked((options.Seed * 31) + (int)world));
+        var completeHistory = People(random, faker, "HM", options.HistoryMentors ?? options.Mentors, Role.Mentor)
+            .Concat(People(random, faker, "HE", options.HistoryMentees ?? options.Mentees, Role.Mentee))
+            .Select(a => Complete(worldRandom, world, a)).ToList();
+        var completeCohort = People(random, faker, "M", options.Mentors, Role.Mentor)
+            .Concat(People(random, faker, "E", options.Mentees, Role.Mentee))
+            .Select(a => Complete(worldRandom, world, a)).ToList();
+        var complete = completeHistory.Concat(completeCohort).ToDictionary(a => a.Id, StringComparer.Ordinal);
+        var history = completeHistory.Select(a => Observed(worldRandom, world, a)).ToList();
+        var cohort = completeCohort.Select(a => Observed(worldRandom, world, a)).ToList();
 
         var relationships = new List<Relationship>();
         var outcomes = new List<Outcome>();
@@ -83,11 +112,48 @@ public sealed class SyntheticData
         {
             var programme = index % 5 < 3 ? "2025-spring" : "2025-autumn";
             var started = programme == "2025-spring" ? options.Start.AddDays(56) : options.Start.AddDays(238);
-            Past(random, rule, today, mentor, mentee, programme, started, relationships, outcomes, testimonials);
+            var p = rule.Probability(complete[mentor.Id], complete[mentee.Id]);
+            Past(random, world == SyntheticWorld.Noisy ? worldRandom : null, p, today, mentor, mentee, programme, started, relationships, outcomes, testimonials);
         }
 
         var platform = PlatformDays(random, options.Start, today);
-        return new SyntheticData(rule, today, history, cohort, outcomes, relationships, testimonials, platform);
+        return new SyntheticData(world, rule, complete, today, history, cohort, outcomes, relationships, testimonials, platform);
+    }
+
+    /// <summary>
+    /// The whole truth about a person in a world. Thresholds: people in a zone with a local language speak English
+    /// less often (45% instead of 75%), so incompatible pairs are common.
+    /// </summary>
+    private static Application Complete(Random random, SyntheticWorld world, Application a)
+    {
+        if (world != SyntheticWorld.Thresholds || a.Languages.Count < 2 || random.NextDouble() >= 0.4)
+        {
+            return a;
+        }
+
+        return a with { Languages = [.. a.Languages.Where(l => l != "en")] };
+    }
+
+    /// <summary>What the person wrote. Noisy: a third leave languages, hours and communication empty, a fifth the statement.</summary>
+    private static Application Observed(Random random, SyntheticWorld world, Application a)
+    {
+        if (world != SyntheticWorld.Noisy)
+        {
+            return a;
+        }
+
+        var observed = a;
+        if (random.NextDouble() < 1 / 3.0)
+        {
+            observed = observed with { Languages = [], HoursPerMonth = null, Communication = [] };
+        }
+
+        if (random.NextDouble() < 0.2)
+        {
+            observed = observed with { Statement = null };
+        }
+
+        return observed;
     }
 
     /// <summary>Writes every file of the data contract into <paramref name="directory"/> (created if needed).</summary>
@@ -245,16 +311,23 @@ public sealed class SyntheticData
     }
 
     private static void Past(
-        Random random, CompatibilityRule rule, DateOnly today, Application mentor, Application mentee, string programme, DateOnly started,
+        Random random, Random? noise, double p, DateOnly today, Application mentor, Application mentee, string programme, DateOnly started,
         List<Relationship> relationships, List<Outcome> outcomes, List<Testimonial> testimonials)
     {
-        var p = rule.Probability(mentor, mentee);
         var success = random.NextDouble() < p;
         var completed = random.NextDouble() < (success ? 0.95 : 0.35);
         var goalMet = random.NextDouble() < (success ? 0.9 : 0.12);
         // Satisfaction (mean of both sides, in half points) reflects how well the pair fits, not only whether it
         // reached its goal: it carries more information than the yes/no signals.
         var satisfaction = Math.Clamp(Math.Round(2 * Normal(random, 2.0 + (2.0 * p) + (success ? 0.8 : 0), 0.45)) / 2, 1, 5);
+        if (noise is not null)
+        {
+            // Noisy world: records are unreliable — satisfaction gets extra noise (sd 0.9 in all) and 15% of the
+            // completed / goal-met flags are flipped.
+            satisfaction = Math.Clamp(Math.Round(2 * (satisfaction + Normal(noise, 0, 0.78))) / 2, 1, 5);
+            completed = noise.NextDouble() < 0.15 ? !completed : completed;
+            goalMet = noise.NextDouble() < 0.15 ? !goalMet : goalMet;
+        }
         var months = mentee.PreferredLength switch
         {
             ProgrammeLength.ThreeToSix => 6,

@@ -37,6 +37,28 @@ public sealed class MatchCommandTests(SynthFolderFixture synth) : IClassFixture<
     }
 
     [Fact]
+    public async Task Synth_WithAWorld_WritesThatWorldsFilesAndSaysWhichWorld()
+    {
+        var folder = Path.Combine(_work, "thresholds");
+
+        var result = await MentorflowProcess.RunAsync("synth", "--mentors", "8", "--mentees", "30", "--seed", "3", "--world", "thresholds", "--out", folder);
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Contains("world thresholds", result.StandardError, StringComparison.Ordinal);
+        Assert.Equal(38, ApplicationsCsv.Read(Path.Combine(folder, "applications.csv")).OrThrow().Count);
+    }
+
+    [Fact]
+    public async Task Synth_WithAnUnknownWorld_ExitsTwoNamingTheWorlds()
+    {
+        var result = await MentorflowProcess.RunAsync("synth", "--world", "flat", "--out", Path.Combine(_work, "flat"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--world must be one of classic, additive, interactions, thresholds, noisy", result.StandardError + result.StandardOutput, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_work, "flat")));
+    }
+
+    [Fact]
     public async Task Match_OnValidInput_WritesPairsForEveryMenteeAndExitsZero()
     {
         var result = await Match();
@@ -56,6 +78,8 @@ public sealed class MatchCommandTests(SynthFolderFixture synth) : IClassFixture<
         Assert.Contains("train the model", result.StandardError, StringComparison.Ordinal);
         var report = File.ReadAllText(Path.Combine(_work, "pairs.report.md"));
         Assert.Contains("## Model", report, StringComparison.Ordinal);
+        Assert.Contains("| candidate | assignment lift | AUC | Spearman | log-loss | calibration error |", report, StringComparison.Ordinal);
+        Assert.All(pairs.Where(p => p.IsMatched), p => Assert.Matches(@"success chance \d+% \(90% interval \d+–\d+%\)$", p.Reasons));
     }
 
     [Fact]

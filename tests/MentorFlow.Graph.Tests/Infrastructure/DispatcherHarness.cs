@@ -42,6 +42,7 @@ public sealed class DispatcherHarness : IAsyncDisposable
             ["Graph:Mode"] = "Sandbox",
             ["Graph:BaseUrl"] = server.BaseUrl.ToString().TrimEnd('/'),
             ["Graph:OrganizerMailbox"] = SandboxServer.Organizer,
+            ["GraphSandbox:AccessToken"] = server.AccessToken,
             ["Graph:Dispatcher:Enabled"] = runHostedDispatcher ? "true" : "false",
             ["Graph:Dispatcher:BaseBackoff"] = "00:00:00.050",
             ["Graph:Dispatcher:MaxBackoff"] = "00:00:01",

@@ -16,6 +16,7 @@ public sealed class GraphServerFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("ConnectionStrings:mentorflow", $"Data Source={Path.Combine(_directory, "mentorflow.db")}");
         builder.UseSetting("Security:ManagerApiKeys:0", ManagerKey);
+        builder.UseSetting("Mentoring:Links:PublicBaseUrl", "http://localhost");
         builder.UseSetting("GraphSandbox:Port", "0");
         builder.UseSetting("Graph:Dispatcher:PollInterval", "00:00:00.100");
         builder.UseSetting("Graph:Dispatcher:BaseBackoff", "00:00:00.100");

@@ -10,20 +10,36 @@ public sealed class SandboxServer : IAsyncDisposable
 {
     public const string Organizer = "organizer@contoso.test";
 
+    /// <summary>The manager key the sandbox's pages and controls accept here.</summary>
+    public const string ManagerKey = "sandbox-test-manager-key-0123456789";
+
     private readonly GraphSandboxHost _host;
 
     private SandboxServer(GraphSandboxHost host, Uri baseUrl)
     {
         _host = host;
         BaseUrl = baseUrl;
-        Client = GraphClientProvider.CreateSandboxClient(baseUrl.ToString().TrimEnd('/'));
+        Client = GraphClientProvider.CreateSandboxClient(baseUrl.ToString().TrimEnd('/'), host.AccessToken);
     }
 
     public Uri BaseUrl { get; }
 
     public Uri Origin => _host.Origin!;
 
+    public GraphSandboxHost Host => _host;
+
     public GraphSandbox Sandbox => _host.Sandbox;
+
+    /// <summary>The bearer token the sandbox demands on <c>/v1.0</c>.</summary>
+    public string AccessToken => _host.AccessToken;
+
+    /// <summary>An HTTP client that sends <see cref="ManagerKey"/> as <c>Authorization: ApiKey</c>.</summary>
+    public HttpClient CreateManagerHttpClient()
+    {
+        var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new("ApiKey", ManagerKey);
+        return http;
+    }
 
     public GraphServiceClient Client { get; }
 
@@ -32,7 +48,7 @@ public sealed class SandboxServer : IAsyncDisposable
         var options = new GraphSandboxOptions { Port = 0 };
         configure?.Invoke(options);
         var host = new GraphSandboxHost(new GraphSandbox(Options.Create(options), TimeProvider.System), Options.Create(options),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<GraphSandboxHost>.Instance);
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<GraphSandboxHost>.Instance, new KeyPolicy());
         await host.StartAsync(CancellationToken.None);
         return new SandboxServer(host, await host.GetBaseUrlAsync(CancellationToken.None));
     }
@@ -43,7 +59,7 @@ public sealed class SandboxServer : IAsyncDisposable
         {
             BaseUrl = BaseUrl.ToString().TrimEnd('/'),
             OrganizerMailbox = Organizer,
-        }), EmptyServices.Instance), TimeProvider.System);
+        }), new SandboxTokenServices(AccessToken)), TimeProvider.System);
 
     public async ValueTask DisposeAsync()
     {
@@ -52,10 +68,15 @@ public sealed class SandboxServer : IAsyncDisposable
         await _host.DisposeAsync();
     }
 
-    private sealed class EmptyServices : IServiceProvider
+    /// <summary>Gives the client provider the sandbox's token as <c>GraphSandbox:AccessToken</c>, as configuration would.</summary>
+    private sealed class SandboxTokenServices(string token) : IServiceProvider
     {
-        public static readonly EmptyServices Instance = new();
+        public object? GetService(Type serviceType) =>
+            serviceType == typeof(IOptions<GraphSandboxOptions>) ? Options.Create(new GraphSandboxOptions { AccessToken = token }) : null;
+    }
 
-        public object? GetService(Type serviceType) => null;
+    private sealed class KeyPolicy : ISandboxAccessPolicy
+    {
+        public bool IsManagerKey(string key) => key == ManagerKey;
     }
 }

@@ -48,6 +48,7 @@ public sealed class ServerChild : IDisposable
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Mentoring__Links__SigningKey"] = "graph-tests-signing-key-0123456789abcdef";
+        start.Environment["Mentoring__Links__PublicBaseUrl"] = "http://localhost";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

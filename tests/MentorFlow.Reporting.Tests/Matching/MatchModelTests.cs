@@ -29,17 +29,22 @@ public sealed class MatchModelTests(TrainedModelFixture fixture) : IClassFixture
         [.. Enumerable.Range(0, cohort.Mentees.Count).SelectMany(e => cohort.CandidatesOf(e).Select(c => c.Score))];
 
     [Fact]
-    public void Train_WithEnoughHistory_ChoosesATrainerByCrossValidationAndReportsAucAndLogLoss()
+    public void Train_WithEnoughHistory_ChoosesTheCandidateWithTheBestHeldOutAssignmentLiftAndReportsTheOtherMeasures()
     {
         var model = fixture.Model;
 
         Assert.Equal(ScoringMethod.LearnedModel, model.Method);
         var evaluation = Assert.IsType<ModelEvaluation>(model.Evaluation);
         Assert.Equal(fixture.Data.Outcomes.Count, evaluation.Pairs);
-        Assert.Equal([TrainerKind.LinearLogistic, TrainerKind.BoostedTrees], evaluation.Candidates.Select(c => c.Trainer));
+        Assert.Equal(MatchTrainingOptions.DefaultTrainers, evaluation.Candidates.Select(c => c.Trainer));
+        var chosen = evaluation.Candidates.Single(c => c.Trainer == evaluation.Trainer);
+        Assert.Equal(chosen.AssignmentLift, evaluation.AssignmentLift);
+        Assert.All(evaluation.Candidates, c => Assert.True(c.AssignmentLift < chosen.AssignmentLift + MatchModel.SelectionTolerance, $"{c.Trainer} beat the chosen {chosen.Trainer} by the tolerance"));
         Assert.InRange(evaluation.Auc, 0.55, 1);
         Assert.InRange(evaluation.LogLoss, 0.05, 0.69);
-        Assert.Equal(evaluation.Candidates.Single(c => c.Trainer == evaluation.Trainer).Auc, evaluation.Auc);
+        Assert.InRange(evaluation.CalibrationError, 0, 0.15);
+        Assert.All(evaluation.Candidates, c => Assert.InRange(c.Spearman, -1, 1));
+        Assert.Contains(evaluation.Trainer.ToString(), evaluation.Why, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -58,7 +63,7 @@ public sealed class MatchModelTests(TrainedModelFixture fixture) : IClassFixture
     {
         var byId = fixture.Data.History.ToDictionary(a => a.Id);
         var space = new ProfileSpace(fixture.Data.History);
-        var features = fixture.Data.Outcomes.Select(o => PairFeatures.Compute(space.Profile(byId[o.MentorId]), space.Profile(byId[o.MenteeId]))).ToList();
+        var features = fixture.Data.Outcomes.Select(o => fixture.Model.Input(space.Profile(byId[o.MentorId]), space.Profile(byId[o.MenteeId]))).ToList();
 
         var predicted = fixture.Model.Predict(features);
 
@@ -76,6 +81,32 @@ public sealed class MatchModelTests(TrainedModelFixture fixture) : IClassFixture
         var assignment = Assigner.Assign(model.Score(fixture.Data.Cohort), new AssignmentOptions { MinScore = 0.3 });
         Assert.NotEmpty(assignment.Pairs);
         Assert.All(assignment.ToPairs().Where(p => p.IsMatched), p => Assert.StartsWith("cold-start similarity (no model); ", p.Reasons, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ColdStart_IgnoresTheMinimumScoreAndFillsMentorCapacity()
+    {
+        var model = MatchModel.Train(fixture.Data.History, [.. fixture.Data.Outcomes.Take(20)], seed: 5);
+        var cohort = fixture.Data.Cohort;
+        var capacity = cohort.Where(a => a.IsMentor).Sum(a => a.Capacity);
+
+        var assignment = Assigner.Assign(model.Score(cohort, new ScoringOptions { CandidatesPerMentee = 40 }), new AssignmentOptions { MinScore = 0.99 });
+
+        Assert.Equal(Math.Min(capacity, cohort.Count(a => !a.IsMentor)), assignment.Pairs.Count);
+    }
+
+    [Fact]
+    public void PredictWithIntervals_GivesAnIntervalAroundEachProbabilityAndSaysSoInTheReasons()
+    {
+        var scores = fixture.Model.Score(fixture.Data.Cohort);
+        var pairs = Enumerable.Range(0, 20).Select(e => (Mentor: scores.CandidatesOf(e)[0].Mentor, Mentee: e)).ToList();
+
+        var intervals = fixture.Model.PredictWithIntervals([.. pairs.Select(p => scores.Features(p.Mentor, p.Mentee)!)]);
+
+        Assert.All(intervals, i => Assert.True(i.Low <= i.Probability && i.Probability <= i.High && i.Low >= 0 && i.High <= 1, $"{i}"));
+        Assert.Contains(intervals, i => i.High - i.Low > 0.001);
+        Assert.All(pairs.Select((p, i) => (p, i)), x => Assert.Equal(scores.Score(x.p.Mentor, x.p.Mentee), intervals[x.i].Probability, 9));
+        Assert.All(scores.Explain(pairs), r => Assert.Matches(@"success chance \d+% \(90% interval \d+–\d+%\)$", r));
     }
 
     [Fact]
@@ -170,7 +201,7 @@ public sealed class MatchModelTests(TrainedModelFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public void Quality_OnSyntheticData_ReachesNinetyPercentOfTheOracleAndBeatsRandom()
+    public void Quality_OnTheClassicWorld_ReachesNinetyPercentOfTheOracleAndBeatsRandom()
     {
         var data = SyntheticData.Generate(new SynthOptions { Mentors = 60, Mentees = 240, HistoryMentors = 250, HistoryMentees = 1000, Seed = 21 });
 

@@ -40,6 +40,7 @@ public sealed class StartupErrorTests
             ["ConnectionStrings__mentorflow"] = "Data Source=data/test.db",
             ["Security__ManagerApiKeys__0"] = ServerFactory.ManagerKey,
             ["Mentoring__Links__SigningKey"] = "test-link-signing-key-0123456789abcdef",
+            ["Mentoring__Links__PublicBaseUrl"] = "http://localhost",
         };
 
         var result = await ServerProcess.RunAsync(environment, ["--urls", $"http://127.0.0.1:{port}"], Timeout);

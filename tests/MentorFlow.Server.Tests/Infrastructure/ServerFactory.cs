@@ -31,6 +31,7 @@ public class ServerFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("ConnectionStrings:mentorflow", $"Data Source={DatabasePath}");
+        builder.UseSetting("Mentoring:Links:PublicBaseUrl", "http://localhost");
         if (WithManagerKey)
         {
             builder.UseSetting("Security:ManagerApiKeys:0", ManagerKey);

@@ -121,6 +121,13 @@ public sealed partial class EraseTests
 
         var hits = await HitsAsync(server, [Email, Name, StatementWord, TestimonialWord]);
         Assert.True(hits.Count == 0, "Still stored after erase: " + string.Join("; ", hits));
+        if (!server.Settings.ContainsKey("Database:Provider"))
+        {
+            // SQLite: not in the file either (free pages, free space in pages, the write-ahead log).
+            var fileHits = await FileHitsAsync(server, [Email, Name, StatementWord, TestimonialWord]);
+            Assert.True(fileHits.Count == 0, "Still in the database file after erase: " + string.Join("; ", fileHits));
+        }
+
         var sandboxHits = SandboxHits(sandbox, [Email, Name, StatementWord, TestimonialWord]);
         Assert.True(sandboxHits.Count == 0, "Still in the Graph sandbox after erase: " + string.Join("; ", sandboxHits));
 
@@ -300,6 +307,29 @@ public sealed partial class EraseTests
                     hits.Add($"{table}.{column} holds '{found}': {(text.Length > 300 ? text[..300] + "…" : text)}");
                 }
             }
+        }
+
+        return hits;
+    }
+
+    /// <summary>The values (in any stored form) found in the bytes of the SQLite database file and its write-ahead log.</summary>
+    private static async Task<IReadOnlyList<string>> FileHitsAsync(ServerFactory server, IEnumerable<string> values)
+    {
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MentorFlowDbContext>();
+            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);");
+        }
+
+        var forms = Forms(values);
+        var hits = new List<string>();
+        foreach (var path in new[] { server.DatabasePath, server.DatabasePath + "-wal" }.Where(File.Exists))
+        {
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var copy = new MemoryStream();
+            await file.CopyToAsync(copy);
+            var text = Encoding.UTF8.GetString(copy.ToArray());
+            hits.AddRange(forms.Where(f => text.Contains(f, StringComparison.OrdinalIgnoreCase)).Select(f => $"{Path.GetFileName(path)} holds '{f}'"));
         }
 
         return hits;

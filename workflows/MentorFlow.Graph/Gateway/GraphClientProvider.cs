@@ -12,6 +12,9 @@ public interface IGraphSandboxEndpoint
 {
     /// <summary>The sandbox's Graph base URL (<c>http://host:port/v1.0</c>), once it listens.</summary>
     Task<Uri> GetBaseUrlAsync(CancellationToken cancellationToken);
+
+    /// <summary>The bearer token the sandbox demands on <c>/v1.0</c>.</summary>
+    string AccessToken { get; }
 }
 
 /// <summary>
@@ -56,10 +59,10 @@ public sealed class GraphClientProvider(IOptions<GraphOptions> options, IService
             {
                 var sandbox = services.GetService(typeof(IGraphSandboxEndpoint)) as IGraphSandboxEndpoint
                     ?? throw new InvalidOperationException(
-                        "A test run's Graph message needs the embedded sandbox, but it is not hosted here (GraphSandbox:Enabled is false).");
+                        "A test run's Graph message needs the embedded sandbox, but it is not hosted here (set GraphSandbox:Enabled=true in Tenant mode).");
                 var baseUrl = (await sandbox.GetBaseUrlAsync(cancellationToken)).ToString().TrimEnd('/');
                 _sandboxHttp = CreateHttpClient();
-                _sandboxClient = new GraphServiceClient(_sandboxHttp, new AnonymousAuthenticationProvider(), baseUrl);
+                _sandboxClient = new GraphServiceClient(_sandboxHttp, new SandboxTokenProvider(sandbox.AccessToken), baseUrl);
             }
 
             return _sandboxClient;
@@ -87,7 +90,7 @@ public sealed class GraphClientProvider(IOptions<GraphOptions> options, IService
                 _http = CreateHttpClient((services.GetService(typeof(GraphTransport)) as GraphTransport)?.CreateHandler());
                 _client = settings.ParsedMode == GraphMode.Tenant
                     ? new GraphServiceClient(_http, CreateCredential(settings), Scopes, baseUrl)
-                    : new GraphServiceClient(_http, new AnonymousAuthenticationProvider(), baseUrl);
+                    : new GraphServiceClient(_http, SandboxAuthentication(settings), baseUrl);
             }
 
             return _client;
@@ -113,9 +116,32 @@ public sealed class GraphClientProvider(IOptions<GraphOptions> options, IService
         return client;
     }
 
-    /// <summary>A client for a sandbox at <paramref name="baseUrl"/> (tests, tools).</summary>
-    public static GraphServiceClient CreateSandboxClient(string baseUrl, HttpMessageHandler? finalHandler = null) =>
-        new(CreateHttpClient(finalHandler), new AnonymousAuthenticationProvider(), baseUrl);
+    /// <summary>A client for a sandbox at <paramref name="baseUrl"/> that sends <paramref name="accessToken"/> (tests, tools).</summary>
+    public static GraphServiceClient CreateSandboxClient(string baseUrl, string? accessToken, HttpMessageHandler? finalHandler = null) =>
+        new(CreateHttpClient(finalHandler), string.IsNullOrEmpty(accessToken) ? new AnonymousAuthenticationProvider() : new SandboxTokenProvider(accessToken), baseUrl);
+
+    /// <summary>
+    /// Sandbox mode: the hosted sandbox's token, or for a sandbox elsewhere (<c>Graph:BaseUrl</c>) the configured
+    /// <c>GraphSandbox:AccessToken</c> (none: no Authorization header).
+    /// </summary>
+    private IAuthenticationProvider SandboxAuthentication(GraphOptions settings)
+    {
+        var token = string.IsNullOrWhiteSpace(settings.BaseUrl)
+            ? (services.GetService(typeof(IGraphSandboxEndpoint)) as IGraphSandboxEndpoint)?.AccessToken
+            : (services.GetService(typeof(IOptions<Sandbox.GraphSandboxOptions>)) as IOptions<Sandbox.GraphSandboxOptions>)?.Value.AccessToken;
+        return string.IsNullOrEmpty(token) ? new AnonymousAuthenticationProvider() : new SandboxTokenProvider(token);
+    }
+
+    /// <summary>Sends <c>Authorization: Bearer &lt;token&gt;</c> to the sandbox (its <c>GraphSandbox:AccessToken</c>).</summary>
+    private sealed class SandboxTokenProvider(string token) : IAuthenticationProvider
+    {
+        public Task AuthenticateRequestAsync(Microsoft.Kiota.Abstractions.RequestInformation request,
+            Dictionary<string, object>? additionalAuthenticationContext = null, CancellationToken cancellationToken = default)
+        {
+            request.Headers.TryAdd("Authorization", "Bearer " + token);
+            return Task.CompletedTask;
+        }
+    }
 
     private async Task<string> ResolveBaseUrlAsync(GraphOptions settings, CancellationToken cancellationToken)
     {

@@ -9,14 +9,111 @@ namespace MentorFlow.Graph.Sandbox;
 
 /// <summary>
 /// The sandbox over HTTP: Graph v1.0 at the root path <c>/v1.0</c> (the SDK builds <c>$batch</c> step URLs assuming
-/// exactly that base path), the mailbox view pages at <c>/mailbox/{address}</c>, one .ics per invite, and
-/// <c>POST /sandbox/faults</c> (inject a fault, e.g. <c>{"status":503,"code":"ServiceUnavailable","message":"…",
-/// "count":2,"retryAfterSeconds":5}</c>) and <c>POST /sandbox/reset</c> for manual experiments.
+/// exactly that base path; <c>Authorization: Bearer &lt;GraphSandbox:AccessToken&gt;</c>), the mailbox view pages at
+/// <c>/</c> and <c>/mailbox/{address}</c> with one .ics per invite (a manager key or a session), the manager's sign-in
+/// (<c>/sandbox/sign-in</c>, <c>/sandbox/session</c>, <c>/sandbox/sign-out</c>), and <c>POST /sandbox/faults</c>
+/// (inject a fault, e.g. <c>{"status":503,"code":"ServiceUnavailable","message":"…","count":2,"retryAfterSeconds":5}</c>)
+/// and <c>POST /sandbox/reset</c> for manual experiments (the <c>Authorization: ApiKey</c> header only: no cookie, so no
+/// cross-site post).
 /// </summary>
 public static class GraphSandboxEndpoints
 {
+    /// <summary>Refuses every request without the credentials its path needs (see <see cref="SandboxAccess"/>).</summary>
+    public static IApplicationBuilder UseSandboxAccess(this IApplicationBuilder app, SandboxAccess access) =>
+        app.Use(async (context, next) =>
+        {
+            var request = context.Request;
+            var path = request.Path.Value ?? "/";
+            context.Response.Headers.CacheControl = "no-store";
+            if (path.StartsWith("/v1.0", StringComparison.OrdinalIgnoreCase))
+            {
+                if (!access.IsGraphToken(SandboxAccess.ReadBearer(request)))
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    context.Response.Headers.WWWAuthenticate = "Bearer";
+                    context.Response.ContentType = "application/json";
+                    await context.Response.WriteAsync(
+                        """{"error":{"code":"InvalidAuthenticationToken","message":"Send the sandbox's access token (GraphSandbox:AccessToken) as 'Authorization: Bearer <token>'."}}""",
+                        context.RequestAborted);
+                    return;
+                }
+
+                await next(context);
+                return;
+            }
+
+            context.Response.Headers.XFrameOptions = "DENY";
+            context.Response.Headers["Referrer-Policy"] = "no-referrer";
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            if (path is "/sandbox/faults" or "/sandbox/reset")
+            {
+                if (!access.HasManagerKey(request))
+                {
+                    await Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
+                        detail: "Send a manager API key as 'Authorization: ApiKey <key>'.").ExecuteAsync(context);
+                    return;
+                }
+            }
+            else if (path is not ("/sandbox/sign-in" or "/sandbox/session" or "/sandbox/sign-out") && !access.MaySee(request))
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.Headers.WWWAuthenticate = "ApiKey";
+                context.Response.ContentType = "text/html; charset=utf-8";
+                var returnUrl = HttpMethods.IsGet(request.Method) && SandboxAccess.IsLocalPath(path) ? path : "/";
+                await context.Response.WriteAsync(SignInPage(returnUrl, error: null), context.RequestAborted);
+                return;
+            }
+
+            await next(context);
+        });
+
     public static IEndpointRouteBuilder MapGraphSandbox(this IEndpointRouteBuilder app)
     {
+        app.MapGet("/sandbox/sign-in", (string? returnUrl) =>
+                Html(SignInPage(SandboxAccess.IsLocalPath(returnUrl) ? returnUrl! : "/", error: null)))
+            .ExcludeFromDescription();
+        app.MapPost("/sandbox/sign-in", async (HttpContext context, SandboxAccess access) =>
+        {
+            if (!context.Request.HasFormContentType)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send the sign-in form (application/x-www-form-urlencoded).");
+            }
+
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            var returnUrl = form["returnUrl"].ToString();
+            returnUrl = SandboxAccess.IsLocalPath(returnUrl) ? returnUrl : "/";
+            if (!access.IsManagerKey(form["key"].ToString().Trim()))
+            {
+                return Results.Content(SignInPage(returnUrl, "This key was not accepted. Enter a manager API key."),
+                    "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status401Unauthorized);
+            }
+
+            access.StartSession(context.Response, context.Request.IsHttps);
+            return SeeOther(returnUrl);
+        }).DisableAntiforgery().ExcludeFromDescription();
+        app.MapPost("/sandbox/session", async (HttpContext context, SandboxAccess access) =>
+        {
+            if (!context.Request.HasFormContentType)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send the ticket as a form field 'ticket'.");
+            }
+
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            if (access.RedeemTicket(form["ticket"].ToString()) is not { } returnUrl)
+            {
+                return Results.Content(SignInPage("/", "The sign-in link from MentorFlow has expired or was already used. Open the Mailbox again from MentorFlow, or enter a manager API key."),
+                    "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status401Unauthorized);
+            }
+
+            access.StartSession(context.Response, context.Request.IsHttps);
+            return SeeOther(returnUrl);
+        }).DisableAntiforgery().ExcludeFromDescription();
+        app.MapPost("/sandbox/sign-out", (HttpContext context) =>
+        {
+            context.Response.Cookies.Delete(SandboxAccess.CookieName, new CookieOptions { Path = "/" });
+            return SeeOther("/sandbox/sign-in");
+        }).DisableAntiforgery().ExcludeFromDescription();
+
         app.Map("/v1.0/{**path}", HandleGraphAsync).ExcludeFromDescription();
         app.MapGet("/", (GraphSandbox sandbox) => Html(MailboxView.Index(sandbox))).ExcludeFromDescription();
         app.MapGet("/mailbox/{address}", (string address, GraphSandbox sandbox) => Html(MailboxView.Mailbox(sandbox, address)))
@@ -88,6 +185,48 @@ public static class GraphSandboxEndpoints
     }
 
     private static IResult Html(string page) => Results.Content(page, "text/html; charset=utf-8", Encoding.UTF8);
+
+    /// <summary>303 to a path of the sandbox (after a POST the browser follows with a GET).</summary>
+    private static IResult SeeOther(string path) => new SeeOtherResult(path);
+
+    private sealed class SeeOtherResult(string path) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status303SeeOther;
+            httpContext.Response.Headers.Location = path;
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>The manager's sign-in page: a key form that opens a session for this sandbox.</summary>
+    internal static string SignInPage(string returnUrl, string? error)
+    {
+        var alert = error is null ? string.Empty : "<p class=\"error\" role=\"alert\" id=\"key-error\">" + Encode(error) + "</p>";
+        var invalid = error is null ? string.Empty : " aria-invalid=\"true\" aria-describedby=\"key-error\"";
+        return $$"""
+        <!doctype html>
+        <html lang="en">
+        <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>Sign in · MentorFlow Graph sandbox</title>
+        <style>body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:34rem;padding:0 1rem;color:#1b1b1b}
+        label{display:block;font-weight:600;margin-top:1rem}input{font:inherit;width:100%;padding:.5rem;margin-top:.25rem;box-sizing:border-box}
+        button{font:inherit;margin-top:1rem;padding:.5rem 1.25rem;background:#0b57d0;color:#fff;border:0;border-radius:4px}
+        .error{color:#a50e0e;font-weight:600}:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}</style></head>
+        <body><main>
+        <h1>Sign in to the Graph sandbox</h1>
+        <p>The sandbox shows every mailbox, including participants' signed links, so it is for programme managers only.
+        Open it from MentorFlow's <strong>Mailbox</strong> link while signed in, or enter a manager API key.</p>
+        {{alert}}
+        <form method="post" action="/sandbox/sign-in">
+        <input type="hidden" name="returnUrl" value="{{Encode(returnUrl)}}">
+        <label for="key">Manager API key</label>
+        <input id="key" name="key" type="password" autocomplete="current-password" required{{invalid}}>
+        <button type="submit">Sign in</button>
+        </form>
+        </main></body></html>
+        """;
+    }
 
     private static string SafeName(string id) =>
         new(id.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-').Take(60).ToArray());

@@ -11,14 +11,51 @@ namespace MentorFlow.Graph.Sandbox;
 
 /// <summary>
 /// Runs the sandbox on its own address (a small Kestrel host inside the process, so its root path is exactly
-/// <c>/v1.0</c> whatever the main app's URLs are) and tells the Graph client where it listens.
+/// <c>/v1.0</c> whatever the main app's URLs are) and tells the Graph client where it listens and which bearer token
+/// it demands. It answers only its own host names (<see cref="AllowedHostNames"/>) and only with credentials
+/// (<see cref="SandboxAccess"/>); <paramref name="policy"/> checks manager keys (none accepted without one).
 /// </summary>
-public sealed class GraphSandboxHost(GraphSandbox sandbox, IOptions<GraphSandboxOptions> options, ILogger<GraphSandboxHost> logger) : IHostedService, IGraphSandboxEndpoint, IAsyncDisposable
+public sealed class GraphSandboxHost(
+    GraphSandbox sandbox,
+    IOptions<GraphSandboxOptions> options,
+    ILogger<GraphSandboxHost> logger,
+    ISandboxAccessPolicy? policy = null,
+    TimeProvider? clock = null) : IHostedService, IGraphSandboxEndpoint, IAsyncDisposable
 {
     private readonly TaskCompletionSource<Uri> _baseUrl = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebApplication? _app;
 
     public GraphSandbox Sandbox => sandbox;
+
+    /// <summary>Credentials of this sandbox: the Graph bearer token, manager keys, tickets and sessions.</summary>
+    public SandboxAccess Access { get; } = new(options.Value, clock ?? TimeProvider.System, policy);
+
+    /// <inheritdoc />
+    public string AccessToken => Access.AccessToken;
+
+    /// <summary>
+    /// The Host header names answered (without port): <paramref name="host"/> itself unless it is a wildcard; the loopback
+    /// names when bound to loopback or to every interface; plus <see cref="GraphSandboxOptions.AllowedHosts"/>.
+    /// </summary>
+    public static IReadOnlyList<string> AllowedHostNames(string host, IEnumerable<string> extra)
+    {
+        var names = new List<string>();
+        var wildcard = host is "0.0.0.0" or "::" or "[::]" or "*" or "+";
+        var loopback = string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+        if (!wildcard)
+        {
+            names.Add(host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host);
+        }
+
+        if (wildcard || loopback)
+        {
+            names.AddRange(["localhost", "127.0.0.1", "[::1]"]);
+        }
+
+        names.AddRange(extra.Select(name => name.Trim()).Where(name => name.Length > 0));
+        return names.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    }
 
     /// <summary>The origin the sandbox listens on (its mailbox view is at <c>/</c>, Graph at <c>/v1.0</c>).</summary>
     public Uri? Origin { get; private set; }
@@ -65,8 +102,17 @@ public sealed class GraphSandboxHost(GraphSandbox sandbox, IOptions<GraphSandbox
             }
         });
         builder.Services.AddRouting();
+        builder.Services.AddHostFiltering(filtering =>
+        {
+            filtering.AllowedHosts = [.. AllowedHostNames(host, options.Value.AllowedHosts)];
+            filtering.AllowEmptyHosts = false;
+            filtering.IncludeFailureMessage = false;
+        });
         builder.Services.AddSingleton(sandbox);
+        builder.Services.AddSingleton(Access);
         var app = builder.Build();
+        app.UseHostFiltering();
+        app.UseSandboxAccess(Access);
         app.UseRouting();
         app.MapGraphSandbox();
         try

@@ -268,6 +268,7 @@ public sealed class PrivacyService(IMentoringDb database, TimeProvider clock, Gr
             + $"{outbox.Cancelled} messages cancelled, {outbox.Redacted} messages redacted");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await CheckpointAsync(db, cancellationToken);
 
         var forgotten = sandbox?.Forget([email], redaction);
         return new ErasureResult(pseudonym, applications.Count, poll.Count, members.Count, testimonials.Count, closed)
@@ -284,6 +285,20 @@ public sealed class PrivacyService(IMentoringDb database, TimeProvider clock, Gr
 
     /// <summary>The tag that replaces an erased person's interests, goals and career path (kept so the row stays a valid application).</summary>
     public const string ErasedTag = "erased";
+
+    /// <summary>
+    /// On SQLite (WAL mode) the pages as they were before the erase stay in the write-ahead log until a checkpoint:
+    /// copy the log into the database and truncate it, so the file no longer holds the erased values (deleted content
+    /// is zeroed by <c>secure_delete</c>). Best effort: a reader still holding an old snapshot delays it to the next
+    /// checkpoint. Other providers are left as they are.
+    /// </summary>
+    private static async Task CheckpointAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        if (db.Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite")
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken);
+        }
+    }
 
     private static bool Holds<T>(DbContext db) => db.Model.FindEntityType(typeof(T)) is not null;
 

@@ -8,7 +8,8 @@ public static class MentoringModule
 {
     public static IHostApplicationBuilder AddMentoring(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddMentoring<MentorFlowDbContext>(builder.Configuration, requireSigningKey: builder.Environment.IsProduction());
+        builder.Services.AddMentoring<MentorFlowDbContext>(builder.Configuration, requireSigningKey: builder.Environment.IsProduction(),
+            requirePublicBaseUrl: !builder.Environment.IsDevelopment());
         builder.AddProgrammeDashboard();
         return builder;
     }

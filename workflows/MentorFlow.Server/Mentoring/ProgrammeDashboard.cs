@@ -161,8 +161,8 @@ public sealed class ProgrammeDashboardService(
 
         var pairIds = review.Pairs.ToDictionary(p => p.Id.ToString(), p => $"{p.MentorName} → {p.MenteeName}", StringComparer.Ordinal);
         var incidents = await IncidentsAsync(programme, pairIds, settings.MaxIncidents, cancellationToken);
-        var organizer = services.GetService<GraphSandboxHost>()?.Origin is { } origin
-            ? new Uri(origin, "mailbox/" + Uri.EscapeDataString(programme.OrganizerMailbox)).ToString()
+        var organizer = services.GetService<GraphSandboxHost>()?.Origin is not null
+            ? "/graph/sandbox?mailbox=" + Uri.EscapeDataString(programme.OrganizerMailbox)
             : null;
 
         return new ProgrammeDashboard(

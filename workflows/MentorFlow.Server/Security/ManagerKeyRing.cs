@@ -57,6 +57,9 @@ public sealed class ManagerKeyRing
     /// <summary>How many stored keys are accepted (unrevoked) as of the last refresh.</summary>
     public int StoredCount => _stored.Length;
 
+    /// <summary>True when the key is configured or stored and not revoked.</summary>
+    public bool IsValid(string key) => Find(key) is not null;
+
     /// <summary>The key's owner, or null when the key is unknown or revoked. Notes the use of a stored key.</summary>
     public ManagerKeyIdentity? Find(string key)
     {

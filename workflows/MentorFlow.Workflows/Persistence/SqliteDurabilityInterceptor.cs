@@ -19,11 +19,15 @@ public enum SqliteSynchronous
 /// <summary>
 /// For SQLite in WAL mode: sets <c>PRAGMA synchronous</c> on every opened connection, <see cref="SqliteSynchronous.Full"/>
 /// by default, so a committed burst (with its outbox rows) and a dispatcher's "sent" mark survive a power loss. Other
-/// providers are left untouched. Add it with <c>options.UseSqlite(...).AddInterceptors(new SqliteDurabilityInterceptor())</c>.
+/// providers are left untouched. It also sets <c>PRAGMA secure_delete=ON</c> (deleted content is overwritten with zeros).
+/// Add it with <c>options.UseSqlite(...).AddInterceptors(new SqliteDurabilityInterceptor())</c>.
 /// </summary>
 public sealed class SqliteDurabilityInterceptor(SqliteSynchronous synchronous = SqliteSynchronous.Full) : DbConnectionInterceptor
 {
-    private readonly string _pragma = synchronous == SqliteSynchronous.Full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
+    // secure_delete: deleted and overwritten content is zeroed in the file, so an erased person's data does not linger
+    // in free pages or in the free space of a page (the privacy erase relies on it).
+    private readonly string _pragma = (synchronous == SqliteSynchronous.Full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;")
+        + " PRAGMA secure_delete=ON;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

@@ -1,0 +1,102 @@
+namespace MentorFlow.Reporting.Matching;
+
+/// <summary>
+/// What the learned model reads about a pair: the <see cref="PairFeatures"/> followed by <see cref="GoalIndicators"/>
+/// indicators of the mentee's goals — the most common mentee goals of the training history (its own vocabulary, saved
+/// with the model), so that effects may depend on what the mentee wants (e.g. the value of a seniority gap for a mentee
+/// who wants to lead). Missing goals (a small history) leave their indicators at 0.
+/// </summary>
+public static class ModelInputs
+{
+    /// <summary>Mentee goals with an indicator input.</summary>
+    public const int GoalIndicators = 10;
+
+    /// <summary>Length of a model input vector.</summary>
+    public const int Count = PairFeatures.Count + GoalIndicators;
+
+    /// <summary>
+    /// Pair features whose pairwise products are interaction terms (<see cref="Terms"/>): the facts about a pair
+    /// whose effect plausibly depends on another (e.g. time-zone distance × both preferring live meetings, seniority gap
+    /// × the mentee's seniority, same career path × a mentee who wants to switch).
+    /// </summary>
+    public static readonly IReadOnlyList<int> Interacting =
+    [
+        PairFeatures.InterestCoverage, PairFeatures.SameCareerPath, PairFeatures.SwitchTarget, PairFeatures.SameCareerFamily,
+        PairFeatures.GoalCoverage, PairFeatures.ExpertiseMatch, PairFeatures.SeniorityGap, PairFeatures.MentorLessSenior,
+        PairFeatures.TimeZoneDistance, PairFeatures.SharedLanguage, PairFeatures.CommunicationOverlap, PairFeatures.LengthDistance,
+        PairFeatures.HoursFit, PairFeatures.LiveChannels, PairFeatures.MenteeSeniority, PairFeatures.MissingInformation,
+        PairFeatures.MenteeSwitching, PairFeatures.TimeZoneOver3Hours, PairFeatures.BothLiveOnly,
+    ];
+
+    /// <summary>Pair features whose effect may depend on the mentee's goals (each × every goal indicator).</summary>
+    public static readonly IReadOnlyList<int> GoalDependent =
+    [
+        PairFeatures.SeniorityGap, PairFeatures.SeniorityGapOver3, PairFeatures.SeniorityGapOver8, PairFeatures.MentorLessSenior,
+        PairFeatures.SameCareerPath, PairFeatures.SwitchTarget, PairFeatures.InterestCoverage,
+    ];
+
+    /// <summary>
+    /// The regression terms: every input (main effects), and with <paramref name="interactions"/> every product of two
+    /// <see cref="Interacting"/> features (squares of the graded ones), and every <see cref="GoalDependent"/> feature ×
+    /// goal indicator. (i, −1) is the input i itself.
+    /// </summary>
+    public static IReadOnlyList<(int First, int Second)> Terms(bool interactions)
+    {
+        var terms = Enumerable.Range(0, Count).Select(i => (i, -1)).ToList();
+        if (!interactions)
+        {
+            return terms;
+        }
+
+        for (var a = 0; a < Interacting.Count; a++)
+        {
+            for (var b = a; b < Interacting.Count; b++)
+            {
+                var i = Interacting[a];
+                var j = Interacting[b];
+                if (i != j || !Binary.Contains(i))
+                {
+                    terms.Add((i, j));
+                }
+            }
+        }
+
+        foreach (var feature in GoalDependent)
+        {
+            for (var g = 0; g < GoalIndicators; g++)
+            {
+                terms.Add((feature, PairFeatures.Count + g));
+            }
+        }
+
+        return terms;
+    }
+
+    private static readonly HashSet<int> Binary =
+    [
+        PairFeatures.SameCareerPath, PairFeatures.SwitchTarget, PairFeatures.SameCareerFamily, PairFeatures.MentorLessSenior,
+        PairFeatures.MenteeSwitching, PairFeatures.BothLiveOnly,
+    ];
+
+    /// <summary>The <see cref="GoalIndicators"/> most common goals of these mentees (ties by name), fewer if there are fewer.</summary>
+    public static IReadOnlyList<string> GoalVocabulary(IEnumerable<Data.Application> mentees) =>
+        [.. mentees.SelectMany(a => a.Goals).GroupBy(g => g, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(GoalIndicators).Select(g => g.Key)];
+
+    /// <summary>The model input of a pair (goal indicators from <paramref name="goals"/>).</summary>
+    public static float[] Of(PersonProfile mentor, PersonProfile mentee, IReadOnlyList<string> goals)
+    {
+        var x = new float[Count];
+        PairFeatures.Compute(mentor, mentee, x.AsSpan(0, PairFeatures.Count));
+        for (var g = 0; g < goals.Count && g < GoalIndicators; g++)
+        {
+            x[PairFeatures.Count + g] = mentee.Application.Goals.Contains(goals[g]) ? 1 : 0;
+        }
+
+        return x;
+    }
+
+    /// <summary>Name of input i (feature names, then <c>mentee_goal:&lt;tag&gt;</c>).</summary>
+    public static string Name(int i, IReadOnlyList<string> goals) =>
+        i < PairFeatures.Count ? PairFeatures.Names[i] : i - PairFeatures.Count < goals.Count ? "mentee_goal:" + goals[i - PairFeatures.Count] : "mentee_goal:none";
+}

@@ -1,0 +1,192 @@
+namespace MentorFlow.Reporting.Matching;
+
+/// <summary>
+/// Ridge regression (L2-regularised least squares) on terms of the model inputs: each term is an input
+/// (<see cref="Second"/> −1) or the product of two inputs (<see cref="ModelInputs.Terms"/>). Each term column is
+/// standardised on the training rows, the intercept is not penalised, main effects are penalised
+/// <see cref="MainEffectPenalty"/> times less than products (interactions must earn their place), and the penalty is
+/// λ × rows so that λ means the same for any history size. Stored on the raw inputs as f(x) = c + Σ wₜ·x_{iₜ}·x_{jₜ},
+/// which also gives exact Shapley contributions per input.
+/// </summary>
+public sealed record RidgeModel(double Lambda, double Intercept, int[] First, int[] Second, double[] Weights)
+{
+    /// <summary>Penalties tried in cross-validation (on standardised columns, per training row).</summary>
+    public static readonly IReadOnlyList<double> Lambdas = [0.03, 0.1, 0.3, 1, 3, 10, 30];
+
+    /// <summary>Main effects get this fraction of the interaction penalty.</summary>
+    public const double MainEffectPenalty = 0.1;
+
+    public double Predict(ReadOnlySpan<float> x)
+    {
+        var s = Intercept;
+        var first = First;
+        var second = Second;
+        var weights = Weights;
+        for (var t = 0; t < weights.Length; t++)
+        {
+            var j = second[t];
+            s += weights[t] * x[first[t]] * (j < 0 ? 1f : x[j]);
+        }
+
+        return s;
+    }
+
+    /// <summary>Exact Shapley values of each input relative to <paramref name="baseline"/> (they sum to f(x) − f(baseline)).</summary>
+    public double[] Contributions(ReadOnlySpan<float> x, ReadOnlySpan<float> baseline)
+    {
+        var phi = new double[x.Length];
+        for (var t = 0; t < Weights.Length; t++)
+        {
+            int i = First[t], j = Second[t];
+            var w = Weights[t];
+            if (j < 0)
+            {
+                phi[i] += w * (x[i] - baseline[i]);
+            }
+            else if (i == j)
+            {
+                phi[i] += w * ((x[i] * x[i]) - (baseline[i] * baseline[i]));
+            }
+            else
+            {
+                phi[i] += 0.5 * w * (x[i] - baseline[i]) * (x[j] + baseline[j]);
+                phi[j] += 0.5 * w * (x[j] - baseline[j]) * (x[i] + baseline[i]);
+            }
+        }
+
+        return phi;
+    }
+
+    /// <summary>Fits one model per penalty in <paramref name="lambdas"/> on the given rows (one Gram matrix, one solve each).</summary>
+    public static RidgeModel[] Fit(
+        IReadOnlyList<float[]> inputs, IReadOnlyList<double> targets, IReadOnlyList<int> rows, IReadOnlyList<(int First, int Second)> terms,
+        IReadOnlyList<double> lambdas)
+    {
+        var d = terms.Count;
+        var m = rows.Count;
+        var z = new double[m * d];
+        for (var r = 0; r < m; r++)
+        {
+            var x = inputs[rows[r]];
+            for (var t = 0; t < d; t++)
+            {
+                var (i, j) = terms[t];
+                z[(r * d) + t] = x[i] * (j < 0 ? 1.0 : x[j]);
+            }
+        }
+
+        var mean = new double[d];
+        var scale = new double[d];
+        for (var c = 0; c < d; c++)
+        {
+            double sum = 0, squares = 0;
+            for (var r = 0; r < m; r++)
+            {
+                sum += z[(r * d) + c];
+            }
+
+            mean[c] = sum / Math.Max(1, m);
+            for (var r = 0; r < m; r++)
+            {
+                var v = z[(r * d) + c] - mean[c];
+                squares += v * v;
+            }
+
+            var sd = Math.Sqrt(squares / Math.Max(1, m));
+            scale[c] = sd < 1e-9 ? 0 : 1 / sd;
+            for (var r = 0; r < m; r++)
+            {
+                z[(r * d) + c] = (z[(r * d) + c] - mean[c]) * scale[c];
+            }
+        }
+
+        var yMean = rows.Count == 0 ? 0 : rows.Average(r => targets[r]);
+        var gram = new double[d * d];
+        var xty = new double[d];
+        for (var r = 0; r < m; r++)
+        {
+            var row = z.AsSpan(r * d, d);
+            var y = targets[rows[r]] - yMean;
+            for (var a = 0; a < d; a++)
+            {
+                var va = row[a];
+                if (va == 0)
+                {
+                    continue;
+                }
+
+                xty[a] += va * y;
+                var g = gram.AsSpan(a * d, d);
+                for (var b = a; b < d; b++)
+                {
+                    g[b] += va * row[b];
+                }
+            }
+        }
+
+        var factor = terms.Select(t => t.Second < 0 ? MainEffectPenalty : 1.0).ToArray();
+        var result = new RidgeModel[lambdas.Count];
+        for (var l = 0; l < lambdas.Count; l++)
+        {
+            var w = Solve(gram, xty, d, [.. factor.Select(f => f * lambdas[l] * m)]);
+            var intercept = yMean;
+            var weights = new double[d];
+            for (var c = 0; c < d; c++)
+            {
+                weights[c] = w[c] * scale[c];
+                intercept -= weights[c] * mean[c];
+            }
+
+            result[l] = new RidgeModel(lambdas[l], intercept, [.. terms.Select(t => t.First)], [.. terms.Select(t => t.Second)], weights);
+        }
+
+        return result;
+    }
+
+    /// <summary>Solves (G + penalty·I) w = b by Cholesky (G symmetric, upper triangle filled).</summary>
+    private static double[] Solve(double[] gram, double[] b, int d, double[] penalty)
+    {
+        var l = new double[d * d];
+        for (var i = 0; i < d; i++)
+        {
+            for (var j = 0; j <= i; j++)
+            {
+                var sum = gram[(j * d) + i] + (i == j ? penalty[i] + 1e-9 : 0);
+                var li = l.AsSpan(i * d, j);
+                var lj = l.AsSpan(j * d, j);
+                for (var k = 0; k < j; k++)
+                {
+                    sum -= li[k] * lj[k];
+                }
+
+                l[(i * d) + j] = i == j ? Math.Sqrt(Math.Max(sum, 1e-12)) : sum / l[(j * d) + j];
+            }
+        }
+
+        var y = new double[d];
+        for (var i = 0; i < d; i++)
+        {
+            var sum = b[i];
+            for (var k = 0; k < i; k++)
+            {
+                sum -= l[(i * d) + k] * y[k];
+            }
+
+            y[i] = sum / l[(i * d) + i];
+        }
+
+        var x = new double[d];
+        for (var i = d - 1; i >= 0; i--)
+        {
+            var sum = y[i];
+            for (var k = i + 1; k < d; k++)
+            {
+                sum -= l[(k * d) + i] * x[k];
+            }
+
+            x[i] = sum / l[(i * d) + i];
+        }
+
+        return x;
+    }
+}

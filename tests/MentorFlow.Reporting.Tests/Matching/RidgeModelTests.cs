@@ -1,0 +1,52 @@
+using MentorFlow.Reporting.Matching;
+
+namespace MentorFlow.Reporting.Tests.Matching;
+
+public sealed class RidgeModelTests
+{
+    private static (List<float[]> X, double[] Y) Data(Func<float[], double> truth, int n = 400)
+    {
+        var random = new Random(3);
+        var x = Enumerable.Range(0, n).Select(_ => new[] { (float)random.NextDouble(), (float)random.NextDouble(), random.Next(2) }).ToList();
+        return (x, [.. x.Select(truth)]);
+    }
+
+    [Fact]
+    public void Fit_WithAnInteractionTerm_RecoversAnEffectThatExistsOnlyWhenBothInputsAre()
+    {
+        var (x, y) = Data(v => 1 + (2 * v[0]) + (3 * v[1] * v[2]));
+        IReadOnlyList<(int, int)> terms = [(0, -1), (1, -1), (2, -1), (1, 2)];
+
+        var model = RidgeModel.Fit(x, y, [.. Enumerable.Range(0, x.Count)], terms, [1e-6])[0];
+
+        Assert.Equal(6.0, model.Predict([1f, 1f, 1f]), 3);
+        Assert.Equal(3.0, model.Predict([1f, 1f, 0f]), 3);
+    }
+
+    [Fact]
+    public void Fit_LargerPenalty_ShrinksTheEffects()
+    {
+        var (x, y) = Data(v => 2 * v[0]);
+        IReadOnlyList<(int, int)> terms = [(0, -1), (1, -1)];
+
+        var models = RidgeModel.Fit(x, y, [.. Enumerable.Range(0, x.Count)], terms, [1e-6, 10]);
+
+        Assert.Equal(2.0, models[0].Weights[0], 3);
+        Assert.InRange(models[1].Weights[0], 0, 1.9);
+    }
+
+    [Fact]
+    public void Contributions_AreExactShapleyValuesThatSumToTheDifferenceFromTheBaseline()
+    {
+        var (x, y) = Data(v => v[0] - (2 * v[1]) + (4 * v[0] * v[2]) + (v[1] * v[1]));
+        IReadOnlyList<(int, int)> terms = [(0, -1), (1, -1), (2, -1), (0, 2), (1, 1)];
+        var model = RidgeModel.Fit(x, y, [.. Enumerable.Range(0, x.Count)], terms, [1e-6])[0];
+        float[] pair = [0.9f, 0.2f, 1f];
+        float[] baseline = [0.5f, 0.5f, 0.5f];
+
+        var phi = model.Contributions(pair, baseline);
+
+        Assert.Equal(model.Predict(pair) - model.Predict(baseline), phi.Sum(), 5);
+        Assert.True(phi[0] > phi[1], "the interacting input explains more than the one that lowered the score");
+    }
+}

@@ -1,0 +1,71 @@
+using MentorFlow.Reporting.Matching;
+using MentorFlow.Reporting.Synthesis;
+
+namespace MentorFlow.Reporting.Tests.Matching;
+
+/// <summary>Model + assignment against the known truth of small synthetic worlds (seconds each).</summary>
+public sealed class WorldQualityTests
+{
+    private static SyntheticData World(SyntheticWorld world, int historyMentors = 150, int historyMentees = 400) =>
+        SyntheticData.Generate(new SynthOptions { Mentors = 60, Mentees = 240, HistoryMentors = historyMentors, HistoryMentees = historyMentees, Seed = 5, World = world });
+
+    [Theory]
+    [InlineData(SyntheticWorld.Additive)]
+    [InlineData(SyntheticWorld.Interactions)]
+    [InlineData(SyntheticWorld.Thresholds)]
+    public void Quality_OnWorld_ModelAndAssignmentBeatNaiveGreedyByATenthOfTheOracle(SyntheticWorld world)
+    {
+        var report = MatchQuality.Evaluate(World(world), seed: 42);
+
+        var model = report.Row(MatchQuality.Model).RatioToOracle;
+        var greedy = report.Row(MatchQuality.Greedy).RatioToOracle;
+        Assert.True(model >= greedy + 0.10, $"{world}: model {model:0.000}, greedy on interests + career {greedy:0.000}");
+        Assert.True(model > report.Row(MatchQuality.RandomMethod).RatioToOracle + 0.2);
+    }
+
+    [Fact]
+    public void Quality_OnNoisyWorldWithSeveralHundredOutcomes_ModelAndAssignmentBeatNaiveGreedyByAtLeastFivePercentOfTheOracle()
+    {
+        var report = MatchQuality.Evaluate(World(SyntheticWorld.Noisy, 400, 1000), seed: 42);
+
+        var model = report.Row(MatchQuality.Model).RatioToOracle;
+        var greedy = report.Row(MatchQuality.Greedy).RatioToOracle;
+        Assert.True(model >= greedy + 0.05, $"noisy: model {model:0.000}, greedy on interests + career {greedy:0.000}");
+    }
+
+    [Fact]
+    public void Calibration_PredictedProbabilitiesMatchTheTrueSuccessOfTheirBin()
+    {
+        var data = World(SyntheticWorld.Additive, 400, 1000);
+        var model = MatchModel.Train(data.History, data.Outcomes, seed: 42);
+        var scores = model.Score(data.Cohort);
+        var pairs = Enumerable.Range(0, scores.Mentees.Count)
+            .SelectMany(e => scores.CandidatesOf(e).Select(c => (Predicted: c.Score, True: data.TrueProbability(scores.Mentors[c.Mentor], scores.Mentees[e]))))
+            .ToList();
+
+        var bins = pairs.GroupBy(p => Math.Min((int)(p.Predicted * 5), 4)).Where(b => b.Count() >= 100).ToList();
+
+        Assert.True(bins.Count >= 2, "scores spread over at least two bins");
+        Assert.All(bins, b => Assert.True(
+            Math.Abs(b.Average(p => p.Predicted) - b.Average(p => p.True)) < 0.1,
+            $"bin {b.Key}: predicted {b.Average(p => p.Predicted):0.000}, true {b.Average(p => p.True):0.000}"));
+    }
+
+    [Fact]
+    public void NaiveGreedy_InEveryDiscriminatingWorld_StaysBelow85PercentOfTheOracle()
+    {
+        foreach (var world in new[] { SyntheticWorld.Additive, SyntheticWorld.Interactions, SyntheticWorld.Thresholds, SyntheticWorld.Noisy })
+        {
+            var data = World(world, 10, 10);
+            var mentors = data.Cohort.Where(a => a.IsMentor).ToList();
+            var mentees = data.Cohort.Where(a => !a.IsMentor).ToList();
+            var truth = ScoredCohort.FromScores(mentors, mentees, (m, e) => data.TrueProbability(mentors[m], mentees[e]));
+            double Total(Assignment a) => a.Pairs.Sum(p => truth.Score(p.Mentor, p.Mentee));
+
+            var oracle = Total(Assigner.Assign(truth, new AssignmentOptions { MinScore = 0 }));
+            var greedy = Total(Assigner.Greedy(MatchQuality.NaiveScores(mentors, mentees), new AssignmentOptions { MinScore = 0 }));
+
+            Assert.True(greedy / oracle < 0.85, $"{world}: greedy reaches {greedy / oracle:0.000} of the oracle");
+        }
+    }
+}
