@@ -33,6 +33,8 @@ public class InProcessServer(IReadOnlyDictionary<string, string?> settings) : We
         builder.UseSetting("Mentoring:Links:SigningKey", SigningKey);
         builder.UseSetting("Mentoring:Links:PublicBaseUrl", "http://localhost");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Every simulated participant posts from the one in-process address: lift the per-IP form limit.
+        builder.UseSetting("Security:RateLimiting:Forms:PermitLimit", "1000000");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

@@ -15,6 +15,7 @@ return await StartupGuard.RunAsync(async () =>
     builder.AddMentorFlowPersistence();
     builder.AddWorkflowEngine<MentorFlowDbContext>();
     builder.AddManagerAuthentication();
+    builder.AddWebProtection();
     builder.AddStudio();
     builder.AddMentoring();
     builder.AddGraph();
@@ -22,9 +23,11 @@ return await StartupGuard.RunAsync(async () =>
     var app = builder.Build();
     await app.PrepareDatabaseAsync();
     await app.EnsureManagerKeyAsync();
+    app.UseWebProtection();
     app.UseApiDefaults();
     app.MapDefaultEndpoints();
     app.MapSystemApi();
+    app.MapManagerKeysApi();
     app.MapStudio();
     app.MapMentoring();
     app.MapGraph();

@@ -267,7 +267,7 @@ public sealed class ParticipationService(IMentoringDb database, TimeProvider clo
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException exception)
+        catch (DbUpdateException)
         {
             var link = db.ChangeTracker.Entries<UsedLink>().FirstOrDefault();
             if (link is not null && await db.Set<UsedLink>().AsNoTracking().AnyAsync(l => l.Nonce == link.Entity.Nonce, cancellationToken))
@@ -275,8 +275,16 @@ public sealed class ParticipationService(IMentoringDb database, TimeProvider clo
                 throw MentoringProblemException.Conflict("link", "This link has already been used.");
             }
 
+            var application = db.ChangeTracker.Entries<Application>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).FirstOrDefault();
+            if (application is not null && await db.Set<Application>().AsNoTracking()
+                    .AnyAsync(a => a.ProgrammeId == application.ProgrammeId && a.Email == application.Email, cancellationToken))
+            {
+                throw MentoringProblemException.Conflict("email", $"{application.Email} has already applied to this programme (one application per person).");
+            }
+
+            // Never the database's own message: it names tables and constraints, and says nothing a person can act on.
             throw new MentoringProblemException(409, "Conflict",
-                new Dictionary<string, string[]> { ["request"] = ["The change conflicts with data saved at the same time: " + exception.InnerException?.Message] });
+                new Dictionary<string, string[]> { ["request"] = ["The change crossed another one saved at the same moment, so it was not saved. Reload and try again."] });
         }
     }
 

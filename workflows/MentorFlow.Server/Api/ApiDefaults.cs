@@ -1,6 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MentorFlow.Server.Mentoring;
+using MentorFlow.Server.Security;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Data.Sqlite;
 using Scalar.AspNetCore;
 
 namespace MentorFlow.Server.Api;
@@ -22,21 +25,30 @@ public static class ApiDefaults
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<UnexpectedExceptionHandler>();
         builder.Services.AddValidation();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
 
+    /// <summary>
+    /// The pipeline: errors as problems, the manager shell's static files (public: the sign-in is in the page), CORS,
+    /// rate limits, then authentication and authorization (every endpoint needs a manager key unless it allows
+    /// anonymous access), the OpenAPI document and the Scalar UI (served from this server, no web fonts from a CDN).
+    /// </summary>
     public static WebApplication UseApiDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.UseCors();
+        app.UseRequestLimits();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference(options => options.WithTitle("MentorFlow API")).AllowAnonymous();
+        app.MapScalarApiReference(options => options.WithTitle("MentorFlow API").DisableDefaultFonts()).AllowAnonymous();
         return app;
     }
 }
@@ -67,4 +79,56 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
     }
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
+}
+
+/// <summary>
+/// Every other exception: a generic problem (500, or 409 when two writes collided on a unique key) with the trace id
+/// to quote, never the exception's message or stack trace (they name tables, constraints and values); a friendly page
+/// on the participant forms. The exception itself goes to the log with the trace id.
+/// </summary>
+internal sealed partial class UnexpectedExceptionHandler(IProblemDetailsService problems, ILogger<UnexpectedExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var conflict = IsUniqueViolation(exception);
+        var status = conflict ? StatusCodes.Status409Conflict : StatusCodes.Status500InternalServerError;
+        var traceId = httpContext.TraceIdentifier;
+        LogUnexpected(logger, exception, traceId);
+        httpContext.Response.StatusCode = status;
+        if (httpContext.Request.Path.StartsWithSegments("/forms"))
+        {
+            await ParticipantForms.ErrorPage(status, traceId).ExecuteAsync(httpContext);
+            return true;
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails =
+            {
+                Status = status,
+                Title = conflict ? "The change crossed another one." : "Something went wrong on our side.",
+                Detail = conflict
+                    ? "Another change to the same record was saved at the same moment, so this one was not. Reload and try again."
+                    : $"Try again in a few minutes. If it keeps happening, give the operator the trace id {traceId}.",
+            },
+        });
+    }
+
+    /// <summary>A unique-key violation on SQLite (error 19) or PostgreSQL (23505), whatever wraps it.</summary>
+    internal static bool IsUniqueViolation(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is SqliteException { SqliteErrorCode: 19 } or Npgsql.PostgresException { SqlState: "23505" })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception (trace id {TraceId})")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string traceId);
 }

@@ -24,11 +24,23 @@ public static class GraphModule
     public static WebApplication MapGraph(this WebApplication app)
     {
         app.MapGraphApi<MentorFlowDbContext>();
-        app.MapGet("/graph/sandbox", () => Results.Content(MailboxPage, "text/html; charset=utf-8"))
+        app.MapGet("/graph/sandbox", (HttpContext http, IServiceProvider services) =>
+            {
+                // The page's one inline module (by hash) and its sign-in form posting to the sandbox's own origin.
+                var origin = services.GetService<GraphSandboxHost>()?.Origin?.GetLeftPart(UriPartial.Authority);
+                http.Response.Headers.ContentSecurityPolicy = WebProtection.DefaultPolicy
+                    .Replace("script-src 'self'", $"script-src 'self' '{MailboxScriptHash}'", StringComparison.Ordinal)
+                    .Replace("form-action 'self'", origin is null ? "form-action 'self'" : $"form-action 'self' {origin}", StringComparison.Ordinal);
+                return Results.Content(MailboxPage, "text/html; charset=utf-8");
+            })
             .WithTags("Graph")
-            .ExcludeFromDescription();
+            .ExcludeFromDescription()
+            .AllowAnonymous(); // a plain link in the manager pages (no key on navigation); it only reveals the sandbox's address
         return app;
     }
+
+    private static readonly string MailboxScriptHash = "sha256-" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(
+        System.Text.Encoding.UTF8.GetBytes(MailboxPage[(MailboxPage.IndexOf("<script type=\"module\">", StringComparison.Ordinal) + "<script type=\"module\">".Length)..MailboxPage.IndexOf("</script>", StringComparison.Ordinal)])));
 
     /// <summary>
     /// A manager page: once signed in (the shell's key), it asks <c>POST /api/graph/sandbox/session</c> for a one-time

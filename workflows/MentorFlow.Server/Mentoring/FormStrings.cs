@@ -98,6 +98,10 @@ internal sealed class FormStrings
         ["Invalid.Title"] = "This link is not valid",
         ["Invalid.Body"] = "The link may be incomplete. Copy the whole link from your email, or ask the programme organizer for a new one.",
         ["Closed.Title"] = "This form is closed",
+        ["AlreadyApplied.Title"] = "You have already applied",
+        ["AlreadyApplied.Body"] = "We already have an application for this email address, so there is nothing more to do. Check your mail for the confirmation and the links of the next steps; ask the programme organizer if you need to change your application.",
+        ["Conflict.Title"] = "Your answer crossed another one",
+        ["Conflict.Body"] = "Your answer arrived at the same moment as another change to the same record, so it was not saved. Open the link from your email again to see where things stand, and send the form again if it is still open.",
     };
 
     private static readonly Dictionary<string, string> Spanish = new(StringComparer.Ordinal)
@@ -193,6 +197,10 @@ internal sealed class FormStrings
         ["Invalid.Title"] = "Este enlace no es válido",
         ["Invalid.Body"] = "Puede que el enlace esté incompleto. Copia el enlace entero del correo o pide uno nuevo a la organización.",
         ["Closed.Title"] = "Este formulario está cerrado",
+        ["AlreadyApplied.Title"] = "Ya has enviado tu solicitud",
+        ["AlreadyApplied.Body"] = "Ya tenemos una solicitud con esta dirección de correo, así que no tienes que hacer nada más. Revisa tu correo: ahí llegan la confirmación y los enlaces de los siguientes pasos; escribe a la organización si necesitas cambiar tu solicitud.",
+        ["Conflict.Title"] = "Tu respuesta se cruzó con otra",
+        ["Conflict.Body"] = "Tu respuesta llegó a la vez que otro cambio en el mismo registro y no se ha guardado. Abre de nuevo el enlace del correo para ver cómo está todo y vuelve a enviar el formulario si sigue abierto.",
     };
 
     private readonly Dictionary<string, string> _strings;

@@ -6,7 +6,9 @@ using MentorFlow.Mentoring.Automation;
 using MentorFlow.Mentoring.Domain;
 using MentorFlow.Mentoring.Links;
 using MentorFlow.Mentoring.Services;
+using MentorFlow.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 
 namespace MentorFlow.Server.Mentoring;
 
@@ -20,8 +22,9 @@ public static class ParticipantForms
 {
     public static IEndpointRouteBuilder MapParticipantForms(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/forms/{token}", ShowAsync).AllowAnonymous().ExcludeFromDescription();
-        app.MapPost("/forms/{token}", SubmitAsync).AllowAnonymous().ExcludeFromDescription().DisableAntiforgery();
+        app.MapGet("/forms/{token}", ShowAsync).AllowAnonymous().ExcludeFromDescription().RequireRateLimiting(WebProtection.FormsRateLimit);
+        app.MapPost("/forms/{token}", SubmitAsync).AllowAnonymous().ExcludeFromDescription().DisableAntiforgery()
+            .RequireRateLimiting(WebProtection.FormsRateLimit);
         return app;
     }
 
@@ -89,6 +92,20 @@ public static class ParticipantForms
         catch (MentoringProblemException problem) when (problem.Errors.ContainsKey("link") && problem.Status == StatusCodes.Status409Conflict)
         {
             return Page(strings, strings["Used.Title"], $"<p>{Encode(strings["Used.Body"])}</p>", StatusCodes.Status410Gone);
+        }
+        catch (MentoringProblemException problem) when (link.Purpose == LinkPurpose.Apply && problem.Errors.ContainsKey("email") && problem.Status == StatusCodes.Status409Conflict)
+        {
+            // Another application with this email (another link, or the same form sent twice at once) got in first.
+            return Page(strings, strings["AlreadyApplied.Title"], $"<p>{Encode(strings["AlreadyApplied.Body"])}</p>", StatusCodes.Status409Conflict);
+        }
+        catch (MentoringProblemException problem) when (problem.Errors.ContainsKey("request") && problem.Status == StatusCodes.Status409Conflict)
+        {
+            return Page(strings, strings["Conflict.Title"], $"<p>{Encode(strings["Conflict.Body"])}</p>", StatusCodes.Status409Conflict);
+        }
+        catch (DbUpdateException)
+        {
+            // A write that collided with another one at the same moment: say what to do, never what the database said.
+            return Page(strings, strings["Conflict.Title"], $"<p>{Encode(strings["Conflict.Body"])}</p>", StatusCodes.Status409Conflict);
         }
         catch (MentoringProblemException problem)
         {
@@ -441,11 +458,39 @@ public static class ParticipantForms
             .Append("<h1>").Append(Encode(heading ?? title)).Append("</h1>")
             .Append(content)
             .Append("</main>")
-            .Append("<script>var e=document.getElementById('error-summary');if(e){e.focus();}</script>")
+            .Append("<script>").Append(Script).Append("</script>")
             .Append("</body></html>")
             .ToString();
         return TypedResults.Content(html, "text/html; charset=utf-8", Encoding.UTF8, status);
     }
+
+    /// <summary>The forms' one inline script: focus the error summary so screen readers announce it.</summary>
+    private const string Script = "var e=document.getElementById('error-summary');if(e){e.focus();}";
+
+    /// <summary>
+    /// The forms' Content-Security-Policy: nothing but their own inline style and script (by hash), posting back to
+    /// this server, no framing.
+    /// </summary>
+    public static readonly string ContentSecurityPolicy =
+        $"default-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'; img-src 'self'; "
+        + $"style-src '{Sha256(Css)}'; script-src '{Sha256(Script)}'";
+
+    /// <summary>The page a client gets when it sent too many form requests (the programme's language is not looked up for it).</summary>
+    internal static ContentHttpResult TooManyRequestsPage(int retryAfterSeconds) =>
+        Page(FormStrings.For("en"), "Too many requests",
+            $"<p>{Encode($"We received too many requests from your network in a short time. Wait {retryAfterSeconds} seconds, then open the link from your email again.")}</p>",
+            StatusCodes.Status429TooManyRequests);
+
+    /// <summary>The page a participant gets when the server failed: what to do, and the trace id to quote; never the cause.</summary>
+    internal static ContentHttpResult ErrorPage(int status, string traceId) =>
+        Page(FormStrings.For("en"), status == StatusCodes.Status409Conflict ? "Your answer crossed another one" : "Something went wrong on our side",
+            $"<p>{Encode(status == StatusCodes.Status409Conflict
+                ? "Your answer arrived at the same moment as another change, so it was not saved. Open the link from your email again and send the form again if it is still open."
+                : "Your answer may not have been saved. Try again in a few minutes by opening the link from your email again. If it keeps happening, tell the programme organizer and quote this reference: " + traceId)}</p>",
+            status);
+
+    private static string Sha256(string text) =>
+        "sha256-" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private const string Css =
         "*{box-sizing:border-box}body{margin:0;font:1.0625rem/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b1b1b;background:#f6f7f9}"
@@ -460,7 +505,7 @@ public static class ParticipantForms
         + "button{font:inherit;font-weight:600;padding:.7rem 1.4rem;min-height:44px;border-radius:6px;border:2px solid #0b5cad;background:#0b5cad;color:#fff;cursor:pointer}"
         + "button.secondary{background:#fff;color:#0b5cad}.buttons{display:flex;flex-wrap:wrap;gap:.75rem}dt{font-weight:600}dd{margin:0 0 1rem}"
         + ".readonly{padding:.4rem 0;color:#1b1b1b}.candidate{border:2px solid #5a6670;border-radius:6px;padding:.5rem .9rem;margin:0 0 .9rem}"
-        + ".candidate dl{margin:.25rem 0 0 1.75rem}.candidate dd{margin:0 0 .4rem}@media (prefers-reduced-motion:reduce){*{transition:none!important}}";
+        + ".candidate dl{margin:.25rem 0 0 1.75rem}.candidate dd{margin:0 0 .4rem}.sr{position:absolute;left:-9999px}@media (prefers-reduced-motion:reduce){*{transition:none!important}}";
 
     /// <summary>Writes labelled, accessible fields, re-filled with the submitted values and marked with their errors.</summary>
     private sealed class FieldWriter(StringBuilder html, FormStrings s, FormState state)
@@ -523,7 +568,7 @@ public static class ParticipantForms
 
         private void Open(string name, string labelKey, bool required, bool fieldset)
         {
-            var star = required ? $" <span class=\"req\" aria-hidden=\"true\">*</span><span class=\"sr\" style=\"position:absolute;left:-9999px\">({Encode(s["Required"])})</span>" : "";
+            var star = required ? $" <span class=\"req\" aria-hidden=\"true\">*</span><span class=\"sr\">({Encode(s["Required"])})</span>" : "";
             html.Append(fieldset ? "<fieldset class=\"field\"" : "<div class=\"field\"")
                 .Append(fieldset && state.Errors.ContainsKey(name) ? $" aria-describedby=\"e-{name}\"" : "").Append('>');
             html.Append(fieldset ? "<legend>" : $"<label for=\"f-{name}\">").Append(Encode(Label(s, labelKey))).Append(star)

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using MentorFlow.Mentoring.Automation;
 using MentorFlow.Mentoring.Domain;
 using MentorFlow.Mentoring.Links;
@@ -24,8 +25,6 @@ public sealed record MatchRunRequest(double? MinScore);
 /// <summary>The programme REST API (<c>/api/programmes</c>) and privacy requests (<c>/api/participants</c>); managers only.</summary>
 public static class ProgrammeApi
 {
-    private const string Manager = "manager";
-
     public static IEndpointRouteBuilder MapProgrammeApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/programmes").WithTags("Programmes")
@@ -34,27 +33,27 @@ public static class ProgrammeApi
 
         group.MapGet("/", async (ProgrammeService programmes, CancellationToken ct) =>
             TypedResults.Ok(new ProgrammeList(await programmes.ListAsync(ct)))).WithName("ListProgrammes");
-        group.MapPost("/", async (ProgrammeInput input, ProgrammeService programmes, CancellationToken ct) =>
+        group.MapPost("/", async (ProgrammeInput input, ProgrammeService programmes, ClaimsPrincipal user, CancellationToken ct) =>
         {
-            var programme = await programmes.CreateAsync(input, Manager, ct);
+            var programme = await programmes.CreateAsync(input, ManagerKeyIdentity.ActorOf(user), ct);
             return TypedResults.Created($"/api/programmes/{programme.Id}", programme);
         }).WithName("CreateProgramme");
         group.MapGet("/{id:guid}", async (Guid id, ProgrammeService programmes, CancellationToken ct) =>
             TypedResults.Ok(await programmes.GetAsync(id, ct))).WithName("GetProgramme");
-        group.MapPut("/{id:guid}", async (Guid id, ProgrammeInput input, ProgrammeService programmes, CancellationToken ct) =>
-            TypedResults.Ok(await programmes.UpdateAsync(id, input, Manager, ct))).WithName("UpdateProgramme");
-        group.MapPost("/{id:guid}/open", (Guid id, ProgrammeService programmes, MentoringAutomationHub automation, CancellationToken ct) =>
-            MoveAsync(id, ProgrammePhase.Poll, programmes, automation, ct)).WithName("OpenProgramme");
-        group.MapPost("/{id:guid}/close", (Guid id, ProgrammeService programmes, MentoringAutomationHub automation, CancellationToken ct) =>
-            MoveAsync(id, ProgrammePhase.Closed, programmes, automation, ct)).WithName("CloseProgramme");
-        group.MapPost("/{id:guid}/phase", (Guid id, PhaseChange change, ProgrammeService programmes, MentoringAutomationHub automation, CancellationToken ct) =>
+        group.MapPut("/{id:guid}", async (Guid id, ProgrammeInput input, ProgrammeService programmes, ClaimsPrincipal user, CancellationToken ct) =>
+            TypedResults.Ok(await programmes.UpdateAsync(id, input, ManagerKeyIdentity.ActorOf(user), ct))).WithName("UpdateProgramme");
+        group.MapPost("/{id:guid}/open", (Guid id, ProgrammeService programmes, MentoringAutomationHub automation, ClaimsPrincipal user, CancellationToken ct) =>
+            MoveAsync(id, ProgrammePhase.Poll, programmes, automation, user, ct)).WithName("OpenProgramme");
+        group.MapPost("/{id:guid}/close", (Guid id, ProgrammeService programmes, MentoringAutomationHub automation, ClaimsPrincipal user, CancellationToken ct) =>
+            MoveAsync(id, ProgrammePhase.Closed, programmes, automation, user, ct)).WithName("CloseProgramme");
+        group.MapPost("/{id:guid}/phase", (Guid id, PhaseChange change, ProgrammeService programmes, MentoringAutomationHub automation, ClaimsPrincipal user, CancellationToken ct) =>
             change.Phase is { } phase && Enum.IsDefined(phase)
-                ? MoveAsync(id, phase, programmes, automation, ct)
+                ? MoveAsync(id, phase, programmes, automation, user, ct)
                 : throw MentoringProblemException.Invalid("phase", $"Choose one of {string.Join(", ", Enum.GetNames<ProgrammePhase>())}."))
             .WithName("ChangeProgrammePhase");
 
-        group.MapPost("/{id:guid}/members", async (Guid id, HttpRequest request, ProgrammeService programmes, CancellationToken ct) =>
-            TypedResults.Ok(await programmes.ImportMembersAsync(id, await RequestText.ReadAsync(request, "members.csv", ct), Manager, ct)))
+        group.MapPost("/{id:guid}/members", async (Guid id, HttpRequest request, ProgrammeService programmes, ClaimsPrincipal user, CancellationToken ct) =>
+            TypedResults.Ok(await programmes.ImportMembersAsync(id, await RequestText.ReadAsync(request, "members.csv", ct), ManagerKeyIdentity.ActorOf(user), ct)))
             .Accepts<string>("text/csv").WithName("ImportCommunityMembers");
         group.MapGet("/{id:guid}/members", async (Guid id, ProgrammeService programmes, CancellationToken ct) =>
             TypedResults.Ok(await programmes.MembersAsync(id, ct))).WithName("ListCommunityMembers");
@@ -62,13 +61,13 @@ public static class ProgrammeApi
             TypedResults.Ok(new PollOverview(await programmes.PollResultsAsync(id, ct), (await programmes.RecruitmentCandidatesAsync(id, ct)).Count)))
             .WithName("GetPollResults");
 
-        group.MapPost("/{id:guid}/applications", async (Guid id, ApplicationInput input, ParticipationService participation, CancellationToken ct) =>
+        group.MapPost("/{id:guid}/applications", async (Guid id, ApplicationInput input, ParticipationService participation, ClaimsPrincipal user, CancellationToken ct) =>
         {
-            var application = await participation.AddAsync(id, input, Manager, ct);
+            var application = await participation.AddAsync(id, input, ManagerKeyIdentity.ActorOf(user), ct);
             return TypedResults.Created($"/api/programmes/{id}/applications/{application.Id}", application);
         }).WithName("AddApplication");
-        group.MapPost("/{id:guid}/applications/import", async (Guid id, HttpRequest request, ParticipationService participation, CancellationToken ct) =>
-            TypedResults.Ok(await participation.ImportAsync(id, await RequestText.ReadAsync(request, "applications.csv", ct), Manager, ct)))
+        group.MapPost("/{id:guid}/applications/import", async (Guid id, HttpRequest request, ParticipationService participation, ClaimsPrincipal user, CancellationToken ct) =>
+            TypedResults.Ok(await participation.ImportAsync(id, await RequestText.ReadAsync(request, "applications.csv", ct), ManagerKeyIdentity.ActorOf(user), ct)))
             .Accepts<string>("text/csv").WithName("ImportApplications");
         group.MapGet("/{id:guid}/applications", async (Guid id, ParticipationService participation, CancellationToken ct) =>
             TypedResults.Ok(await participation.ListAsync(id, ct))).WithName("ListApplications");
@@ -109,27 +108,27 @@ public static class ProgrammeApi
 
         group.MapGet("/{id:guid}/matching", async (Guid id, MatchingService matching, CancellationToken ct) =>
             TypedResults.Ok(await matching.ReviewAsync(id, ct))).WithName("GetMatchReview");
-        group.MapPost("/{id:guid}/matching/run", async (Guid id, MatchRunRequest? request, MatchingService matching, CancellationToken ct) =>
-            TypedResults.Ok(await matching.RunAsync(id, request?.MinScore, Manager, ct))).WithName("RunMatching");
-        group.MapPost("/{id:guid}/matching/pin", async (Guid id, MatchConstraintInput input, MatchingService matching, CancellationToken ct) =>
-            TypedResults.Ok(await matching.ConstrainAsync(id, MatchConstraintKind.Pin, input, Manager, ct))).WithName("PinPair");
-        group.MapPost("/{id:guid}/matching/forbid", async (Guid id, MatchConstraintInput input, MatchingService matching, CancellationToken ct) =>
-            TypedResults.Ok(await matching.ConstrainAsync(id, MatchConstraintKind.Forbid, input, Manager, ct))).WithName("ForbidPair");
-        group.MapPost("/{id:guid}/matching/release", async (Guid id, MatchConstraintInput input, MatchingService matching, CancellationToken ct) =>
-            TypedResults.Ok(await matching.ReleaseAsync(id, input, Manager, ct))).WithName("ReleasePair");
-        group.MapPost("/{id:guid}/matching/swap", async (Guid id, SwapInput input, MatchingService matching, CancellationToken ct) =>
-            TypedResults.Ok(await matching.SwapAsync(id, input, Manager, ct))).WithName("SwapPairs");
-        group.MapPost("/{id:guid}/matching/approve", async (Guid id, MatchingService matching, ProgrammeService programmes, MentoringAutomationHub automation, CancellationToken ct) =>
+        group.MapPost("/{id:guid}/matching/run", async (Guid id, MatchRunRequest? request, MatchingService matching, ClaimsPrincipal user, CancellationToken ct) =>
+            TypedResults.Ok(await matching.RunAsync(id, request?.MinScore, ManagerKeyIdentity.ActorOf(user), ct))).WithName("RunMatching");
+        group.MapPost("/{id:guid}/matching/pin", async (Guid id, MatchConstraintInput input, MatchingService matching, ClaimsPrincipal user, CancellationToken ct) =>
+            TypedResults.Ok(await matching.ConstrainAsync(id, MatchConstraintKind.Pin, input, ManagerKeyIdentity.ActorOf(user), ct))).WithName("PinPair");
+        group.MapPost("/{id:guid}/matching/forbid", async (Guid id, MatchConstraintInput input, MatchingService matching, ClaimsPrincipal user, CancellationToken ct) =>
+            TypedResults.Ok(await matching.ConstrainAsync(id, MatchConstraintKind.Forbid, input, ManagerKeyIdentity.ActorOf(user), ct))).WithName("ForbidPair");
+        group.MapPost("/{id:guid}/matching/release", async (Guid id, MatchConstraintInput input, MatchingService matching, ClaimsPrincipal user, CancellationToken ct) =>
+            TypedResults.Ok(await matching.ReleaseAsync(id, input, ManagerKeyIdentity.ActorOf(user), ct))).WithName("ReleasePair");
+        group.MapPost("/{id:guid}/matching/swap", async (Guid id, SwapInput input, MatchingService matching, ClaimsPrincipal user, CancellationToken ct) =>
+            TypedResults.Ok(await matching.SwapAsync(id, input, ManagerKeyIdentity.ActorOf(user), ct))).WithName("SwapPairs");
+        group.MapPost("/{id:guid}/matching/approve", async (Guid id, MatchingService matching, ProgrammeService programmes, MentoringAutomationHub automation, ClaimsPrincipal user, CancellationToken ct) =>
         {
-            var approval = await matching.ApproveMatchesAsync(id, Manager, ct);
+            var approval = await matching.ApproveMatchesAsync(id, ManagerKeyIdentity.ActorOf(user), ct);
             var programme = await programmes.GetAsync(id, ct);
             await automation.PairsApprovedAsync(programme, approval.Pairs, ct);
             await automation.ChoicesOfferedAsync(programme, approval.Choices, ct);
             return TypedResults.Ok(await matching.ReviewAsync(id, ct));
         }).WithName("ApproveMatches");
-        group.MapPost("/{id:guid}/pairs/{pairId:guid}/close", async (Guid id, Guid pairId, PartnershipService partnership, MentoringAutomationHub automation, CancellationToken ct) =>
+        group.MapPost("/{id:guid}/pairs/{pairId:guid}/close", async (Guid id, Guid pairId, PartnershipService partnership, MentoringAutomationHub automation, ClaimsPrincipal user, CancellationToken ct) =>
         {
-            var pair = await partnership.CloseAsync(pairId, Manager, ct);
+            var pair = await partnership.CloseAsync(pairId, ManagerKeyIdentity.ActorOf(user), ct);
             if (pair.ProgrammeId != id)
             {
                 throw MentoringProblemException.NotFound("pairId", $"There is no pair {pairId} in this programme.");
@@ -145,20 +144,20 @@ public static class ProgrammeApi
         var participants = app.MapGroup("/api/participants").WithTags("Privacy")
             .RequireAuthorization(ManagerAuthenticationExtensions.ManagerPolicy)
             .AddEndpointFilter<MentoringProblemFilter>();
-        participants.MapPost("/export", async (EmailRequest request, PrivacyService privacy, CancellationToken ct) =>
-            TypedResults.Ok(await privacy.ExportAsync(request.Email ?? "", Manager, ct))).WithName("ExportParticipantData");
+        participants.MapPost("/export", async (EmailRequest request, PrivacyService privacy, ClaimsPrincipal user, CancellationToken ct) =>
+            TypedResults.Ok(await privacy.ExportAsync(request.Email ?? "", ManagerKeyIdentity.ActorOf(user), ct))).WithName("ExportParticipantData");
         // The person's flows are cancelled and scrubbed in the erasure's transaction (none is left to tell of the
         // closed pairs); the invites they had sent get queued cancellations.
-        participants.MapPost("/erase", async (EmailRequest request, PrivacyService privacy, CancellationToken ct) =>
-            TypedResults.Ok(await privacy.EraseAsync(request.Email ?? "", Manager, ct))).WithName("EraseParticipant");
+        participants.MapPost("/erase", async (EmailRequest request, PrivacyService privacy, ClaimsPrincipal user, CancellationToken ct) =>
+            TypedResults.Ok(await privacy.EraseAsync(request.Email ?? "", ManagerKeyIdentity.ActorOf(user), ct))).WithName("EraseParticipant");
         return app;
     }
 
     private static async Task<Ok<Programme>> MoveAsync(
-        Guid id, ProgrammePhase phase, ProgrammeService programmes, MentoringAutomationHub automation, CancellationToken ct)
+        Guid id, ProgrammePhase phase, ProgrammeService programmes, MentoringAutomationHub automation, ClaimsPrincipal user, CancellationToken ct)
     {
         var before = await programmes.GetAsync(id, ct);
-        var programme = await programmes.MoveToAsync(id, phase, Manager, ct);
+        var programme = await programmes.MoveToAsync(id, phase, ManagerKeyIdentity.ActorOf(user), ct);
         if (before.Phase != programme.Phase)
         {
             await automation.PhaseChangedAsync(programme, ct);

@@ -1,79 +1,28 @@
+using System.Globalization;
 using System.Security.Claims;
-using System.Security.Cryptography;
 using System.Text.Encodings.Web;
-using MentorFlow.Server.Persistence;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
 namespace MentorFlow.Server.Security;
 
-/// <summary>Settings under <c>Security</c>.</summary>
-public sealed class SecurityOptions
-{
-    public const string Section = "Security";
-
-    /// <summary>Manager API keys accepted besides those stored in the database (at least 16 characters each).</summary>
-    public IList<string> ManagerApiKeys { get; } = [];
-
-    /// <summary>Browser origins allowed to call the API (CORS is closed when empty).</summary>
-    public IList<string> AllowedOrigins { get; } = [];
-}
-
-internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOptions>
-{
-    public ValidateOptionsResult Validate(string? name, SecurityOptions options)
-    {
-        for (var i = 0; i < options.ManagerApiKeys.Count; i++)
-        {
-            if (options.ManagerApiKeys[i] is not { Length: >= 16 })
-            {
-                return ValidateOptionsResult.Fail($"Security:ManagerApiKeys:{i} must be at least 16 characters long.");
-            }
-        }
-
-        for (var i = 0; i < options.AllowedOrigins.Count; i++)
-        {
-            if (!Uri.TryCreate(options.AllowedOrigins[i], UriKind.Absolute, out _))
-            {
-                return ValidateOptionsResult.Fail($"Security:AllowedOrigins:{i} is not an absolute URL.");
-            }
-        }
-
-        return ValidateOptionsResult.Success;
-    }
-}
-
-/// <summary>The set of valid manager key hashes: configured keys plus those stored in the database.</summary>
-public sealed class ManagerKeyRing(IOptions<SecurityOptions> options)
-{
-    private volatile HashSet<string> _stored = [];
-    private readonly HashSet<string> _configured =
-        options.Value.ManagerApiKeys.Select(ManagerApiKey.Hash).ToHashSet(StringComparer.Ordinal);
-
-    public bool HasConfiguredKeys => _configured.Count > 0;
-
-    public bool IsValid(string key)
-    {
-        var hash = ManagerApiKey.Hash(key);
-        return _configured.Contains(hash) || _stored.Contains(hash);
-    }
-
-    internal void SetStored(IEnumerable<string> hashes) => _stored = hashes.ToHashSet(StringComparer.Ordinal);
-}
-
 /// <summary>
 /// Accepts <c>Authorization: ApiKey &lt;key&gt;</c> (what Elsa Studio sends), <c>Authorization: Bearer &lt;key&gt;</c>
-/// or <c>X-Api-Key: &lt;key&gt;</c>. A missing or wrong key is a 401 problem.
+/// or <c>X-Api-Key: &lt;key&gt;</c>. The signed-in manager is the key: its name and id are the claims the audit trail
+/// records. A missing or wrong key is a 401 problem; a client past its wrong-key limit gets 429 with Retry-After.
 /// </summary>
-public sealed class ApiKeyAuthenticationHandler(
+public sealed partial class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ManagerKeyRing keys)
+    ManagerKeyRing keys,
+    FailedAuthenticationLimiter limiter)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
+    public const string ManagerRole = "manager";
+    private const string RetryAfterItem = "mentorflow:auth-retry-after";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -83,20 +32,49 @@ public sealed class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        if (!keys.IsValid(key))
+        var client = FailedAuthenticationLimiter.ClientOf(Context);
+        if (limiter.RetryAfter(client) is { } wait)
         {
+            Context.Items[RetryAfterItem] = wait;
+            return Task.FromResult(AuthenticateResult.Fail("Too many wrong API keys from this client."));
+        }
+
+        if (keys.Find(key) is not { } owner)
+        {
+            limiter.RecordFailure(client);
+            LogRefused(Logger);
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "manager"), new Claim(ClaimTypes.Role, "manager")], SchemeName);
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, owner.Name), new Claim(ManagerKeyIdentity.IdClaim, owner.Id), new Claim(ClaimTypes.Role, ManagerRole)],
+            SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        var problems = Context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        if (Context.Items[RetryAfterItem] is TimeSpan wait)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = Context,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status429TooManyRequests,
+                    Title = "Too many wrong API keys.",
+                    Detail = $"Too many requests from your address had a wrong manager API key. Try again in {seconds} seconds with the right key.",
+                },
+            });
+            return;
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "ApiKey";
-        var problems = Context.RequestServices.GetRequiredService<IProblemDetailsService>();
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = Context,
@@ -124,24 +102,39 @@ public sealed class ApiKeyAuthenticationHandler(
         var header = request.Headers["X-Api-Key"].ToString().Trim();
         return header.Length > 0 ? header : null;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A request with a wrong manager API key was refused")]
+    private static partial void LogRefused(ILogger logger);
 }
 
 public static class ManagerAuthenticationExtensions
 {
     public const string ManagerPolicy = "manager";
 
+    /// <summary>
+    /// Manager keys (configured and stored), the API-key scheme, the <c>manager</c> policy, which is also the fallback
+    /// policy (an endpoint is for managers unless it says <c>AllowAnonymous</c>), and CORS for <c>Security:AllowedOrigins</c>.
+    /// </summary>
     public static IHostApplicationBuilder AddManagerAuthentication(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<SecurityOptions>()
             .Bind(builder.Configuration.GetSection(SecurityOptions.Section))
+            .PostConfigure(options => ReadManagerKeys(builder.Configuration, options))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
         builder.Services.AddSingleton<ManagerKeyRing>();
+        builder.Services.AddSingleton<ManagerKeyStore>();
+        builder.Services.AddSingleton<FailedAuthenticationLimiter>();
+        builder.Services.AddHostedService<ManagerKeyRefresher>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        var manager = new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser()
+            .RequireRole(ApiKeyAuthenticationHandler.ManagerRole)
+            .Build();
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(ManagerPolicy, policy => policy.RequireAuthenticatedUser())
-            .SetFallbackPolicy(null);
+            .AddPolicy(ManagerPolicy, manager)
+            .SetFallbackPolicy(manager);
 
         var origins = builder.Configuration.GetSection($"{SecurityOptions.Section}:AllowedOrigins").Get<string[]>() ?? [];
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
@@ -155,43 +148,29 @@ public static class ManagerAuthenticationExtensions
         return builder;
     }
 
+    /// <summary>Each entry of <c>Security:ManagerApiKeys</c> is the key itself or <c>{ "Name": ..., "Key": ... }</c>.</summary>
+    internal static void ReadManagerKeys(IConfiguration configuration, SecurityOptions options)
+    {
+        options.ManagerApiKeys.Clear();
+        foreach (var entry in configuration.GetSection($"{SecurityOptions.Section}:ManagerApiKeys").GetChildren()
+            .OrderBy(e => int.TryParse(e.Key, out var index) ? index : int.MaxValue))
+        {
+            options.ManagerApiKeys.Add(entry.GetChildren().Any()
+                ? new ConfiguredManagerKey { Name = entry["Name"], Key = entry["Key"] }
+                : new ConfiguredManagerKey { Key = entry.Value });
+        }
+    }
+
     /// <summary>
-    /// Loads stored keys; on a first run with no key configured or stored, generates a development key, stores its
-    /// hash and prints the key once with the server's URLs.
+    /// Checks the settings, then loads the keys. With none configured or stored, a Development server generates one and
+    /// prints it once with the server's URLs; any other environment stops here with a line naming
+    /// <c>Security:ManagerApiKeys</c>.
     /// </summary>
     public static async Task EnsureManagerKeyAsync(this WebApplication app)
     {
-        var ring = app.Services.GetRequiredService<ManagerKeyRing>();
-        var clock = app.Services.GetService<TimeProvider>() ?? TimeProvider.System;
-        var factory = app.Services.GetRequiredService<IDbContextFactory<MentorFlowDbContext>>();
-        await using var db = await factory.CreateDbContextAsync();
-        var stored = await db.ManagerApiKeys.Select(key => key.KeyHash).ToListAsync();
-        string? generated = null;
-        if (stored.Count == 0 && !ring.HasConfiguredKeys)
-        {
-            generated = "mf_dev_" + Base64Url(RandomNumberGenerator.GetBytes(24));
-            var record = new ManagerApiKey
-            {
-                Id = Guid.NewGuid(),
-                Name = "development key (generated on first run)",
-                KeyHash = ManagerApiKey.Hash(generated),
-                CreatedAt = clock.GetUtcNow(),
-            };
-            db.ManagerApiKeys.Add(record);
-            try
-            {
-                await db.SaveChangesAsync();
-                stored.Add(record.KeyHash);
-            }
-            catch (DbUpdateException)
-            {
-                // Another replica generated one at the same moment: use theirs (printed by that replica).
-                generated = null;
-                stored = await db.ManagerApiKeys.AsNoTracking().Select(key => key.KeyHash).ToListAsync();
-            }
-        }
-
-        ring.SetStored(stored);
+        // Report a bad setting (of any module) before the missing key: the operator fixes the first thing first.
+        app.Services.GetService<IStartupValidator>()?.Validate();
+        var generated = await app.Services.GetRequiredService<ManagerKeyStore>().InitializeAsync();
         if (generated is not null)
         {
             app.Lifetime.ApplicationStarted.Register(() =>
@@ -203,7 +182,4 @@ public static class ManagerAuthenticationExtensions
             });
         }
     }
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace MentorFlow.Server.Studio;
 
 /// <summary>
-/// The Studio module of the server: the manager web shell (wwwroot), the Elsa Studio host pages and static files
+/// The Studio module of the server: the Elsa Studio host pages (the manager web shell in wwwroot is served by the API defaults, before authorization) and static files
 /// under <c>/studio/</c>, and the Elsa-compatible API under <c>/elsa/api</c>.
 /// </summary>
 public static partial class StudioHosting
@@ -19,8 +19,6 @@ public static partial class StudioHosting
 
     public static WebApplication MapStudio(this WebApplication app)
     {
-        app.UseDefaultFiles();
-        app.UseStaticFiles();
         app.MapStudioPages();
         app.MapElsaApi();
 

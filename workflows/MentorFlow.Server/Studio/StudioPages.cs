@@ -49,10 +49,12 @@ public static class StudioPages
         studio.MapGet("/workflows/instances/{instanceId}/view", (string instanceId, StudioPackage package) =>
             Page(package, new("Instance", "instances", "elsa-workflow-instance-viewer", "instance-id", instanceId, $"Instance {instanceId}")));
 
-        // The Studio reads appsettings.json beside its base URL at start; ours points it at this server's Elsa API.
-        studio.MapGet("/appsettings.json", (HttpRequest request) => TypedResults.Json(new
+        // The Studio reads appsettings.json beside its base URL at start. The URL is relative (never built from the
+        // request's Host header, which a client chooses); each element gets the absolute API address from the page's
+        // own origin (js/studio-host.js).
+        studio.MapGet("/appsettings.json", () => TypedResults.Json(new
         {
-            Backend = new { Url = $"{request.Scheme}://{request.Host}{request.PathBase}/elsa/api" },
+            Backend = new { Url = "/elsa/api" },
         }));
         studio.MapMethods("/{**path}", ["GET", "HEAD"], (string path, HttpContext http, StudioPackage package) =>
             StudioStaticFiles.Serve(path, http, package));

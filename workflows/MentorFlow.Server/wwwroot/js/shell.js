@@ -11,6 +11,7 @@ export const NAV = Object.freeze([
   { id: 'instances', label: 'Instances', href: '/studio/workflows/instances' },
   { id: 'mailbox', label: 'Mailbox (Graph sandbox)', href: '/graph/sandbox' },
   { id: 'api-docs', label: 'API docs', href: '/scalar' },
+  { id: 'keys', label: 'Manager keys', href: '/keys/' },
 ]);
 
 /** Error thrown by {@link api} for a non-2xx answer; `problem` is the parsed problem details (or a synthetic one). */
