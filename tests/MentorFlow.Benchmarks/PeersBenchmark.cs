@@ -40,9 +40,9 @@ public static class PeersBenchmark
         var timers = IntArg("--timers", smoke ? 200 : 10_000);
         var spread = TimeSpan.FromSeconds(IntArg("--spread", smoke ? 3 : (int)Math.Ceiling(60.0 * timers / 10_000)));
         var hangfire = new HangfireSettings(
-            TimeSpan.FromMilliseconds(IntArg("--hangfire-poll-ms", 100)),
-            TimeSpan.FromMilliseconds(IntArg("--hangfire-queue-poll-ms", 100)),
-            IntArg("--hangfire-workers", 20));
+            TimeSpan.FromMilliseconds(IntArg("--hangfire-poll-ms", 1_000)),
+            TimeSpan.FromMilliseconds(IntArg("--hangfire-queue-poll-ms", 1_000)),
+            IntArg("--hangfire-workers", 5));
 
         var rows = new List<Row>();
         if (part is null or "workflows")
