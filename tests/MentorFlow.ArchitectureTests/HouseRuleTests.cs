@@ -3,7 +3,7 @@ using System.Xml.Linq;
 
 namespace MentorFlow.ArchitectureTests;
 
-/// <summary>The house rules of ../shared/house-style.md, enforced by tests instead of review.</summary>
+/// <summary>The house rules (README, "Development"), enforced by tests instead of review.</summary>
 public sealed partial class HouseRuleTests
 {
     /// <summary>Dependencies point one way: AppHost → Server → modules; Reporting depends on no MentorFlow project.</summary>

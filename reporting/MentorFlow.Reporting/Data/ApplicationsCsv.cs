@@ -1,6 +1,6 @@
 namespace MentorFlow.Reporting.Data;
 
-/// <summary>Reads and writes applications.csv (see <c>shared/design.md</c>, "Data formats").</summary>
+/// <summary>Reads and writes applications.csv (see <c>docs/data-formats.md</c>).</summary>
 public static class ApplicationsCsv
 {
     public static readonly IReadOnlyList<string> Columns =

@@ -14,7 +14,7 @@ public sealed record CsvDataError(string File, int Line, string? Column, string 
 }
 
 /// <summary>
-/// Thrown when a CSV file breaks the contract in <c>shared/design.md</c>. Carries every error found, not only the
+/// Thrown when a CSV file breaks the contract in <c>docs/data-formats.md</c>. Carries every error found, not only the
 /// first; <see cref="File"/>, <see cref="Line"/> and <see cref="Column"/> describe the first one.
 /// </summary>
 public sealed class CsvDataException : Exception

@@ -3,7 +3,7 @@ using MentorFlow.Reporting.Data;
 namespace MentorFlow.Reporting.Metrics;
 
 /// <summary>
-/// The programme records the metrics are computed from, read from the design.md CSV files (a folder of exports or
+/// The programme records the metrics are computed from, read from the CSV files of docs/data-formats.md (a folder of exports or
 /// the service's export API). relationships.csv and testimonials.csv are required; platform.csv (platform
 /// analytics, which the service does not hold), applications.csv, pairs.csv, history-applications.csv and the
 /// service's poll.csv (interest-poll answers, for the funnel) are used when present.

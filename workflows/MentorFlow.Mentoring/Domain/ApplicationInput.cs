@@ -2,7 +2,7 @@ namespace MentorFlow.Mentoring.Domain;
 
 /// <summary>
 /// An application as submitted (API JSON, participant form or one applications.csv row), before validation.
-/// Field names in errors are the applications.csv column names (design.md).
+/// Field names in errors are the applications.csv column names (docs/data-formats.md).
 /// </summary>
 public sealed record ApplicationInput
 {

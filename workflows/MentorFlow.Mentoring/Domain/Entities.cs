@@ -78,7 +78,7 @@ public sealed class PollResponse
     public DateTimeOffset SubmittedAt { get; set; }
 }
 
-/// <summary>An application: every field of applications.csv (design.md). One per person and programme.</summary>
+/// <summary>An application: every field of applications.csv (docs/data-formats.md). One per person and programme.</summary>
 public sealed class Application
 {
     public Guid Id { get; set; }

@@ -3,7 +3,7 @@ using System.Net.Mail;
 
 namespace MentorFlow.Mentoring.Domain;
 
-/// <summary>The words of the CSV formats (design.md) and the checks shared by the API, the forms and CSV import.</summary>
+/// <summary>The words of the CSV formats (docs/data-formats.md) and the checks shared by the API, the forms and CSV import.</summary>
 public static class Vocabulary
 {
     public static readonly IReadOnlyList<string> CommunicationMethods = ["video", "phone", "chat", "email", "in-person"];

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace MentorFlow.Mentoring.Services;
 
 /// <summary>
-/// The CSV exports of a programme in the formats of design.md (<c>/api/programmes/{id}/export/{file}</c>), so a
+/// The CSV exports of a programme in the formats of docs/data-formats.md (<c>/api/programmes/{id}/export/{file}</c>), so a
 /// notebook runs on a live service or on files alike: applications, pairs, relationships, testimonials, plus the
 /// community list (members.csv) and the poll answers (poll.csv).
 /// </summary>

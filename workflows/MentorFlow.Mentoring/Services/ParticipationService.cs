@@ -11,7 +11,7 @@ public sealed record PollInput(string? Name, string? Choice, IReadOnlyList<strin
 
 public sealed record ApplicationImportResult(int Imported);
 
-/// <summary>The applications.csv columns (design.md), in order.</summary>
+/// <summary>The applications.csv columns (docs/data-formats.md), in order.</summary>
 public static class ApplicationColumns
 {
     public static readonly IReadOnlyList<string> All =

@@ -15,7 +15,7 @@ public sealed class DashboardOptions
     public const string Section = "Dashboard";
 
     /// <summary>
-    /// platform.csv (design.md: <c>date, visitors, new_members</c>) of the community platform, for the growth figures;
+    /// platform.csv (docs/data-formats.md: <c>date, visitors, new_members</c>) of the community platform, for the growth figures;
     /// the service holds no platform analytics, so without it the dashboard says so.
     /// </summary>
     public string? PlatformCsvPath { get; set; }

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace MentorFlow.Server.Studio.ElsaApi;
 
 // The Elsa 3.8 REST shapes Elsa Studio reads and writes (field names from the Elsa 3 client and server sources;
-// see /work/shared/elsa-studio/api-shapes.md). Serialized camelCase with enums as strings by the server's defaults.
+// see workflows/MentorFlow.Server/Studio/README.md). Serialized camelCase with enums as strings by the server's defaults.
 
 /// <summary>Elsa's <c>Link</c>: the Studio enables editing only when a <c>publish</c> link is present.</summary>
 public sealed record ElsaLink(string Href, string Rel, string Method);
