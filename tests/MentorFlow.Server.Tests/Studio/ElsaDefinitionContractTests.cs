@@ -11,7 +11,7 @@ namespace MentorFlow.Server.Tests.Studio;
 
 /// <summary>
 /// Contract tests of the workflow-definition endpoints the Studio calls: status codes and the JSON fields it reads
-/// (names from api-shapes.md and the Elsa 3 client and server sources).
+/// (names from the Elsa 3 client and server sources; the surface is listed in workflows/MentorFlow.Server/Studio/README.md).
 /// </summary>
 public sealed class ElsaDefinitionContractTests : IClassFixture<StudioServer>
 {
