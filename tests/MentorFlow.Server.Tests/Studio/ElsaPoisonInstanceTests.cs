@@ -72,6 +72,35 @@ public sealed class ElsaPoisonInstanceTests(SmallStateServer factory) : IClassFi
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
 
+    [Theory]
+    [InlineData("execute", "Latest", false)]
+    [InlineData("dispatch", "Published", true)]
+    public async Task Start_WithAnInputOverTheStateLimit_Answers400NamingTheInputAndTheSetting_AndStartsNothing(string endpoint, string versionOptions, bool publish)
+    {
+        using var client = factory.CreateManagerClient();
+        var id = Unique("big-input-" + endpoint);
+        await SaveAsync(client, Waiting(id), publish);
+        var input = new JsonObject { ["Text"] = new string('x', 100_000) };
+
+        var (response, problem) = await PostAsync(client, $"/elsa/api/workflow-definitions/{id}/{endpoint}",
+            new JsonObject { ["versionOptions"] = versionOptions, ["input"] = input });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var message = (string?)problem!["errors"]!["input"]![0];
+        Assert.Contains("Workflows:MaxStateBytes", message, StringComparison.Ordinal);
+        Assert.Contains("the workflow input", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", problem.ToJsonString(), StringComparison.Ordinal);
+        var runtime = factory.Services.GetRequiredService<IWorkflowRuntime>();
+        Assert.Equal(0, (await runtime.ListInstancesAsync(new InstanceQuery { DefinitionId = id })).TotalCount);
+
+        // The same flow starts with an input within the limit.
+        var (small, _) = await PostAsync(client, $"/elsa/api/workflow-definitions/{id}/{endpoint}",
+            new JsonObject { ["versionOptions"] = versionOptions, ["input"] = new JsonObject { ["Text"] = "short" } });
+        Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+        Assert.Equal(1, (await runtime.ListInstancesAsync(new InstanceQuery { DefinitionId = id })).TotalCount);
+    }
+
     [Fact]
     public async Task BulkDelete_RemovesRunningAndFaultedInstances()
     {

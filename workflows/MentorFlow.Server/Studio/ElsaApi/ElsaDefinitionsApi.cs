@@ -553,7 +553,16 @@ internal static partial class ElsaDefinitionsApi
         }
 
         input[WorkflowInputKeys.TestRun] = true;
-        var started = await runtime.StartVersionAsync(version.Id, input, body?.CorrelationId, cancellationToken);
+        WorkflowStartResult started;
+        try
+        {
+            started = await runtime.StartVersionAsync(version.Id, input, body?.CorrelationId, cancellationToken);
+        }
+        catch (WorkflowStateTooLargeException tooLarge)
+        {
+            return ElsaRequests.InputTooLarge(tooLarge);
+        }
+
         var logger = loggers.CreateLogger("MentorFlow.Studio.ElsaApi");
         if (logger.IsEnabled(LogLevel.Information))
         {
@@ -594,8 +603,15 @@ internal static partial class ElsaDefinitionsApi
         }
 
         var input = body?.Input?.ToDictionary(pair => pair.Key, pair => (object?)pair.Value?.DeepClone(), StringComparer.Ordinal);
-        var started = await runtime.StartAsync(definitionId, input, body?.CorrelationId, options.Value, cancellationToken);
-        return TypedResults.Ok(new DispatchResponse(started.InstanceId));
+        try
+        {
+            var started = await runtime.StartAsync(definitionId, input, body?.CorrelationId, options.Value, cancellationToken);
+            return TypedResults.Ok(new DispatchResponse(started.InstanceId));
+        }
+        catch (WorkflowStateTooLargeException tooLarge)
+        {
+            return ElsaRequests.InputTooLarge(tooLarge);
+        }
     }
 
     internal sealed record DispatchResponse(string WorkflowInstanceId);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MentorFlow.Workflows.Definitions;
+using MentorFlow.Workflows.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MentorFlow.Server.Studio.ElsaApi;
@@ -82,6 +83,18 @@ internal static class ElsaRequests
 
     public static ValidationProblem Invalid(Dictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, title: "The request is not valid.");
+
+    /// <summary>
+    /// A start whose input (with the flow's initial variables) would make an instance state over
+    /// <c>Workflows:MaxStateBytes</c>: nothing was written; the problem names <c>input</c> and the setting.
+    /// </summary>
+    public static ValidationProblem InputTooLarge(WorkflowStateTooLargeException exception) =>
+        TypedResults.ValidationProblem(
+            new Dictionary<string, string[]>(StringComparer.Ordinal)
+            {
+                ["input"] = [$"The input is too large to start the workflow: {exception.Message} Nothing was started."],
+            },
+            title: "The workflow input is too large.");
 
     public static ProblemHttpResult NotFound(string what) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.", detail: what);
