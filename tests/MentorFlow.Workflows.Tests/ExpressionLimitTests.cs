@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using MentorFlow.Workflows.Expressions;
 using MentorFlow.Workflows.Runtime;
 using MentorFlow.Workflows.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
@@ -164,6 +165,30 @@ public sealed class ExpressionLimitTests : EngineTestBase
 
         Assert.Contains("setVariable 'Big'", Assert.Single(details.Incidents).Message, StringComparison.Ordinal);
         Assert.Contains("(Workflows:VariableValueLimitBytes)", Assert.Single(details.Incidents).Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Fluid renders through the writer's <c>WriteAsync</c> methods; each must be done when it returns (no thread-pool
+    /// work per fragment, which made every rendered mail wait for the pool) and still count toward the limit.
+    /// </summary>
+    [Fact]
+    public async Task LiquidWriter_AsyncWrites_CompleteAtOnce_AndCountTowardTheLimit()
+    {
+        using var writer = new BoundedWriter(16);
+        Task[] writes =
+        [
+            writer.WriteAsync('a'),
+            writer.WriteAsync("bc"),
+            writer.WriteAsync(['d', 'e', 'f'], 1, 2),
+            writer.WriteAsync("gh".AsMemory()),
+            writer.WriteAsync(new System.Text.StringBuilder("ij")),
+            writer.FlushAsync(),
+        ];
+
+        Assert.All(writes, write => Assert.True(write.IsCompletedSuccessfully));
+        Assert.Equal("abcefghij", writer.ToString());
+        var error = await Assert.ThrowsAsync<ExpressionLimitException>(() => writer.WriteAsync("0123456789"));
+        Assert.Contains("Liquid output exceeded 16 bytes", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

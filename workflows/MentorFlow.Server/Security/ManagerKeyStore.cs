@@ -168,17 +168,27 @@ public sealed partial class ManagerKeyStore(
     private static partial void LogGenerated(ILogger logger, Guid keyId);
 }
 
-/// <summary>Refreshes the key ring from the database every <see cref="SecurityOptions.ManagerKeyRefreshInterval"/>.</summary>
+/// <summary>
+/// Refreshes the key ring from the database every <see cref="SecurityOptions.ManagerKeyRefreshInterval"/>. A one-shot
+/// delay per round, not a <see cref="PeriodicTimer"/>: after a long pause (or a test clock jumping months ahead) the
+/// next refresh runs once, instead of the timer replaying every missed tick (five-second ticks over a simulated year
+/// are millions of callbacks, with this loop refreshing back to back until they are all replayed).
+/// </summary>
 internal sealed partial class ManagerKeyRefresher(
     ManagerKeyStore store, IOptions<SecurityOptions> options, TimeProvider clock, ILogger<ManagerKeyRefresher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.ManagerKeyRefreshInterval, clock);
+        var interval = options.Value.ManagerKeyRefreshInterval;
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            var next = Task.Delay(interval, clock, stoppingToken);
+            while (true)
             {
+                await next;
+
+                // The next round's delay starts before this refresh, so refreshes keep one interval apart.
+                next = Task.Delay(interval, clock, stoppingToken);
                 try
                 {
                     await store.RefreshAsync(stoppingToken);

@@ -101,7 +101,9 @@ internal static class ExpressionLimits
 
 /// <summary>
 /// The writer a Liquid template renders into: it keeps the text and throws once the UTF-8 size passes the limit, so a
-/// runaway template stops at the limit instead of allocating what it asked for.
+/// runaway template stops at the limit instead of allocating what it asked for. Fluid writes through the
+/// <c>WriteAsync</c> methods; they complete synchronously here (the base <see cref="TextWriter"/> queues each one to
+/// the thread pool, which turns every rendered fragment into a thread hop and the synchronous render into a wait).
 /// </summary>
 internal sealed class BoundedWriter(long limit) : TextWriter(CultureInfo.InvariantCulture)
 {
@@ -136,6 +138,77 @@ internal sealed class BoundedWriter(long limit) : TextWriter(CultureInfo.Invaria
         Count(Encoding.UTF8.GetByteCount(buffer));
         _text.Append(buffer);
     }
+
+    public override Task WriteAsync(char value)
+    {
+        Write(value);
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteAsync(string? value)
+    {
+        Write(value);
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteAsync(char[] buffer, int index, int count)
+    {
+        Write(buffer.AsSpan(index, count));
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteAsync(ReadOnlyMemory<char> buffer, CancellationToken cancellationToken = default)
+    {
+        Write(buffer.Span);
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteAsync(StringBuilder? value, CancellationToken cancellationToken = default)
+    {
+        if (value is not null)
+        {
+            foreach (var chunk in value.GetChunks())
+            {
+                Write(chunk.Span);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteLineAsync(char value)
+    {
+        WriteLine(value);
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteLineAsync(string? value)
+    {
+        WriteLine(value);
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteLineAsync(char[] buffer, int index, int count)
+    {
+        WriteLine(buffer.AsSpan(index, count));
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteLineAsync(ReadOnlyMemory<char> buffer, CancellationToken cancellationToken = default)
+    {
+        WriteLine(buffer.Span);
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteLineAsync()
+    {
+        WriteLine();
+        return Task.CompletedTask;
+    }
+
+    public override Task FlushAsync() => Task.CompletedTask;
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public override string ToString() => _text.ToString();
 
