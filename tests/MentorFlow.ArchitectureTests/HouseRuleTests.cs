@@ -91,6 +91,95 @@ public sealed partial class HouseRuleTests
         Assert.Empty(missing);
     }
 
+    /// <summary>The projects that host HTTP endpoints and so need the ASP.NET Core shared framework.</summary>
+    private static readonly string[] AspNetCoreHosts = ["MentorFlow.ServiceDefaults", "MentorFlow.Graph", "MentorFlow.Server"];
+
+    /// <summary>
+    /// The source files over <see cref="MaxLines"/> lines today, each with the count it may not exceed: the list only
+    /// shrinks (a file split below the limit must leave it).
+    /// </summary>
+    private static readonly Dictionary<string, int> OversizedFiles = new(StringComparer.Ordinal)
+    {
+        ["workflows/MentorFlow.Workflows/Runtime/WorkflowRuntime.cs"] = 1563,
+        ["workflows/MentorFlow.Graph/Sandbox/GraphSandbox.cs"] = 1071,
+        ["workflows/MentorFlow.Server/Studio/ElsaApi/ElsaDefinitionsApi.cs"] = 666,
+        ["tests/MentorFlow.Server.Tests/Studio/ElsaDefinitionContractTests.cs"] = 662,
+        ["workflows/MentorFlow.Server/Mentoring/ParticipantForms.cs"] = 660,
+        ["tests/MentorFlow.Benchmarks/WorkflowBenchmark.cs"] = 563,
+        ["reporting/MentorFlow.Reporting/Matching/MatchTrainer.cs"] = 557,
+        ["workflows/MentorFlow.Mentoring/Activities/MentoringActivities.cs"] = 556,
+        ["workflows/MentorFlow.Graph/Outbox/GraphOutboxDispatcher.cs"] = 555,
+    };
+
+    private const int MaxLines = 500;
+
+    [Fact]
+    public void OnlyProjectsThatHostHttp_ReferenceTheAspNetCoreFramework()
+    {
+        var referencing = Repository.ProductionProjects()
+            .Where(project => UsesAspNetCoreFramework(XDocument.Load(project)))
+            .Select(Path.GetFileNameWithoutExtension)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        Assert.Equal(AspNetCoreHosts.Order(StringComparer.Ordinal), referencing);
+    }
+
+    [Fact]
+    public void ProductionProjects_NeverReferenceTestOrBenchmarkProjects()
+    {
+        var tests = Path.Combine(Repository.Root, "tests") + Path.DirectorySeparatorChar;
+        var violations = Repository.ProductionProjects()
+            .SelectMany(project => ReferencedProjects(project).Where(path => path.StartsWith(tests, StringComparison.Ordinal))
+                .Select(path => $"{Repository.Relative(project)} -> {Repository.Relative(path)}"))
+            .ToList();
+
+        Assert.Empty(violations);
+    }
+
+    [Fact]
+    public void NoProject_ReferencesTheBenchmarksExecutable()
+    {
+        var violations = Repository.AllProjects()
+            .Where(project => ReferencedProjects(project).Any(path => Path.GetFileNameWithoutExtension(path) == "MentorFlow.Benchmarks"))
+            .Select(Repository.Relative)
+            .ToList();
+
+        Assert.True(violations.Count == 0, "share code through a library (e.g. tests/MentorFlow.Testing.Server), not the benchmarks:\n" + string.Join('\n', violations));
+    }
+
+    [Fact]
+    public void SourceFiles_StayUnderTheLineLimit_ExceptTheNamedOversizedFilesWhichMayNotGrow()
+    {
+        var sizes = Repository.Sources().ToDictionary(file => Repository.Relative(file).Replace('\\', '/'), file => File.ReadLines(file).Count(), StringComparer.Ordinal);
+
+        var tooLong = sizes.Where(entry => entry.Value > OversizedFiles.GetValueOrDefault(entry.Key, MaxLines))
+            .Select(entry => $"{entry.Key}: {entry.Value} lines (limit {OversizedFiles.GetValueOrDefault(entry.Key, MaxLines)})")
+            .ToList();
+        var stale = OversizedFiles.Keys.Where(file => sizes.GetValueOrDefault(file) <= MaxLines)
+            .Select(file => $"{file}: now {sizes.GetValueOrDefault(file)} lines, remove it from {nameof(OversizedFiles)}")
+            .ToList();
+
+        Assert.True(tooLong.Count == 0, $"split these files (at most {MaxLines} lines; listed files may not grow):\n" + string.Join('\n', tooLong));
+        Assert.True(stale.Count == 0, string.Join('\n', stale));
+    }
+
+    [Fact]
+    public void Migrations_AreMarkedGenerated()
+    {
+        var attributes = File.ReadAllLines(Path.Combine(Repository.Root, ".gitattributes"));
+
+        Assert.Contains(attributes, line => line.Trim() == "workflows/MentorFlow.Server/Persistence/Migrations/** linguist-generated=true");
+    }
+
+    private static bool UsesAspNetCoreFramework(XDocument project) =>
+        project.Root?.Attribute("Sdk")?.Value == "Microsoft.NET.Sdk.Web"
+        || project.Descendants("FrameworkReference").Any(reference => reference.Attribute("Include")?.Value == "Microsoft.AspNetCore.App");
+
+    private static IEnumerable<string> ReferencedProjects(string project) =>
+        XDocument.Load(project).Descendants("ProjectReference")
+            .Select(reference => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(project)!, reference.Attribute("Include")!.Value.Replace('\\', Path.DirectorySeparatorChar))));
+
     [GeneratedRegex(@"\bDateTime(Offset)?\.(UtcNow|Now|Today)\b")]
     private static partial Regex WallClock();
 

@@ -16,9 +16,17 @@ internal static class Repository
     public static IEnumerable<string> ProductionSources() =>
         ProductionProjects()
             .SelectMany(project => Directory.EnumerateFiles(Path.GetDirectoryName(project)!, "*.cs", SearchOption.AllDirectories))
-            .Where(path => !IsBuildOutput(path) && !path.Contains($"{Path.DirectorySeparatorChar}Migrations{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+            .Where(path => !IsBuildOutput(path) && !IsMigration(path));
+
+    /// <summary>Every C# file of the repository except build output and generated EF Core migrations.</summary>
+    public static IEnumerable<string> Sources() =>
+        Directory.EnumerateFiles(Root, "*.cs", SearchOption.AllDirectories)
+            .Where(path => !IsBuildOutput(path) && !IsMigration(path));
 
     public static string Relative(string path) => Path.GetRelativePath(Root, path);
+
+    private static bool IsMigration(string path) =>
+        path.Contains($"{Path.DirectorySeparatorChar}Migrations{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
 
     private static bool IsBuildOutput(string path) =>
         path.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "node_modules");

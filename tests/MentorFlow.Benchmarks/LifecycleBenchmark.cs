@@ -1,4 +1,5 @@
 using System.Globalization;
+using MentorFlow.Testing.Server;
 
 namespace MentorFlow.Benchmarks;
 

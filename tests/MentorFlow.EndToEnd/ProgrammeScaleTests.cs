@@ -1,7 +1,5 @@
-extern alias benchmarks;
-
 using System.Diagnostics;
-using benchmarks::MentorFlow.Benchmarks;
+using MentorFlow.Testing.Server;
 using Xunit.Abstractions;
 
 namespace MentorFlow.EndToEnd;

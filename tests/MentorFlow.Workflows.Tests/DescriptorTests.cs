@@ -4,7 +4,6 @@ using MentorFlow.Workflows.Activities;
 using MentorFlow.Workflows.Activities.BuiltIn;
 using MentorFlow.Workflows.Descriptors;
 using MentorFlow.Workflows.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MentorFlow.Workflows.Tests;
 

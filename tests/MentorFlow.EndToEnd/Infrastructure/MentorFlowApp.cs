@@ -1,9 +1,7 @@
-extern alias benchmarks;
-
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using benchmarks::MentorFlow.Benchmarks;
+using MentorFlow.Testing.Server;
 
 namespace MentorFlow.EndToEnd.Infrastructure;
 

@@ -13,7 +13,6 @@ internal static class MentorFlowModel
 {
     public static void Configure(ModelBuilder modelBuilder)
     {
-        // Module models are added here as the modules land, e.g. modelBuilder.AddWorkflowEngineModel();
         modelBuilder.AddWorkflowEngineModel();
         modelBuilder.AddMentoringModel();
         modelBuilder.AddGraphModel();

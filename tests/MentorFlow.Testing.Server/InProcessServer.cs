@@ -5,13 +5,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace MentorFlow.Benchmarks;
+namespace MentorFlow.Testing.Server;
 
 /// <summary>
 /// The real server in process (<see cref="WebApplicationFactory{TEntryPoint}"/>) on its own SQLite file, with a known
 /// manager key and link-signing key and a fake clock starting at <see cref="Start"/>; the settings given add to or
 /// override those (the scale benchmark and the end-to-end tests use it). The entry point is named through a server
-/// type other than <c>Program</c> because this assembly has a <c>Program</c> of its own.
+/// type other than <c>Program</c>, so an assembly with a <c>Program</c> of its own (the benchmarks) can use it too.
 /// </summary>
 public class InProcessServer(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<MentorFlowDbContext>
 {

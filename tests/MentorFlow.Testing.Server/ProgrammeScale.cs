@@ -15,7 +15,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace MentorFlow.Benchmarks;
+namespace MentorFlow.Testing.Server;
 
 /// <summary>What to run: the number of pairs and, optionally, a pacing limit other than the server's default.</summary>
 /// <param name="Pairs">Pairs to activate (mentees; mentors take two each).</param>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace MentorFlow.Benchmarks;
+namespace MentorFlow.Testing.Server;
 
 /// <summary>The figures of one <see cref="ProgrammeScale"/> run, what is wrong with them, and the table printed.</summary>
 public sealed class ProgrammeScaleResult
