@@ -56,6 +56,7 @@ public static class MentoringServiceCollectionExtensions
         services.AddOptions<MatchingOptions>().Bind(configuration.GetSection(MatchingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MatchingService>();
         services.AddSingleton<MentorChoiceService>();
+        services.AddOptions<FlowReconciliationOptions>().Bind(configuration.GetSection(FlowReconciliationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         AutomationRegistration.Add(services);
         services.AddActivity<LoadProgramme>();
         services.AddActivity<LoadPair>();

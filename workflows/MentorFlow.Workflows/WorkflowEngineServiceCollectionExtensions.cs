@@ -44,6 +44,7 @@ public static class WorkflowEngineServiceCollectionExtensions
         services.TryAddSingleton<WorkflowRuntime<TContext>>();
         services.TryAddSingleton<IWorkflowRuntime>(sp => sp.GetRequiredService<WorkflowRuntime<TContext>>());
         services.TryAddSingleton<IWorkflowEngineMaintenance>(sp => sp.GetRequiredService<WorkflowRuntime<TContext>>());
+        services.TryAddSingleton<IWorkflowEnlistment>(sp => sp.GetRequiredService<WorkflowRuntime<TContext>>());
         services.TryAddSingleton<IWorkflowDefinitionService, WorkflowDefinitionService<TContext>>();
         services.TryAddSingleton<TimerScheduler<TContext>>();
         services.AddHostedService<WorkflowEngineHostedService<TContext>>();

@@ -62,3 +62,52 @@ internal static class Browser
         return Path.Combine(AppContext.BaseDirectory, "screenshots");
     }
 }
+
+/// <summary>
+/// What went wrong on a page while a test drove it: console errors (Chromium reports CSP violations, failed loads and
+/// the Studio's unhandled Blazor exceptions there), uncaught exceptions, and Elsa API answers of 400 or more.
+/// </summary>
+internal sealed class PageProblems
+{
+    private readonly Lock _gate = new();
+    private readonly List<string> _problems = [];
+
+    private PageProblems(IPage page)
+    {
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                Add($"console error: {message.Text} ({message.Location})");
+            }
+        };
+        page.PageError += (_, error) => Add($"page error: {error}");
+        page.Response += (_, response) =>
+        {
+            if (response.Url.Contains("/elsa/api/", StringComparison.Ordinal) && response.Status >= 400)
+            {
+                Add($"{response.Status} {response.Request.Method} {response.Url}");
+            }
+        };
+    }
+
+    /// <summary>Starts recording the problems of <paramref name="page"/> (call before the first navigation).</summary>
+    public static PageProblems Watch(IPage page) => new(page);
+
+    /// <summary>Fails with every problem seen so far.</summary>
+    public void AssertNone()
+    {
+        lock (_gate)
+        {
+            Assert.True(_problems.Count == 0, "problems on the page:\n" + string.Join("\n", _problems));
+        }
+    }
+
+    private void Add(string problem)
+    {
+        lock (_gate)
+        {
+            _problems.Add(problem);
+        }
+    }
+}

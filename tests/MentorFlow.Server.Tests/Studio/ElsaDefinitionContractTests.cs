@@ -484,6 +484,54 @@ public sealed class ElsaDefinitionContractTests : IClassFixture<StudioServer>
     }
 
     [Fact]
+    public async Task Get_FlowCreatedInTheStudioWithoutNodeIds_GivesEveryActivityItsElsaNodeId_AndSavingItBackStoresNone()
+    {
+        using var client = _factory.CreateManagerClient();
+        var id = Unique("created");
+        // What the Studio's "Create workflow" posts: no node ids, the unset createdAt.
+        var created = new JsonObject
+        {
+            ["definitionId"] = id,
+            ["name"] = $"Flow {id}",
+            ["createdAt"] = "0001-01-01T00:00:00+00:00",
+            ["root"] = new JsonObject
+            {
+                ["id"] = "root1",
+                ["type"] = "Elsa.Flowchart",
+                ["version"] = 1,
+                ["activities"] = new JsonArray(
+                    new JsonObject { ["id"] = "a", ["type"] = "Elsa.Start", ["version"] = 1 },
+                    new JsonObject
+                    {
+                        ["id"] = "inner",
+                        ["type"] = "Elsa.Flowchart",
+                        ["version"] = 1,
+                        ["activities"] = new JsonArray(new JsonObject { ["id"] = "b", ["type"] = "Elsa.WriteLine", ["version"] = 1 }),
+                        ["connections"] = new JsonArray(),
+                    }),
+                ["connections"] = new JsonArray(),
+            },
+        };
+        await SaveAsync(client, created);
+        var definitions = _factory.Services.GetRequiredService<IWorkflowDefinitionService>();
+        var before = (await definitions.FindAsync(id, VersionOptions.Latest))!.Model.DeepClone();
+        Assert.DoesNotContain("0001-01-01", before["createdAt"]?.ToJsonString() ?? "", StringComparison.Ordinal);
+
+        var opened = (JsonObject)await GetJsonAsync(client, $"/elsa/api/workflow-definitions/by-definition-id/{id}?versionOptions=Latest");
+
+        var root = opened["root"]!;
+        Assert.Equal("Workflow1:root1", (string?)root["nodeId"]);
+        Assert.Equal("Workflow1:root1:a", (string?)root["activities"]![0]!["nodeId"]);
+        Assert.Equal("Workflow1:root1:inner", (string?)root["activities"]![1]!["nodeId"]);
+        Assert.Equal("Workflow1:root1:inner:b", (string?)root["activities"]![1]!["activities"]![0]!["nodeId"]);
+        Assert.NotEqual(default, DateTimeOffset.Parse((string)opened["createdAt"]!, System.Globalization.CultureInfo.InvariantCulture));
+
+        await SaveAsync(client, StudioSaveModel(opened));
+        var after = (await definitions.FindAsync(id, VersionOptions.Latest))!.Model;
+        Assert.True(JsonNode.DeepEquals(before, after), string.Join("\n", JsonDiff.Differences(before, after)));
+    }
+
+    [Fact]
     public async Task RoundTrip_EveryDefaultFlowOpenedAndSavedUnchanged_IsStoredUnchanged()
     {
         var folder = DefaultFlowsFolder();

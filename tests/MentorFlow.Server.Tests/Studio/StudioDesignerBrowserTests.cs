@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using MentorFlow.Server.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
@@ -8,13 +9,17 @@ using static MentorFlow.Server.Tests.Studio.StudioFlows;
 namespace MentorFlow.Server.Tests.Studio;
 
 /// <summary>
-/// The real Elsa Studio 3.8.2 (npm) in Debian Chromium against the real server on Kestrel: edit a flow in the designer,
-/// auto-save, publish, run from the designer and read the journal in the instance viewer. Screenshots go to
-/// artifacts/screenshots/.
+/// The real Elsa Studio 3.8.2 (npm) in Debian Chromium against the real server on Kestrel, driven as a manager drives
+/// it: from the home page's "Flows (Studio)" link to the flow list, a flow opened by clicking its row, edited, saved,
+/// published and run, the instance list and viewer reached by clicking, and back to the lists through the header.
+/// Every test fails on a console error (which includes CSP violations and the Studio's unhandled exceptions), an
+/// uncaught page error or an Elsa API answer of 400 or more. Screenshots go to artifacts/screenshots/.
 /// </summary>
 public sealed class StudioDesignerBrowserTests : IClassFixture<KestrelServer>
 {
     private const string LiquidText = "Welcome {{ Greeting }} from the designer";
+    private const string FlowSearch = "Search on Id, Name, Description, Definition Id";
+    private const string InstanceSearch = "Search on Id, Definition Id, Definition Version Id, Correlation Id";
     private readonly KestrelServer _server;
 
     public StudioDesignerBrowserTests(KestrelServer server) => _server = server;
@@ -35,19 +40,13 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<KestrelServer>
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Browser.LaunchAsync(playwright);
         var page = await Browser.NewPageAsync(browser, _server, signedIn: false);
-        var failures = new List<string>();
-        page.Response += (_, response) =>
-        {
-            if (response.Url.Contains("/elsa/api/", StringComparison.Ordinal) && response.Status >= 400)
-            {
-                failures.Add($"{response.Status} {response.Request.Method} {response.Url}");
-            }
-        };
+        var problems = PageProblems.Watch(page);
 
-        // Sign in through the shell's dialog, as a manager would.
-        await page.GotoAsync($"/studio/workflows/definitions/{definitionId}/edit");
+        // Sign in through the shell's dialog on the flow list, as a manager would, then open the flow by its row.
+        await page.GotoAsync("/studio/workflows/definitions");
         await page.GetByLabel("Manager API key").FillAsync(ServerFactory.ManagerKey);
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await OpenFlowByClickingItsRowAsync(page, definitionId);
         await page.Locator(".x6-node[data-cell-id='hello']").WaitForAsync();
         await page.WaitForTimeoutAsync(1000);
         await Browser.ScreenshotAsync(page, "studio-01-editor-opened");
@@ -86,10 +85,7 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<KestrelServer>
         await Browser.ScreenshotAsync(page, "studio-02-activity-added-liquid-input-auto-saved");
 
         // Publish, then check the database holds a published version with that input and connection.
-        var published = page.WaitForResponseAsync(response => response.Request.Method == "POST"
-            && (response.Url.EndsWith($"/{definitionId}/publish", StringComparison.Ordinal)
-                || (response.Url.EndsWith("/elsa/api/workflow-definitions", StringComparison.Ordinal)
-                    && (response.Request.PostData ?? "").Contains("\"publish\":true", StringComparison.Ordinal))));
+        var published = WaitForPublishAsync(page, definitionId);
         await page.Locator("button.mud-icon-button.mud-primary-text >> visible=true").First.ClickAsync();
         Assert.Equal(200, (await published).Status);
         var (version, stored) = ReadPublished(definitionId);
@@ -121,13 +117,14 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<KestrelServer>
                 && (string?)record["eventName"] == "Completed" && (string?)record["message"] == "Welcome Hello from the designer");
         }
 
-        Assert.Empty(failures);
+        problems.AssertNone();
     }
 
     [Fact]
     public async Task Designer_DefaultFlowOpenedAndSavedUnchanged_IsStoredUnchanged()
     {
         StudioPackageLocator.RequirePackage();
+        Browser.RequireChromium();
         var file = Path.Combine(ElsaDefinitionContractTests.DefaultFlowsFolder(), "mentoring-kickoff.json");
         Assert.True(File.Exists(file), $"default flow {file} is missing");
         string definitionId;
@@ -145,7 +142,9 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<KestrelServer>
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Browser.LaunchAsync(playwright);
         var page = await Browser.NewPageAsync(browser, _server);
-        await page.GotoAsync($"/studio/workflows/definitions/{definitionId}/edit");
+        var problems = PageProblems.Watch(page);
+        await OpenFlowListFromHomeAsync(page);
+        await OpenFlowByClickingItsRowAsync(page, definitionId);
         await Assertions.Expect(page.Locator(".x6-node")).ToHaveCountAsync(activityCount);
         await page.WaitForTimeoutAsync(1000);
         await Browser.ScreenshotAsync(page, "studio-05-default-flow-kickoff");
@@ -159,13 +158,117 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<KestrelServer>
 
         var after = ReadLatest(definitionId);
         Assert.True(JsonNode.DeepEquals(before, after), string.Join("\n", JsonDiff.Differences(before, after)));
+        problems.AssertNone();
     }
 
     [Fact]
-    public async Task ListPages_ShowTheFlowsAndInstancesFromTheApi()
+    public async Task FlowList_DefaultFlowRowClicked_OpensTheDesignerWhereAnEditIsPublishedThenTheHeaderLeadsBackToTheList()
     {
         StudioPackageLocator.RequirePackage();
-        var definitionId = Unique("lists");
+        Browser.RequireChromium();
+        const string definitionId = "mentoring-closing";
+        var description = $"Closing flow edited in the designer ({Unique("edit")}).";
+        int publishedBefore;
+        using (var api = _server.CreateKestrelClient())
+        {
+            publishedBefore = (int)(await GetJsonAsync(api, $"/elsa/api/workflow-definitions/by-definition-id/{definitionId}?versionOptions=Published"))!["version"]!;
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Browser.LaunchAsync(playwright);
+        var page = await Browser.NewPageAsync(browser, _server);
+        var problems = PageProblems.Watch(page);
+
+        await OpenFlowListFromHomeAsync(page);
+        await Browser.ScreenshotAsync(page, "studio-06-flow-list");
+        await OpenFlowByClickingItsRowAsync(page, definitionId);
+        await page.Locator(".x6-node[data-cell-id='start']").WaitForAsync();
+        await page.WaitForTimeoutAsync(1000);
+        await Browser.ScreenshotAsync(page, "studio-07-default-flow-opened-by-row-click");
+
+        // Edit the flow's description in the properties panel, then publish.
+        var field = page.GetByLabel("Description", new() { Exact = true }).First;
+        await field.FillAsync(description);
+        await field.PressAsync("Tab");
+        var published = WaitForPublishAsync(page, definitionId);
+        await page.Locator("button.mud-icon-button.mud-primary-text >> visible=true").First.ClickAsync();
+        Assert.Equal(200, (await published).Status);
+        using (var api = _server.CreateKestrelClient())
+        {
+            var now = await GetJsonAsync(api, $"/elsa/api/workflow-definitions/by-definition-id/{definitionId}?versionOptions=Published");
+            Assert.Equal(description, (string?)now!["description"]);
+            Assert.True((int)now["version"]! > publishedBefore, $"published version {now["version"]} is not newer than {publishedBefore}");
+        }
+
+        await Browser.ScreenshotAsync(page, "studio-08-default-flow-edited-and-published");
+
+        // Back to the list through the header's link.
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Flows (Studio)" }).ClickAsync();
+        await page.WaitForURLAsync("**/studio/workflows/definitions**");
+        await page.GetByPlaceholder(FlowSearch).FillAsync(definitionId);
+        await Assertions.Expect(page.Locator("tbody tr", new() { HasText = definitionId })).ToBeVisibleAsync();
+        await Browser.ScreenshotAsync(page, "studio-09-back-on-the-flow-list");
+        problems.AssertNone();
+    }
+
+    [Fact]
+    public async Task FlowList_CreateWorkflow_OpensTheNewFlowInTheDesignerWhereAnActivityIsAddedAndSaved()
+    {
+        StudioPackageLocator.RequirePackage();
+        Browser.RequireChromium();
+        var name = $"Created {Unique("flow")}";
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Browser.LaunchAsync(playwright);
+        var page = await Browser.NewPageAsync(browser, _server);
+        var problems = PageProblems.Watch(page);
+        await OpenFlowListFromHomeAsync(page);
+        await page.Locator("tbody tr").First.WaitForAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create workflow" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog).Filter(new() { HasText = "New workflow" });
+        // The dialog's first field is the name (the Studio suggests "Workflow 1"); the flowchart type is preselected.
+        await dialog.Locator("input >> visible=true").First.FillAsync(name);
+        await Browser.ScreenshotAsync(page, "studio-10-create-workflow-dialog");
+        var created = page.WaitForResponseAsync(response => response.Request.Method == "POST"
+            && response.Url.EndsWith("/elsa/api/workflow-definitions", StringComparison.Ordinal)
+            && (response.Request.PostData ?? "").Contains(name, StringComparison.Ordinal));
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Ok" }).ClickAsync();
+        Assert.Equal(200, (await created).Status);
+
+        // The Studio opens the designer of the flow it created: its definition id is the one stored under that name.
+        await page.WaitForURLAsync(new Regex("/studio/workflows/definitions/[^/]+/edit$"));
+        var definitionId = Uri.UnescapeDataString(new Uri(page.Url).Segments[^2].TrimEnd('/'));
+        Assert.Equal(name, (string?)ReadLatest(definitionId)["name"]);
+        var canvas = page.Locator(".graph-container");
+        await canvas.WaitForAsync();
+        await Assertions.Expect(page.GetByText(name, new() { Exact = true }).First).ToBeVisibleAsync();
+        await page.WaitForTimeoutAsync(1000);
+        await Browser.ScreenshotAsync(page, "studio-11-created-flow-in-the-designer");
+
+        // The new flow is editable: a Write Line dropped on the canvas is auto-saved into it.
+        await page.GetByText("Console", new() { Exact = true }).ClickAsync();
+        var canvasBox = (await canvas.BoundingBoxAsync())!;
+        var autoSaved = page.WaitForResponseAsync(response => response.Request.Method == "POST"
+            && response.Url.EndsWith("/elsa/api/workflow-definitions", StringComparison.Ordinal)
+            && (response.Request.PostData ?? "").Contains("Elsa.WriteLine", StringComparison.Ordinal));
+        await page.Locator("[draggable='true']").Filter(new() { HasText = "Write Line" }).First
+            .DragToAsync(canvas, new() { TargetPosition = new() { X = canvasBox.Width * 0.5f, Y = canvasBox.Height * 0.4f } });
+        await Assertions.Expect(page.Locator(".x6-node")).ToHaveCountAsync(1);
+        Assert.Equal(200, (await autoSaved).Status);
+        var stored = ReadLatest(definitionId);
+        Assert.Equal(name, (string?)stored["name"]);
+        Assert.Contains(stored["root"]!["activities"]!.AsArray(), activity => (string?)activity!["type"] == "Elsa.WriteLine");
+        await Browser.ScreenshotAsync(page, "studio-12-created-flow-activity-added");
+        problems.AssertNone();
+    }
+
+    [Fact]
+    public async Task InstanceList_RowClicked_OpensTheViewerWhoseDefinitionLinkOpensTheDesigner_ThenTheHeaderLeadsBackToTheList()
+    {
+        StudioPackageLocator.RequirePackage();
+        Browser.RequireChromium();
+        var definitionId = Unique("instances");
         string instanceId;
         using (var api = _server.CreateKestrelClient())
         {
@@ -177,15 +280,69 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<KestrelServer>
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Browser.LaunchAsync(playwright);
         var page = await Browser.NewPageAsync(browser, _server);
+        var problems = PageProblems.Watch(page);
 
-        await page.GotoAsync("/studio/workflows/definitions");
-        await Assertions.Expect(page.GetByText(definitionId, new() { Exact = true })).ToBeVisibleAsync();
-        await Browser.ScreenshotAsync(page, "studio-06-flow-list");
+        await page.GotoAsync("/");
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Instances" }).ClickAsync();
+        await page.WaitForURLAsync("**/studio/workflows/instances**");
+        await page.GetByPlaceholder(InstanceSearch).FillAsync(instanceId);
+        var row = page.Locator("tbody tr", new() { HasText = instanceId });
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await page.WaitForTimeoutAsync(500);
+        await Browser.ScreenshotAsync(page, "studio-13-instance-list");
 
-        await page.GotoAsync("/studio/workflows/instances");
-        await Assertions.Expect(page.GetByText(instanceId, new() { Exact = true })).ToBeVisibleAsync();
-        await Browser.ScreenshotAsync(page, "studio-07-instance-list");
+        // Each filter's label ends before the field's arrow icon starts.
+        var overlaps = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('elsa-workflow-instance-list .mud-input-control')]
+                .map(control => [control.querySelector(':scope > .mud-input-control-input-container > label'), control.querySelector('.mud-input-adornment')])
+                .filter(([label, icon]) => label && icon && label.getBoundingClientRect().right > icon.getBoundingClientRect().left)
+                .map(([label]) => label.textContent.trim())
+            """);
+        Assert.Empty(overlaps);
+
+        await row.GetByText(instanceId, new() { Exact = true }).ClickAsync();
+        await page.WaitForURLAsync($"**/studio/workflows/instances/{instanceId}/view");
+        await page.Locator(".x6-node[data-cell-id='hello']").WaitForAsync();
+        await Assertions.Expect(page.GetByText("Write Line - Completed").Last).ToBeVisibleAsync();
+        await page.WaitForTimeoutAsync(1000);
+        await Browser.ScreenshotAsync(page, "studio-14-instance-viewer-opened-by-row-click");
+
+        // The viewer's definition id links to the flow's designer.
+        await page.GetByText(definitionId, new() { Exact = true }).First.ClickAsync();
+        await page.WaitForURLAsync($"**/studio/workflows/definitions/{definitionId}/edit");
+        await page.Locator(".x6-node[data-cell-id='hello']").WaitForAsync();
+
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Instances" }).ClickAsync();
+        await page.WaitForURLAsync("**/studio/workflows/instances**");
+        await page.GetByPlaceholder(InstanceSearch).FillAsync(instanceId);
+        await Assertions.Expect(page.Locator("tbody tr", new() { HasText = instanceId })).ToHaveCountAsync(1);
+        problems.AssertNone();
     }
+
+    /// <summary>The home page's "Flows (Studio)" link, as a manager starts.</summary>
+    private static async Task OpenFlowListFromHomeAsync(IPage page)
+    {
+        await page.GotoAsync("/");
+        await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link, new() { Name = "Flows (Studio)" }).ClickAsync();
+        await page.WaitForURLAsync("**/studio/workflows/definitions**");
+    }
+
+    /// <summary>Finds the flow with the list's search box and clicks its row; waits until the designer's page is open.</summary>
+    private static async Task OpenFlowByClickingItsRowAsync(IPage page, string definitionId)
+    {
+        await page.GetByPlaceholder(FlowSearch).FillAsync(definitionId);
+        var row = page.Locator("tbody tr", new() { HasText = definitionId });
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await row.GetByText(definitionId, new() { Exact = true }).ClickAsync();
+        await page.WaitForURLAsync($"**/studio/workflows/definitions/{definitionId}/edit");
+    }
+
+    /// <summary>The designer's publish: a POST to <c>.../publish</c> or a save with <c>publish: true</c>.</summary>
+    private static Task<IResponse> WaitForPublishAsync(IPage page, string definitionId) =>
+        page.WaitForResponseAsync(response => response.Request.Method == "POST"
+            && (response.Url.EndsWith($"/{definitionId}/publish", StringComparison.Ordinal)
+                || (response.Url.EndsWith("/elsa/api/workflow-definitions", StringComparison.Ordinal)
+                    && (response.Request.PostData ?? "").Contains("\"publish\":true", StringComparison.Ordinal))));
 
     private JsonObject ReadLatest(string definitionId)
     {

@@ -1,5 +1,6 @@
 using MentorFlow.Mentoring.Domain;
 using MentorFlow.Mentoring.Links;
+using Microsoft.EntityFrameworkCore;
 
 namespace MentorFlow.Mentoring.Automation;
 
@@ -18,7 +19,14 @@ public interface IMentoringAutomation
     /// <summary>An approval offered mentees their top mentor candidates to choose from.</summary>
     Task ChoicesOfferedAsync(Programme programme, IReadOnlyList<MentorChoice> choices, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    Task SubmittedAsync(LinkClaims link, IReadOnlyDictionary<string, object?> payload, CancellationToken cancellationToken);
+    /// <summary>
+    /// A participant's form is being recorded: called inside its unit of work, before it is saved, to add to
+    /// <paramref name="db"/> what the flows must receive (starts and signals), so the answer, the spent link and the
+    /// flows' work commit together or not at all. Returns what to run once it has committed. Throws a 503
+    /// <see cref="MentoringProblemException"/> (field <c>flow</c>), with nothing added, when a flow to start has no
+    /// published version.
+    /// </summary>
+    Task<AfterCommit> SubmittingAsync(DbContext db, LinkClaims link, IReadOnlyDictionary<string, object?> payload, CancellationToken cancellationToken);
 
     Task PairClosedAsync(Pair pair, CancellationToken cancellationToken);
 }
@@ -52,12 +60,16 @@ public sealed class MentoringAutomationHub(IEnumerable<IMentoringAutomation> aut
         }
     }
 
-    public async Task SubmittedAsync(LinkClaims link, IReadOnlyDictionary<string, object?> payload, CancellationToken cancellationToken = default)
+    /// <summary>Enlists every automation's work for a participant's form in its unit of work (see <see cref="IMentoringAutomation.SubmittingAsync"/>).</summary>
+    public async Task<AfterCommit> SubmittingAsync(DbContext db, LinkClaims link, IReadOnlyDictionary<string, object?> payload, CancellationToken cancellationToken = default)
     {
+        var after = AfterCommit.Nothing;
         foreach (var automation in _automations)
         {
-            await automation.SubmittedAsync(link, payload, cancellationToken);
+            after = after.Then(await automation.SubmittingAsync(db, link, payload, cancellationToken));
         }
+
+        return after;
     }
 
     public async Task PairClosedAsync(Pair pair, CancellationToken cancellationToken = default)
@@ -65,6 +77,35 @@ public sealed class MentoringAutomationHub(IEnumerable<IMentoringAutomation> aut
         foreach (var automation in _automations)
         {
             await automation.PairClosedAsync(pair, cancellationToken);
+        }
+    }
+}
+
+/// <summary>
+/// Work to do once a unit of work has committed (e.g. running the flows it started or signalled). Each step handles
+/// its own failures: what it runs is committed already and is picked up again by recovery.
+/// </summary>
+public sealed class AfterCommit
+{
+    private readonly IReadOnlyList<Func<CancellationToken, Task>> _steps;
+
+    public AfterCommit(Func<CancellationToken, Task> step)
+        : this([step])
+    {
+    }
+
+    private AfterCommit(IReadOnlyList<Func<CancellationToken, Task>> steps) => _steps = steps;
+
+    public static AfterCommit Nothing { get; } = new(Array.Empty<Func<CancellationToken, Task>>());
+
+    public AfterCommit Then(AfterCommit next) =>
+        next._steps.Count == 0 ? this : _steps.Count == 0 ? next : new AfterCommit([.. _steps, .. next._steps]);
+
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var step in _steps)
+        {
+            await step(cancellationToken);
         }
     }
 }

@@ -3,6 +3,7 @@ using MentorFlow.Mentoring.Links;
 using MentorFlow.Mentoring.Services;
 using MentorFlow.Workflows.Definitions;
 using MentorFlow.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -50,10 +51,11 @@ public static class DefaultFlows
 /// opening applications the applications flow (and mentor recruitment when the poll showed a shortage), an approval
 /// the introductions of each pair (or, when mentees choose, a mentor choice flow per mentee; their pick starts the
 /// chosen pair's introductions), both confirmations the partnership flows, and each form submission signals the
-/// pair's waiting flows (<c>PairActive</c>, <c>KickOffScheduled</c>, <c>PairChanged</c>, <c>PairClosed</c>).
+/// pair's waiting flows in the same transaction as the answer (<c>PairActive</c>, <c>KickOffScheduled</c>, <c>PairChanged</c>, <c>PairClosed</c>).
 /// Correlation id: the programme id or the pair id.
 /// </summary>
-public sealed class WorkflowAutomation(IWorkflowRuntime runtime, ProgrammeService programmes) : IMentoringAutomation
+public sealed partial class WorkflowAutomation(
+    IWorkflowRuntime runtime, IWorkflowEnlistment enlistment, ProgrammeService programmes, ILogger<WorkflowAutomation> logger) : IMentoringAutomation
 {
     public async Task PhaseChangedAsync(Programme programme, CancellationToken cancellationToken)
     {
@@ -91,57 +93,91 @@ public sealed class WorkflowAutomation(IWorkflowRuntime runtime, ProgrammeServic
         }
     }
 
-    public async Task SubmittedAsync(LinkClaims link, IReadOnlyDictionary<string, object?> payload, CancellationToken cancellationToken)
+    public async Task<AfterCommit> SubmittingAsync(DbContext db, LinkClaims link, IReadOnlyDictionary<string, object?> payload, CancellationToken cancellationToken)
     {
+        var work = EnlistedWorkflowWork.None;
+        try
+        {
+            work = await EnlistSubmittedAsync(db, link, payload, cancellationToken);
+        }
+        catch (WorkflowDefinitionNotFoundException)
+        {
+            // Checked before anything is saved: the participant is asked to try later and the link stays usable.
+            LogFlowUnavailable(logger, link.Purpose, link.ProgrammeId);
+            throw MentoringProblemException.Unavailable("flow", "We could not record this right now. Please try again later.");
+        }
+
+        return work.InstanceIds.Count == 0 ? AfterCommit.Nothing : new AfterCommit(ct => RunAsync(work, ct));
+    }
+
+    /// <summary>Runs the committed starts and signals now; a failure is logged and left to the engine's recovery (the rows are committed).</summary>
+    private async Task RunAsync(EnlistedWorkflowWork work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await enlistment.RunAsync(work, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogRunDeferred(logger, exception, work.InstanceIds.Count);
+        }
+    }
+
+    private async Task<EnlistedWorkflowWork> EnlistSubmittedAsync(DbContext db, LinkClaims link, IReadOnlyDictionary<string, object?> payload, CancellationToken cancellationToken)
+    {
+        var work = EnlistedWorkflowWork.None;
         if (link.Purpose == LinkPurpose.ChooseMentor)
         {
             // The mentee chose: their choice flow ends, the chosen pair's introductions start (the mentor confirms).
             if (Guid.TryParseExact(link.Subject, "N", out var choiceId))
             {
-                await runtime.SignalAsync("MentorChosen", choiceId.ToString(), payload, cancellationToken);
+                work = work.Add(await enlistment.SignalAsync(db, "MentorChosen", choiceId.ToString(), payload, cancellationToken));
             }
 
             if (Guid.TryParse(payload.GetValueOrDefault("PairId") as string, out var chosen))
             {
-                await runtime.StartAsync(DefaultFlows.Introductions, PairInput(chosen), chosen.ToString(), cancellationToken: cancellationToken);
+                work = work.Add(await enlistment.StartAsync(db, DefaultFlows.Introductions, PairInput(chosen), chosen.ToString(), cancellationToken));
             }
 
-            return;
+            return work;
         }
 
         var subject = link.Subject.Split(':')[0];
         if (!Guid.TryParse(subject, out var pairId))
         {
-            return;
+            return work;
         }
 
         var correlation = pairId.ToString();
         switch (link.Purpose)
         {
             case LinkPurpose.ConfirmMatch when payload.GetValueOrDefault("PairStatus") as string == nameof(PairStatus.Active):
-                await runtime.SignalAsync("PairActive", correlation, payload, cancellationToken);
+                work = work.Add(await enlistment.SignalAsync(db, "PairActive", correlation, payload, cancellationToken));
                 foreach (var flow in DefaultFlows.PartnershipFlows)
                 {
-                    await runtime.StartAsync(flow, PairInput(pairId), correlation, cancellationToken: cancellationToken);
+                    work = work.Add(await enlistment.StartAsync(db, flow, PairInput(pairId), correlation, cancellationToken));
                 }
 
                 break;
             case LinkPurpose.ConfirmMatch when payload.GetValueOrDefault("PairStatus") as string == nameof(PairStatus.Declined):
-                await runtime.SignalAsync("PairDeclined", correlation, payload, cancellationToken);
+                work = work.Add(await enlistment.SignalAsync(db, "PairDeclined", correlation, payload, cancellationToken));
                 break;
             case LinkPurpose.KickOffScheduled:
-                await runtime.SignalAsync("KickOffScheduled", correlation, payload, cancellationToken);
+                work = work.Add(await enlistment.SignalAsync(db, "KickOffScheduled", correlation, payload, cancellationToken));
                 break;
             case LinkPurpose.Policy:
-                await runtime.SignalAsync("PairChanged", correlation, payload, cancellationToken);
+                work = work.Add(await enlistment.SignalAsync(db, "PairChanged", correlation, payload, cancellationToken));
                 break;
             case LinkPurpose.GoalMet:
-                await runtime.StartAsync(DefaultFlows.GoalReassessment, PairInput(pairId), correlation, cancellationToken: cancellationToken);
+                work = work.Add(await enlistment.StartAsync(db, DefaultFlows.GoalReassessment, PairInput(pairId), correlation, cancellationToken));
                 break;
             case LinkPurpose.Goal when payload.GetValueOrDefault("PairStatus") as string is nameof(PairStatus.ClosedEarly) or nameof(PairStatus.Completed):
-                await SignalClosedAsync(correlation, cancellationToken);
+                work = work.Add(await enlistment.SignalAsync(db, "PairChanged", correlation, null, cancellationToken));
+                work = work.Add(await enlistment.SignalAsync(db, "PairClosed", correlation, null, cancellationToken));
                 break;
         }
+
+        return work;
     }
 
     public Task PairClosedAsync(Pair pair, CancellationToken cancellationToken) => SignalClosedAsync(pair.Id.ToString(), cancellationToken);
@@ -153,6 +189,12 @@ public sealed class WorkflowAutomation(IWorkflowRuntime runtime, ProgrammeServic
     }
 
     private static Dictionary<string, object?> PairInput(Guid pairId) => new() { ["PairId"] = pairId.ToString() };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A participant's {Purpose} answer in programme {ProgrammeId} was not recorded: a flow it starts has no published version")]
+    private static partial void LogFlowUnavailable(ILogger logger, LinkPurpose purpose, Guid programmeId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} workflow instances started or signalled by a participant's answer could not be run at once; recovery runs them")]
+    private static partial void LogRunDeferred(ILogger logger, Exception exception, int count);
 }
 
 /// <summary>Seeds the default flows on first run: each embedded definition not yet in the database is imported and published.</summary>
@@ -214,5 +256,7 @@ internal static class AutomationRegistration
     {
         services.AddSingleton<IMentoringAutomation, WorkflowAutomation>();
         services.AddHostedService<DefaultFlowsSeeder>();
+        services.AddSingleton<FlowReconciliation>();
+        services.AddHostedService<FlowReconciliationService>();
     }
 }

@@ -271,3 +271,36 @@ public sealed class MentorChoice
 
     public DateTimeOffset? ClosedAt { get; set; }
 }
+
+/// <summary>
+/// A pair or a mentee's choice that waits on a flow which is not running (no instance, or it faulted, was cancelled or
+/// finished without moving the subject on), found by the reconciliation sweep (<c>mf_flow_incidents</c>) and shown to
+/// the manager with the programme's incidents. One row per subject and flow (<see cref="Key"/>): resolved when the
+/// subject no longer waits on a broken flow, opened again if it breaks again. Holds ids only, no personal data.
+/// </summary>
+public sealed class FlowIncident
+{
+    public Guid Id { get; set; }
+    public Guid ProgrammeId { get; set; }
+
+    /// <summary><c>{SubjectKind}:{SubjectId:N}:{DefinitionId}</c>, unique.</summary>
+    public string Key { get; set; } = "";
+
+    /// <summary><c>Pair</c> or <c>MentorChoice</c>.</summary>
+    public string SubjectKind { get; set; } = "";
+
+    public Guid SubjectId { get; set; }
+
+    /// <summary>The flow the subject waits on.</summary>
+    public string DefinitionId { get; set; } = "";
+
+    /// <summary>The flow's latest instance, when there is one.</summary>
+    public string? InstanceId { get; set; }
+
+    /// <summary><c>Missing</c>, <c>Faulted</c>, <c>Cancelled</c> or <c>Finished</c>.</summary>
+    public string Problem { get; set; } = "";
+
+    public string Message { get; set; } = "";
+    public DateTimeOffset RaisedAt { get; set; }
+    public DateTimeOffset? ResolvedAt { get; set; }
+}

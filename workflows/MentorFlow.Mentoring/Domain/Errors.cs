@@ -2,7 +2,8 @@ namespace MentorFlow.Mentoring.Domain;
 
 /// <summary>
 /// A request the domain refuses, with the failing fields named (the API maps it to an RFC 9457 problem:
-/// 400 for invalid input, 404 for an unknown resource, 409 for a conflict with existing data).
+/// 400 for invalid input, 404 for an unknown resource, 409 for a conflict with existing data, 503 when it cannot be
+/// recorded right now and nothing was saved).
 /// </summary>
 public sealed class MentoringProblemException(int status, string title, IReadOnlyDictionary<string, string[]> errors)
     : Exception(title + ": " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(' ', e.Value)}")))
@@ -16,6 +17,10 @@ public sealed class MentoringProblemException(int status, string title, IReadOnl
 
     public static MentoringProblemException Conflict(string field, string message) =>
         new(409, "Conflict", new Dictionary<string, string[]> { [field] = [message] });
+
+    /// <summary>The request is valid but cannot be recorded now (e.g. a flow it must start is not published); nothing was saved.</summary>
+    public static MentoringProblemException Unavailable(string field, string message) =>
+        new(503, "Service unavailable", new Dictionary<string, string[]> { [field] = [message] });
 
     public static MentoringProblemException Invalid(string field, string message) =>
         new(400, "One or more validation errors occurred.", new Dictionary<string, string[]> { [field] = [message] });

@@ -165,6 +165,21 @@ public static class MentoringModel
             choice.HasOne<Application>().WithMany().HasForeignKey(c => c.MenteeId).OnDelete(DeleteBehavior.Restrict);
         });
 
+        modelBuilder.Entity<FlowIncident>(incident =>
+        {
+            incident.ToTable("mf_flow_incidents");
+            incident.HasKey(i => i.Id);
+            incident.Property(i => i.Key).HasMaxLength(200);
+            incident.Property(i => i.SubjectKind).HasMaxLength(20);
+            incident.Property(i => i.DefinitionId).HasMaxLength(128);
+            incident.Property(i => i.InstanceId).HasMaxLength(64);
+            incident.Property(i => i.Problem).HasMaxLength(20);
+            incident.Property(i => i.Message).HasMaxLength(1000);
+            incident.HasIndex(i => i.Key).IsUnique();
+            incident.HasIndex(i => new { i.ProgrammeId, i.ResolvedAt });
+            incident.HasOne<Programme>().WithMany().HasForeignKey(i => i.ProgrammeId).OnDelete(DeleteBehavior.Cascade);
+        });
+
         modelBuilder.Entity<UsedLink>(link =>
         {
             link.ToTable("mf_used_links");

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using MentorFlow.Mentoring.Automation;
 using MentorFlow.Mentoring.Domain;
 using MentorFlow.Mentoring.Links;
 using MentorFlow.Mentoring.Persistence;
@@ -34,7 +35,11 @@ public sealed record ChoiceFallback(ChoiceFallbackOutcome Outcome, MentorChoice 
 /// time. Both run in a serializable transaction that counts the mentor's committed pairs, so two mentees taking the
 /// last place of a mentor at once never exceed the mentor's capacity: the second is told the mentor is full.
 /// </summary>
-public sealed class MentorChoiceService(IMentoringDb database, TimeProvider clock)
+/// <remarks>
+/// The pick, the spent link, the <c>MentorChosen</c> signal and the chosen pair's introductions (through
+/// <paramref name="automation"/>) are saved in one transaction; the flows run after the commit.
+/// </remarks>
+public sealed class MentorChoiceService(IMentoringDb database, TimeProvider clock, MentoringAutomationHub? automation = null)
 {
     private const int Attempts = 5;
 
@@ -62,7 +67,7 @@ public sealed class MentorChoiceService(IMentoringDb database, TimeProvider cloc
             throw MentoringProblemException.Invalid("mentor", "Choose one of the proposed mentors.");
         }
 
-        return await SerializableAsync(async db =>
+        var (chosen, after) = await SerializableAsync(async db =>
         {
             var choice = await FindAsync(db, link, tracking: true, cancellationToken);
             var now = clock.GetUtcNow();
@@ -97,18 +102,26 @@ public sealed class MentorChoiceService(IMentoringDb database, TimeProvider cloc
             var mentee = await db.Set<Application>().AsNoTracking().FirstAsync(a => a.Id == choice.MenteeId, cancellationToken);
             Audit.Add(db, now, "participant:" + mentee.ExternalId, "choice.made", choice.ProgrammeId, PartnershipService.PairRef(pair.Id),
                 $"{application.ExternalId}, score {candidate.Score.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            var after = await ParticipationService.EnlistAsync(automation, db, link,
+                new() { ["ChoiceId"] = choice.Id.ToString(), ["PairId"] = pair.Id.ToString() }, cancellationToken);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
             }
             catch (DbUpdateException exception) when (!IsSerializationFailure(exception))
             {
-                // The only key this can repeat is the link's nonce (pair ids are new).
-                throw MentoringProblemException.Conflict("link", "This link has already been used.");
+                // The link's nonce (pair ids are new), or the flows' rows refused with the pick. The transaction is
+                // aborted, so a fresh unit of work looks.
+                await using var check = await database.CreateAsync(cancellationToken);
+                throw !ParticipationService.HasFlowWork(db) || await check.Set<UsedLink>().AnyAsync(l => l.Nonce == link.Nonce, cancellationToken)
+                    ? MentoringProblemException.Conflict("link", "This link has already been used.")
+                    : ParticipationService.FlowWorkNotSaved();
             }
 
-            return pair;
+            return (pair, after);
         }, cancellationToken);
+        await after.RunAsync(cancellationToken);
+        return chosen;
     }
 
     /// <summary>

@@ -1,8 +1,10 @@
 using System.Globalization;
+using MentorFlow.Mentoring.Automation;
 using MentorFlow.Mentoring.Csv;
 using MentorFlow.Mentoring.Domain;
 using MentorFlow.Mentoring.Links;
 using MentorFlow.Mentoring.Persistence;
+using MentorFlow.Workflows.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace MentorFlow.Mentoring.Services;
@@ -32,7 +34,11 @@ public static class ApplicationColumns
 }
 
 /// <summary>Participants answering the poll and applying (form, API, CSV import).</summary>
-public sealed class ParticipationService(IMentoringDb database, TimeProvider clock)
+/// <remarks>
+/// A link's answer, the spent link and the flows it starts or signals (through <paramref name="automation"/>) are saved
+/// in one transaction; the flows run after the commit.
+/// </remarks>
+public sealed class ParticipationService(IMentoringDb database, TimeProvider clock, MentoringAutomationHub? automation = null)
 {
     /// <summary>Records a poll answer from a signed link (the link is used up in the same transaction).</summary>
     public async Task<PollResponse> SubmitPollAsync(LinkClaims link, PollInput input, CancellationToken cancellationToken = default)
@@ -83,7 +89,9 @@ public sealed class ParticipationService(IMentoringDb database, TimeProvider clo
         db.Add(response);
         UseLink(db, link, now);
         Audit.Add(db, now, "participant:" + email, "poll.answered", programme.Id, email, choice.ToString());
+        var after = await EnlistAsync(automation, db, link, new() { ["Email"] = response.Email, ["Choice"] = response.Choice.ToString() }, cancellationToken);
         await SaveAsync(db, cancellationToken);
+        await after.RunAsync(cancellationToken);
         return response;
     }
 
@@ -102,7 +110,10 @@ public sealed class ParticipationService(IMentoringDb database, TimeProvider clo
         var application = await AddApplicationAsync(db, programme, input with { Email = link.Participant }, now, cancellationToken);
         UseLink(db, link, now);
         Audit.Add(db, now, "participant:" + application.Email, "application.submitted", programme.Id, application.ExternalId);
+        var after = await EnlistAsync(automation, db, link,
+            new() { ["ApplicationId"] = application.Id.ToString("N"), ["Role"] = application.Role.Format() }, cancellationToken);
         await SaveAsync(db, cancellationToken);
+        await after.RunAsync(cancellationToken);
         return application;
     }
 
@@ -257,6 +268,22 @@ public sealed class ParticipationService(IMentoringDb database, TimeProvider clo
         }
     }
 
+    /// <summary>
+    /// Adds to <paramref name="db"/>, before it is saved, the flows' starts and signals for a link's answer (with its
+    /// payload); returns what to run after the commit.
+    /// </summary>
+    internal static Task<AfterCommit> EnlistAsync(
+        MentoringAutomationHub? automation, DbContext db, LinkClaims link, Dictionary<string, object?> payload, CancellationToken cancellationToken) =>
+        automation is null ? Task.FromResult(AfterCommit.Nothing) : automation.SubmittingAsync(db, link, payload, cancellationToken);
+
+    /// <summary>True when the unit of work holds a flow start or signal (a failed save may be the engine's rows).</summary>
+    internal static bool HasFlowWork(DbContext db) =>
+        db.ChangeTracker.Entries().Any(e => e.State == EntityState.Added && e.Entity is WorkflowInstanceRecord or WorkflowInboxRecord);
+
+    /// <summary>The answer could not be saved with its flows' work: nothing was saved and the link still works.</summary>
+    internal static MentoringProblemException FlowWorkNotSaved() =>
+        MentoringProblemException.Unavailable("flow", "We could not record this right now. Please try again later.");
+
     internal static void UseLink(DbContext db, LinkClaims link, DateTimeOffset now) =>
         db.Add(new UsedLink { Nonce = link.Nonce, Purpose = link.Purpose, UsedAt = now });
 
@@ -280,6 +307,13 @@ public sealed class ParticipationService(IMentoringDb database, TimeProvider clo
                     .AnyAsync(a => a.ProgrammeId == application.ProgrammeId && a.Email == application.Email, cancellationToken))
             {
                 throw MentoringProblemException.Conflict("email", $"{application.Email} has already applied to this programme (one application per person).");
+            }
+
+            if (HasFlowWork(db))
+            {
+                // The flows' rows were refused with the answer (e.g. another answer queued the same resume at this
+                // moment): nothing was saved, so the participant can send it again.
+                throw FlowWorkNotSaved();
             }
 
             // Never the database's own message: it names tables and constraints, and says nothing a person can act on.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MentorFlow.Mentoring.Automation;
 using MentorFlow.Mentoring.Domain;
 using MentorFlow.Mentoring.Links;
 using MentorFlow.Mentoring.Persistence;
@@ -26,7 +27,11 @@ public sealed record PairContext(Programme Programme, Pair Pair, Application Par
 }
 
 /// <summary>What a pair does by link: confirm, agree a policy and goals, mark goals met, answer surveys, give testimonials.</summary>
-public sealed class PartnershipService(IMentoringDb database, TimeProvider clock)
+/// <remarks>
+/// Each link's answer, the spent link and the flows it starts or signals (through <paramref name="automation"/>) are
+/// saved in one transaction; the flows run after the commit.
+/// </remarks>
+public sealed class PartnershipService(IMentoringDb database, TimeProvider clock, MentoringAutomationHub? automation = null)
 {
     /// <summary>Participant link value for one side of a pair.</summary>
     public static string ParticipantRef(Guid applicationId) => applicationId.ToString("N");
@@ -95,7 +100,10 @@ public sealed class PartnershipService(IMentoringDb database, TimeProvider clock
 
         ParticipationService.UseLink(db, link, now);
         Audit.Add(db, now, Actor(context), input.Accept.Value ? "match.accepted" : "match.declined", pair.ProgrammeId, PairRef(pair.Id));
+        var after = await ParticipationService.EnlistAsync(automation, db, link,
+            new() { ["Accepted"] = input.Accept, ["PairStatus"] = pair.Status.ToString() }, cancellationToken);
         await ParticipationService.SaveAsync(db, cancellationToken);
+        await after.RunAsync(cancellationToken);
         return pair;
     }
 
@@ -139,7 +147,9 @@ public sealed class PartnershipService(IMentoringDb database, TimeProvider clock
         ParticipationService.UseLink(db, link, now);
         Audit.Add(db, now, Actor(context), "policy.agreed", pair.ProgrammeId, PairRef(pair.Id),
             $"{frequency.Format()}, {communication}, until {pair.EndDate:yyyy-MM-dd}");
+        var after = await ParticipationService.EnlistAsync(automation, db, link, new() { ["PolicyVersion"] = pair.PolicyVersion }, cancellationToken);
         await ParticipationService.SaveAsync(db, cancellationToken);
+        await after.RunAsync(cancellationToken);
         return pair;
     }
 
@@ -164,7 +174,10 @@ public sealed class PartnershipService(IMentoringDb database, TimeProvider clock
             Close(pair, today);
             ParticipationService.UseLink(db, link, now);
             Audit.Add(db, now, Actor(context), "pair.closed", pair.ProgrammeId, PairRef(pair.Id), pair.Status.ToString());
+            var closed = await ParticipationService.EnlistAsync(automation, db, link,
+                new() { ["Decision"] = "close", ["PairStatus"] = pair.Status.ToString() }, cancellationToken);
             await ParticipationService.SaveAsync(db, cancellationToken);
+            await closed.RunAsync(cancellationToken);
             return pair;
         }
 
@@ -198,7 +211,10 @@ public sealed class PartnershipService(IMentoringDb database, TimeProvider clock
         db.Add(new Goal { Id = Guid.NewGuid(), PairId = pair.Id, Text = text, TargetDate = input.TargetDate!.Value, CreatedAt = now });
         ParticipationService.UseLink(db, link, now);
         Audit.Add(db, now, Actor(context), "goal.set", pair.ProgrammeId, PairRef(pair.Id));
+        var after = await ParticipationService.EnlistAsync(automation, db, link,
+            new() { ["Decision"] = "continue", ["PairStatus"] = pair.Status.ToString() }, cancellationToken);
         await ParticipationService.SaveAsync(db, cancellationToken);
+        await after.RunAsync(cancellationToken);
         return pair;
     }
 
@@ -217,7 +233,9 @@ public sealed class PartnershipService(IMentoringDb database, TimeProvider clock
         goal.MetMarkedBy = context.Side;
         ParticipationService.UseLink(db, link, now);
         Audit.Add(db, now, Actor(context), "goal.met", context.Pair.ProgrammeId, PairRef(context.Pair.Id));
+        var after = await ParticipationService.EnlistAsync(automation, db, link, new(), cancellationToken);
         await ParticipationService.SaveAsync(db, cancellationToken);
+        await after.RunAsync(cancellationToken);
         return goal;
     }
 
@@ -232,7 +250,9 @@ public sealed class PartnershipService(IMentoringDb database, TimeProvider clock
         context.Pair.KickOffScheduled = true;
         ParticipationService.UseLink(db, link, now);
         Audit.Add(db, now, Actor(context), "kickoff.scheduled", context.Pair.ProgrammeId, PairRef(context.Pair.Id));
+        var after = await ParticipationService.EnlistAsync(automation, db, link, new(), cancellationToken);
         await ParticipationService.SaveAsync(db, cancellationToken);
+        await after.RunAsync(cancellationToken);
         return context.Pair;
     }
 
@@ -315,7 +335,10 @@ public sealed class PartnershipService(IMentoringDb database, TimeProvider clock
 
         ParticipationService.UseLink(db, link, now);
         Audit.Add(db, now, Actor(context), "survey.answered", pair.ProgrammeId, PairRef(pair.Id), $"{kind} {round}");
+        var after = await ParticipationService.EnlistAsync(automation, db, link,
+            new() { ["Rating"] = response.Rating, ["Met"] = response.Met, ["Round"] = response.Round }, cancellationToken);
         await ParticipationService.SaveAsync(db, cancellationToken);
+        await after.RunAsync(cancellationToken);
         return response;
     }
 
@@ -352,7 +375,9 @@ public sealed class PartnershipService(IMentoringDb database, TimeProvider clock
         db.Add(testimonial);
         ParticipationService.UseLink(db, link, now);
         Audit.Add(db, now, Actor(context), "testimonial.given", context.Programme.Id, PairRef(context.Pair.Id), testimonial.Consent ? "consent" : "no consent");
+        var after = await ParticipationService.EnlistAsync(automation, db, link, new() { ["Consent"] = testimonial.Consent }, cancellationToken);
         await ParticipationService.SaveAsync(db, cancellationToken);
+        await after.RunAsync(cancellationToken);
         return testimonial;
     }
 

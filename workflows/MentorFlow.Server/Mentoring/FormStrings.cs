@@ -102,6 +102,8 @@ internal sealed class FormStrings
         ["AlreadyApplied.Body"] = "We already have an application for this email address, so there is nothing more to do. Check your mail for the confirmation and the links of the next steps; ask the programme organizer if you need to change your application.",
         ["Conflict.Title"] = "Your answer crossed another one",
         ["Conflict.Body"] = "Your answer arrived at the same moment as another change to the same record, so it was not saved. Open the link from your email again to see where things stand, and send the form again if it is still open.",
+        ["Unavailable.Title"] = "We could not record this right now",
+        ["Unavailable.Body"] = "Please try again later: your answer was not saved, and the link from your email still works. Open it again in a while and send the form again.",
     };
 
     private static readonly Dictionary<string, string> Spanish = new(StringComparer.Ordinal)
@@ -201,6 +203,8 @@ internal sealed class FormStrings
         ["AlreadyApplied.Body"] = "Ya tenemos una solicitud con esta dirección de correo, así que no tienes que hacer nada más. Revisa tu correo: ahí llegan la confirmación y los enlaces de los siguientes pasos; escribe a la organización si necesitas cambiar tu solicitud.",
         ["Conflict.Title"] = "Tu respuesta se cruzó con otra",
         ["Conflict.Body"] = "Tu respuesta llegó a la vez que otro cambio en el mismo registro y no se ha guardado. Abre de nuevo el enlace del correo para ver cómo está todo y vuelve a enviar el formulario si sigue abierto.",
+        ["Unavailable.Title"] = "No hemos podido registrarlo ahora mismo",
+        ["Unavailable.Body"] = "Inténtalo de nuevo más tarde: tu respuesta no se ha guardado y el enlace del correo sigue funcionando. Ábrelo de nuevo dentro de un rato y vuelve a enviar el formulario.",
     };
 
     private readonly Dictionary<string, string> _strings;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
-using MentorFlow.Mentoring.Automation;
 using MentorFlow.Mentoring.Domain;
 using MentorFlow.Mentoring.Links;
 using MentorFlow.Mentoring.Services;
@@ -43,8 +42,7 @@ public static class ParticipantForms
     }
 
     private static async Task<IResult> SubmitAsync(string token, HttpContext http, ParticipantLinks links, ProgrammeService programmes,
-        ParticipationService participation, PartnershipService partnership, MentorChoiceService choices, MentoringAutomationHub automation,
-        CancellationToken ct)
+        ParticipationService participation, PartnershipService partnership, MentorChoiceService choices, CancellationToken ct)
     {
         var (claims, refusal) = await CheckAsync(token, links, programmes, participation, ct);
         if (refusal is not null)
@@ -67,12 +65,24 @@ public static class ParticipantForms
         var strings = FormStrings.For((await programmes.GetAsync(link.ProgrammeId, ct)).Language);
         try
         {
-            var (payload, chosenMentor) = link.Purpose == LinkPurpose.ChooseMentor
-                ? await ChooseAsync(link, state, choices, ct)
-                : (await SubmitToDomainAsync(link, state, participation, partnership, ct), null);
-            await automation.SubmittedAsync(link, payload, ct);
+            // The answer, the spent link and the flows' starts and signals commit together (the services enlist them).
+            string? chosenMentor = null;
+            if (link.Purpose == LinkPurpose.ChooseMentor)
+            {
+                chosenMentor = await ChooseAsync(link, state, choices, ct);
+            }
+            else
+            {
+                await SubmitToDomainAsync(link, state, participation, partnership, ct);
+            }
+
             var thanks = chosenMentor is null ? strings["Thanks.Body"] : string.Format(CultureInfo.InvariantCulture, strings["ChooseMentor.Thanks"], chosenMentor);
             return Page(strings, strings["Thanks.Title"], $"<p>{Encode(thanks)}</p>", StatusCodes.Status200OK);
+        }
+        catch (MentoringProblemException problem) when (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            // Nothing was saved (e.g. a flow it starts is not published right now): the link still works.
+            return Page(strings, strings["Unavailable.Title"], $"<p>{Encode(strings["Unavailable.Body"])}</p>", StatusCodes.Status503ServiceUnavailable);
         }
         catch (MentoringProblemException problem) when (link.Purpose == LinkPurpose.ChooseMentor && problem.Errors.ContainsKey("mentor"))
         {
@@ -149,15 +159,15 @@ public static class ParticipantForms
         return (check.Claims, null);
     }
 
-    private static async Task<IReadOnlyDictionary<string, object?>> SubmitToDomainAsync(
+    private static async Task SubmitToDomainAsync(
         LinkClaims link, FormState form, ParticipationService participation, PartnershipService partnership, CancellationToken ct)
     {
         switch (link.Purpose)
         {
             case LinkPurpose.Poll:
                 {
-                    var response = await participation.SubmitPollAsync(link, new PollInput(form["name"], form["choice"], Vocabulary.Tags(form["topics"], acceptCommas: true)), ct);
-                    return new Dictionary<string, object?> { ["Email"] = response.Email, ["Choice"] = response.Choice.ToString() };
+                    await participation.SubmitPollAsync(link, new PollInput(form["name"], form["choice"], Vocabulary.Tags(form["topics"], acceptCommas: true)), ct);
+                    return;
                 }
 
             case LinkPurpose.Apply:
@@ -188,21 +198,21 @@ public static class ParticipantForms
                         errors.ThrowIfAny();
                     }
 
-                    var application = await participation.ApplyAsync(link, input, ct);
-                    return new Dictionary<string, object?> { ["ApplicationId"] = application.Id.ToString("N"), ["Role"] = application.Role.Format() };
+                    await participation.ApplyAsync(link, input, ct);
+                    return;
                 }
 
             case LinkPurpose.ConfirmMatch:
                 {
                     bool? accept = form["accept"] switch { "yes" => true, "no" => false, _ => null };
-                    var pair = await partnership.ConfirmAsync(link, new ConfirmInput(accept), ct);
-                    return new Dictionary<string, object?> { ["Accepted"] = accept, ["PairStatus"] = pair.Status.ToString() };
+                    await partnership.ConfirmAsync(link, new ConfirmInput(accept), ct);
+                    return;
                 }
 
             case LinkPurpose.Policy:
                 {
-                    var pair = await partnership.SetPolicyAsync(link, new PolicyInput(form["meetingFrequency"], form["communication"], form["length"]), ct);
-                    return new Dictionary<string, object?> { ["PolicyVersion"] = pair.PolicyVersion };
+                    await partnership.SetPolicyAsync(link, new PolicyInput(form["meetingFrequency"], form["communication"], form["length"]), ct);
+                    return;
                 }
 
             case LinkPurpose.Goal:
@@ -214,22 +224,22 @@ public static class ParticipantForms
                         errors.ThrowIfAny();
                     }
 
-                    var pair = await partnership.SetGoalAsync(link, new GoalInput(form["text"], target, form["decision"]), ct);
-                    return new Dictionary<string, object?> { ["Decision"] = form["decision"] ?? "continue", ["PairStatus"] = pair.Status.ToString() };
+                    await partnership.SetGoalAsync(link, new GoalInput(form["text"], target, form["decision"]), ct);
+                    return;
                 }
 
             case LinkPurpose.GoalMet:
                 await partnership.MarkGoalMetAsync(link, ct);
-                return new Dictionary<string, object?>();
+                return;
 
             case LinkPurpose.KickOffScheduled:
                 await partnership.MarkKickOffScheduledAsync(link, ct);
-                return new Dictionary<string, object?>();
+                return;
 
             case LinkPurpose.Testimonial:
                 {
-                    var response = await partnership.GiveTestimonialAsync(link, new TestimonialInput(form["text"], form.YesNo("consent")), ct);
-                    return new Dictionary<string, object?> { ["Consent"] = response.Consent };
+                    await partnership.GiveTestimonialAsync(link, new TestimonialInput(form["text"], form.YesNo("consent")), ct);
+                    return;
                 }
 
             default:
@@ -237,19 +247,17 @@ public static class ParticipantForms
                     var errors = new FieldErrors();
                     var rating = form.Integer("rating", errors);
                     errors.ThrowIfAny();
-                    var response = await partnership.AnswerSurveyAsync(link, new SurveyInput(rating, form.YesNo("met"), form["comment"]), ct);
-                    return new Dictionary<string, object?> { ["Rating"] = response.Rating, ["Met"] = response.Met, ["Round"] = response.Round };
+                    await partnership.AnswerSurveyAsync(link, new SurveyInput(rating, form.YesNo("met"), form["comment"]), ct);
+                    return;
                 }
         }
     }
 
-    private static async Task<(IReadOnlyDictionary<string, object?> Payload, string? MentorName)> ChooseAsync(
-        LinkClaims link, FormState form, MentorChoiceService choices, CancellationToken ct)
+    private static async Task<string> ChooseAsync(LinkClaims link, FormState form, MentorChoiceService choices, CancellationToken ct)
     {
         var context = await choices.LoadAsync(link, ct);
         var pair = await choices.ChooseAsync(link, form["mentor"], ct);
-        var mentor = context.Available.FirstOrDefault(c => c.MentorId == pair.MentorId)?.Name ?? "";
-        return (new Dictionary<string, object?> { ["ChoiceId"] = context.Choice.Id.ToString(), ["PairId"] = pair.Id.ToString() }, mentor);
+        return context.Available.FirstOrDefault(c => c.MentorId == pair.MentorId)?.Name ?? "";
     }
 
     /// <summary>The mentee's choice among their top mentors: each candidate with the match score and the reasons, as radios.</summary>

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using MentorFlow.Graph.Sandbox;
+using MentorFlow.Mentoring.Automation;
 using MentorFlow.Mentoring.Domain;
 using MentorFlow.Mentoring.Services;
 using MentorFlow.Reporting.Data;
@@ -71,7 +72,11 @@ public sealed record DashboardQuote(string ParticipantId, string Name, Role Role
 
 public sealed record DashboardTestimonials(int Received, int Consented, IReadOnlyList<DashboardQuote> Quotes);
 
-/// <summary>A workflow incident of a flow correlated with the programme or one of its pairs.</summary>
+/// <summary>
+/// A workflow incident of a flow correlated with the programme or one of its pairs, or a reconciliation incident: a pair
+/// or a mentee's choice waiting on a flow that is not running (<c>ActivityType</c> <c>Flow check</c>, <c>InstanceId</c>
+/// empty when there is no instance).
+/// </summary>
 public sealed record DashboardIncident(
     string Id, string InstanceId, string DefinitionId, string? WorkflowName, string CorrelationId, string Subject,
     string ActivityId, string ActivityType, string Message, DateTimeOffset Timestamp, DateTimeOffset? ResolvedAt, string InstanceUrl);
@@ -105,6 +110,7 @@ public sealed class ProgrammeDashboardService(
     IWorkflowRuntime runtime,
     IOptions<DashboardOptions> options,
     TimeProvider clock,
+    FlowReconciliation reconciliation,
     IServiceProvider services)
 {
     private const int ScanPageSize = 500;
@@ -160,7 +166,8 @@ public sealed class ProgrammeDashboardService(
                 : new DashboardPlatform(true, summary.Platform, null);
 
         var pairIds = review.Pairs.ToDictionary(p => p.Id.ToString(), p => $"{p.MentorName} → {p.MenteeName}", StringComparer.Ordinal);
-        var incidents = await IncidentsAsync(programme, pairIds, settings.MaxIncidents, cancellationToken);
+        var choiceIds = review.Choices.ToDictionary(c => c.Id, c => $"Mentor choice of {c.MenteeName}");
+        var incidents = await IncidentsAsync(programme, pairIds, choiceIds, settings.MaxIncidents, cancellationToken);
         var organizer = services.GetService<GraphSandboxHost>()?.Origin is not null
             ? "/graph/sandbox?mailbox=" + Uri.EscapeDataString(programme.OrganizerMailbox)
             : null;
@@ -193,7 +200,8 @@ public sealed class ProgrammeDashboardService(
     /// Incidents of the instances correlated with the programme or one of its pairs. Instances with incidents are few,
     /// so they are scanned page by page (newest first) and matched on the correlation id, rather than one query per pair.
     /// </summary>
-    private async Task<DashboardIncidents> IncidentsAsync(Programme programme, IReadOnlyDictionary<string, string> pairs, int max, CancellationToken cancellationToken)
+    private async Task<DashboardIncidents> IncidentsAsync(
+        Programme programme, IReadOnlyDictionary<string, string> pairs, IReadOnlyDictionary<Guid, string> choices, int max, CancellationToken cancellationToken)
     {
         var programmeId = programme.Id.ToString();
         var instances = new List<WorkflowInstanceSummary>();
@@ -215,6 +223,18 @@ public sealed class ProgrammeDashboardService(
             items.AddRange((details?.Incidents ?? []).Select(i => new DashboardIncident(
                 i.Id, instance.Id, instance.DefinitionId, instance.Name, instance.CorrelationId!, subject, i.ActivityId, i.ActivityType,
                 i.Message, i.Timestamp, i.ResolvedAt, $"/studio/workflows/instances/{Uri.EscapeDataString(instance.Id)}/view")));
+        }
+
+        // Pairs and mentees' choices waiting on a flow that is not running (the reconciliation sweep's incidents).
+        foreach (var flow in await reconciliation.ListAsync(programme.Id, cancellationToken))
+        {
+            var subject = flow.SubjectKind == FlowReconciliation.ChoiceSubject
+                ? choices.GetValueOrDefault(flow.SubjectId, $"Mentor choice {flow.SubjectId:N}")
+                : $"Pair {pairs.GetValueOrDefault(flow.SubjectId.ToString(), flow.SubjectId.ToString("N"))}";
+            items.Add(new DashboardIncident(
+                flow.Id.ToString("N"), flow.InstanceId ?? "", flow.DefinitionId, null, flow.SubjectId.ToString(), subject,
+                flow.SubjectKind == FlowReconciliation.ChoiceSubject ? "mentor-choice" : "pair", "Flow check", flow.Message, flow.RaisedAt, flow.ResolvedAt,
+                flow.InstanceId is { } instanceId ? $"/studio/workflows/instances/{Uri.EscapeDataString(instanceId)}/view" : "/studio/workflows/definitions"));
         }
 
         var ordered = items.OrderBy(i => i.ResolvedAt is null ? 0 : 1).ThenByDescending(i => i.Timestamp).ThenBy(i => i.Id, StringComparer.Ordinal).ToList();

@@ -118,46 +118,8 @@ internal sealed partial class WorkflowRuntime<TContext>(
         string? correlationId,
         CancellationToken cancellationToken)
     {
-        var flowchart = cache.Get(definition.Id, definition.DefinitionId, definition.Version, definition.Json);
-        var state = new InstanceState { CorrelationId = correlationId };
-        if (input is not null)
-        {
-            foreach (var (key, value) in input)
-            {
-                state.Input[key] = ValueConversion.ToNode(value);
-            }
-        }
-
-        foreach (var variable in flowchart.Variables)
-        {
-            state.Variables[variable.Name] = InitialValue(variable);
-        }
-
-        if (flowchart.StartActivity is { } start)
-        {
-            state.Queue.Add(new WorkItem { ActivityId = start.Id });
-        }
-
-        var now = clock.GetUtcNow();
         var token = NewId();
-        var instance = new WorkflowInstanceRecord
-        {
-            Id = NewId(),
-            DefinitionId = definition.DefinitionId,
-            DefinitionVersionId = definition.Id,
-            Version = definition.Version,
-            Name = definition.Name,
-            CorrelationId = correlationId,
-            Status = nameof(WorkflowStatus.Running),
-            SubStatus = nameof(WorkflowSubStatus.Pending),
-            HasPendingWork = true,
-            LeaseOwner = token,
-            LeaseExpiresAt = now.ToUnixTimeMilliseconds() + _leaseMs,
-            BurstAttempts = 1,
-            State = state.Serialize(_options.MaxStateBytes),
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var (instance, state, flowchart) = NewInstance(definition, input, correlationId, token);
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             db.Add(instance);
@@ -372,18 +334,7 @@ internal sealed partial class WorkflowRuntime<TContext>(
     private async Task<bool> TryEnqueueAsync(string instanceId, string kind, string? bookmarkId, string? name, string? correlationId, string? payload, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        db.Add(new WorkflowInboxRecord
-        {
-            Id = NewId(),
-            InstanceId = instanceId,
-            Kind = kind,
-            BookmarkId = bookmarkId,
-            Name = name,
-            CorrelationId = correlationId,
-            Payload = payload,
-            Sequence = NowMs * 1000 + (Interlocked.Increment(ref _inboxCounter) % 1000),
-            CreatedAt = clock.GetUtcNow(),
-        });
+        db.Add(NewInboxRecord(instanceId, kind, bookmarkId, name, correlationId, payload));
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -48,6 +48,11 @@ internal static class DefinitionPresenter
             }
         }
 
+        if (json["root"] is JsonObject root)
+        {
+            ElsaNodeIds.AssignMissing(root);
+        }
+
         json["links"] = LinksNode(version.DefinitionId);
         return json;
     }
@@ -116,7 +121,9 @@ internal static class DefinitionPresenter
     /// <item>top-level keys the Studio's typed model does not carry (e.g. <c>$schema</c>) are kept from the stored version;</item>
     /// <item>anything the Studio (or <see cref="Present"/>) added that the stored version lacks and that only states a
     /// default (null, false, empty string, array or object) is removed, recursively (activities matched by id);</item>
-    /// <item>the node sizes the designer measures are not stored for activities that had none (it measures them again).</item>
+    /// <item>the node sizes the designer measures are not stored for activities that had none (it measures them again);</item>
+    /// <item>node ids <see cref="Present"/> computed (<see cref="ElsaNodeIds"/>) are not stored for activities that had none;</item>
+    /// <item>the unset <c>createdAt</c> a new definition from the Studio carries is not stored.</item>
     /// </list>
     /// A new key with a real value, a new activity and every edit are kept.
     /// </summary>
@@ -134,6 +141,12 @@ internal static class DefinitionPresenter
             {
                 clean.Remove(key);
             }
+        }
+
+        // A new definition from the Studio's "Create workflow" carries the unset instant; the version's own time is shown.
+        if (clean["createdAt"] is JsonValue unset && unset.TryGetValue<DateTimeOffset>(out var unsetAt) && unsetAt == default)
+        {
+            clean.Remove("createdAt");
         }
 
         // The same instant written differently (the Studio re-serializes dates) keeps the stored spelling.
@@ -154,6 +167,11 @@ internal static class DefinitionPresenter
                     clean[key] = value?.DeepClone();
                 }
             }
+        }
+
+        if (clean["root"] is JsonObject postedRoot)
+        {
+            ElsaNodeIds.RemoveComputed(postedRoot, stored?["root"] as JsonObject);
         }
 
         StripDefaults(clean, stored);

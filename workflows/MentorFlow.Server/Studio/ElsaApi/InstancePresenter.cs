@@ -298,27 +298,11 @@ internal static class InstancePresenter
         }
     }
 
-    /// <summary>Activity id → node id, read from the definition version's flowchart (<c>nodeId</c>, else root node id + ":" + id).</summary>
-    private sealed class NodeIds
+    /// <summary>Activity id → node id, read from the definition version's tree (<c>nodeId</c>, else the one <see cref="ElsaNodeIds"/> computes, as the designer is shown).</summary>
+    private sealed class NodeIds(WorkflowDefinitionVersion? definition)
     {
-        private readonly Dictionary<string, string> _byActivity = new(StringComparer.Ordinal);
-        private readonly string _rootNodeId;
-
-        public NodeIds(WorkflowDefinitionVersion? definition)
-        {
-            var root = definition?.Model["root"] as JsonObject;
-            _rootNodeId = root?["nodeId"]?.GetValue<string>() ?? root?["id"]?.GetValue<string>() ?? "Workflow1";
-            if (root?["activities"] is JsonArray activities)
-            {
-                foreach (var activity in activities.OfType<JsonObject>())
-                {
-                    if (activity["id"]?.GetValue<string>() is { } id)
-                    {
-                        _byActivity[id] = activity["nodeId"]?.GetValue<string>() ?? $"{_rootNodeId}:{id}";
-                    }
-                }
-            }
-        }
+        private readonly Dictionary<string, string> _byActivity = ElsaNodeIds.Map(definition?.Model["root"] as JsonObject);
+        private readonly string _rootNodeId = ElsaNodeIds.RootNodeId(definition?.Model["root"] as JsonObject);
 
         public string Of(string activityId) =>
             _byActivity.TryGetValue(activityId, out var nodeId) ? nodeId : $"{_rootNodeId}:{activityId}";

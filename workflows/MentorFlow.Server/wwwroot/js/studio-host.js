@@ -5,11 +5,28 @@ import { ready } from '/js/shell.js';
 const body = document.body;
 const key = await ready;
 const host = document.getElementById('mf-studio');
+// Blazor defines the custom elements once the WebAssembly runtime has started; create the element after that, so
+// the callbacks below are set on the real element (a property set before the upgrade would be lost).
+await customElements.whenDefined(body.dataset.studioElement);
 const element = document.createElement(body.dataset.studioElement);
 element.setAttribute('remote-endpoint', new URL('/elsa/api', location.origin).href);
 element.setAttribute('api-key', key);
 if (body.dataset.studioAttributeName) {
   element.setAttribute(body.dataset.studioAttributeName, body.dataset.studioAttributeValue ?? '');
+}
+
+// The Studio's lists and viewer do not navigate by themselves: they call the host back with the id to open (in
+// Elsa's own Studio its pages pass these callbacks). Each callback opens our host page for that id.
+const studioPage = (...segments) => '/studio/workflows/' + segments.map(encodeURIComponent).join('/');
+const callbacks = {
+  'elsa-workflow-definition-list': { editWorkflowDefinition: (id) => studioPage('definitions', id, 'edit') },
+  'elsa-workflow-instance-list': { viewWorkflowInstance: (id) => studioPage('instances', id, 'view') },
+  'elsa-workflow-instance-viewer': { editWorkflowDefinition: (id) => studioPage('definitions', id, 'edit') },
+}[body.dataset.studioElement] ?? {};
+for (const [name, target] of Object.entries(callbacks)) {
+  element[name] = (id) => {
+    if (typeof id === 'string' && id.length > 0) location.assign(target(id));
+  };
 }
 host.replaceChildren(element);
 host.removeAttribute('aria-busy');

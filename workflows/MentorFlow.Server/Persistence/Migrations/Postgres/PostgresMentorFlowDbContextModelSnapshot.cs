@@ -330,6 +330,63 @@ namespace MentorFlow.Server.Persistence.Migrations.Postgres
                     b.ToTable("mf_community_members", (string)null);
                 });
 
+            modelBuilder.Entity("MentorFlow.Mentoring.Domain.FlowIncident", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("DefinitionId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Problem")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("ProgrammeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("RaisedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("SubjectKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.HasIndex("ProgrammeId", "ResolvedAt");
+
+                    b.ToTable("mf_flow_incidents", (string)null);
+                });
+
             modelBuilder.Entity("MentorFlow.Mentoring.Domain.Goal", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1238,6 +1295,15 @@ namespace MentorFlow.Server.Persistence.Migrations.Postgres
                 });
 
             modelBuilder.Entity("MentorFlow.Mentoring.Domain.CommunityMember", b =>
+                {
+                    b.HasOne("MentorFlow.Mentoring.Domain.Programme", null)
+                        .WithMany()
+                        .HasForeignKey("ProgrammeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MentorFlow.Mentoring.Domain.FlowIncident", b =>
                 {
                     b.HasOne("MentorFlow.Mentoring.Domain.Programme", null)
                         .WithMany()

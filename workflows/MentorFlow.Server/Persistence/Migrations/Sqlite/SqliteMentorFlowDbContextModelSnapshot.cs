@@ -323,6 +323,63 @@ namespace MentorFlow.Server.Persistence.Migrations.Sqlite
                     b.ToTable("mf_community_members", (string)null);
                 });
 
+            modelBuilder.Entity("MentorFlow.Mentoring.Domain.FlowIncident", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DefinitionId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Problem")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProgrammeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("RaisedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubjectKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.HasIndex("ProgrammeId", "ResolvedAt");
+
+                    b.ToTable("mf_flow_incidents", (string)null);
+                });
+
             modelBuilder.Entity("MentorFlow.Mentoring.Domain.Goal", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1231,6 +1288,15 @@ namespace MentorFlow.Server.Persistence.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("MentorFlow.Mentoring.Domain.CommunityMember", b =>
+                {
+                    b.HasOne("MentorFlow.Mentoring.Domain.Programme", null)
+                        .WithMany()
+                        .HasForeignKey("ProgrammeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MentorFlow.Mentoring.Domain.FlowIncident", b =>
                 {
                     b.HasOne("MentorFlow.Mentoring.Domain.Programme", null)
                         .WithMany()

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace MentorFlow.Server.Studio.ElsaApi;
+
+/// <summary>
+/// Elsa node ids: the path of an activity in the workflow's tree, <c>Workflow1:{root id}</c> for the root and the
+/// parent's node id + <c>:</c> + the activity id below it (<c>Workflow1:root:start</c>). The Studio indexes the
+/// activities of the designer and of the instance viewer by node id, so every activity it reads needs one; a definition
+/// created in the Studio has none until the server gives them, as Elsa's server does.
+/// </summary>
+internal static class ElsaNodeIds
+{
+    /// <summary>The node id of the workflow itself, the parent of its root activity.</summary>
+    public const string WorkflowNodeId = "Workflow1";
+
+    private static readonly string[] NotChildren = ["metadata", "customProperties"];
+
+    /// <summary>Gives every activity of the tree under <paramref name="root"/> that lacks a node id the one Elsa would give it.</summary>
+    public static void AssignMissing(JsonObject root) => Assign(root, WorkflowNodeId);
+
+    /// <summary>Activity id → node id for every activity of the tree (stored node id, else the computed one).</summary>
+    public static Dictionary<string, string> Map(JsonObject? root)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (root is not null)
+        {
+            Collect(root, WorkflowNodeId, map);
+        }
+
+        return map;
+    }
+
+    /// <summary>The node id of the root activity (stored, else computed).</summary>
+    public static string RootNodeId(JsonObject? root) =>
+        root is null ? WorkflowNodeId : NodeIdOf(root, WorkflowNodeId);
+
+    /// <summary>
+    /// Removes from a posted tree the node ids the server computed when it presented the stored tree (an activity whose
+    /// stored counterpart, matched by id, has no node id and whose posted node id is the computed one), so a definition
+    /// saved unchanged is stored unchanged.
+    /// </summary>
+    public static void RemoveComputed(JsonObject posted, JsonObject? stored) =>
+        RemoveComputed(posted, stored, WorkflowNodeId);
+
+    private static void Assign(JsonObject activity, string parentNodeId)
+    {
+        if (Id(activity) is not { } id)
+        {
+            return;
+        }
+
+        if (activity["nodeId"] is not JsonValue existing || existing.GetValueKind() != JsonValueKind.String)
+        {
+            activity["nodeId"] = $"{parentNodeId}:{id}";
+        }
+
+        var nodeId = activity["nodeId"]!.GetValue<string>();
+        foreach (var child in Children(activity))
+        {
+            Assign(child, nodeId);
+        }
+    }
+
+    private static void Collect(JsonObject activity, string parentNodeId, Dictionary<string, string> map)
+    {
+        if (Id(activity) is not { } id)
+        {
+            return;
+        }
+
+        var nodeId = NodeIdOf(activity, parentNodeId);
+        map.TryAdd(id, nodeId);
+        foreach (var child in Children(activity))
+        {
+            Collect(child, nodeId, map);
+        }
+    }
+
+    private static void RemoveComputed(JsonObject posted, JsonObject? stored, string parentNodeId)
+    {
+        if (Id(posted) is not { } id)
+        {
+            return;
+        }
+
+        var nodeId = NodeIdOf(posted, parentNodeId);
+        if (stored is not null && !stored.ContainsKey("nodeId") && nodeId == $"{parentNodeId}:{id}")
+        {
+            posted.Remove("nodeId");
+        }
+
+        var storedChildren = stored is null
+            ? new Dictionary<string, JsonObject>(StringComparer.Ordinal)
+            : Children(stored).Where(child => Id(child) is not null)
+                .GroupBy(child => Id(child)!, StringComparer.Ordinal)
+                .ToDictionary(group => group.Key, group => group.First(), StringComparer.Ordinal);
+        foreach (var child in Children(posted).ToList())
+        {
+            RemoveComputed(child, Id(child) is { } childId ? storedChildren.GetValueOrDefault(childId) : null, nodeId);
+        }
+    }
+
+    private static string NodeIdOf(JsonObject activity, string parentNodeId) =>
+        activity["nodeId"] is JsonValue value && value.GetValueKind() == JsonValueKind.String
+            ? value.GetValue<string>()
+            : $"{parentNodeId}:{Id(activity)}";
+
+    private static string? Id(JsonObject activity) =>
+        activity["id"] is JsonValue id && id.GetValueKind() == JsonValueKind.String ? id.GetValue<string>() : null;
+
+    /// <summary>The activities directly below one: a flowchart's <c>activities</c> and activity-valued properties (e.g. a container's body).</summary>
+    private static IEnumerable<JsonObject> Children(JsonObject activity)
+    {
+        foreach (var (key, value) in activity)
+        {
+            if (NotChildren.Contains(key, StringComparer.Ordinal))
+            {
+                continue;
+            }
+
+            switch (value)
+            {
+                case JsonArray array when key == "activities":
+                    foreach (var item in array.OfType<JsonObject>())
+                    {
+                        yield return item;
+                    }
+
+                    break;
+                case JsonObject child when IsActivity(child):
+                    yield return child;
+                    break;
+            }
+        }
+    }
+
+    private static bool IsActivity(JsonObject node) =>
+        Id(node) is not null && node["type"] is JsonValue type && type.GetValueKind() == JsonValueKind.String;
+}
