@@ -264,7 +264,7 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<KestrelServer>
     }
 
     [Fact]
-    public async Task InstanceList_RowClicked_OpensTheInstanceViewerThenTheHeaderLeadsBackToTheList()
+    public async Task InstanceList_RowClicked_OpensTheViewerWhoseDefinitionLinkOpensTheDesigner_ThenTheHeaderLeadsBackToTheList()
     {
         StudioPackageLocator.RequirePackage();
         Browser.RequireChromium();
@@ -291,12 +291,26 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<KestrelServer>
         await page.WaitForTimeoutAsync(500);
         await Browser.ScreenshotAsync(page, "studio-13-instance-list");
 
+        // Each filter's label ends before the field's arrow icon starts.
+        var overlaps = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('elsa-workflow-instance-list .mud-input-control')]
+                .map(control => [control.querySelector(':scope > .mud-input-control-input-container > label'), control.querySelector('.mud-input-adornment')])
+                .filter(([label, icon]) => label && icon && label.getBoundingClientRect().right > icon.getBoundingClientRect().left)
+                .map(([label]) => label.textContent.trim())
+            """);
+        Assert.Empty(overlaps);
+
         await row.GetByText(instanceId, new() { Exact = true }).ClickAsync();
         await page.WaitForURLAsync($"**/studio/workflows/instances/{instanceId}/view");
         await page.Locator(".x6-node[data-cell-id='hello']").WaitForAsync();
         await Assertions.Expect(page.GetByText("Write Line - Completed").Last).ToBeVisibleAsync();
         await page.WaitForTimeoutAsync(1000);
         await Browser.ScreenshotAsync(page, "studio-14-instance-viewer-opened-by-row-click");
+
+        // The viewer's definition id links to the flow's designer.
+        await page.GetByText(definitionId, new() { Exact = true }).First.ClickAsync();
+        await page.WaitForURLAsync($"**/studio/workflows/definitions/{definitionId}/edit");
+        await page.Locator(".x6-node[data-cell-id='hello']").WaitForAsync();
 
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Instances" }).ClickAsync();
         await page.WaitForURLAsync("**/studio/workflows/instances**");

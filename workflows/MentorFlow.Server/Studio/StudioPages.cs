@@ -49,6 +49,16 @@ public static class StudioPages
         studio.MapGet("/workflows/instances/{instanceId}/view", (string instanceId, StudioPackage package) =>
             Page(package, new("Instance", "instances", "elsa-workflow-instance-viewer", "instance-id", instanceId, $"Instance {instanceId}")));
 
+        // Some Studio links are rooted at the site, not at its base path (the instance viewer's definition id links to
+        // /workflows/definitions/{id}/edit): send them to the same pages under /studio.
+        var rooted = app.MapGroup("/workflows").AllowAnonymous().ExcludeFromDescription();
+        rooted.MapGet("/definitions", () => TypedResults.Redirect("/studio/workflows/definitions"));
+        rooted.MapGet("/definitions/{definitionId}/edit", (string definitionId) =>
+            TypedResults.Redirect($"/studio/workflows/definitions/{Uri.EscapeDataString(definitionId)}/edit"));
+        rooted.MapGet("/instances", () => TypedResults.Redirect("/studio/workflows/instances"));
+        rooted.MapGet("/instances/{instanceId}/view", (string instanceId) =>
+            TypedResults.Redirect($"/studio/workflows/instances/{Uri.EscapeDataString(instanceId)}/view"));
+
         // The Studio reads appsettings.json beside its base URL at start. The URL is relative (never built from the
         // request's Host header, which a client chooses); each element gets the absolute API address from the page's
         // own origin (js/studio-host.js).
