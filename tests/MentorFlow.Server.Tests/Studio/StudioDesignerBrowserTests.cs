@@ -319,6 +319,58 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<KestrelServer>
         problems.AssertNone();
     }
 
+    [Fact]
+    public async Task Designer_NestedFlowchartDoubleClicked_OpensItsActivitiesAndTheBreadcrumbLeadsBackToTheRoot()
+    {
+        StudioPackageLocator.RequirePackage();
+        Browser.RequireChromium();
+        var definitionId = Unique("nested");
+        var model = DesignerSeed(definitionId);
+        var inner = new JsonObject
+        {
+            ["id"] = "inner",
+            ["type"] = "Elsa.Flowchart",
+            ["version"] = 1,
+            ["name"] = "inner",
+            ["metadata"] = new JsonObject { ["designer"] = new JsonObject { ["position"] = new JsonObject { ["x"] = 300, ["y"] = 40.5 } } },
+            ["activities"] = new JsonArray(new JsonObject
+            {
+                ["id"] = "deep",
+                ["type"] = "Elsa.WriteLine",
+                ["version"] = 1,
+                ["name"] = "deep",
+                ["text"] = Expression("Literal", "Inside"),
+                ["metadata"] = new JsonObject { ["designer"] = new JsonObject { ["position"] = new JsonObject { ["x"] = 0, ["y"] = 0 } } },
+            }),
+            ["connections"] = new JsonArray(),
+        };
+        model["root"]!["activities"]!.AsArray().Add(inner);
+        model["root"]!["connections"]!.AsArray().Add(Connection("hello", "Done", "inner"));
+        using (var api = _server.CreateKestrelClient())
+        {
+            await SaveAsync(api, model, publish: true);
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Browser.LaunchAsync(playwright);
+        var page = await Browser.NewPageAsync(browser, _server);
+        var problems = PageProblems.Watch(page);
+        await OpenFlowListFromHomeAsync(page);
+        await OpenFlowByClickingItsRowAsync(page, definitionId);
+        await page.Locator(".x6-node[data-cell-id='inner']").WaitForAsync();
+
+        await page.Locator(".x6-node[data-cell-id='inner']").DblClickAsync(new() { Force = true });
+        await page.Locator(".x6-node[data-cell-id='deep']").WaitForAsync();
+        await Assertions.Expect(page.Locator(".x6-node[data-cell-id='hello']")).ToHaveCountAsync(0);
+        await page.WaitForTimeoutAsync(1000);
+        await Browser.ScreenshotAsync(page, "studio-15-nested-flowchart-opened");
+
+        await page.GetByText("Root", new() { Exact = true }).First.ClickAsync();
+        await page.Locator(".x6-node[data-cell-id='hello']").WaitForAsync();
+        await Assertions.Expect(page.Locator(".x6-node[data-cell-id='deep']")).ToHaveCountAsync(0);
+        problems.AssertNone();
+    }
+
     /// <summary>The home page's "Flows (Studio)" link, as a manager starts.</summary>
     private static async Task OpenFlowListFromHomeAsync(IPage page)
     {
