@@ -128,6 +128,35 @@ public sealed class ApplicationTests : IDisposable
             () => _f.Participation.ImportAsync(programme.Id, Header + "m1,mentor,\"Mia,mia@c.test\n", "manager"));
 
         Assert.Equal(["line 2"], problem.Errors.Keys);
+        Assert.Contains("docs/data-formats.md", problem.Errors["line 2"][0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_WhenRequiredColumnMissing_SaysWhichFileAndPointsToTheFormat()
+    {
+        var programme = await _f.ProgrammeInPhaseAsync(ProgrammePhase.Applications);
+
+        var problem = await Assert.ThrowsAsync<MentoringProblemException>(
+            () => _f.Participation.ImportAsync(programme.Id, "id,role,name,email\nm1,mentor,M,m@c.test\n", "manager"));
+
+        var message = Assert.Single(problem.Errors["time_zone"]);
+        Assert.Contains("applications.csv", message, StringComparison.Ordinal);
+        Assert.Contains("docs/data-formats.md", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_WhenSpreadsheetLeftBlankRows_SkipsThemAndImportsTheRest()
+    {
+        var programme = await _f.ProgrammeInPhaseAsync(ProgrammePhase.Applications);
+        var csv = Header
+            + "m1,mentor,Mia,mia@c.test,Europe/London,sql,data,leadership,,12,,3-6,,en,2,\n"
+            + ",,,,,,,,,,,,,,,\n"
+            + " , ,,,,,,,,,,,,,,\n"
+            + "e1,mentee,Eli,eli@c.test,Europe/London,sql,data,career,,2,,3-6,,en,,\n";
+
+        var result = await _f.Participation.ImportAsync(programme.Id, csv, "manager");
+
+        Assert.Equal(2, result.Imported);
     }
 
     [Fact]

@@ -1,11 +1,12 @@
-using MentorFlow.Mentoring.Csv;
 using MentorFlow.Mentoring.Domain;
-using MentorFlow.Mentoring.Services;
 using ApplicationsCsv = MentorFlow.Reporting.Data.ApplicationsCsv;
 
 namespace MentorFlow.Mentoring.Tests;
 
-/// <summary>Exports are safe to open in a spreadsheet, and importing them gives back the original text.</summary>
+/// <summary>
+/// The service's exports are safe to open in a spreadsheet, and importing them gives back the original text (the
+/// writer's own rule is tested in MentorFlow.Reporting.Tests, Data/CsvInjectionTests).
+/// </summary>
 public sealed class CsvInjectionTests : IDisposable
 {
     private const string Calc = "=cmd|' /C calc'!A0";
@@ -13,35 +14,8 @@ public sealed class CsvInjectionTests : IDisposable
 
     public void Dispose() => _f.Dispose();
 
-    public static TheoryData<string> Hostile => [Calc, "+1", "@SUM(A1)", "-2+3", "\tsum", "\rsum", "'=SUM(A1)", "''-x"];
-
-    [Theory]
-    [MemberData(nameof(Hostile))]
-    public void Write_WhenCellStartsLikeAFormula_PrefixesAQuoteAndReadGivesTheOriginalBack(string cell)
-    {
-        var csv = CsvTable.Write(["name", "score"], [[cell, "-3"]]);
-
-        var row = Assert.Single(CsvTable.Read(csv, "x.csv", ["name", "score"]));
-        var written = csv.Split('\n', 2)[1].TrimStart('"');
-        Assert.StartsWith("'" + cell[..1], written, StringComparison.Ordinal);
-        Assert.Equal(cell, row["name"]);
-        Assert.Equal("-3", row["score"]);
-        Assert.EndsWith(",-3\n", csv, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("-3")]
-    [InlineData("-0.25")]
-    [InlineData("Ada O'Brien")]
-    [InlineData("'just a quote")]
-    public void Neutralise_WhenCellIsANegativeNumberOrText_LeavesItAsItIs(string cell)
-    {
-        Assert.Equal(cell, CsvTable.Neutralise(cell));
-        Assert.Equal(cell, CsvTable.Restore(cell));
-    }
-
     [Fact]
-    public async Task ExportApplications_WhenApplicantNameIsAFormula_WritesItAsTextAndBothReadersGiveTheNameBack()
+    public async Task ExportApplications_WhenApplicantNameIsAFormula_WritesItAsTextAndReaderAndImportGiveTheNameBack()
     {
         var programme = await _f.ProgrammeInPhaseAsync(ProgrammePhase.Applications);
         await _f.Participation.AddAsync(programme.Id, MentoringFixture.ValidApplication("m1", "mentor", "m1@c.test") with
@@ -56,8 +30,11 @@ public sealed class CsvInjectionTests : IDisposable
         Assert.Contains(",'" + Calc + ",", line, StringComparison.Ordinal);
         Assert.Contains(",'@SUM(A1:A9)", line, StringComparison.Ordinal);
         Assert.DoesNotContain("," + Calc, line, StringComparison.Ordinal);
-        var mine = Assert.Single(CsvTable.Read(exported, "applications.csv", ApplicationColumns.Required));
-        Assert.Equal(Calc, mine["name"]);
+        var other = await _f.ProgrammeInPhaseAsync(ProgrammePhase.Applications);
+        await _f.Participation.ImportAsync(other.Id, exported, "manager");
+        var imported = Assert.Single(await _f.Participation.ListAsync(other.Id));
+        Assert.Equal(Calc, imported.Name);
+        Assert.Equal("@SUM(A1:A9)", imported.Statement);
         var reporting = Assert.Single(ApplicationsCsv.Read(new StringReader(exported), "applications.csv").OrThrow());
         Assert.Equal(Calc, reporting.Name);
         Assert.Equal("@SUM(A1:A9)", reporting.Statement);

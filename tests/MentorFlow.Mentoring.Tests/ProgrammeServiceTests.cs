@@ -17,7 +17,7 @@ public sealed class ProgrammeServiceTests : IDisposable
 
         var stored = await _f.Programmes.GetAsync(programme.Id);
         Assert.Equal("Data community mentoring 2026", stored.Name);
-        Assert.Equal([ProgrammeLength.ThreeToSix, ProgrammeLength.SixToNine], stored.LengthOptions);
+        Assert.Equal([MentorFlow.Reporting.Data.ProgrammeLength.ThreeToSix, MentorFlow.Reporting.Data.ProgrammeLength.SixToNine], stored.LengthOptions);
         Assert.Equal("https://contoso.test/guide", Assert.Single(stored.Resources).Url);
         Assert.Equal(MeetingFrequency.EveryTwoWeeks, stored.DefaultMeetingFrequency);
         Assert.Equal(ProgrammePhase.Draft, stored.Phase);

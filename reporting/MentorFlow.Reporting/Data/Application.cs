@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MentorFlow.Reporting.Data;
 
 public enum Role
@@ -6,11 +8,19 @@ public enum Role
     Mentee,
 }
 
-/// <summary>Preferred programme length in months: <c>3-6</c>, <c>6-9</c> or <c>9-12</c>.</summary>
+/// <summary>
+/// A programme length in months, written <c>3-6</c>, <c>6-9</c> or <c>9-12</c> in CSV files and JSON: an applicant's
+/// preferred length and the lengths a programme offers.
+/// </summary>
 public enum ProgrammeLength
 {
+    [JsonStringEnumMemberName("3-6")]
     ThreeToSix,
+
+    [JsonStringEnumMemberName("6-9")]
     SixToNine,
+
+    [JsonStringEnumMemberName("9-12")]
     NineToTwelve,
 }
 

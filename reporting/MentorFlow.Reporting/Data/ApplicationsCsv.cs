@@ -9,7 +9,7 @@ public static class ApplicationsCsv
         "seniority_years", "hours_per_month", "preferred_length", "communication", "languages", "capacity", "statement",
     ];
 
-    private static readonly CsvSchema Schema = new(
+    public static readonly CsvSchema Schema = new(
         ["id", "role", "name", "email", "time_zone", "interests", "career_path", "goals", "seniority_years", "preferred_length"],
         ["expertise", "hours_per_month", "communication", "languages", "capacity", "statement"]);
 

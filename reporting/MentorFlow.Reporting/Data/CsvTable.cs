@@ -3,22 +3,33 @@ using CsvHelper;
 
 namespace MentorFlow.Reporting.Data;
 
-/// <summary>The columns of one CSV file of the contract: required ones (missing → error) and optional ones.</summary>
-internal sealed record CsvSchema(IReadOnlyList<string> Required, IReadOnlyList<string> Optional)
+/// <summary>The columns of one CSV file: required ones (missing → error) and optional ones; other columns are ignored.</summary>
+public sealed record CsvSchema(IReadOnlyList<string> Required, IReadOnlyList<string> Optional)
 {
     public IEnumerable<string> All => Required.Concat(Optional);
 }
 
 /// <summary>
-/// Reads a CSV file of the contract row by row, collecting every error instead of stopping at the first, and writes
-/// them. Cells that a spreadsheet would run as a formula are written with a leading <c>'</c> and read back without it
+/// The one CSV reader and writer of MentorFlow (CsvHelper): UTF-8, comma-separated, RFC 4180 quoting, a header row.
+/// Reads row by row, collecting every error (file, line, column) instead of stopping at the first. Cells that a
+/// spreadsheet would run as a formula are written with a leading <c>'</c> and read back without it
 /// (<see cref="Neutralise"/>, <see cref="Restore"/>).
 /// </summary>
-internal static class CsvTable
+public static class CsvTable
 {
-    public static CsvReadResult<T> Read<T>(TextReader reader, string file, CsvSchema schema, Func<CsvRow, T?> parse)
+    /// <summary>
+    /// Reads <paramref name="reader"/> as <paramref name="file"/>: <paramref name="parse"/> turns each record into a
+    /// value (or reports errors through the row and returns null); a record with any error is left out of the rows.
+    /// With <paramref name="maxRows"/>, a file with more data rows is refused with one error (line 0, no column).
+    /// </summary>
+    public static CsvReadResult<T> Read<T>(TextReader reader, string file, CsvSchema schema, Func<CsvRow, T?> parse, int? maxRows = null)
         where T : class
     {
+        if (reader.Peek() == '\uFEFF')
+        {
+            reader.Read();
+        }
+
         var errors = new List<CsvDataError>();
         var rows = new List<T>();
         var lines = new List<int>();
@@ -68,8 +79,15 @@ internal static class CsvTable
         }
 
         var record = new List<string>();
+        var count = 0;
         while (csv.Read())
         {
+            if (++count > maxRows)
+            {
+                errors.Add(new CsvDataError(file, 0, null, $"the file has more than {maxRows} rows: split it into smaller files"));
+                return new CsvReadResult<T>([], [], errors);
+            }
+
             var line = (int)csv.LineNumber;
             record.Clear();
             for (var i = 0; i < csv.FieldCount; i++)
@@ -90,6 +108,7 @@ internal static class CsvTable
         return new CsvReadResult<T>(rows, lines, errors);
     }
 
+    /// <summary>Reads the file at <paramref name="path"/> (named by its file name in errors); a missing file is an error.</summary>
     public static CsvReadResult<T> ReadFile<T>(string path, CsvSchema schema, Func<CsvRow, T?> parse)
         where T : class
     {
@@ -103,6 +122,7 @@ internal static class CsvTable
         return Read(reader, file, schema, parse);
     }
 
+    /// <summary>Writes a file through a temporary file moved into place (UTF-8 without BOM), creating its folder.</summary>
     public static void WriteFile(string path, Action<TextWriter> write)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -121,9 +141,11 @@ internal static class CsvTable
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>Writes a header and one record per row (LF line ends), each cell neutralised (<see cref="Neutralise"/>).</summary>
     public static void Write<T>(TextWriter writer, IReadOnlyList<string> header, IEnumerable<T> rows, Func<T, string?[]> fields)
     {
-        var options = new CsvWriterOptions { Separator = ',', NewLine = "\n", Injection = CsvInjection.None };
+        // Cells with a space or tab at either end are quoted too, so a reader that trims unquoted cells keeps them.
+        var options = new CsvWriterOptions { Separator = ',', NewLine = "\n", Injection = CsvInjection.None, Quoting = CsvQuoting.WhenNeededOrWhitespace };
         using var csv = CsvWriter.Create(writer, options, leaveOpen: true);
         csv.WriteHeader([.. header]);
         foreach (var row in rows)
@@ -201,17 +223,35 @@ internal static class CsvTable
     public static string Format(bool? value) => value is { } v ? Format(v) : string.Empty;
 }
 
-/// <summary>One record being parsed: typed accessors that record an error naming the column instead of throwing.</summary>
-internal sealed class CsvRow(string file, int line, List<string> record, Dictionary<string, int> index, List<CsvDataError> errors)
+/// <summary>
+/// One record being parsed (valid only inside the parse callback): the line it starts on, its cells by column name, and
+/// typed accessors that record an error naming the column instead of throwing.
+/// </summary>
+public sealed class CsvRow
 {
-    public int Line => line;
+    private readonly List<string> _record;
+    private readonly Dictionary<string, int> _index;
+    private readonly List<CsvDataError> _errors;
 
-    public string File => file;
+    internal CsvRow(string file, int line, List<string> record, Dictionary<string, int> index, List<CsvDataError> errors)
+    {
+        File = file;
+        Line = line;
+        _record = record;
+        _index = index;
+        _errors = errors;
+    }
 
-    public void Error(string? column, string message) => errors.Add(new CsvDataError(file, line, column, message));
+    /// <summary>The 1-based line the record starts on (the header is line 1).</summary>
+    public int Line { get; }
 
+    public string File { get; }
+
+    public void Error(string? column, string message) => _errors.Add(new CsvDataError(File, Line, column, message));
+
+    /// <summary>The cell of a column of the schema as written (formula neutralisation undone), or null when absent.</summary>
     public string? Raw(string column) =>
-        index.TryGetValue(column, out var i) && i < record.Count ? record[i] : null;
+        _index.TryGetValue(column, out var i) && i < _record.Count ? _record[i] : null;
 
     public string? OptionalText(string column)
     {

@@ -15,7 +15,7 @@ public static class OutcomesCsv
 {
     public static readonly IReadOnlyList<string> Columns = ["mentor_id", "mentee_id", "completed", "satisfaction", "goal_met"];
 
-    private static readonly CsvSchema Schema = new(Columns, []);
+    public static readonly CsvSchema Schema = new(Columns, []);
 
     public static CsvReadResult<Outcome> Read(string path) => CsvTable.ReadFile(path, Schema, ParseRow(new()));
 

@@ -20,7 +20,7 @@ public static class PairsCsv
 {
     public static readonly IReadOnlyList<string> Columns = ["mentor_id", "mentee_id", "score", "reasons"];
 
-    private static readonly CsvSchema Schema = new(Columns, []);
+    public static readonly CsvSchema Schema = new(Columns, []);
 
     public static CsvReadResult<Pair> Read(string path) => CsvTable.ReadFile(path, Schema, ParseRow(new()));
 

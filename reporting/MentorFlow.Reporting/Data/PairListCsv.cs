@@ -8,7 +8,7 @@ public static class PairListCsv
 {
     public static readonly IReadOnlyList<string> Columns = ["mentor_id", "mentee_id"];
 
-    private static readonly CsvSchema Schema = new(Columns, []);
+    public static readonly CsvSchema Schema = new(Columns, []);
 
     public static CsvReadResult<PairListEntry> Read(string path) => CsvTable.ReadFile(path, Schema, ParseRow(new()));
 

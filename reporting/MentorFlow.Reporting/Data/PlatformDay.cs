@@ -10,7 +10,7 @@ public static class PlatformCsv
 {
     public static readonly IReadOnlyList<string> Columns = ["date", "visitors", "new_members"];
 
-    private static readonly CsvSchema Schema = new(Columns, []);
+    public static readonly CsvSchema Schema = new(Columns, []);
 
     public static CsvReadResult<PlatformDay> Read(string path) => CsvTable.ReadFile(path, Schema, ParseRow(new()));
 

@@ -32,7 +32,7 @@ public static class RelationshipsCsv
     public static readonly IReadOnlyList<string> Columns =
         ["mentor_id", "mentee_id", "programme", "started", "planned_end", "ended", "status", "meetings", "last_meeting", "goal_met", "satisfaction"];
 
-    private static readonly CsvSchema Schema = new(
+    public static readonly CsvSchema Schema = new(
         ["mentor_id", "mentee_id", "programme", "started", "planned_end", "status", "meetings"],
         ["ended", "last_meeting", "goal_met", "satisfaction"]);
 

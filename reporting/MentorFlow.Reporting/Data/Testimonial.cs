@@ -8,7 +8,7 @@ public static class TestimonialsCsv
 {
     public static readonly IReadOnlyList<string> Columns = ["participant_id", "role", "date", "text", "consent"];
 
-    private static readonly CsvSchema Schema = new(Columns, []);
+    public static readonly CsvSchema Schema = new(Columns, []);
 
     public static CsvReadResult<Testimonial> Read(string path) => CsvTable.ReadFile(path, Schema, ParseRow);
 

@@ -2,10 +2,15 @@ using MentorFlow.Reporting.Data;
 
 namespace MentorFlow.Reporting.Tests.Data;
 
-/// <summary>Every reporting writer neutralises cells a spreadsheet would run as formulas, and the readers undo it.</summary>
+/// <summary>
+/// The one CSV writer (every export of the service and of <c>mentorflow</c>) neutralises cells a spreadsheet would run
+/// as formulas, and the one reader undoes it.
+/// </summary>
 public sealed class CsvInjectionTests
 {
-    public static TheoryData<string> Hostile => ["=cmd|' /C calc'!A0", "+1", "@SUM(A1)", "-2+3", "\tx", "\rx", "'=already quoted"];
+    private static readonly CsvSchema NameAndScore = new(["name", "score"], []);
+
+    public static TheoryData<string> Hostile => ["=cmd|' /C calc'!A0", "+1", "@SUM(A1)", "-2+3", "\tx", "\rx", "'=already quoted", "''-x"];
 
     [Theory]
     [MemberData(nameof(Hostile))]
@@ -18,11 +23,30 @@ public sealed class CsvInjectionTests
     }
 
     [Theory]
+    [MemberData(nameof(Hostile))]
+    public void Write_WhenCellStartsLikeAFormula_PrefixesAQuoteAndReadGivesTheOriginalBack(string cell)
+    {
+        var writer = new StringWriter();
+
+        CsvTable.Write(writer, ["name", "score"], [cell], c => [c, "-3"]);
+        var csv = writer.ToString();
+        var row = Assert.Single(CsvTable.Read(new StringReader(csv), "x.csv", NameAndScore, r => new[] { r.Raw("name"), r.Raw("score") }).OrThrow());
+
+        var written = csv.Split('\n', 2)[1].TrimStart('"');
+        Assert.StartsWith("'" + cell[..1], written, StringComparison.Ordinal);
+        Assert.Equal(cell, row[0]);
+        Assert.Equal("-3", row[1]);
+        Assert.EndsWith(",-3\n", csv, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("-3")]
     [InlineData("-0.25")]
     [InlineData("Ada Lovelace")]
+    [InlineData("Ada O'Brien")]
     [InlineData("it's fine")]
     [InlineData("'quoted but harmless")]
+    [InlineData("'just a quote")]
     [InlineData("")]
     public void Neutralise_WhenCellIsANegativeNumberOrPlainText_LeavesIt(string cell)
     {

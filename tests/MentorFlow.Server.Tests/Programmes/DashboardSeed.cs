@@ -85,7 +85,7 @@ internal sealed record DashboardSeed(Guid ProgrammeId, string Name, Guid FirstPa
                 CareerPath = "data",
                 Goals = ["leadership"],
                 SeniorityYears = role == ParticipantRole.Mentor ? 12 : 2,
-                PreferredLength = ProgrammeLength.ThreeToSix,
+                PreferredLength = MentorFlow.Reporting.Data.ProgrammeLength.ThreeToSix,
                 Capacity = role == ParticipantRole.Mentor ? 2 : null,
                 SubmittedAt = at,
             };

@@ -1,3 +1,5 @@
+using MentorFlow.Reporting.Data;
+
 namespace MentorFlow.Mentoring.Domain;
 
 /// <summary>

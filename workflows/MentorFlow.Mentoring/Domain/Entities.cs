@@ -1,3 +1,5 @@
+using MentorFlow.Reporting.Data;
+
 namespace MentorFlow.Mentoring.Domain;
 
 /// <summary>A link to a resource shared with newcomers (welcome flow).</summary>

@@ -28,19 +28,6 @@ public enum PollChoice
     Both,
 }
 
-/// <summary>Programme lengths on offer (months), written <c>3-6</c>, <c>6-9</c>, <c>9-12</c> in CSV files.</summary>
-public enum ProgrammeLength
-{
-    [JsonStringEnumMemberName("3-6")]
-    ThreeToSix,
-
-    [JsonStringEnumMemberName("6-9")]
-    SixToNine,
-
-    [JsonStringEnumMemberName("9-12")]
-    NineToTwelve,
-}
-
 /// <summary>How often a pair meets.</summary>
 public enum MeetingFrequency
 {

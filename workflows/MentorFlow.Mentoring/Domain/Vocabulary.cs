@@ -1,34 +1,27 @@
 using System.Globalization;
 using System.Net.Mail;
+using MentorFlow.Reporting.Data;
 
 namespace MentorFlow.Mentoring.Domain;
 
 /// <summary>The words of the CSV formats (docs/data-formats.md) and the checks shared by the API, the forms and CSV import.</summary>
 public static class Vocabulary
 {
-    public static readonly IReadOnlyList<string> CommunicationMethods = ["video", "phone", "chat", "email", "in-person"];
+    public static readonly IReadOnlyList<string> CommunicationMethods = ContractValues.CommunicationTags;
 
     private static readonly HashSet<string> IsoLanguages = CultureInfo.GetCultures(CultureTypes.NeutralCultures)
         .Select(culture => culture.TwoLetterISOLanguageName)
         .Where(code => code.Length == 2)
         .ToHashSet(StringComparer.Ordinal);
 
-    public static string Format(this ProgrammeLength length) => length switch
-    {
-        ProgrammeLength.ThreeToSix => "3-6",
-        ProgrammeLength.SixToNine => "6-9",
-        _ => "9-12",
-    };
+    /// <summary><c>3-6</c>, <c>6-9</c> or <c>9-12</c>, as in applications.csv.</summary>
+    public static string Format(this ProgrammeLength length) => length.ToCsv();
 
     public static bool TryParseLength(string? text, out ProgrammeLength length)
     {
-        switch (text?.Trim())
-        {
-            case "3-6": length = ProgrammeLength.ThreeToSix; return true;
-            case "6-9": length = ProgrammeLength.SixToNine; return true;
-            case "9-12": length = ProgrammeLength.NineToTwelve; return true;
-            default: length = default; return false;
-        }
+        var parsed = text is null ? null : ContractValues.ParseLength(text);
+        length = parsed.GetValueOrDefault();
+        return parsed is not null;
     }
 
     /// <summary>The longest number of months of a length option (a pair's planned end is start + this).</summary>

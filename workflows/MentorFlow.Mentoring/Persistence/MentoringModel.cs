@@ -27,7 +27,7 @@ public static class MentoringModel
             programme.Property(p => p.Phase).HasConversion<string>().HasMaxLength(20);
             programme.Property(p => p.DefaultMeetingFrequency).HasConversion<string>().HasMaxLength(20);
             programme.Property(p => p.Resources).HasConversion(JsonConverter<List<ProgrammeResource>>(), ListComparer<ProgrammeResource>());
-            programme.Property(p => p.LengthOptions).HasConversion(JsonConverter<List<ProgrammeLength>>(), ListComparer<ProgrammeLength>());
+            programme.Property(p => p.LengthOptions).HasConversion(JsonConverter<List<Reporting.Data.ProgrammeLength>>(), ListComparer<Reporting.Data.ProgrammeLength>());
         });
 
         modelBuilder.Entity<CommunityMember>(member =>

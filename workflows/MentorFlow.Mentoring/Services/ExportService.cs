@@ -1,8 +1,8 @@
 using System.Globalization;
-using MentorFlow.Mentoring.Csv;
 using MentorFlow.Mentoring.Domain;
 using MentorFlow.Mentoring.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Contract = MentorFlow.Reporting.Data;
 
 namespace MentorFlow.Mentoring.Services;
 
@@ -27,21 +27,23 @@ public sealed class ExportService(IMentoringDb database)
         var programme = await ProgrammeService.FindAsync(db, programmeId, cancellationToken, tracking: false);
         var applications = await db.Set<Application>().AsNoTracking().Where(a => a.ProgrammeId == programmeId).ToListAsync(cancellationToken);
         var byId = applications.ToDictionary(a => a.Id);
+        string Id(Guid applicationId) => byId[applicationId].ExternalId;
         switch (file)
         {
             case "applications.csv":
-                return CsvTable.Write(ApplicationColumns.All, applications.OrderBy(a => a.ExternalId, StringComparer.Ordinal).Select(ApplicationRow));
+                return ContractRecords.Write(writer => Contract.ApplicationsCsv.Write(writer,
+                    applications.OrderBy(a => a.ExternalId, StringComparer.Ordinal).Select(ContractRecords.Application)));
             case "pairs.csv":
                 {
                     var pairs = await db.Set<Pair>().AsNoTracking()
                         .Where(p => p.ProgrammeId == programmeId && p.Status != PairStatus.Declined).ToListAsync(cancellationToken);
                     var matched = pairs.Select(p => p.MenteeId).ToHashSet();
-                    var rows = pairs.OrderBy(p => byId[p.MentorId].ExternalId, StringComparer.Ordinal).ThenBy(p => byId[p.MenteeId].ExternalId, StringComparer.Ordinal)
-                        .Select(p => (IReadOnlyList<string?>)[byId[p.MentorId].ExternalId, byId[p.MenteeId].ExternalId, Number(p.Score), p.Reasons])
+                    var rows = pairs.OrderBy(p => Id(p.MentorId), StringComparer.Ordinal).ThenBy(p => Id(p.MenteeId), StringComparer.Ordinal)
+                        .Select(p => ContractRecords.Pair(p, Id(p.MentorId), Id(p.MenteeId)))
                         .Concat(applications.Where(a => a.Role == ParticipantRole.Mentee && a.ErasedAt is null && !matched.Contains(a.Id))
                             .OrderBy(a => a.ExternalId, StringComparer.Ordinal)
-                            .Select(a => (IReadOnlyList<string?>)["", a.ExternalId, "", "not matched"]));
-                    return CsvTable.Write(["mentor_id", "mentee_id", "score", "reasons"], rows);
+                            .Select(a => ContractRecords.Unmatched(a.ExternalId)));
+                    return ContractRecords.Write(writer => Contract.PairsCsv.Write(writer, rows));
                 }
 
             case "relationships.csv":
@@ -52,64 +54,35 @@ public sealed class ExportService(IMentoringDb database)
                         .ToListAsync(cancellationToken);
                     var pairIds = pairs.Select(p => p.Id).ToList();
                     var goals = await db.Set<Goal>().AsNoTracking().Where(g => pairIds.Contains(g.PairId)).ToListAsync(cancellationToken);
-                    var rows = pairs.OrderBy(p => byId[p.MentorId].ExternalId, StringComparer.Ordinal).ThenBy(p => byId[p.MenteeId].ExternalId, StringComparer.Ordinal)
-                        .Select(p =>
-                        {
-                            var pairGoals = goals.Where(g => g.PairId == p.Id).ToList();
-                            string goalMet = pairGoals.Count == 0 ? "" : pairGoals.Any(g => g.Status == GoalStatus.Met) ? "true" : "false";
-                            return (IReadOnlyList<string?>)
-                            [
-                                byId[p.MentorId].ExternalId, byId[p.MenteeId].ExternalId, programme.Name, Date(p.StartDate), Date(p.EndDate),
-                            Date(p.EndedOn), Status(p.Status), p.MeetingsHeld.ToString(CultureInfo.InvariantCulture), Date(p.LastMeetingOn),
-                            goalMet, p.Satisfaction is { } s ? Number(s) : "",
-                            ];
-                        });
-                    return CsvTable.Write(
-                        ["mentor_id", "mentee_id", "programme", "started", "planned_end", "ended", "status", "meetings", "last_meeting", "goal_met", "satisfaction"],
-                        rows);
+                    var rows = pairs.OrderBy(p => Id(p.MentorId), StringComparer.Ordinal).ThenBy(p => Id(p.MenteeId), StringComparer.Ordinal)
+                        .Select(p => ContractRecords.Relationship(p, Id(p.MentorId), Id(p.MenteeId), programme.Name, goals.Where(g => g.PairId == p.Id).ToList()));
+                    return ContractRecords.Write(writer => Contract.RelationshipsCsv.Write(writer, rows));
                 }
 
             case "testimonials.csv":
                 {
                     var testimonials = await db.Set<Testimonial>().AsNoTracking().Where(t => t.ProgrammeId == programmeId).ToListAsync(cancellationToken);
                     var rows = testimonials.Where(t => byId.ContainsKey(t.ParticipantId))
-                        .OrderBy(t => t.Date).ThenBy(t => byId[t.ParticipantId].ExternalId, StringComparer.Ordinal)
-                        .Select(t => (IReadOnlyList<string?>)[byId[t.ParticipantId].ExternalId, t.Role.Format(), Date(t.Date), t.Text, t.Consent ? "true" : "false"]);
-                    return CsvTable.Write(["participant_id", "role", "date", "text", "consent"], rows);
+                        .OrderBy(t => t.Date).ThenBy(t => Id(t.ParticipantId), StringComparer.Ordinal)
+                        .Select(t => ContractRecords.Testimonial(t, Id(t.ParticipantId)));
+                    return ContractRecords.Write(writer => Contract.TestimonialsCsv.Write(writer, rows));
                 }
 
             case "members.csv":
                 {
                     var members = await db.Set<CommunityMember>().AsNoTracking().Where(m => m.ProgrammeId == programmeId).ToListAsync(cancellationToken);
-                    return CsvTable.Write(["email", "name", "seniority_years"], members.OrderBy(m => m.Email, StringComparer.Ordinal)
-                        .Select(m => (IReadOnlyList<string?>)[m.Email, m.Name, m.SeniorityYears?.ToString(CultureInfo.InvariantCulture)]));
+                    return ContractRecords.Write(writer => Contract.CsvTable.Write(writer, [.. ContractRecords.Members.All],
+                        members.OrderBy(m => m.Email, StringComparer.Ordinal),
+                        m => [m.Email, m.Name, m.SeniorityYears?.ToString(CultureInfo.InvariantCulture)]));
                 }
 
             default:
                 {
                     var answers = await db.Set<PollResponse>().AsNoTracking().Where(r => r.ProgrammeId == programmeId).ToListAsync(cancellationToken);
-                    return CsvTable.Write(["email", "name", "choice", "topics"], answers.OrderBy(r => r.Email, StringComparer.Ordinal)
-                        .Select(r => (IReadOnlyList<string?>)[r.Email, r.Name, r.Choice.ToString().ToLowerInvariant(), string.Join(';', r.Topics)]));
+                    return ContractRecords.Write(writer => Contract.CsvTable.Write(writer, [.. ContractRecords.Poll.All],
+                        answers.OrderBy(r => r.Email, StringComparer.Ordinal),
+                        r => [r.Email, r.Name, r.Choice.ToString().ToLowerInvariant(), string.Join(';', r.Topics)]));
                 }
         }
     }
-
-    internal static IReadOnlyList<string?> ApplicationRow(Application a) =>
-    [
-        a.ExternalId, a.Role.Format(), a.Name, a.Email, a.TimeZone, string.Join(';', a.Interests), a.CareerPath, string.Join(';', a.Goals),
-        string.Join(';', a.Expertise), a.SeniorityYears.ToString(CultureInfo.InvariantCulture),
-        a.HoursPerMonth?.ToString(CultureInfo.InvariantCulture), a.PreferredLength.Format(), string.Join(';', a.Communication),
-        string.Join(';', a.Languages), a.Capacity?.ToString(CultureInfo.InvariantCulture), a.Statement,
-    ];
-
-    public static string Status(PairStatus status) => status switch
-    {
-        PairStatus.Completed => "completed",
-        PairStatus.ClosedEarly => "closed-early",
-        _ => "active",
-    };
-
-    private static string Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
-
-    private static string Number(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 }

@@ -5,9 +5,6 @@ using MentorFlow.Mentoring.Persistence;
 using MentorFlow.Reporting.Matching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using ReportingApplication = MentorFlow.Reporting.Data.Application;
-using ReportingLength = MentorFlow.Reporting.Data.ProgrammeLength;
-using ReportingRole = MentorFlow.Reporting.Data.Role;
 
 namespace MentorFlow.Mentoring.Services;
 
@@ -103,8 +100,8 @@ public sealed class MatchingService(IMentoringDb database, TimeProvider clock, I
         var byId = applications.ToDictionary(a => a.Id);
         var mentors = applications.Where(a => a.Role == ParticipantRole.Mentor && (a.Capacity ?? 1) > load.GetValueOrDefault(a.Id)).ToList();
         var mentees = applications.Where(a => a.Role == ParticipantRole.Mentee && !busyMentees.Contains(a.Id)).ToList();
-        var cohort = mentors.Select(m => ToReporting(m, (m.Capacity ?? 1) - load.GetValueOrDefault(m.Id)))
-            .Concat(mentees.Select(m => ToReporting(m, 0))).ToList();
+        var cohort = mentors.Select(m => ContractRecords.Candidate(m, (m.Capacity ?? 1) - load.GetValueOrDefault(m.Id)))
+            .Concat(mentees.Select(m => ContractRecords.Candidate(m, 0))).ToList();
 
         Assignment assignment;
         if (mentors.Count == 0 || mentees.Count == 0)
@@ -274,7 +271,7 @@ public sealed class MatchingService(IMentoringDb database, TimeProvider clock, I
         var people = await db.Set<Application>().AsNoTracking()
             .Where(x => x.Id == first.MentorId || x.Id == second.MentorId || x.Id == first.MenteeId || x.Id == second.MenteeId)
             .ToDictionaryAsync(x => x.Id, cancellationToken);
-        var scored = Model.Score(people.Values.Select(p => ToReporting(p, p.Capacity ?? 1)).ToList());
+        var scored = Model.Score(people.Values.Select(p => ContractRecords.Candidate(p, p.Capacity ?? 1)).ToList());
         foreach (var pair in new[] { first, second })
         {
             var mentor = scored.MentorIndex(people[pair.MentorId].ExternalId)!.Value;
@@ -361,7 +358,7 @@ public sealed class MatchingService(IMentoringDb database, TimeProvider clock, I
         }
 
         var scored = Model.Score(
-            mentors.Select(m => ToReporting(m, (m.Capacity ?? 1) - load.GetValueOrDefault(m.Id))).Concat(mentees.Select(m => ToReporting(m, 0))).ToList(),
+            mentors.Select(m => ContractRecords.Candidate(m, (m.Capacity ?? 1) - load.GetValueOrDefault(m.Id))).Concat(mentees.Select(m => ContractRecords.Candidate(m, 0))).ToList(),
             new ScoringOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount / 2) });
         var withRoom = mentors.Select(m => m.Id).ToHashSet();
         var choices = new List<MentorChoice>();
@@ -402,31 +399,6 @@ public sealed class MatchingService(IMentoringDb database, TimeProvider clock, I
         return choices;
     }
 
-    internal static ReportingApplication ToReporting(Application a, int capacity) => new()
-    {
-        Id = a.ExternalId,
-        Role = a.Role == ParticipantRole.Mentor ? ReportingRole.Mentor : ReportingRole.Mentee,
-        Name = a.Name,
-        Email = a.Email,
-        TimeZone = a.TimeZone,
-        Interests = a.Interests,
-        CareerPath = a.CareerPath,
-        Goals = a.Goals,
-        Expertise = a.Expertise,
-        SeniorityYears = a.SeniorityYears,
-        HoursPerMonth = a.HoursPerMonth is { } h ? (double)h : null,
-        PreferredLength = a.PreferredLength switch
-        {
-            ProgrammeLength.ThreeToSix => ReportingLength.ThreeToSix,
-            ProgrammeLength.SixToNine => ReportingLength.SixToNine,
-            _ => ReportingLength.NineToTwelve,
-        },
-        Communication = a.Communication,
-        Languages = a.Languages,
-        Capacity = a.Role == ParticipantRole.Mentor ? Math.Max(1, capacity) : 0,
-        Statement = a.Statement,
-    };
-
     private static MatchModel LoadModel(MatchingOptions options)
     {
         if (string.IsNullOrWhiteSpace(options.HistoryPath) || string.IsNullOrWhiteSpace(options.OutcomesPath))
@@ -434,8 +406,8 @@ public sealed class MatchingService(IMentoringDb database, TimeProvider clock, I
             return MatchModel.ColdStart("no matching history configured (Mentoring:Matching:HistoryPath / OutcomesPath)", options.Seed);
         }
 
-        var history = MentorFlow.Reporting.Data.ApplicationsCsv.Read(options.HistoryPath).OrThrow();
-        var outcomes = MentorFlow.Reporting.Data.OutcomesCsv.Read(options.OutcomesPath).OrThrow();
+        var history = Reporting.Data.ApplicationsCsv.Read(options.HistoryPath).OrThrow();
+        var outcomes = Reporting.Data.OutcomesCsv.Read(options.OutcomesPath).OrThrow();
         return MatchModel.Train(history, outcomes, options.Seed);
     }
 

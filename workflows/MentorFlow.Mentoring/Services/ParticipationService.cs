@@ -1,6 +1,4 @@
-using System.Globalization;
 using MentorFlow.Mentoring.Automation;
-using MentorFlow.Mentoring.Csv;
 using MentorFlow.Mentoring.Domain;
 using MentorFlow.Mentoring.Links;
 using MentorFlow.Mentoring.Persistence;
@@ -12,26 +10,6 @@ namespace MentorFlow.Mentoring.Services;
 public sealed record PollInput(string? Name, string? Choice, IReadOnlyList<string>? Topics);
 
 public sealed record ApplicationImportResult(int Imported);
-
-/// <summary>The applications.csv columns (docs/data-formats.md), in order.</summary>
-public static class ApplicationColumns
-{
-    public static readonly IReadOnlyList<string> All =
-    [
-        "id", "role", "name", "email", "time_zone", "interests", "career_path", "goals", "expertise", "seniority_years",
-        "hours_per_month", "preferred_length", "communication", "languages", "capacity", "statement",
-    ];
-
-    public static readonly IReadOnlyList<string> Required =
-        ["id", "role", "name", "email", "time_zone", "interests", "career_path", "goals", "seniority_years", "preferred_length"];
-
-    /// <summary><c>time_zone</c> → <c>timeZone</c> (the JSON name of a column).</summary>
-    public static string ToCamel(string column)
-    {
-        var parts = column.Split('_');
-        return parts[0] + string.Concat(parts.Skip(1).Select(p => p.Length == 0 ? p : char.ToUpperInvariant(p[0]) + p[1..]));
-    }
-}
 
 /// <summary>Participants answering the poll and applying (form, API, CSV import).</summary>
 /// <remarks>
@@ -133,7 +111,7 @@ public sealed class ParticipationService(IMentoringDb database, TimeProvider clo
     /// <summary>Imports applications.csv: every row is validated first; any error and nothing is saved.</summary>
     public async Task<ApplicationImportResult> ImportAsync(Guid programmeId, string csv, string actor, CancellationToken cancellationToken = default)
     {
-        var rows = CsvTable.Read(csv, "applications.csv", ApplicationColumns.Required);
+        var rows = ContractRecords.Import(csv, "applications.csv", Reporting.Data.ApplicationsCsv.Schema);
         await using var db = await database.CreateAsync(cancellationToken);
         var programme = await ProgrammeService.FindAsync(db, programmeId, cancellationToken, tracking: false);
         RequireOpenForApplications(programme);
@@ -147,7 +125,7 @@ public sealed class ParticipationService(IMentoringDb database, TimeProvider clo
         foreach (var row in rows)
         {
             var rowErrors = new FieldErrors();
-            var input = FromRow(row, rowErrors);
+            var input = ContractRecords.ApplicationInput(row, rowErrors);
             var application = ApplicationValidator.Validate(input, programme, rowErrors, () => "");
             var email = input.Email?.Trim() ?? "";
             if (Vocabulary.IsEmail(email) && !emails.Add(Vocabulary.NormalizeEmail(email)))
@@ -188,62 +166,6 @@ public sealed class ParticipationService(IMentoringDb database, TimeProvider clo
         await ProgrammeService.FindAsync(db, programmeId, cancellationToken, tracking: false);
         var list = await db.Set<Application>().AsNoTracking().Where(a => a.ProgrammeId == programmeId).ToListAsync(cancellationToken);
         return list.OrderBy(a => a.ExternalId, StringComparer.Ordinal).ToList();
-    }
-
-    /// <summary>Reads one applications.csv row into an input; unparsable numbers are reported against their column.</summary>
-    public static ApplicationInput FromRow(CsvRow row, FieldErrors errors)
-    {
-        int? Integer(string column)
-        {
-            var text = row[column]?.Trim();
-            if (string.IsNullOrEmpty(text))
-            {
-                return null;
-            }
-
-            if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
-            {
-                return value;
-            }
-
-            errors.Add(column, $"'{text}' is not a whole number.");
-            return null;
-        }
-
-        decimal? hours = null;
-        var hoursText = row["hours_per_month"]?.Trim();
-        if (!string.IsNullOrEmpty(hoursText))
-        {
-            if (decimal.TryParse(hoursText, NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed))
-            {
-                hours = parsed;
-            }
-            else
-            {
-                errors.Add("hours_per_month", $"'{hoursText}' is not a number.");
-            }
-        }
-
-        var role = row["role"];
-        return new ApplicationInput
-        {
-            Id = row["id"],
-            Role = role,
-            Name = row["name"],
-            Email = row["email"],
-            TimeZone = row["time_zone"],
-            Interests = Vocabulary.Tags(row["interests"]),
-            CareerPath = row["career_path"],
-            Goals = Vocabulary.Tags(row["goals"]),
-            Expertise = Vocabulary.Tags(row["expertise"]),
-            SeniorityYears = Integer("seniority_years"),
-            HoursPerMonth = hours,
-            PreferredLength = row["preferred_length"],
-            Communication = Vocabulary.Tags(row["communication"]),
-            Languages = Vocabulary.Tags(row["languages"]),
-            Capacity = string.Equals(role?.Trim(), "mentor", StringComparison.OrdinalIgnoreCase) ? Integer("capacity") : null,
-            Statement = row["statement"],
-        };
     }
 
     /// <summary>The programme a link belongs to (read only).</summary>
@@ -338,7 +260,7 @@ public sealed class ParticipationService(IMentoringDb database, TimeProvider clo
         if (errors.Any)
         {
             var renamed = new FieldErrors();
-            renamed.AddAll(errors, camelCase ? ApplicationColumns.ToCamel : field => field);
+            renamed.AddAll(errors, camelCase ? ToCamel : field => field);
             renamed.ThrowIfAny();
         }
 
@@ -357,5 +279,12 @@ public sealed class ParticipationService(IMentoringDb database, TimeProvider clo
         application.SubmittedAt = now;
         db.Add(application);
         return application;
+    }
+
+    /// <summary><c>time_zone</c> → <c>timeZone</c> (the JSON name of an applications.csv column).</summary>
+    private static string ToCamel(string column)
+    {
+        var parts = column.Split('_');
+        return parts[0] + string.Concat(parts.Skip(1).Select(p => p.Length == 0 ? p : char.ToUpperInvariant(p[0]) + p[1..]));
     }
 }

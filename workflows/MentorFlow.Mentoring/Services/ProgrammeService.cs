@@ -1,4 +1,3 @@
-using MentorFlow.Mentoring.Csv;
 using MentorFlow.Mentoring.Domain;
 using MentorFlow.Mentoring.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -138,7 +137,7 @@ public sealed class ProgrammeService(IMentoringDb database, TimeProvider clock)
     /// </summary>
     public async Task<MemberImportResult> ImportMembersAsync(Guid id, string csv, string actor, CancellationToken cancellationToken = default)
     {
-        var rows = CsvTable.Read(csv, "members.csv", ["email", "name"]);
+        var rows = ContractRecords.Import(csv, "members.csv", ContractRecords.Members);
         var errors = new FieldErrors();
         var parsed = new Dictionary<string, (string Name, int? Seniority)>(StringComparer.Ordinal);
         foreach (var row in rows)
@@ -335,7 +334,7 @@ public sealed class ProgrammeService(IMentoringDb database, TimeProvider clock)
             resources.Add(new ProgrammeResource(title, resource?.Url?.Trim() ?? ""));
         }
 
-        var lengths = new List<ProgrammeLength>();
+        var lengths = new List<Reporting.Data.ProgrammeLength>();
         if (input.LengthOptions is not { Count: > 0 })
         {
             errors.Add("lengthOptions", "Offer at least one length: '3-6', '6-9' or '9-12'.");
