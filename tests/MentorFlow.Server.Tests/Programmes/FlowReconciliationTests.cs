@@ -16,7 +16,8 @@ namespace MentorFlow.Server.Tests.Programmes;
 /// <summary>
 /// The reconciliation sweep: an approved pair whose introductions flow was cancelled and a mentee's open choice whose
 /// flow is gone each raise one incident on the programme dashboard, once however often the sweep runs; the incident is
-/// resolved when the flow runs again. The hosted service runs the sweep on the injected clock.
+/// resolved when the flow runs again and opened again when it faults. The hosted service runs the sweep on the
+/// injected clock.
 /// </summary>
 public sealed class FlowReconciliationTests
 {
@@ -125,6 +126,23 @@ public sealed class FlowReconciliationTests
         var after = await manager.GetFromJsonAsync<JsonElement>(new Uri($"/api/programmes/{pairProgramme}/dashboard", UriKind.Relative));
         Assert.Equal(0, after.GetProperty("incidents").GetProperty("open").GetInt32());
         Assert.Equal(1, after.GetProperty("incidents").GetProperty("resolved").GetInt32());
+
+        // It breaks again (the new flow faults): the same incident opens again, once.
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MentorFlowDbContext>();
+            var correlation = pair.Id.ToString();
+            Assert.Equal(1, await db.Database.ExecuteSqlAsync(
+                $"UPDATE wf_instances SET status = 'Finished', sub_status = 'Faulted' WHERE correlation_id = {correlation} AND definition_id = {DefaultFlows.Introductions} AND status = 'Running'"));
+        }
+
+        var fourth = await sweep.SweepAsync();
+        var fifth = await sweep.SweepAsync();
+
+        Assert.Equal((1, 0), (fourth.Raised, fifth.Raised));
+        var reopened = Assert.Single(await IncidentsAsync(server, pairProgramme));
+        Assert.Equal(("Faulted", (DateTimeOffset?)null), (reopened.Problem, reopened.ResolvedAt));
+        Assert.Contains("faulted: retry its incident", reopened.Message, StringComparison.Ordinal);
     }
 
     private static async Task<string> IntroductionsAsync(ServerFactory server, Guid pairId)

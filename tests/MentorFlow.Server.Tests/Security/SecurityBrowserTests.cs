@@ -19,7 +19,7 @@ public sealed class SecurityBrowserTests(KestrelServer server) : IClassFixture<K
         "window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' at ' + e.sourceFile + ':' + e.lineNumber + ' ' + e.sample));";
 
     [Fact]
-    public async Task StudioDesigner_UnderItsPolicy_OpensAFlowWithNoViolations()
+    public async Task StudioDesigner_UnderItsPolicy_OpensAFlowFromTheListWithNoViolations()
     {
         StudioPackageLocator.RequirePackage();
         Browser.RequireChromium();
@@ -31,10 +31,12 @@ public sealed class SecurityBrowserTests(KestrelServer server) : IClassFixture<K
             Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
         }
 
-        var (page, browser, playwright, console) = await OpenAsync($"/studio/workflows/definitions/{definitionId}/edit");
+        var (page, browser, playwright, console) = await OpenAsync("/");
         using (playwright)
         await using (browser)
         {
+            await StudioNavigation.OpenFlowListFromHomeAsync(page);
+            await StudioNavigation.OpenFlowByClickingItsRowAsync(page, definitionId);
             await page.Locator(".x6-node[data-cell-id='hello']").WaitForAsync();
             await page.Locator(".x6-node[data-cell-id='hello']").ClickAsync(new() { Force = true });
             await page.GetByText("The text to write.").First.WaitForAsync();

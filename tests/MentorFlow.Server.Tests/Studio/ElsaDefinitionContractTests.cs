@@ -532,6 +532,36 @@ public sealed class ElsaDefinitionContractTests : IClassFixture<StudioServer>
     }
 
     [Fact]
+    public async Task Subgraph_OfANestedFlowchartsNodeId_ReturnsThatActivityWithItsChildren_AndUnknownIdsGiveRootOr404()
+    {
+        using var client = _factory.CreateManagerClient();
+        var id = Unique("subgraph");
+        var model = Waiting(id);
+        model["root"]!["activities"]!.AsArray().Add(new JsonObject
+        {
+            ["id"] = "inner",
+            ["type"] = "Elsa.Flowchart",
+            ["version"] = 1,
+            ["activities"] = new JsonArray(new JsonObject { ["id"] = "deep", ["type"] = "Elsa.WriteLine", ["version"] = 1 }),
+            ["connections"] = new JsonArray(),
+        });
+        var saved = await SaveAsync(client, model);
+        var versionId = (string)saved["workflowDefinition"]!["id"]!;
+        var rootNodeId = (string)saved["workflowDefinition"]!["root"]!["nodeId"]!;
+
+        var inner = await GetJsonAsync(client, $"/elsa/api/workflow-definitions/subgraph/{versionId}?parentNodeId={Uri.EscapeDataString($"{rootNodeId}:inner")}");
+        Assert.Equal($"{rootNodeId}:inner", (string?)inner["nodeId"]);
+        Assert.Equal("inner", (string?)inner["activity"]!["id"]);
+        Assert.Equal($"{rootNodeId}:inner:deep", (string?)inner["activity"]!["activities"]![0]!["nodeId"]);
+
+        var root = await GetJsonAsync(client, $"/elsa/api/workflow-definitions/subgraph/{versionId}?parentNodeId=nowhere");
+        Assert.Equal(rootNodeId, (string?)root["nodeId"]);
+
+        using var missing = await client.GetAsync(new Uri("/elsa/api/workflow-definitions/subgraph/no-such-version", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
     public async Task RoundTrip_EveryDefaultFlowOpenedAndSavedUnchanged_IsStoredUnchanged()
     {
         var folder = DefaultFlowsFolder();

@@ -18,7 +18,6 @@ namespace MentorFlow.Server.Tests.Studio;
 public sealed class StudioDesignerBrowserTests : IClassFixture<KestrelServer>
 {
     private const string LiquidText = "Welcome {{ Greeting }} from the designer";
-    private const string FlowSearch = "Search on Id, Name, Description, Definition Id";
     private const string InstanceSearch = "Search on Id, Definition Id, Definition Version Id, Correlation Id";
     private readonly KestrelServer _server;
 
@@ -46,7 +45,7 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<KestrelServer>
         await page.GotoAsync("/studio/workflows/definitions");
         await page.GetByLabel("Manager API key").FillAsync(ServerFactory.ManagerKey);
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await OpenFlowByClickingItsRowAsync(page, definitionId);
+        await StudioNavigation.OpenFlowByClickingItsRowAsync(page, definitionId);
         await page.Locator(".x6-node[data-cell-id='hello']").WaitForAsync();
         await page.WaitForTimeoutAsync(1000);
         await Browser.ScreenshotAsync(page, "studio-01-editor-opened");
@@ -143,8 +142,8 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<KestrelServer>
         await using var browser = await Browser.LaunchAsync(playwright);
         var page = await Browser.NewPageAsync(browser, _server);
         var problems = PageProblems.Watch(page);
-        await OpenFlowListFromHomeAsync(page);
-        await OpenFlowByClickingItsRowAsync(page, definitionId);
+        await StudioNavigation.OpenFlowListFromHomeAsync(page);
+        await StudioNavigation.OpenFlowByClickingItsRowAsync(page, definitionId);
         await Assertions.Expect(page.Locator(".x6-node")).ToHaveCountAsync(activityCount);
         await page.WaitForTimeoutAsync(1000);
         await Browser.ScreenshotAsync(page, "studio-05-default-flow-kickoff");
@@ -179,9 +178,9 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<KestrelServer>
         var page = await Browser.NewPageAsync(browser, _server);
         var problems = PageProblems.Watch(page);
 
-        await OpenFlowListFromHomeAsync(page);
+        await StudioNavigation.OpenFlowListFromHomeAsync(page);
         await Browser.ScreenshotAsync(page, "studio-06-flow-list");
-        await OpenFlowByClickingItsRowAsync(page, definitionId);
+        await StudioNavigation.OpenFlowByClickingItsRowAsync(page, definitionId);
         await page.Locator(".x6-node[data-cell-id='start']").WaitForAsync();
         await page.WaitForTimeoutAsync(1000);
         await Browser.ScreenshotAsync(page, "studio-07-default-flow-opened-by-row-click");
@@ -205,7 +204,7 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<KestrelServer>
         // Back to the list through the header's link.
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Flows (Studio)" }).ClickAsync();
         await page.WaitForURLAsync("**/studio/workflows/definitions**");
-        await page.GetByPlaceholder(FlowSearch).FillAsync(definitionId);
+        await page.GetByPlaceholder(StudioNavigation.FlowSearch).FillAsync(definitionId);
         await Assertions.Expect(page.Locator("tbody tr", new() { HasText = definitionId })).ToBeVisibleAsync();
         await Browser.ScreenshotAsync(page, "studio-09-back-on-the-flow-list");
         problems.AssertNone();
@@ -222,7 +221,7 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<KestrelServer>
         await using var browser = await Browser.LaunchAsync(playwright);
         var page = await Browser.NewPageAsync(browser, _server);
         var problems = PageProblems.Watch(page);
-        await OpenFlowListFromHomeAsync(page);
+        await StudioNavigation.OpenFlowListFromHomeAsync(page);
         await page.Locator("tbody tr").First.WaitForAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Create workflow" }).ClickAsync();
@@ -355,8 +354,8 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<KestrelServer>
         await using var browser = await Browser.LaunchAsync(playwright);
         var page = await Browser.NewPageAsync(browser, _server);
         var problems = PageProblems.Watch(page);
-        await OpenFlowListFromHomeAsync(page);
-        await OpenFlowByClickingItsRowAsync(page, definitionId);
+        await StudioNavigation.OpenFlowListFromHomeAsync(page);
+        await StudioNavigation.OpenFlowByClickingItsRowAsync(page, definitionId);
         await page.Locator(".x6-node[data-cell-id='inner']").WaitForAsync();
 
         await page.Locator(".x6-node[data-cell-id='inner']").DblClickAsync(new() { Force = true });
@@ -369,24 +368,6 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<KestrelServer>
         await page.Locator(".x6-node[data-cell-id='hello']").WaitForAsync();
         await Assertions.Expect(page.Locator(".x6-node[data-cell-id='deep']")).ToHaveCountAsync(0);
         problems.AssertNone();
-    }
-
-    /// <summary>The home page's "Flows (Studio)" link, as a manager starts.</summary>
-    private static async Task OpenFlowListFromHomeAsync(IPage page)
-    {
-        await page.GotoAsync("/");
-        await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link, new() { Name = "Flows (Studio)" }).ClickAsync();
-        await page.WaitForURLAsync("**/studio/workflows/definitions**");
-    }
-
-    /// <summary>Finds the flow with the list's search box and clicks its row; waits until the designer's page is open.</summary>
-    private static async Task OpenFlowByClickingItsRowAsync(IPage page, string definitionId)
-    {
-        await page.GetByPlaceholder(FlowSearch).FillAsync(definitionId);
-        var row = page.Locator("tbody tr", new() { HasText = definitionId });
-        await Assertions.Expect(row).ToHaveCountAsync(1);
-        await row.GetByText(definitionId, new() { Exact = true }).ClickAsync();
-        await page.WaitForURLAsync($"**/studio/workflows/definitions/{definitionId}/edit");
     }
 
     /// <summary>The designer's publish: a POST to <c>.../publish</c> or a save with <c>publish: true</c>.</summary>

@@ -31,6 +31,17 @@ internal static class ElsaNodeIds
         return map;
     }
 
+    /// <summary>The activity of the tree (whose node ids are assigned) with the given node id, or null.</summary>
+    public static JsonObject? Find(JsonObject activity, string nodeId)
+    {
+        if (activity["nodeId"] is JsonValue value && value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() == nodeId)
+        {
+            return activity;
+        }
+
+        return Children(activity).Select(child => Find(child, nodeId)).FirstOrDefault(found => found is not null);
+    }
+
     /// <summary>The node id of the root activity (stored, else computed).</summary>
     public static string RootNodeId(JsonObject? root) =>
         root is null ? WorkflowNodeId : NodeIdOf(root, WorkflowNodeId);
