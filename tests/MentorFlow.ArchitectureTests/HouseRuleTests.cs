@@ -102,8 +102,8 @@ public sealed partial class HouseRuleTests
     {
         ["workflows/MentorFlow.Workflows/Runtime/WorkflowRuntime.cs"] = 1563,
         ["workflows/MentorFlow.Graph/Sandbox/GraphSandbox.cs"] = 1071,
-        ["workflows/MentorFlow.Server/Studio/ElsaApi/ElsaDefinitionsApi.cs"] = 666,
-        ["tests/MentorFlow.Server.Tests/Studio/ElsaDefinitionContractTests.cs"] = 662,
+        ["workflows/MentorFlow.Server/Studio/ElsaApi/ElsaDefinitionsApi.cs"] = 691,
+        ["tests/MentorFlow.Server.Tests/Studio/ElsaDefinitionContractTests.cs"] = 692,
         ["workflows/MentorFlow.Server/Mentoring/ParticipantForms.cs"] = 660,
         ["tests/MentorFlow.Benchmarks/WorkflowBenchmark.cs"] = 563,
         ["reporting/MentorFlow.Reporting/Matching/MatchTrainer.cs"] = 557,
