@@ -172,6 +172,20 @@ public sealed partial class HouseRuleTests
         Assert.Contains(attributes, line => line.Trim() == "workflows/MentorFlow.Server/Persistence/Migrations/** linguist-generated=true");
     }
 
+    [Fact]
+    public void CodeAndDocuments_CiteOnlyTheRepository_NeverOutsideNotesOrIssueNumbers()
+    {
+        string[] extensions = [".cs", ".md", ".json", ".ps1", ".sh", ".ipynb"];
+        var violations = Directory.EnumerateFiles(Repository.Root, "*", SearchOption.AllDirectories)
+            .Where(file => extensions.Contains(Path.GetExtension(file), StringComparer.Ordinal) && !Repository.IsIgnored(file))
+            .SelectMany(file => File.ReadLines(file).Select((line, index) => (file, line, index)))
+            .Where(entry => OutsideCitation().IsMatch(entry.line))
+            .Select(entry => $"{Repository.Relative(entry.file)}:{entry.index + 1}: {entry.line.Trim()}")
+            .ToList();
+
+        Assert.True(violations.Count == 0, "point to the repository's docs/ and say what the code does:\n" + string.Join('\n', violations));
+    }
+
     private static bool UsesAspNetCoreFramework(XDocument project) =>
         project.Root?.Attribute("Sdk")?.Value == "Microsoft.NET.Sdk.Web"
         || project.Descendants("FrameworkReference").Any(reference => reference.Attribute("Include")?.Value == "Microsoft.AspNetCore.App");
@@ -182,6 +196,10 @@ public sealed partial class HouseRuleTests
 
     [GeneratedRegex(@"\bDateTime(Offset)?\.(UtcNow|Now|Today)\b")]
     private static partial Regex WallClock();
+
+    // Character classes keep the pattern from matching its own source line.
+    [GeneratedRegex(@"/wor[k]/|share[d]/(design|house-style)\.md|(?<!docs/)\bdesig[n]\.md|\bissu[e] #?\d+\b|as the module[s] land", RegexOptions.IgnoreCase)]
+    private static partial Regex OutsideCitation();
 
     [GeneratedRegex(@"<NoWarn>[^<]*NU19\d\d")]
     private static partial Regex AuditNoWarn();

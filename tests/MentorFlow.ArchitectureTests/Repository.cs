@@ -28,6 +28,10 @@ internal static class Repository
     private static bool IsMigration(string path) =>
         path.Contains($"{Path.DirectorySeparatorChar}Migrations{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
 
+    /// <summary>Build output, installed packages and git's own files.</summary>
+    public static bool IsIgnored(string path) =>
+        IsBuildOutput(path) || path.Split(Path.DirectorySeparatorChar).Any(part => part is ".git" or "TestResults" or "artifacts");
+
     private static bool IsBuildOutput(string path) =>
         path.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "node_modules");
 
