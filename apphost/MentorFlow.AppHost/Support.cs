@@ -23,7 +23,7 @@ internal static class RepositoryRoot
 
 /// <summary>
 /// Secrets the AppHost gives every server replica in development, created once under the data directory (mode 600):
-/// the manager API key (printed with the URLs, so the Studio and the API can be used at once) and the key that signs
+/// the manager API key (printed with the URLs on every start, so the Studio and the API can be used at once) and the key that signs
 /// participant links (the same for all replicas, so a link signed by one is accepted by another).
 /// </summary>
 internal static class DevelopmentKey
@@ -70,7 +70,10 @@ internal static class StartupBanner
         Console.WriteLine();
         Console.WriteLine("MentorFlow is starting:");
         Console.WriteLine($"  server     {server}   (health: {server}/health, API docs: {server}/scalar, Studio: {server}/studio/)");
-        Console.WriteLine($"  dashboard  {dashboard}   (the login link with its token is printed above)");
+        var token = configuration["AppHost:BrowserToken"];
+        Console.WriteLine(string.IsNullOrEmpty(token)
+            ? $"  dashboard  {dashboard}   (its login link is in the log: 'Login to the dashboard at …')"
+            : $"  dashboard  {dashboard}/login?t={token}   (the login link, valid for this run)");
         Console.WriteLine($"  database   {database}, replicas: {options.Replicas}");
         Console.WriteLine($"  API key    {File.ReadAllText(Path.Combine(options.DataDirectory, "dev-manager-key")).Trim()}   (Authorization: ApiKey <key>)");
         Console.WriteLine("Press Ctrl+C to stop everything.");

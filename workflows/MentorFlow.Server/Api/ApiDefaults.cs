@@ -27,7 +27,11 @@ public static class ApiDefaults
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<UnexpectedExceptionHandler>();
         builder.Services.AddValidation();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options =>
+        {
+            options.AddDocumentTransformer<OpenApiDocumentShape>();
+            options.AddOperationTransformer<OpenApiDocumentShape>();
+        });
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
@@ -35,7 +39,8 @@ public static class ApiDefaults
     /// <summary>
     /// The pipeline: errors as problems, the manager shell's static files (public: the sign-in is in the page), CORS,
     /// rate limits, then authentication and authorization (every endpoint needs a manager key unless it allows
-    /// anonymous access), the OpenAPI document and the Scalar UI (served from this server, no web fonts from a CDN).
+    /// anonymous access), the OpenAPI document and the Scalar UI (served from this server, no web fonts from a CDN; its "try it" offers
+    /// the manager key scheme the document declares).
     /// </summary>
     public static WebApplication UseApiDefaults(this WebApplication app)
     {
@@ -48,7 +53,10 @@ public static class ApiDefaults
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference(options => options.WithTitle("MentorFlow API").DisableDefaultFonts()).AllowAnonymous();
+        app.MapScalarApiReference(options => options
+            .WithTitle("MentorFlow API")
+            .DisableDefaultFonts()
+            .AddPreferredSecuritySchemes([ApiKeyAuthenticationHandler.SchemeName])).AllowAnonymous();
         return app;
     }
 }
