@@ -13,6 +13,7 @@ public sealed class ExpressionTests : EngineTestBase
         options.ScriptStatementLimit = 50_000;
         options.ScriptRecursionLimit = 40;
         options.ScriptMemoryLimitBytes = 4 * 1024 * 1024;
+        options.VariableValueLimitBytes = 256 * 1024;
     }
 
     private Task<WorkflowInstanceDetails> WriteAsync(JsonObject text, Flow? flow = null, IReadOnlyDictionary<string, object?>? input = null) =>
@@ -114,6 +115,55 @@ public sealed class ExpressionTests : EngineTestBase
         var details = await Host.Runtime.GetInstanceAsync(started.InstanceId);
         Assert.Equal(["4|Kim|Kim|7|c-2|string"], Messages(details!));
         Assert.Equal(4, details!.Variables["Count"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task JavaScript_WrittenForElsa_UsesItsVariableAccessorsCommonFunctionsAndTopLevelReturn()
+    {
+        var flow = Flow.Create().Var("Counter", "Int32", "2").Var("first_name", "String", "Ada")
+            .Add("e", "Elsa.Event", ("eventName", Flow.Literal("Go")))
+            .Add("w", "Elsa.WriteLine", ("text", Flow.Expr("JavaScript", """
+                setCounter(getCounter() + 5);
+                if (isNullOrWhiteSpace(getFirstName())) { return 'no name'; }
+                const order = getOrderId();
+                return [getCounter(), getFirstName(), order, getResultFromE().n, getCorrelationId(), getWorkflowInstanceId() === workflowInstanceId,
+                        getWorkflowDefinitionId().length > 0, toJson({ a: [1] }), isNullOrEmpty(''), isNullOrEmpty('x')].join('|');
+                """)))
+            .Chain("e", "w");
+        var model = flow.Model;
+        model["inputs"] = new JsonArray(new JsonObject { ["name"] = "orderId", ["type"] = "String" });
+        var id = await Host.PublishAsync(model.ToJsonString());
+        var started = await Host.Runtime.StartAsync(id, new Dictionary<string, object?> { ["orderId"] = "A-7" }, "c-9");
+        await Host.Runtime.SignalAsync("Go", "c-9", new { n = 3 });
+
+        var details = await Host.Runtime.GetInstanceAsync(started.InstanceId);
+        Assert.Equal(WorkflowSubStatus.Finished, details!.Summary.SubStatus);
+        Assert.Equal(["""7|Ada|A-7|3|c-9|true|true|{"a":[1]}|true|false"""], Messages(details));
+        Assert.Equal(7, details.Variables["Counter"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task JavaScript_ReturnAtTopLevelInACondition_IsItsValue()
+    {
+        var details = await RunAsync(Flow.Create().Var("Flag", "Boolean", "false")
+            .Add("d", "Elsa.FlowDecision", ("condition", Flow.Expr("JavaScript", "if (getFlag()) { return true; } return false;", "Boolean")))
+            .Add("yes", "Elsa.WriteLine", ("text", Flow.Literal("yes")))
+            .Add("no", "Elsa.WriteLine", ("text", Flow.Literal("no")))
+            .Connect("d", "True", "yes").Connect("d", "False", "no"));
+
+        Assert.Equal(["no"], Messages(details));
+    }
+
+    [Fact]
+    public async Task JavaScript_SetterOfAnElsaAccessor_KeepsTheVariableValueLimit()
+    {
+        var flow = Flow.Create().Var("Blob", "String", "")
+            .Add("w", "Elsa.WriteLine", ("text", Flow.Expr("JavaScript", "setBlob('x'.repeat(300 * 1024)); return 'set';")));
+
+        var details = await RunAsync(flow);
+
+        Assert.Equal(WorkflowSubStatus.Faulted, details.Summary.SubStatus);
+        Assert.Contains("setVariable 'Blob'", Assert.Single(details.Incidents).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -47,6 +47,7 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
         var declaredIds = new HashSet<string>(variables.Where(v => v.Id is not null).Select(v => v.Id!), StringComparer.Ordinal);
 
         var flowchart = DefinitionReader.ToFlowchart("validation", DefinitionReader.Str(model, "definitionId") ?? "", 0, model, registry);
+        var scriptFunctions = ScriptFunctions(model, declared, flowchart);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var node in flowchart.ActivityOrder)
         {
@@ -61,7 +62,7 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
                 errors.Add(new ValidationError(node.Id, "id", $"Activity id '{node.Id}' is used by more than one activity."));
             }
 
-            ValidateActivity(node, declared, declaredIds, errors);
+            ValidateActivity(node, declared, declaredIds, scriptFunctions, errors);
         }
 
         var ids = seen;
@@ -185,7 +186,7 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
         }
     }
 
-    private void ValidateActivity(ActivityNode node, HashSet<string> declared, HashSet<string> declaredIds, List<ValidationError> errors)
+    private void ValidateActivity(ActivityNode node, HashSet<string> declared, HashSet<string> declaredIds, IReadOnlySet<string> scriptFunctions, List<ValidationError> errors)
     {
         if (string.IsNullOrWhiteSpace(node.Type))
         {
@@ -231,7 +232,7 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
 
             if (expression is not null)
             {
-                ValidateExpression(node.Id, input.JsonName, expression, declared, declaredIds, errors, input.ClrType);
+                ValidateExpression(node.Id, input.JsonName, expression, declared, declaredIds, scriptFunctions, errors, input.ClrType);
             }
         }
 
@@ -268,7 +269,7 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
                     errors.Add(new ValidationError(node.Id, "cases", "A switch case has no label."));
                 }
 
-                ValidateExpression(node.Id, $"cases[{label}]", condition, declared, declaredIds, errors, typeof(bool));
+                ValidateExpression(node.Id, $"cases[{label}]", condition, declared, declaredIds, scriptFunctions, errors, typeof(bool));
             }
         }
 
@@ -279,7 +280,7 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
         }
     }
 
-    private void ValidateExpression(string activityId, string input, WorkflowExpression expression, HashSet<string> declared, HashSet<string> declaredIds, List<ValidationError> errors, Type? valueType)
+    private void ValidateExpression(string activityId, string input, WorkflowExpression expression, HashSet<string> declared, HashSet<string> declaredIds, IReadOnlySet<string> scriptFunctions, List<ValidationError> errors, Type? valueType)
     {
         switch (expression.Type)
         {
@@ -352,12 +353,62 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
                     {
                         CheckDeclared(activityId, input, match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value, declared, errors);
                     }
+
+                    CheckScriptCalls(activityId, input, expression.Value ?? "", scriptFunctions, errors);
                 }
 
                 break;
             default:
                 errors.Add(new ValidationError(activityId, input, $"Expression type '{expression.Type}' is not supported (use Literal, Variable, Object, Liquid or JavaScript)."));
                 break;
+        }
+    }
+
+    /// <summary>
+    /// The functions a script of this flow may call besides its own (see <see cref="ElsaScriptEnvironment"/>): the common
+    /// ones, get/set per declared variable, get per declared workflow input and get{Output}From{Activity} per activity
+    /// output.
+    /// </summary>
+    private static HashSet<string> ScriptFunctions(JsonObject model, HashSet<string> declared, FlowchartDefinition flowchart)
+    {
+        var functions = new HashSet<string>(ElsaScriptEnvironment.Functions, StringComparer.Ordinal);
+        foreach (var name in declared)
+        {
+            functions.Add($"get{ElsaScriptEnvironment.Pascalize(name)}");
+            functions.Add($"set{ElsaScriptEnvironment.Pascalize(name)}");
+        }
+
+        foreach (var input in (model["inputs"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if (DefinitionReader.Str(input, "name") is { Length: > 0 } name)
+            {
+                functions.Add($"get{ElsaScriptEnvironment.Pascalize(name)}");
+            }
+        }
+
+        foreach (var node in flowchart.ActivityOrder)
+        {
+            foreach (var output in node.Descriptor?.Outputs ?? [])
+            {
+                functions.Add($"get{ElsaScriptEnvironment.Pascalize(output.Name)}From{ElsaScriptEnvironment.Pascalize(node.Name is { Length: > 0 } name ? name : node.Id)}");
+            }
+        }
+
+        return functions;
+    }
+
+    /// <summary>A call of <c>getX(…)</c>/<c>setX(…)</c> that is neither the flow's nor the script's own function is refused: at run time it would be "not defined".</summary>
+    private static void CheckScriptCalls(string activityId, string input, string script, IReadOnlySet<string> functions, List<ValidationError> errors)
+    {
+        var own = ScriptDeclaration().Matches(script).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        foreach (var name in ScriptAccessorCall().Matches(script).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal))
+        {
+            if (!functions.Contains(name) && !own.Contains(name))
+            {
+                var target = name[3..];
+                errors.Add(new ValidationError(activityId, input,
+                    $"The JavaScript calls {name}(), which this flow does not have: declare a variable named '{target}' (or '{char.ToLowerInvariant(target[0])}{target[1..]}'){(name.StartsWith("get", StringComparison.Ordinal) ? " or a workflow input of that name" : "")}, or use getVariable/setVariable."));
+            }
         }
     }
 
@@ -368,6 +419,12 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
             errors.Add(new ValidationError(activityId, input, $"Variable '{name}' is used but not declared."));
         }
     }
+
+    [GeneratedRegex(@"(?<![\w$.])((?:get|set)[A-Z][A-Za-z0-9_$]*)\s*\(")]
+    private static partial Regex ScriptAccessorCall();
+
+    [GeneratedRegex(@"\b(?:function|const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)")]
+    private static partial Regex ScriptDeclaration();
 
     [GeneratedRegex(@"\bVariables\.([A-Za-z_][A-Za-z0-9_]*)")]
     private static partial Regex LiquidVariableReference();

@@ -54,6 +54,12 @@ internal sealed class ExpressionEvaluator
     private static readonly FluidParser LiquidParser = new(new FluidParserOptions { AllowFunctions = false });
     private readonly ConcurrentDictionary<string, IFluidTemplate> _templates = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Prepared<Script>> _scripts = new(StringComparer.Ordinal);
+
+    /// <summary>Scripts may <c>return</c> their value at top level, as Elsa's do.</summary>
+    private static readonly ScriptPreparationOptions ScriptPreparation = new()
+    {
+        ParsingOptions = ScriptParsingOptions.Default with { AllowReturnOutsideFunction = true },
+    };
     private readonly TemplateOptions _templateOptions;
     private readonly WorkflowEngineOptions _options;
 
@@ -168,7 +174,7 @@ internal sealed class ExpressionEvaluator
     {
         try
         {
-            new Parser().ParseScript(script);
+            new Parser(new ParserOptions { AllowReturnOutsideFunction = true }).ParseScript(script);
             return null;
         }
         catch (ParseErrorException exception)
@@ -255,7 +261,7 @@ internal sealed class ExpressionEvaluator
         {
             try
             {
-                prepared = Engine.PrepareScript(source);
+                prepared = Engine.PrepareScript(source, options: ScriptPreparation);
             }
             catch (ParseErrorException exception)
             {
@@ -301,14 +307,16 @@ internal sealed class ExpressionEvaluator
             engine.SetValue("definitionId", scope.DefinitionId);
             engine.SetValue("correlationId", scope.CorrelationId is null ? JsValue.Null : new JsString(scope.CorrelationId));
             engine.SetValue("getVariable", new Func<string, JsValue>(name => FromNode(scope.Variables.GetValueOrDefault(name))));
-            engine.SetValue("setVariable", new Action<string, JsValue>((name, value) =>
+            var setVariable = new Action<string, JsValue>((name, value) =>
             {
                 var node = ToNode(engine, value, limit);
                 ExpressionLimits.CheckValue(node, _options.VariableValueLimitBytes, activityId, $"{input} (setVariable '{name}')");
                 scope.Variables[name] = node;
-            }));
+            });
+            engine.SetValue("setVariable", setVariable);
             engine.SetValue("getInput", new Func<string, JsValue>(name => FromNode(scope.Input[name])));
             engine.SetValue("getOutputFrom", new Func<string, string, JsValue>((activity, output) => FromNode(scope.OutputsOf(activity)?[output])));
+            ElsaScriptEnvironment.Install(engine, scope, FromNode, setVariable);
             var result = engine.Evaluate(prepared);
             return ToNode(engine, result, limit);
         }
@@ -390,5 +398,5 @@ internal sealed class ExpressionEvaluator
 
     private static bool IsIdentifier(string name) =>
         name.Length > 0 && (char.IsLetter(name[0]) || name[0] is '_' or '$') && name.All(c => char.IsLetterOrDigit(c) || c is '_' or '$')
-        && name is not ("input" or "variables" or "getVariable" or "setVariable" or "getInput" or "getOutputFrom" or "correlationId" or "workflowInstanceId" or "definitionId");
+        && name is not ("input" or "variables" or "correlationId" or "workflowInstanceId" or "definitionId") && !ElsaScriptEnvironment.Functions.Contains(name);
 }
