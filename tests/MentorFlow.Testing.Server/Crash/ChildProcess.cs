@@ -87,6 +87,11 @@ internal sealed class ChildProcess(int index, string directory, IReadOnlyDiction
                 throw new InvalidOperationException($"replica {index} exited with code {process.ExitCode} while starting; see {LogPath}:\n{Tail()}");
             }
 
+            if (waited.ElapsedMilliseconds / 1000 != (waited.ElapsedMilliseconds - 50) / 1000 && Tail(5).Contains("mentorflow-server: ", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"replica {index} could not start; see {LogPath}:\n{Tail()}");
+            }
+
             if (waited.Elapsed > StartTimeout)
             {
                 throw new TimeoutException($"replica {index} did not answer /alive within {StartTimeout.TotalSeconds:0} s; see {LogPath}:\n{Tail()}");

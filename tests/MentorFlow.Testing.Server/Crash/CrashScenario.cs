@@ -312,7 +312,12 @@ public sealed partial class CrashScenario(CrashHarness harness, int mentors, Act
     {
         var perPair = new Dictionary<string, int>(StringComparer.Ordinal)
         {
-            ["proposed"] = 1, ["matched"] = 1, ["checkin"] = 6, ["midpoint"] = 1, ["closing"] = 1, ["thanks"] = 1,
+            ["proposed"] = 1,
+            ["matched"] = 1,
+            ["checkin"] = 6,
+            ["midpoint"] = 1,
+            ["closing"] = 1,
+            ["thanks"] = 1,
         };
         if (mentor)
         {
