@@ -102,7 +102,6 @@ public sealed partial class HouseRuleTests
     {
         ["workflows/MentorFlow.Server/Studio/ElsaApi/ElsaDefinitionsApi.cs"] = 691,
         ["tests/MentorFlow.Server.Tests/Studio/ElsaDefinitionContractTests.cs"] = 692,
-        ["workflows/MentorFlow.Server/Mentoring/ParticipantForms.cs"] = 660,
         ["tests/MentorFlow.Benchmarks/WorkflowBenchmark.cs"] = 563,
         ["reporting/MentorFlow.Reporting/Matching/MatchTrainer.cs"] = 557,
         ["workflows/MentorFlow.Mentoring/Activities/MentoringActivities.cs"] = 556,

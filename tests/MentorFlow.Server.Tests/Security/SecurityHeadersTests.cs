@@ -11,7 +11,7 @@ public sealed class SecurityHeadersTests(ServerFactory server) : IClassFixture<S
     [InlineData("/", "script-src 'self';")]
     [InlineData("/programmes/", "script-src 'self';")]
     [InlineData("/studio/workflows/definitions", "script-src 'self' 'wasm-unsafe-eval'")]
-    [InlineData("/forms/not-a-real-token", "script-src 'sha256-")]
+    [InlineData("/forms/not-a-real-token", "script-src 'self'")]
     [InlineData("/api/system", "script-src 'self';")]
     [InlineData("/api/programmes", "script-src 'self';")]
     [InlineData("/scalar/", "script-src 'self' 'unsafe-inline'")]

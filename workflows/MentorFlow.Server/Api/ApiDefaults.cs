@@ -108,7 +108,7 @@ internal sealed partial class UnexpectedExceptionHandler(IProblemDetailsService 
         httpContext.Response.StatusCode = status;
         if (httpContext.Request.Path.StartsWithSegments("/forms"))
         {
-            await ParticipantForms.ErrorPage(status, traceId).ExecuteAsync(httpContext);
+            await ParticipantForms.ErrorPage(httpContext, status, traceId).ExecuteAsync(httpContext);
             return true;
         }
 

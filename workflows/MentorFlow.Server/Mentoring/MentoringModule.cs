@@ -1,4 +1,7 @@
 using MentorFlow.Mentoring;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using MentorFlow.Server.Mentoring.Forms;
 using MentorFlow.Server.Persistence;
 
 namespace MentorFlow.Server.Mentoring;
@@ -11,6 +14,12 @@ public static class MentoringModule
         builder.Services.AddMentoring<MentorFlowDbContext>(builder.Configuration, requireSigningKey: builder.Environment.IsProduction(),
             requirePublicBaseUrl: !builder.Environment.IsDevelopment());
         builder.AddProgrammeDashboard();
+
+        // The participant pages: words from .resx through IStringLocalizer, and HTML that keeps every script's letters
+        // readable (only markup characters are encoded).
+        builder.Services.AddLocalization();
+        builder.Services.AddWebEncoders(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        builder.Services.AddSingleton<FormStringsFactory>();
         return builder;
     }
 

@@ -154,7 +154,7 @@ public static partial class WebProtection
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         if (http.Request.Path.StartsWithSegments("/forms"))
         {
-            await ParticipantForms.TooManyRequestsPage(seconds).ExecuteAsync(http);
+            await ParticipantForms.TooManyRequestsPage(http, seconds).ExecuteAsync(http);
             return;
         }
 

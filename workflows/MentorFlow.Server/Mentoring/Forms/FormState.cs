@@ -1,0 +1,73 @@
+using System.Globalization;
+using MentorFlow.Mentoring.Domain;
+
+namespace MentorFlow.Server.Mentoring.Forms;
+
+/// <summary>What a participant sent (to fill the form in again, nothing lost) and the problems of each field.</summary>
+public sealed class FormState(IFormCollection? form = null)
+{
+    public static readonly FormState Empty = new();
+
+    /// <summary>Field name → message; the page lists them in the error summary and beside each field.</summary>
+    public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
+
+    public bool Posted => form is not null;
+
+    public string? this[string name] => form is not null && form.TryGetValue(name, out var value) ? value.ToString().Trim() : null;
+
+    public IReadOnlyList<string> All(string name) =>
+        form is not null && form.TryGetValue(name, out var values) ? values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Trim()).ToList() : [];
+
+    public int? Integer(string name, FieldErrors errors)
+    {
+        var text = this[name];
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        errors.Add(name, $"'{text}' is not a whole number.");
+        return null;
+    }
+
+    public decimal? Decimal(string name, FieldErrors errors)
+    {
+        var text = this[name];
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        errors.Add(name, $"'{text}' is not a number.");
+        return null;
+    }
+
+    public DateOnly? Date(string name, FieldErrors errors)
+    {
+        var text = this[name];
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
+        {
+            return value;
+        }
+
+        errors.Add(name, $"'{text}' is not a date (YYYY-MM-DD).");
+        return null;
+    }
+
+    public bool? YesNo(string name) => this[name] switch { "yes" => true, "no" => false, _ => null };
+}
