@@ -51,7 +51,7 @@ public class InProcessServer(IReadOnlyDictionary<string, string?> settings) : We
     /// The server's folder, from the manifest Mvc.Testing writes next to this assembly (the factory itself looks for
     /// the manifest in the working directory, which <c>dotnet run</c> does not set to the output folder).
     /// </summary>
-    private static string ServerContentRoot()
+    internal static string ServerContentRoot()
     {
         var manifest = Path.Combine(AppContext.BaseDirectory, "MvcTestingAppManifest.json");
         var roots = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(manifest))!;

@@ -29,6 +29,18 @@ public interface IMentoringAutomation
     Task<AfterCommit> SubmittingAsync(DbContext db, LinkClaims link, IReadOnlyDictionary<string, object?> payload, CancellationToken cancellationToken);
 
     Task PairClosedAsync(Pair pair, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A programme is moving to <see cref="Programme.Phase"/>: called inside the phase change's unit of work, before it
+    /// is saved, to add the flows the new phase starts to <paramref name="db"/>, so the phase and its flows commit
+    /// together (a crash after the commit leaves the flows to recovery, never a phase without them). Throws a 503
+    /// <see cref="MentoringProblemException"/> (field <c>flow</c>), with nothing added, when a flow has no published version.
+    /// </summary>
+    Task<AfterCommit> PhaseChangingAsync(DbContext db, Programme programme, CancellationToken cancellationToken) => Task.FromResult(AfterCommit.Nothing);
+
+    /// <summary>Matches are being approved: like <see cref="PhaseChangingAsync"/>, the pairs' (or choices') flows are added to the approval's unit of work.</summary>
+    Task<AfterCommit> ApprovingAsync(DbContext db, Programme programme, IReadOnlyList<Pair> pairs, IReadOnlyList<MentorChoice> choices, CancellationToken cancellationToken) =>
+        Task.FromResult(AfterCommit.Nothing);
 }
 
 /// <summary>Fans domain events out to every registered <see cref="IMentoringAutomation"/> (none in module tests).</summary>
@@ -67,6 +79,30 @@ public sealed class MentoringAutomationHub(IEnumerable<IMentoringAutomation> aut
         foreach (var automation in _automations)
         {
             after = after.Then(await automation.SubmittingAsync(db, link, payload, cancellationToken));
+        }
+
+        return after;
+    }
+
+    /// <summary>Enlists every automation's flows for a phase change in its unit of work (see <see cref="IMentoringAutomation.PhaseChangingAsync"/>).</summary>
+    public async Task<AfterCommit> PhaseChangingAsync(DbContext db, Programme programme, CancellationToken cancellationToken = default)
+    {
+        var after = AfterCommit.Nothing;
+        foreach (var automation in _automations)
+        {
+            after = after.Then(await automation.PhaseChangingAsync(db, programme, cancellationToken));
+        }
+
+        return after;
+    }
+
+    /// <summary>Enlists every automation's flows for an approval in its unit of work (see <see cref="IMentoringAutomation.ApprovingAsync"/>).</summary>
+    public async Task<AfterCommit> ApprovingAsync(DbContext db, Programme programme, IReadOnlyList<Pair> pairs, IReadOnlyList<MentorChoice> choices, CancellationToken cancellationToken = default)
+    {
+        var after = AfterCommit.Nothing;
+        foreach (var automation in _automations)
+        {
+            after = after.Then(await automation.ApprovingAsync(db, programme, pairs, choices, cancellationToken));
         }
 
         return after;

@@ -93,6 +93,58 @@ public sealed partial class WorkflowAutomation(
         }
     }
 
+    public async Task<AfterCommit> PhaseChangingAsync(DbContext db, Programme programme, CancellationToken cancellationToken)
+    {
+        var input = new Dictionary<string, object?> { ["ProgrammeId"] = programme.Id.ToString() };
+        var correlation = programme.Id.ToString();
+        var flows = programme.Phase switch
+        {
+            ProgrammePhase.Poll => [DefaultFlows.InterestPoll],
+            ProgrammePhase.Applications when (await programmes.PollResultsAsync(programme.Id, cancellationToken)).MentorShortage =>
+                [DefaultFlows.Applications, DefaultFlows.MentorRecruitment],
+            ProgrammePhase.Applications => new[] { DefaultFlows.Applications },
+            _ => [],
+        };
+        var work = EnlistedWorkflowWork.None;
+        foreach (var flow in flows)
+        {
+            work = work.Add(await EnlistStartAsync(db, flow, input, correlation, programme.Id, cancellationToken));
+        }
+
+        return work.InstanceIds.Count == 0 ? AfterCommit.Nothing : new AfterCommit(ct => RunAsync(work, ct));
+    }
+
+    public async Task<AfterCommit> ApprovingAsync(DbContext db, Programme programme, IReadOnlyList<Pair> pairs, IReadOnlyList<MentorChoice> choices, CancellationToken cancellationToken)
+    {
+        var work = EnlistedWorkflowWork.None;
+        foreach (var pair in pairs)
+        {
+            work = work.Add(await EnlistStartAsync(db, DefaultFlows.Introductions, PairInput(pair.Id), pair.Id.ToString(), programme.Id, cancellationToken));
+        }
+
+        foreach (var choice in choices)
+        {
+            work = work.Add(await EnlistStartAsync(db, DefaultFlows.MentorChoice, new Dictionary<string, object?> { ["ChoiceId"] = choice.Id.ToString() },
+                choice.Id.ToString(), programme.Id, cancellationToken));
+        }
+
+        return work.InstanceIds.Count == 0 ? AfterCommit.Nothing : new AfterCommit(ct => RunAsync(work, ct));
+    }
+
+    /// <summary>A start in the caller's unit of work; a flow without a published version refuses the whole change (503, field <c>flow</c>).</summary>
+    private async Task<EnlistedWorkflowWork> EnlistStartAsync(DbContext db, string flow, Dictionary<string, object?> input, string correlation, Guid programmeId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await enlistment.StartAsync(db, flow, input, correlation, cancellationToken);
+        }
+        catch (WorkflowDefinitionNotFoundException)
+        {
+            LogFlowMissing(logger, flow, programmeId);
+            throw MentoringProblemException.Unavailable("flow", $"The flow '{flow}' has no published version: publish it in the Studio, then try again. Nothing was changed.");
+        }
+    }
+
     public async Task<AfterCommit> SubmittingAsync(DbContext db, LinkClaims link, IReadOnlyDictionary<string, object?> payload, CancellationToken cancellationToken)
     {
         var work = EnlistedWorkflowWork.None;
@@ -192,6 +244,9 @@ public sealed partial class WorkflowAutomation(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A participant's {Purpose} answer in programme {ProgrammeId} was not recorded: a flow it starts has no published version")]
     private static partial void LogFlowUnavailable(ILogger logger, LinkPurpose purpose, Guid programmeId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Programme {ProgrammeId} was not changed: the flow {Flow} it starts has no published version")]
+    private static partial void LogFlowMissing(ILogger logger, string flow, Guid programmeId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} workflow instances started or signalled by a participant's answer could not be run at once; recovery runs them")]
     private static partial void LogRunDeferred(ILogger logger, Exception exception, int count);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using MentorFlow.Mentoring.Automation;
 using MentorFlow.Mentoring.Domain;
 using MentorFlow.Mentoring.Persistence;
 using MentorFlow.Reporting.Matching;
@@ -323,7 +324,14 @@ public sealed class MatchingService(IMentoringDb database, TimeProvider clock, I
     /// and the next best-scoring mentors with room, above the run's minimum score — any at cold start — never a
     /// forbidden pair).
     /// </summary>
-    public async Task<MatchApproval> ApproveMatchesAsync(Guid programmeId, string actor, CancellationToken cancellationToken = default)
+    public Task<MatchApproval> ApproveMatchesAsync(Guid programmeId, string actor, CancellationToken cancellationToken = default) =>
+        ApproveMatchesAsync(programmeId, actor, null, cancellationToken);
+
+    /// <summary>
+    /// Approves the proposals as above; the pairs' introductions (or the mentees' choice flows) are started through
+    /// <paramref name="automation"/> in the same transaction and run once it has committed.
+    /// </summary>
+    public async Task<MatchApproval> ApproveMatchesAsync(Guid programmeId, string actor, MentoringAutomationHub? automation, CancellationToken cancellationToken = default)
     {
         await using var db = await database.CreateAsync(cancellationToken);
         var programme = await ProgrammeService.FindAsync(db, programmeId, cancellationToken);
@@ -360,7 +368,9 @@ public sealed class MatchingService(IMentoringDb database, TimeProvider clock, I
 
         Audit.Add(db, now, actor, "matching.approved", programmeId,
             programme.MenteeChoosesFromTopThree ? $"{choices.Count} mentees choose among their top mentors" : $"{proposed.Count} pairs");
+        var after = automation is null ? AfterCommit.Nothing : await automation.ApprovingAsync(db, programme, approved, choices, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await after.RunAsync(cancellationToken);
         return new MatchApproval(approved, choices);
     }
 

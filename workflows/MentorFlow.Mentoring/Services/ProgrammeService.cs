@@ -1,3 +1,4 @@
+using MentorFlow.Mentoring.Automation;
 using MentorFlow.Mentoring.Domain;
 using MentorFlow.Mentoring.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -107,7 +108,14 @@ public sealed class ProgrammeService(IMentoringDb database, TimeProvider clock)
     }
 
     /// <summary>Moves a programme to another phase when the lifecycle allows it (409 naming <c>phase</c> otherwise).</summary>
-    public async Task<Programme> MoveToAsync(Guid id, ProgrammePhase phase, string actor, CancellationToken cancellationToken = default)
+    public Task<Programme> MoveToAsync(Guid id, ProgrammePhase phase, string actor, CancellationToken cancellationToken = default) =>
+        MoveToAsync(id, phase, actor, null, cancellationToken);
+
+    /// <summary>
+    /// Moves the programme to <paramref name="phase"/>; the flows the phase starts (through <paramref name="automation"/>)
+    /// are saved in the same transaction and run once it has committed.
+    /// </summary>
+    public async Task<Programme> MoveToAsync(Guid id, ProgrammePhase phase, string actor, MentoringAutomationHub? automation, CancellationToken cancellationToken = default)
     {
         await using var db = await database.CreateAsync(cancellationToken);
         var programme = await FindAsync(db, id, cancellationToken);
@@ -127,7 +135,9 @@ public sealed class ProgrammeService(IMentoringDb database, TimeProvider clock)
         programme.Phase = phase;
         programme.UpdatedAt = now;
         Audit.Add(db, now, actor, "programme.phase", programme.Id, $"{from} -> {phase}");
+        var after = automation is null ? AfterCommit.Nothing : await automation.PhaseChangingAsync(db, programme, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await after.RunAsync(cancellationToken);
         return programme;
     }
 

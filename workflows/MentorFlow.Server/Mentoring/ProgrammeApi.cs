@@ -118,12 +118,10 @@ public static class ProgrammeApi
             TypedResults.Ok(await matching.ReleaseAsync(id, input, ManagerKeyIdentity.ActorOf(user), ct))).WithName("ReleasePair");
         group.MapPost("/{id:guid}/matching/swap", async (Guid id, SwapInput input, MatchingService matching, ClaimsPrincipal user, CancellationToken ct) =>
             TypedResults.Ok(await matching.SwapAsync(id, input, ManagerKeyIdentity.ActorOf(user), ct))).WithName("SwapPairs");
-        group.MapPost("/{id:guid}/matching/approve", async (Guid id, MatchingService matching, ProgrammeService programmes, MentoringAutomationHub automation, ClaimsPrincipal user, CancellationToken ct) =>
+        group.MapPost("/{id:guid}/matching/approve", async (Guid id, MatchingService matching, MentoringAutomationHub automation, ClaimsPrincipal user, CancellationToken ct) =>
         {
-            var approval = await matching.ApproveMatchesAsync(id, ManagerKeyIdentity.ActorOf(user), ct);
-            var programme = await programmes.GetAsync(id, ct);
-            await automation.PairsApprovedAsync(programme, approval.Pairs, ct);
-            await automation.ChoicesOfferedAsync(programme, approval.Choices, ct);
+            // The approval and the flows it starts commit together (a crash after the commit leaves them to recovery).
+            await matching.ApproveMatchesAsync(id, ManagerKeyIdentity.ActorOf(user), automation, ct);
             return TypedResults.Ok(await matching.ReviewAsync(id, ct));
         }).WithName("ApproveMatches");
         group.MapPost("/{id:guid}/pairs/{pairId:guid}/close", async (Guid id, Guid pairId, PartnershipService partnership, MentoringAutomationHub automation, ClaimsPrincipal user, CancellationToken ct) =>
@@ -156,13 +154,7 @@ public static class ProgrammeApi
     private static async Task<Ok<Programme>> MoveAsync(
         Guid id, ProgrammePhase phase, ProgrammeService programmes, MentoringAutomationHub automation, ClaimsPrincipal user, CancellationToken ct)
     {
-        var before = await programmes.GetAsync(id, ct);
-        var programme = await programmes.MoveToAsync(id, phase, ManagerKeyIdentity.ActorOf(user), ct);
-        if (before.Phase != programme.Phase)
-        {
-            await automation.PhaseChangedAsync(programme, ct);
-        }
-
-        return TypedResults.Ok(programme);
+        // The phase and the flows it starts commit together (a crash after the commit leaves them to recovery).
+        return TypedResults.Ok(await programmes.MoveToAsync(id, phase, ManagerKeyIdentity.ActorOf(user), automation, ct));
     }
 }

@@ -72,7 +72,10 @@ public static class PersistenceExtensions
         return sqlite.ToString();
     }
 
-    /// <summary>Applies pending migrations (EF Core holds a migration lock, so replicas starting together are safe).</summary>
+    /// <summary>
+    /// Applies pending migrations. Replicas starting together on PostgreSQL take turns (<see cref="MigrationLock"/>):
+    /// EF Core's own lock does not keep a second replica from applying a migration the first one committed meanwhile.
+    /// </summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
         var factory = app.Services.GetRequiredService<IDbContextFactory<MentorFlowDbContext>>();
@@ -85,6 +88,7 @@ public static class PersistenceExtensions
             {
                 try
                 {
+                    await using var serialized = await MigrationLock.AcquireAsync(db);
                     await db.Database.MigrateAsync();
                     break;
                 }
@@ -103,6 +107,49 @@ public static class PersistenceExtensions
         {
             throw new ConfigurationException(
                 $"cannot open the database named by ConnectionStrings:mentorflow ({db.Database.ProviderName}): {exception.Message}");
+        }
+    }
+
+    /// <summary>
+    /// A PostgreSQL session advisory lock held on its own connection while one replica migrates, so replicas starting
+    /// together on a fresh database apply each migration once: the next one waits, then finds nothing pending. None on
+    /// SQLite (one process per file) or while the database does not exist yet (EF creates it; that race is retried).
+    /// </summary>
+    private sealed class MigrationLock(Npgsql.NpgsqlConnection? connection) : IAsyncDisposable
+    {
+        private const long Key = 0x4D46_4D49_4752; // "MFMIGR"
+
+        public static async Task<MigrationLock> AcquireAsync(MentorFlowDbContext db)
+        {
+            if (!db.Database.IsNpgsql())
+            {
+                return new MigrationLock(null);
+            }
+
+            // Not pooled: closing the connection must end the session, which is what releases the lock.
+            var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ToString());
+            try
+            {
+                await connection.OpenAsync();
+                await using var command = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_lock({Key})", connection);
+                command.CommandTimeout = 300;
+                await command.ExecuteNonQueryAsync();
+                return new MigrationLock(connection);
+            }
+            catch (Npgsql.PostgresException exception) when (exception.SqlState == "3D000")
+            {
+                await connection.DisposeAsync();
+                return new MigrationLock(null);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (connection is not null)
+            {
+                // Closing the session releases its advisory lock.
+                await connection.DisposeAsync();
+            }
         }
     }
 
