@@ -892,7 +892,7 @@ internal sealed partial class WorkflowRuntime<TContext>(
         if (cause is WorkflowStateTooLargeException)
         {
             LogStateTooLarge(logger, held.Record.Id, activity);
-            return await FaultHeldAsync(held, token, node, from, cause.Message, cause, cancellationToken);
+            return await FaultHeldAsync(held, token, node, from, cause.Message, cause: null, cancellationToken); // a limit: no stack trace kept
         }
 
         if (cause is JsonException or NotSupportedException or InsufficientExecutionStackException or OutOfMemoryException)
