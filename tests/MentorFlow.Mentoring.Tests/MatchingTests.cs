@@ -26,6 +26,34 @@ public sealed class MatchingTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_WithNoHistoryAndDefaultOptions_MatchesEveryMenteeWhileMentorsHaveRoomAndFlagsWeakPairs()
+    {
+        var matching = new MatchingService(
+            new Persistence.MentoringDb<TestMentoringDbContext>(_f.Factory), _f.Clock, Microsoft.Extensions.Options.Options.Create(new MatchingOptions()));
+        var programme = await _f.CohortAsync(mentors: 6, mentees: 8, capacity: 2);
+        for (var i = 9; i <= 12; i++)
+        {
+            await _f.Participation.AddAsync(programme.Id, MentoringFixture.ValidApplication($"e{i}", "mentee", $"e{i}@c.test") with
+            {
+                Interests = ["astronomy"],
+                Goals = ["astronomy"],
+            }, "manager");
+        }
+
+        var review = await matching.RunAsync(programme.Id, null, "manager");
+
+        Assert.Equal("ColdStartSimilarity", review.Method);
+        Assert.Equal(0.35, review.MinScore);
+        Assert.Equal(12, review.Pairs.Select(p => p.MenteeId).Distinct().Count());
+        Assert.Empty(review.Unmatched);
+        Assert.All(review.Pairs.GroupBy(p => p.MentorId), g => Assert.Equal(2, g.Count()));
+        Assert.All(review.Pairs, p => Assert.Equal(p.Score < 0.35, p.Weak));
+        Assert.All(review.Pairs.Where(p => p.MenteeId is "e9" or "e10" or "e11" or "e12"), p => Assert.True(p.Weak));
+        Assert.Contains(review.Pairs, p => !p.Weak);
+        Assert.Contains("weak matches to review", review.MinScoreExplained, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_WhenMentorsAreShort_LeavesMenteesUnmatchedAndReportsMissingProfiles()
     {
         var programme = await _f.CohortAsync(mentors: 1, mentees: 4);

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using MentorFlow.Reporting.Data;
 using MentorFlow.Reporting.Synthesis;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -37,6 +38,10 @@ public sealed class SynthCommand : Command<SynthCommand.Settings>
         [Description("Ground-truth family: classic (default), additive, interactions, thresholds or noisy (see the Reporting README)")]
         public string World { get; init; } = "classic";
 
+        [CommandOption("--lengths <LIST>")]
+        [Description("Programme lengths the programme offers, comma-separated from 3-6, 6-9, 9-12 (default all): every preferred_length is one of them")]
+        public string? Lengths { get; init; }
+
         [CommandOption("-o|--out <DIR>")]
         [Description("Output folder")]
         public string? Out { get; init; }
@@ -46,6 +51,11 @@ public sealed class SynthCommand : Command<SynthCommand.Settings>
             if (string.IsNullOrWhiteSpace(Out))
             {
                 return ValidationResult.Error("--out is required");
+            }
+
+            if (Lengths is not null && ParseLengths(Lengths) is null)
+            {
+                return ValidationResult.Error("--lengths must be a comma-separated list of 3-6, 6-9 and 9-12, e.g. --lengths 3-6,6-9");
             }
 
             if (GroundTruth.Parse(World) is null)
@@ -70,6 +80,7 @@ public sealed class SynthCommand : Command<SynthCommand.Settings>
             HistoryMentees = settings.HistoryMentees,
             Seed = settings.Seed,
             World = GroundTruth.Parse(settings.World)!.Value,
+            Lengths = settings.Lengths is null ? [] : ParseLengths(settings.Lengths)!,
         });
         foreach (var file in data.WriteTo(settings.Out!))
         {
@@ -79,5 +90,22 @@ public sealed class SynthCommand : Command<SynthCommand.Settings>
         console.MarkupLineInterpolated(
             $"world {data.World.ToString().ToLowerInvariant()}: {data.History.Count} past applicants, {data.Outcomes.Count} outcomes, {data.Relationships.Count} relationships, {data.Testimonials.Count} testimonials, {data.Platform.Count} platform days; cohort of {settings.Mentors} mentors and {settings.Mentees} mentees");
         return CliOutput.Success;
+    }
+
+    /// <summary>The lengths in a comma-separated list, or null when one is not a length or the list is empty.</summary>
+    internal static IReadOnlyList<ProgrammeLength>? ParseLengths(string text)
+    {
+        var lengths = new List<ProgrammeLength>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (ContractValues.ParseLength(part) is not { } length)
+            {
+                return null;
+            }
+
+            lengths.Add(length);
+        }
+
+        return lengths.Count == 0 ? null : lengths.Distinct().ToList();
     }
 }

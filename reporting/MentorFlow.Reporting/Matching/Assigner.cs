@@ -11,8 +11,9 @@ public readonly record struct PairRef(string MentorId, string MenteeId);
 public sealed record AssignmentOptions
 {
     /// <summary>
-    /// Pairs scored below this predicted probability are never proposed: the mentee is left unmatched instead. It does
-    /// not apply at cold start, whose similarity is a ranking, not a probability: there the assignment fills capacity.
+    /// Pairs scored below this predicted probability are never proposed: the mentee is left unmatched instead. At cold
+    /// start, whose similarity is a ranking, not a probability, it does not exclude: the assignment fills capacity and
+    /// pairs below it are marked <see cref="AssignedPair.Weak"/> for the manager to review.
     /// </summary>
     public double MinScore { get; init; } = 0.35;
 
@@ -23,7 +24,11 @@ public sealed record AssignmentOptions
     public IReadOnlyList<PairRef> Forbidden { get; init; } = [];
 }
 
-public sealed record AssignedPair(int Mentor, int Mentee, double Score, bool Pinned);
+/// <summary>A proposed pair; <see cref="Weak"/> when its score is below the minimum (pinned, or filled at cold start).</summary>
+public sealed record AssignedPair(int Mentor, int Mentee, double Score, bool Pinned)
+{
+    public bool Weak { get; init; }
+}
 
 public enum UnmatchedCause
 {
@@ -100,7 +105,8 @@ public static class Assigner
 
     public static Assignment Assign(ScoredCohort scores, AssignmentOptions? options = null)
     {
-        options = Effective(scores, options ?? new AssignmentOptions());
+        var requested = options ?? new AssignmentOptions();
+        options = Effective(scores, requested);
         var (capacity, pinned, forbidden) = Constraints(scores, options);
         var arcs = new List<(int Mentor, int Mentee, double Score)>();
         for (var e = 0; e < scores.Mentees.Count; e++)
@@ -120,7 +126,49 @@ public static class Assigner
         }
 
         var mentorOf = Solve(capacity, scores.Mentees.Count, arcs);
-        return Result(scores, options, mentorOf, pinned, forbidden);
+        if (scores.Method == ScoringMethod.ColdStartSimilarity)
+        {
+            FillCapacity(scores, mentorOf, capacity, pinned, forbidden);
+        }
+
+        return Result(scores, options, mentorOf, pinned, forbidden, requested.MinScore);
+    }
+
+    /// <summary>
+    /// Cold start: a mentee the flow left unmatched (every pre-filtered candidate was full) takes the best-scoring
+    /// mentor that still has room, so no mentee stays unmatched while a mentor who is not forbidden has room.
+    /// </summary>
+    private static void FillCapacity(ScoredCohort scores, int[] mentorOf, int[] capacity, Dictionary<int, int> pinned, HashSet<(int, int)> forbidden)
+    {
+        var left = capacity.ToArray();
+        foreach (var mentor in mentorOf.Where(m => m >= 0))
+        {
+            left[mentor]--;
+        }
+
+        for (var e = 0; e < mentorOf.Length; e++)
+        {
+            if (mentorOf[e] >= 0 || pinned.ContainsKey(e))
+            {
+                continue;
+            }
+
+            var best = -1;
+            var bestScore = double.NegativeInfinity;
+            for (var m = 0; m < left.Length; m++)
+            {
+                if (left[m] > 0 && !forbidden.Contains((m, e)) && scores.Score(m, e) is var s && s > bestScore)
+                {
+                    (best, bestScore) = (m, s);
+                }
+            }
+
+            if (best >= 0)
+            {
+                mentorOf[e] = best;
+                left[best]--;
+            }
+        }
     }
 
     /// <summary>Baseline: take pairs in decreasing score order while the mentee is free and the mentor has room.</summary>
@@ -147,7 +195,7 @@ public static class Assigner
             }
         }
 
-        return Result(scores, options, mentorOf, pinned, forbidden);
+        return Result(scores, options, mentorOf, pinned, forbidden, options.MinScore);
     }
 
     /// <summary>The options as they apply to these scores: no minimum score for the cold-start similarity.</summary>
@@ -180,7 +228,7 @@ public static class Assigner
             }
         }
 
-        return Result(scores, options with { MinScore = double.NegativeInfinity }, mentorOf, pinned, forbidden);
+        return Result(scores, options with { MinScore = double.NegativeInfinity }, mentorOf, pinned, forbidden, double.NegativeInfinity);
     }
 
     /// <summary>
@@ -301,7 +349,7 @@ public static class Assigner
     }
 
     private static Assignment Result(
-        ScoredCohort scores, AssignmentOptions options, int[] mentorOf, Dictionary<int, int> pinned, HashSet<(int, int)> forbidden)
+        ScoredCohort scores, AssignmentOptions options, int[] mentorOf, Dictionary<int, int> pinned, HashSet<(int, int)> forbidden, double weakBelow)
     {
         var pairs = new List<AssignedPair>();
         var unmatched = new List<UnmatchedMentee>();
@@ -309,11 +357,13 @@ public static class Assigner
         {
             if (pinned.TryGetValue(e, out var pinnedMentor))
             {
-                pairs.Add(new AssignedPair(pinnedMentor, e, scores.Score(pinnedMentor, e), Pinned: true));
+                var score = scores.Score(pinnedMentor, e);
+                pairs.Add(new AssignedPair(pinnedMentor, e, score, Pinned: true) { Weak = score < weakBelow });
             }
             else if (mentorOf[e] >= 0)
             {
-                pairs.Add(new AssignedPair(mentorOf[e], e, scores.Score(mentorOf[e], e), Pinned: false));
+                var score = scores.Score(mentorOf[e], e);
+                pairs.Add(new AssignedPair(mentorOf[e], e, score, Pinned: false) { Weak = score < weakBelow });
             }
             else
             {

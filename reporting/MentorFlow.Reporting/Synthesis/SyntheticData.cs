@@ -21,6 +21,12 @@ public sealed record SynthOptions
     /// <summary>The ground-truth family (see <see cref="SyntheticWorld"/>); the classic world by default.</summary>
     public SyntheticWorld World { get; init; } = SyntheticWorld.Classic;
 
+    /// <summary>
+    /// The programme lengths the programme offers; everyone's preferred length is one of them (a preference for a
+    /// length not offered becomes the nearest offered one). Empty: all three.
+    /// </summary>
+    public IReadOnlyList<ProgrammeLength> Lengths { get; init; } = [];
+
     /// <summary>The day the past programmes' platform data starts; the cohort applies one year and two months later.</summary>
     public DateOnly Start { get; init; } = new(2025, 1, 6);
 }
@@ -97,10 +103,10 @@ public sealed class SyntheticData
         var worldRandom = new Random(unchecked((options.Seed * 31) + (int)world));
         var completeHistory = People(random, faker, "HM", options.HistoryMentors ?? options.Mentors, Role.Mentor)
             .Concat(People(random, faker, "HE", options.HistoryMentees ?? options.Mentees, Role.Mentee))
-            .Select(a => Complete(worldRandom, world, a)).ToList();
+            .Select(a => Complete(worldRandom, world, Offered(a, options.Lengths))).ToList();
         var completeCohort = People(random, faker, "M", options.Mentors, Role.Mentor)
             .Concat(People(random, faker, "E", options.Mentees, Role.Mentee))
-            .Select(a => Complete(worldRandom, world, a)).ToList();
+            .Select(a => Complete(worldRandom, world, Offered(a, options.Lengths))).ToList();
         var complete = completeHistory.Concat(completeCohort).ToDictionary(a => a.Id, StringComparer.Ordinal);
         var history = completeHistory.Select(a => Observed(worldRandom, world, a)).ToList();
         var cohort = completeCohort.Select(a => Observed(worldRandom, world, a)).ToList();
@@ -189,6 +195,12 @@ public sealed class SyntheticData
 
         return people;
     }
+
+    /// <summary>The person's preferred length, or the nearest length the programme offers (no random draw, so the rest of the world is unchanged).</summary>
+    private static Application Offered(Application person, IReadOnlyList<ProgrammeLength> offered) =>
+        offered.Count == 0 || offered.Contains(person.PreferredLength)
+            ? person
+            : person with { PreferredLength = offered.MinBy(length => (Math.Abs((int)length - (int)person.PreferredLength), -(int)length)) };
 
     private static Application Person(Random random, Faker faker, string id, Role role)
     {

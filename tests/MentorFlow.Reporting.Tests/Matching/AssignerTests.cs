@@ -123,6 +123,42 @@ public sealed class AssignerTests
     }
 
     [Fact]
+    public void Assign_AtColdStart_FillsMentorsWithRoomBeyondThePrunedCandidatesAndMarksPairsBelowTheMinimumWeak()
+    {
+        // Every mentee's one pre-filtered candidate is m0 (the only mentor sharing their interest); m1 and m2 share
+        // nothing, yet have room: at cold start they still take a mentee each, as weak matches.
+        List<Application> cohort =
+        [
+            TestData.Application("m0", Role.Mentor, interests: ["sql"], goals: ["sql"]),
+            TestData.Application("m1", Role.Mentor, interests: ["pottery"], goals: ["pottery"], careerPath: "design"),
+            TestData.Application("m2", Role.Mentor, interests: ["sailing"], goals: ["sailing"], careerPath: "design"),
+            .. Enumerable.Range(0, 3).Select(i => TestData.Application($"e{i}", Role.Mentee, interests: ["sql"], goals: ["sql"])),
+        ];
+        var scores = MatchModel.ColdStart("no history yet").Score(cohort, new ScoringOptions { CandidatesPerMentee = 1 });
+
+        var assignment = Assigner.Assign(scores, new AssignmentOptions { MinScore = 0.35 });
+
+        Assert.Empty(assignment.Unmatched);
+        Assert.Equal(3, assignment.Pairs.Select(p => p.Mentor).Distinct().Count());
+        Assert.All(assignment.Pairs, p => Assert.Equal(p.Score < 0.35, p.Weak));
+        Assert.Single(assignment.Pairs, p => !p.Weak);
+        Assert.Equal("m0", scores.Mentors[assignment.Pairs.Single(p => !p.Weak).Mentor].Id);
+    }
+
+    [Fact]
+    public void Assign_WithLearnedScores_NeverProposesBelowTheMinimumSoNothingIsWeak()
+    {
+        var (mentors, mentees) = People([2, 2], 4);
+        var cohort = ScoredCohort.FromScores(mentors, mentees, (m, e) => m == 0 ? 0.6 : 0.2);
+
+        var assignment = Assigner.Assign(cohort, new AssignmentOptions { MinScore = 0.35 });
+
+        Assert.Equal(2, assignment.Pairs.Count);
+        Assert.All(assignment.Pairs, p => Assert.False(p.Weak));
+        Assert.Equal(2, assignment.Unmatched.Count);
+    }
+
+    [Fact]
     public void Assign_PinnedPairIsKeptEvenBelowMinScoreAndUsesCapacity()
     {
         var (mentors, mentees) = People([1, 1], 2);

@@ -83,6 +83,7 @@ public sealed class HostingTests : IClassFixture<ServerFactory>
         Assert.Equal("MentorFlow", info.GetProperty("product").GetString());
         Assert.Equal("Sqlite", info.GetProperty("databaseProvider").GetString());
         Assert.Equal(_factory.Clock.GetUtcNow(), info.GetProperty("serverTime").GetDateTimeOffset());
+        Assert.Equal("Sandbox", info.GetProperty("graphMode").GetString());
     }
 
     [Fact]

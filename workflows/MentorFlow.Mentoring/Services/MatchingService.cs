@@ -19,7 +19,11 @@ public sealed class MatchingOptions
     /// <summary>outcomes.csv of past pairs (training labels).</summary>
     public string? OutcomesPath { get; set; }
 
-    /// <summary>Pairs scoring below this are not proposed (the mentee stays unmatched with a reason).</summary>
+    /// <summary>
+    /// With a learned model, pairs whose predicted chance of success is below this are not proposed (the mentee stays
+    /// unmatched with a reason). With no outcomes history (cold-start similarity, a ranking rather than a chance) every
+    /// mentee gets a mentor while one has room, and pairs below it are proposed as weak matches for review.
+    /// </summary>
     [System.ComponentModel.DataAnnotations.Range(0.0, 1.0)]
     public double MinScore { get; set; } = 0.35;
 
@@ -30,10 +34,13 @@ public sealed record MatchConstraintInput(string? MentorId, string? MenteeId);
 
 public sealed record SwapInput(Guid? FirstPairId, Guid? SecondPairId);
 
-/// <summary>A pair as the manager reviews it (with names and ids of applications.csv).</summary>
+/// <summary>
+/// A pair as the manager reviews it (with names and ids of applications.csv); <see cref="Weak"/>: a proposal scoring
+/// below the run's minimum score (filled at cold start, or pinned), to be reviewed before approving.
+/// </summary>
 public sealed record PairView(
     Guid Id, string MentorId, string MentorName, string MenteeId, string MenteeName, double Score, string Reasons, PairStatus Status,
-    bool Pinned, DateOnly? StartDate, DateOnly? EndDate);
+    bool Pinned, DateOnly? StartDate, DateOnly? EndDate, bool Weak);
 
 public sealed record UnmatchedView(string MenteeId, string MenteeName, string Reason);
 
@@ -46,6 +53,26 @@ public sealed record MatchReview(
 {
     /// <summary>The mentees' choices among their top mentor candidates (programmes where mentees choose), newest first.</summary>
     public IReadOnlyList<ChoiceView> Choices { get; init; } = [];
+
+    /// <summary>What the minimum score does for this method, in a sentence for the manager.</summary>
+    public string MinScoreExplained => ExplainMinScore(Method, MinScore);
+
+    /// <summary>What the minimum score does with a learned model, at cold start, or (before any run) in both cases.</summary>
+    public static string ExplainMinScore(string method, double minScore)
+    {
+        var min = minScore.ToString("0.##", CultureInfo.InvariantCulture);
+        return method switch
+        {
+            nameof(ScoringMethod.ColdStartSimilarity) =>
+                "No outcomes of past pairs yet, so the score ranks how alike the pair's interests, goals and career paths are; it is not a chance of " +
+                $"success. Every mentee gets a mentor while one has room, and pairs below {min} are marked as weak matches to review before approving.",
+            nameof(ScoringMethod.LearnedModel) =>
+                "The score is the model's chance that the pair completes and meets its goal, learned from past pairs' outcomes. " +
+                $"Pairs below {min} are not proposed; those mentees are listed as unmatched with the reason.",
+            _ => $"With outcomes of past pairs, pairs whose predicted chance of success is below {min} are not proposed. Without them, every mentee " +
+                $"gets a mentor while one has room, and pairs below {min} are marked as weak matches to review.",
+        };
+    }
 }
 
 /// <summary>A mentor offered to a mentee, as the manager reviews it.</summary>
@@ -177,7 +204,8 @@ public sealed class MatchingService(IMentoringDb database, TimeProvider clock, I
         var pins = constraints.Where(c => c.Kind == MatchConstraintKind.Pin).Select(c => (c.MentorId, c.MenteeId)).ToHashSet();
         var views = pairs.Select(p => new PairView(
                 p.Id, applications[p.MentorId].ExternalId, applications[p.MentorId].Name, applications[p.MenteeId].ExternalId, applications[p.MenteeId].Name,
-                p.Score, p.Reasons, p.Status, pins.Contains((p.MentorId, p.MenteeId)), p.StartDate, p.EndDate))
+                p.Score, p.Reasons, p.Status, pins.Contains((p.MentorId, p.MenteeId)), p.StartDate, p.EndDate,
+                p.Status == PairStatus.Proposed && last is not null && p.Score < last.MinScore))
             .OrderBy(v => v.MentorId, StringComparer.Ordinal).ThenBy(v => v.MenteeId, StringComparer.Ordinal).ToList();
         var unmatched = last is null ? [] : JsonSerializer.Deserialize<List<UnmatchedView>>(last.UnmatchedJson) ?? [];
         var matchedNow = views.Select(v => v.MenteeId).ToHashSet(StringComparer.Ordinal);
@@ -292,7 +320,8 @@ public sealed class MatchingService(IMentoringDb database, TimeProvider clock, I
     /// <summary>
     /// Approves the proposals. Normally every proposed pair is approved and waits for both sides to confirm; when the
     /// programme lets mentees choose, each mentee is instead offered their top 3 mentor candidates (the proposed mentor
-    /// and the next best-scoring mentors with room, above the run's minimum score, never a forbidden pair).
+    /// and the next best-scoring mentors with room, above the run's minimum score — any at cold start — never a
+    /// forbidden pair).
     /// </summary>
     public async Task<MatchApproval> ApproveMatchesAsync(Guid programmeId, string actor, CancellationToken cancellationToken = default)
     {
@@ -348,8 +377,8 @@ public sealed class MatchingService(IMentoringDb database, TimeProvider clock, I
                 .Where(c => c.ProgrammeId == programme.Id && c.Kind == MatchConstraintKind.Forbid)
                 .Select(c => new { c.MentorId, c.MenteeId }).ToListAsync(cancellationToken))
             .Select(c => (c.MentorId, c.MenteeId)).ToHashSet();
-        var threshold = (await db.Set<MatchingRun>().AsNoTracking().Where(r => r.ProgrammeId == programme.Id)
-            .Select(r => (double?)r.MinScore).FirstOrDefaultAsync(cancellationToken)) ?? options.Value.MinScore;
+        var threshold = Model.Method == ScoringMethod.ColdStartSimilarity ? 0 : (await db.Set<MatchingRun>().AsNoTracking()
+            .Where(r => r.ProgrammeId == programme.Id).Select(r => (double?)r.MinScore).FirstOrDefaultAsync(cancellationToken)) ?? options.Value.MinScore;
         var mentors = people.Values.Where(a => a.Role == ParticipantRole.Mentor && (a.Capacity ?? 1) > load.GetValueOrDefault(a.Id)).ToList();
         var mentees = proposed.Select(p => p.MenteeId).Distinct().Where(people.ContainsKey).Select(id => people[id]).ToList();
         if (mentors.Count == 0 || mentees.Count == 0)

@@ -91,7 +91,7 @@ function renderFunnel(funnel) {
   const top = Math.max(1, ...funnel.stages.map((s) => s.count));
   $('#funnel').replaceChildren(...funnel.stages.map((stage) => h('li', {},
     h('span', { class: 'mf-funnel-label' }, stage.label),
-    h('span', { class: 'mf-funnel-bar', 'aria-hidden': 'true' }, h('span', { style: `width: ${Math.round((stage.count / top) * 100)}%` })),
+    h('span', { class: 'mf-funnel-bar', 'aria-hidden': 'true' }, h('span', { style: { width: `${Math.round((stage.count / top) * 100)}%` } })),
     h('span', { class: 'mf-funnel-count' }, number(stage.count)))));
   $('#applications').replaceChildren(...[['Applications', funnel.applications], ['Mentors', funnel.mentorApplications], ['Mentees', funnel.menteeApplications]]
     .map(([label, value]) => figure(label, number(value))));
@@ -104,12 +104,14 @@ function renderMatches(matches) {
 }
 
 function renderReview(review) {
-  $('#match-summary').textContent = `${plural(review.pairs.length, 'pair')} · method: ${review.method} · minimum score ${review.minScore}`;
+  const weak = review.pairs.filter((p) => p.weak).length;
+  $('#match-summary').textContent = `${plural(review.pairs.length, 'pair')}${weak ? ` (${weak} weak)` : ''} · method: ${review.method} · minimum score ${review.minScore}`;
+  $('#min-score-help').textContent = review.minScoreExplained;
   $('#shortage').replaceChildren(...(review.shortage.length ? [h('p', {}, h('strong', {}, 'Missing mentor profiles: '),
     review.shortage.map((s) => `${s.mentorsNeeded} × ${s.careerPath} (${s.region}; ${s.topInterests.join(', ')})`).join('; '))] : []));
   $('#pairs').replaceChildren(...review.pairs.map((p) => h('tr', {},
     h('td', {}, `${p.mentorName} (${p.mentorId})`), h('td', {}, `${p.menteeName} (${p.menteeId})`), h('td', { class: 'mf-number' }, p.score.toFixed(2)),
-    h('td', {}, p.reasons), h('td', {}, p.pinned ? `${status(p.status)} · pinned` : status(p.status)),
+    h('td', {}, p.reasons), h('td', {}, [status(p.status), p.pinned ? ' · pinned' : '', p.weak ? ' · weak match, review' : ''].join('')),
     h('td', {}, p.status === 'Proposed' ? [
       h('button', { class: 'mf-button mf-secondary', 'aria-label': `Pin ${p.mentorName} and ${p.menteeName}`, onclick: () => act(api(`${base}/matching/pin`, { json: { mentorId: p.mentorId, menteeId: p.menteeId } })) }, 'Pin'),
       ' ',

@@ -151,6 +151,119 @@ namespace MentorFlow.Server.Persistence.Migrations.Postgres
                     b.ToTable("graph_outbox", (string)null);
                 });
 
+            modelBuilder.Entity("MentorFlow.Graph.Sandbox.SandboxEventRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("id");
+
+                    b.Property<int>("ChangeNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("change_number");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("document");
+
+                    b.Property<string>("Mailbox")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("mailbox");
+
+                    b.Property<string>("TransactionId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("transaction_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Mailbox", "CreatedAt")
+                        .HasDatabaseName("ix_graph_sandbox_events_mailbox_created_at");
+
+                    b.HasIndex("Mailbox", "TransactionId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_graph_sandbox_events_mailbox_transaction");
+
+                    b.ToTable("graph_sandbox_events", (string)null);
+                });
+
+            modelBuilder.Entity("MentorFlow.Graph.Sandbox.SandboxMessageRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("document");
+
+                    b.Property<string>("Sender")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("sender");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sent_at");
+
+                    b.Property<long>("VisibleAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("visible_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Sender", "SentAt")
+                        .HasDatabaseName("ix_graph_sandbox_messages_sender_sent_at");
+
+                    b.ToTable("graph_sandbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("MentorFlow.Graph.Sandbox.SandboxTermRow", b =>
+                {
+                    b.Property<string>("ItemId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("item_id");
+
+                    b.Property<string>("Term")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("term");
+
+                    b.HasKey("ItemId", "Term");
+
+                    b.HasIndex("Term")
+                        .HasDatabaseName("ix_graph_sandbox_terms_term");
+
+                    b.ToTable("graph_sandbox_terms", (string)null);
+                });
+
+            modelBuilder.Entity("MentorFlow.Graph.Sandbox.SandboxTicketRow", b =>
+                {
+                    b.Property<string>("Nonce")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("nonce");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expires_at");
+
+                    b.HasKey("Nonce");
+
+                    b.ToTable("graph_sandbox_tickets", (string)null);
+                });
+
             modelBuilder.Entity("MentorFlow.Mentoring.Domain.Application", b =>
                 {
                     b.Property<Guid>("Id")
