@@ -84,6 +84,9 @@ public static class PeersBenchmark
         {
             Console.WriteLine($"| {row.Measure,-72} | {row.Ours,-20} | {row.Theirs,-20} | {row.Ratio,-13} | {row.Target,-16} |");
         }
+
+        Console.WriteLine();
+        NativeSqlite.Report();
     }
 
     private sealed record Row(string Measure, string Ours, string Theirs, string Ratio, string Target);

@@ -11,6 +11,7 @@ var areas = new (string Name, string Description, Func<string[], Task> Run)[]
     ("lifecycle", "programme lifecycle: 2,000 pairs from CSV import to active, one check-in series each within the Graph pacing", LifecycleBenchmark.RunAsync),
     ("peers", "beside the peers in one run: 10-step flow vs WorkflowCore (1,000 and 10,000 instances), 10,000 delayed items vs Hangfire", PeersBenchmark.RunAsync),
     ("crash", "crash anywhere: the programme lifecycle killed with SIGKILL at random points (SQLite, PostgreSQL with two replicas); lost / duplicated / stuck", CrashBenchmark.RunAsync),
+    ("poison", "hostile flows against the real server in a child process: outcome, incident, peak RSS < 1.5 GiB, /alive < 1 s", PoisonBenchmark.RunAsync),
     ("notebooks", "notebook suite: whole suite cold < 60 s, per-notebook times", NotebookBenchmark.RunAsync),
 };
 

@@ -59,7 +59,7 @@ public sealed class PoisonInstanceTests : EngineTestBase
     }
 
     [Fact]
-    public async Task OversizedState_FaultsWithAnIncidentNamingTheLimit_AfterOneFailedPersist_WithoutRetries()
+    public async Task OversizedState_FaultsWithAnIncidentNamingTheLimit_WithoutAStackTrace_AfterOneFailedPersist_WithoutRetries()
     {
         var id = await Host.PublishAsync(OversizedFlow().Json);
 
@@ -71,6 +71,7 @@ public sealed class PoisonInstanceTests : EngineTestBase
         Assert.Contains("65,536 bytes", incident.Message, StringComparison.Ordinal);
         Assert.Contains("Workflows:MaxStateBytes", incident.Message, StringComparison.Ordinal);
         Assert.Contains("variable 'Big'", incident.Message, StringComparison.Ordinal);
+        Assert.Null(incident.Exception);
 
         // The one burst ran both probes; it was not stored and is not run again.
         Assert.Equal(2, Probe.Count(started.InstanceId));

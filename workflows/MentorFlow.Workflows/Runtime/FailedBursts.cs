@@ -39,8 +39,9 @@ internal sealed partial class FailedBursts<TContext>(
         var activity = node?.Id ?? from;
         if (cause is WorkflowStateTooLargeException)
         {
+            // A limit breach: the message names the limit and the setting, no stack trace is kept (as for expression limits).
             LogStateTooLarge(logger, held.Record.Id, activity);
-            return await FaultAsync(held, token, node, from, cause.Message, cause, cancellationToken);
+            return await FaultAsync(held, token, node, from, cause.Message, cause: null, cancellationToken);
         }
 
         if (cause is JsonException or NotSupportedException or InsufficientExecutionStackException or OutOfMemoryException)
