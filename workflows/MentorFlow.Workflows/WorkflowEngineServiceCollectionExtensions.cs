@@ -41,10 +41,22 @@ public static class WorkflowEngineServiceCollectionExtensions
         services.TryAddSingleton<DefinitionValidator>();
         services.TryAddSingleton<FlowchartCache>();
         services.TryAddSingleton<BurstRunner>();
+        services.TryAddSingleton<TimerNotifications>();
+        services.TryAddSingleton<InstanceLeases<TContext>>();
+        services.TryAddSingleton<InstanceLoader<TContext>>();
+        services.TryAddSingleton<WorkflowInbox<TContext>>();
+        services.TryAddSingleton<BurstCommitter<TContext>>();
+        services.TryAddSingleton<FailedBursts<TContext>>();
+        services.TryAddSingleton<WorkflowExecutor<TContext>>();
+        services.TryAddSingleton<WorkflowStarter<TContext>>();
+        services.TryAddSingleton<InstanceCommands<TContext>>();
+        services.TryAddSingleton<InstanceQueries<TContext>>();
+        services.TryAddSingleton<TimerFiring<TContext>>();
+        services.TryAddSingleton<InstanceRecovery<TContext>>();
         services.TryAddSingleton<WorkflowRuntime<TContext>>();
         services.TryAddSingleton<IWorkflowRuntime>(sp => sp.GetRequiredService<WorkflowRuntime<TContext>>());
         services.TryAddSingleton<IWorkflowEngineMaintenance>(sp => sp.GetRequiredService<WorkflowRuntime<TContext>>());
-        services.TryAddSingleton<IWorkflowEnlistment>(sp => sp.GetRequiredService<WorkflowRuntime<TContext>>());
+        services.TryAddSingleton<IWorkflowEnlistment, WorkflowEnlistment<TContext>>();
         services.TryAddSingleton<IWorkflowDefinitionService, WorkflowDefinitionService<TContext>>();
         services.TryAddSingleton<TimerScheduler<TContext>>();
         services.AddHostedService<WorkflowEngineHostedService<TContext>>();
@@ -57,20 +69,5 @@ public static class WorkflowEngineServiceCollectionExtensions
     {
         services.AddSingleton(new ActivityRegistration(typeof(TActivity)));
         return services;
-    }
-}
-
-public static class WorkflowEngineHostBuilderExtensions
-{
-    /// <summary>
-    /// Server composition: <see cref="WorkflowEngineServiceCollectionExtensions.AddWorkflowEngine{TContext}"/> with
-    /// options bound from the <c>Workflows</c> configuration section.
-    /// </summary>
-    public static Microsoft.Extensions.Hosting.IHostApplicationBuilder AddWorkflowEngine<TContext>(this Microsoft.Extensions.Hosting.IHostApplicationBuilder builder)
-        where TContext : DbContext
-    {
-        builder.Services.AddWorkflowEngine<TContext>();
-        builder.Services.AddOptions<WorkflowEngineOptions>().Bind(builder.Configuration.GetSection(WorkflowEngineOptions.Section));
-        return builder;
     }
 }

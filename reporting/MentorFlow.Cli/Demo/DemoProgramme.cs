@@ -101,7 +101,7 @@ public sealed class DemoProgramme(HttpClient http, Action<string> progress)
             cancellationToken).ConfigureAwait(false);
         var imported = await SendAsync(HttpMethod.Post, $"{api}/applications/import", Csv(writer => ApplicationsCsv.Write(writer, people)),
             "import the applications", cancellationToken).ConfigureAwait(false);
-        progress($"applications imported: {imported.ToJsonString()}");
+        progress($"{(int?)imported["imported"] ?? 0} applications imported");
 
         var review = await SendAsync(HttpMethod.Post, $"{api}/matching/run", JsonContent.Create(new { }, options: Json), "run the matching", cancellationToken)
             .ConfigureAwait(false);

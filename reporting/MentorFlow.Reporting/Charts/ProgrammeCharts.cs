@@ -162,9 +162,22 @@ public static class ProgrammeCharts
     }
 
     /// <summary>Predicted against observed success per score bin, with the perfect-calibration diagonal.</summary>
-    public static ChartImage MatchCalibration(IReadOnlyList<CalibrationBin> bins, int width = ChartStyle.DefaultWidth, int height = ChartStyle.DefaultHeight)
+    public static ChartImage MatchCalibration(IReadOnlyList<CalibrationBin> bins, int width = ChartStyle.DefaultWidth, int height = ChartStyle.DefaultHeight) =>
+        MatchCalibration(bins, width, height, showCounts: true).Image;
+
+    /// <summary>
+    /// The calibration chart, with or without the "n=" count labels, and the data area in pixels (for the image test
+    /// that checks the labels never cover a point and are never cut at the edge).
+    /// </summary>
+    /// <remarks>
+    /// Each label sits just above its point (below it near the top, where there is no room above), right-aligned near
+    /// the right edge and left-aligned near the left one, on a white box; the axes reach a little past 0–100% so points
+    /// at the ends are whole; the legend sits below the chart, where it cannot cover a point.
+    /// </remarks>
+    internal static (ChartImage Image, PixelRect DataArea) MatchCalibration(IReadOnlyList<CalibrationBin> bins, int width, int height, bool showCounts)
     {
         const string Title = "Are match scores honest? (calibration)";
+        const float MarkerSize = 9;
         var plot = ChartStyle.NewPlot(Title, "Predicted chance of success (%)", "Observed success rate (%)");
         var diagonal = plot.Add.Line(0, 0, 100, 100);
         diagonal.LineColor = ChartStyle.Grey;
@@ -173,14 +186,27 @@ public static class ProgrammeCharts
         if (used.Count > 0)
         {
             var line = AddLine(plot, [.. used.Select(b => b.MeanPredicted * 100)], [.. used.Select(b => b.ObservedRate * 100)], "Model", ChartStyle.Blue, MarkerShape.FilledCircle);
-            line.MarkerSize = 9;
-            foreach (var bin in used)
+            line.MarkerSize = MarkerSize;
+            foreach (var bin in used.Where(_ => showCounts))
             {
-                var label = plot.Add.Text($"n={bin.Count}", bin.MeanPredicted * 100, bin.ObservedRate * 100);
+                var (x, y) = (bin.MeanPredicted * 100, bin.ObservedRate * 100);
+                var below = y > 85;
+                var label = plot.Add.Text($"n={bin.Count}", x, y);
                 label.LabelFontSize = 11;
                 label.LabelFontName = ChartStyle.FontFamily;
                 label.LabelFontColor = ChartStyle.Grey;
-                label.OffsetY = -8;
+                label.LabelBackgroundColor = Colors.White;
+                label.LabelPadding = 1;
+                label.LabelAlignment = (below, x > 88, x < 12) switch
+                {
+                    (true, true, _) => Alignment.UpperRight,
+                    (true, _, true) => Alignment.UpperLeft,
+                    (true, _, _) => Alignment.UpperCenter,
+                    (false, true, _) => Alignment.LowerRight,
+                    (false, _, true) => Alignment.LowerLeft,
+                    _ => Alignment.LowerCenter,
+                };
+                label.OffsetY = below ? (MarkerSize / 2) + 4 : -((MarkerSize / 2) + 4);
             }
         }
         else
@@ -188,9 +214,10 @@ public static class ProgrammeCharts
             HasData(plot, 0);
         }
 
-        plot.Axes.SetLimits(0, 100, 0, 100);
-        plot.ShowLegend(Alignment.UpperLeft);
-        return ChartStyle.Render(plot, "match-calibration", Title, width, height);
+        plot.Axes.SetLimits(-3, 103, -3, 103);
+        plot.ShowLegend(Edge.Bottom);
+        var image = ChartStyle.Render(plot, "match-calibration", Title, width, height);
+        return (image, plot.LastRender.DataRect);
     }
 
     /// <summary>How predicted scores are spread, split by whether the pair went on to succeed (when known).</summary>

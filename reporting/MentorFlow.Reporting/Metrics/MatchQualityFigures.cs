@@ -57,6 +57,8 @@ public static class MatchQualityFigures
         Func<Application, Application, double>? truth = null,
         int examples = 5)
     {
+        var people = history.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+        outcomes = [.. outcomes.Where(o => people.Contains(o.MentorId) && people.Contains(o.MenteeId))];
         var order = Enumerable.Range(0, outcomes.Count).ToArray();
         new Random(seed).Shuffle(order);
         var heldCount = (int)Math.Round(outcomes.Count * HeldOutShare);
@@ -137,6 +139,50 @@ public static class MatchQualityFigures
         var outcomes = OutcomesCsv.Read(Path.Combine(folder, SyntheticData.OutcomesFile)).OrThrow();
         Func<Application, Application, double>? truth = truthSeed >= 0 ? GroundTruth.For(world, truthSeed).Probability : null;
         return Evaluate(history, outcomes, cohort, seed, minScore, truth);
+    }
+
+    /// <summary>
+    /// Like <see cref="Evaluate(string, int, double, int, SyntheticWorld)"/>, but when the folder cannot support the
+    /// evaluation — no cohort (applications.csv), no outcomes of past pairs (outcomes.csv: a live programme's export
+    /// has none), or too few outcomes whose people are in the history to learn and test a model — returns null and, in
+    /// <paramref name="skipped"/>, one sentence for the report saying why and what to provide.
+    /// </summary>
+    /// <exception cref="CsvDataException">A file that is there breaks the contract (file, line, column).</exception>
+    public static MatchQualityReport? TryEvaluate(
+        string folder, int seed, double minScore, out string? skipped, int truthSeed = -1, SyntheticWorld world = SyntheticWorld.Classic)
+    {
+        skipped = MissingInputs(folder);
+        return skipped is null ? Evaluate(folder, seed, minScore, truthSeed, world) : null;
+    }
+
+    /// <summary>Why the match-quality evaluation cannot run on <paramref name="folder"/> (a sentence), or null when it can.</summary>
+    public static string? MissingInputs(string folder)
+    {
+        const string Provide = "to evaluate matching, run the notebook with DataFolder set to a folder holding history-applications.csv and outcomes.csv of past programmes " +
+            "(docs/data-formats.md) next to the cohort's applications.csv";
+        var cohortPath = Path.Combine(folder, SyntheticData.CohortFile);
+        var outcomesPath = Path.Combine(folder, SyntheticData.OutcomesFile);
+        if (!File.Exists(cohortPath))
+        {
+            return $"Match quality is left out: there are no applications (applications.csv) to match; {Provide}.";
+        }
+
+        if (!File.Exists(outcomesPath))
+        {
+            return "Match quality is left out: this data has no outcomes of past pairs (outcomes.csv), so there is nothing to learn from or test " +
+                $"predictions against — a live programme's export holds none; {Provide}.";
+        }
+
+        var historyPath = Path.Combine(folder, SyntheticData.HistoryFile);
+        var people = ApplicationsCsv.Read(File.Exists(historyPath) ? historyPath : cohortPath).OrThrow().Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+        var outcomes = OutcomesCsv.Read(outcomesPath).OrThrow().Where(o => people.Contains(o.MentorId) && people.Contains(o.MenteeId)).ToList();
+        var needed = new MatchTrainingOptions().MinimumOutcomes;
+        var successes = outcomes.Count(o => o.Completed && o.GoalMet);
+        return outcomes.Count >= needed && successes >= 10 && outcomes.Count - successes >= 10
+            ? null
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $"Match quality is left out: only {outcomes.Count} past pairs have an outcome and both people in the applications ({successes} succeeded); at least {needed} with 10 successes and 10 failures are needed to learn and test a model; {Provide}.");
     }
 
     /// <summary>The headline figures (with <c>data-key</c>s the notebook test checks).</summary>

@@ -23,6 +23,26 @@ public sealed class OpenApiDocumentTests : IClassFixture<ServerFactory>
     }
 
     [Fact]
+    public async Task Document_IsTitledForTheProduct_NotTheServerAssembly()
+    {
+        var document = await ReadDocumentAsync();
+
+        Assert.Equal("MentorFlow API", document.GetProperty("info").GetProperty("title").GetString());
+        Assert.Contains("X-Api-Key", document.GetProperty("info").GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ScalarPage_TurnsOffItsAgentMcpAndTelemetry()
+    {
+        using var client = _factory.CreateClient();
+
+        var page = await client.GetStringAsync(new Uri("/scalar", UriKind.Relative));
+
+        Assert.Matches("\"agent\"\\s*:\\s*\\{\\s*\"disabled\"\\s*:\\s*true", page);
+        Assert.Matches("\"telemetry\"\\s*:\\s*false", page);
+    }
+
+    [Fact]
     public async Task ManagerEndpoint_RequiresTheKeyScheme_AndTheSchemeUnlocksIt()
     {
         var document = await ReadDocumentAsync();

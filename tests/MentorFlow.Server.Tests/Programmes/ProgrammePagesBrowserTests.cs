@@ -34,6 +34,14 @@ public sealed class ProgrammePagesBrowserTests : IClassFixture<ProgrammePagesBro
         var page = await Browser.NewPageAsync(browser, _server, width: 1280, height: 900);
         var errors = new List<string>();
         page.PageError += (_, error) => errors.Add(error);
+        page.Console += (_, message) =>
+        {
+            // A CSP refusal (e.g. a style attribute) is only a console error: the page looks right but is not.
+            if (message.Type == "error")
+            {
+                errors.Add($"console error: {message.Text} ({message.Location})");
+            }
+        };
         page.Response += (_, response) =>
         {
             if (response.Status >= 400 && !response.Url.EndsWith("/favicon.ico", StringComparison.Ordinal))
@@ -67,6 +75,11 @@ public sealed class ProgrammePagesBrowserTests : IClassFixture<ProgrammePagesBro
         await Assertions.Expect(page.Locator("#funnel")).ToContainTextAsync("Answered the poll");
         await Assertions.Expect(page.Locator("#funnel li").Nth(3)).ToContainTextAsync("Completed");
         await Assertions.Expect(page.Locator("#funnel li").Nth(3)).ToContainTextAsync("2");
+        var bars = await page.Locator("#funnel .mf-funnel-bar > span").EvaluateAllAsync<double[]>(
+            "bars => bars.map(bar => bar.getBoundingClientRect().width / bar.parentElement.getBoundingClientRect().width)");
+        var counts = (await page.Locator("#funnel .mf-funnel-count").AllInnerTextsAsync()).Select(c => double.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(counts.Select(c => c / counts.Max()), bars, (expected, actual) => Math.Abs(expected - actual) < 0.02);
+        Assert.Contains(bars, bar => bar < 0.9);
 
         // Active pairs and the match review with scores.
         await Assertions.Expect(page.Locator("#active-pairs tr")).ToHaveCountAsync(3);

@@ -39,7 +39,7 @@ public static class ApiDefaults
     /// <summary>
     /// The pipeline: errors as problems, the manager shell's static files (public: the sign-in is in the page), CORS,
     /// rate limits, then authentication and authorization (every endpoint needs a manager key unless it allows
-    /// anonymous access), the OpenAPI document and the Scalar UI (served from this server, no web fonts from a CDN; its "try it" offers
+    /// anonymous access), the OpenAPI document and the Scalar UI (served from this server, no web fonts from a CDN, no AI agent, MCP or telemetry calls out; its "try it" offers
     /// the manager key scheme the document declares).
     /// </summary>
     public static WebApplication UseApiDefaults(this WebApplication app)
@@ -56,6 +56,9 @@ public static class ApiDefaults
         app.MapScalarApiReference(options => options
             .WithTitle("MentorFlow API")
             .DisableDefaultFonts()
+            .DisableAgent()
+            .DisableMcp()
+            .DisableTelemetry()
             .AddPreferredSecuritySchemes([ApiKeyAuthenticationHandler.SchemeName])).AllowAnonymous();
         return app;
     }

@@ -6,7 +6,7 @@ using Microsoft.OpenApi;
 namespace MentorFlow.Server.Api;
 
 /// <summary>
-/// Shapes the OpenAPI document for a reader: declares the manager key as the <c>ApiKey</c> security scheme (sent as
+/// Shapes the OpenAPI document for a reader: names it "MentorFlow API", declares the manager key as the <c>ApiKey</c> security scheme (sent as
 /// <c>X-Api-Key: &lt;key&gt;</c>, which the server accepts like <c>Authorization: ApiKey &lt;key&gt;</c>), requires it
 /// on every operation that does not allow anonymous access, and lists the programme and mentoring tags first and the
 /// Elsa-compatible Studio API last.
@@ -23,6 +23,10 @@ internal sealed class OpenApiDocumentShape : IOpenApiDocumentTransformer, IOpenA
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
+        document.Info ??= new OpenApiInfo();
+        document.Info.Title = "MentorFlow API";
+        document.Info.Description = "Programmes, participants' privacy, manager keys and the Graph outbox; the Elsa-compatible API the Studio calls is listed last. "
+            + "Send a manager key as `X-Api-Key` (enter it under Authentication).";
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[ApiKeyAuthenticationHandler.SchemeName] = new OpenApiSecurityScheme

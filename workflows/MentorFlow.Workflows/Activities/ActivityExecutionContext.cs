@@ -249,13 +249,3 @@ public sealed class ActivityExecutionContext
     internal JsonElement? Payload(JsonNode? node) =>
         node is null ? null : JsonSerializer.Deserialize<JsonElement>(node.ToJsonString());
 }
-
-/// <summary>A wait of an activity, as seen by activities and by the runtime API.</summary>
-public sealed record BookmarkInfo(
-    string Id,
-    string ActivityId,
-    string Name,
-    string? CorrelationId,
-    DateTimeOffset? DueAt,
-    JsonNode? Payload,
-    DateTimeOffset CreatedAt);

@@ -6,9 +6,6 @@ using MentorFlow.Workflows.Activities;
 
 namespace MentorFlow.Workflows.Descriptors;
 
-/// <summary>One activity class registered with <c>services.AddActivity&lt;T&gt;()</c>.</summary>
-public sealed record ActivityRegistration(Type ActivityType);
-
 internal sealed class ActivityRegistry : IActivityRegistry
 {
     public const string FlowchartType = "Elsa.Flowchart";

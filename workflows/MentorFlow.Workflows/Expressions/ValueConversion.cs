@@ -8,14 +8,6 @@ using System.Xml;
 
 namespace MentorFlow.Workflows.Activities;
 
-/// <summary>Thrown when an input or expression cannot be evaluated; names the activity and the input.</summary>
-public sealed class ActivityInputException(string activityId, string input, string message, Exception? inner = null)
-    : Exception($"Activity '{activityId}', input '{input}': {message}", inner)
-{
-    public string ActivityId { get; } = activityId;
-    public string Input { get; } = input;
-}
-
 /// <summary>Converts between workflow values (JSON nodes) and typed CLR values.</summary>
 internal static class ValueConversion
 {

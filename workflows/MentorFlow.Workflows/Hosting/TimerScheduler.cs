@@ -14,11 +14,12 @@ namespace MentorFlow.Workflows.Hosting;
 /// (unique per bookmark) and the executor lease, so a timer fires once even when every replica schedules it.
 /// Schedules are rebuilt from <c>wf_bookmarks</c> on start and every sweep (timers due within the lookahead).
 /// A Quartz job only hands its timer to a firing loop, which fires whatever is due in batches (one claim, one load
-/// and one commit for up to <see cref="WorkflowRuntime{TContext}.TimerBatchSize"/> timers): when many timers fall due
+/// and one commit for up to <see cref="TimerFiring{TContext}.BatchSize"/> timers): when many timers fall due
 /// together the batches grow instead of the lag.
 /// </summary>
 internal sealed partial class TimerScheduler<TContext>(
-    WorkflowRuntime<TContext> runtime,
+    TimerFiring<TContext> firing,
+    TimerNotifications notifications,
     TimeProvider clock,
     IOptions<WorkflowEngineOptions> options,
     ILogger<TimerScheduler<TContext>> logger) : ITimerSink, IAsyncDisposable
@@ -50,7 +51,7 @@ internal sealed partial class TimerScheduler<TContext>(
         }).BuildScheduler(cancellationToken);
         _firing = Task.Run(() => FireLoopAsync(_stopping.Token), CancellationToken.None);
         await _scheduler.Start(cancellationToken);
-        runtime.TimerSink = this;
+        notifications.Sink = this;
         await LoadUpcomingAsync(cancellationToken);
     }
 
@@ -58,7 +59,7 @@ internal sealed partial class TimerScheduler<TContext>(
     public async Task LoadUpcomingAsync(CancellationToken cancellationToken)
     {
         var until = clock.GetUtcNow() + options.Value.TimerLookahead;
-        var due = await runtime.ListTimersDueBeforeAsync(until, 50_000, cancellationToken);
+        var due = await firing.ListDueBeforeAsync(until, 50_000, cancellationToken);
         foreach (var (id, instanceId, dueAt) in due)
         {
             Scheduled(id, instanceId, dueAt);
@@ -125,14 +126,14 @@ internal sealed partial class TimerScheduler<TContext>(
 
     private async Task FireLoopAsync(CancellationToken cancellationToken)
     {
-        var batch = new List<(string BookmarkId, string InstanceId)>(WorkflowRuntime<TContext>.TimerBatchSize);
+        var batch = new List<(string BookmarkId, string InstanceId)>(TimerFiring<TContext>.BatchSize);
         try
         {
             while (await _due.Reader.WaitToReadAsync(cancellationToken))
             {
                 batch.Clear();
                 var latest = DateTimeOffset.MinValue;
-                while (batch.Count < WorkflowRuntime<TContext>.TimerBatchSize && _due.Reader.TryRead(out var timer))
+                while (batch.Count < TimerFiring<TContext>.BatchSize && _due.Reader.TryRead(out var timer))
                 {
                     batch.Add((timer.BookmarkId, timer.InstanceId));
                     latest = timer.DueAt > latest ? timer.DueAt : latest;
@@ -148,7 +149,7 @@ internal sealed partial class TimerScheduler<TContext>(
 
                 try
                 {
-                    await runtime.FireTimersAsync(batch, cancellationToken);
+                    await firing.FireAsync(batch, cancellationToken);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
@@ -176,7 +177,7 @@ internal sealed partial class TimerScheduler<TContext>(
             return;
         }
 
-        runtime.TimerSink = null;
+        notifications.Sink = null;
         if (_name is not null)
         {
             Owners.TryRemove(_name, out _);

@@ -27,10 +27,3 @@ internal sealed class FlowchartCache(IActivityRegistry registry)
         return flowchart;
     }
 }
-
-/// <summary>Receives timer bookmarks committed or removed by this replica (the Quartz scheduler).</summary>
-internal interface ITimerSink
-{
-    void Scheduled(string bookmarkId, string instanceId, DateTimeOffset dueAt);
-    void Removed(string bookmarkId);
-}

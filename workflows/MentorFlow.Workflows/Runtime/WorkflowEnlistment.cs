@@ -1,53 +1,102 @@
+using MentorFlow.Workflows.Activities;
+using MentorFlow.Workflows.Definitions;
+using MentorFlow.Workflows.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace MentorFlow.Workflows.Runtime;
 
-/// <summary>
-/// The instances that starts and signals enlisted in a caller's unit of work are for: run them with
-/// <see cref="IWorkflowEnlistment.RunAsync"/> once that unit of work has committed.
-/// </summary>
-public sealed record EnlistedWorkflowWork(IReadOnlyList<string> InstanceIds)
+/// <summary>Starts and signals enlisted in a caller's unit of work (<see cref="IWorkflowEnlistment"/>).</summary>
+internal sealed class WorkflowEnlistment<TContext>(
+    WorkflowStarter<TContext> starter,
+    WorkflowInbox<TContext> inbox,
+    WorkflowExecutor<TContext> executor,
+    TimeProvider clock) : IWorkflowEnlistment
+    where TContext : DbContext
 {
-    public static readonly EnlistedWorkflowWork None = new([]);
-
-    public EnlistedWorkflowWork Add(EnlistedWorkflowWork other) =>
-        other.InstanceIds.Count == 0 ? this : new([.. InstanceIds.Concat(other.InstanceIds).Distinct(StringComparer.Ordinal)]);
-}
-
-/// <summary>
-/// Starts and signals written inside the caller's own unit of work: the new instance row or the inbox rows are added
-/// to the caller's <see cref="DbContext"/> (of the engine's model) and are saved and committed with the caller's own
-/// changes, or not at all. After the commit, <see cref="RunAsync"/> runs them at once; if that fails or the process
-/// stops first, recovery (<c>Workflows:SweepInterval</c>) runs them, since the rows are committed. Nothing is saved by
-/// these methods.
-/// </summary>
-public interface IWorkflowEnlistment
-{
-    /// <summary>
-    /// Adds a new instance of the published version of <paramref name="definitionId"/>, pending its first burst.
-    /// Throws <see cref="WorkflowDefinitionNotFoundException"/> when there is no published version (e.g. it was
-    /// retracted) and <see cref="WorkflowStateTooLargeException"/> when the input is over <c>Workflows:MaxStateBytes</c>;
-    /// in both cases nothing is added.
-    /// </summary>
-    Task<EnlistedWorkflowWork> StartAsync(
+    public async Task<EnlistedWorkflowWork> StartAsync(
         DbContext db,
         string definitionId,
-        IReadOnlyDictionary<string, object?>? input = null,
-        string? correlationId = null,
-        CancellationToken cancellationToken = default);
+        IReadOnlyDictionary<string, object?>? input,
+        string? correlationId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(definitionId);
+        var definition = await WorkflowDefinitionService<TContext>
+            .QueryVersion(db.Set<WorkflowDefinitionRecord>().AsNoTracking(), definitionId, VersionOptions.Published)
+            .FirstOrDefaultAsync(cancellationToken)
+            ?? throw new WorkflowDefinitionNotFoundException($"No {VersionOptions.Published} version of workflow definition '{definitionId}' exists.");
+        var (record, _, _) = starter.NewInstance(definition, input, correlationId, leaseOwner: null);
+        db.Add(record);
+        return new EnlistedWorkflowWork([record.Id]);
+    }
 
-    /// <summary>
-    /// Adds the inbox rows that resume every bookmark named <paramref name="name"/> (restricted to
-    /// <paramref name="correlationId"/> when given), as <see cref="IWorkflowRuntime.SignalAsync"/> would: a bookmark
-    /// already queued for resumption is not queued twice; a correlated instance that is mid-burst gets the signal queued.
-    /// </summary>
-    Task<EnlistedWorkflowWork> SignalAsync(
+    public async Task<EnlistedWorkflowWork> SignalAsync(
         DbContext db,
         string name,
-        string? correlationId = null,
-        object? payload = null,
-        CancellationToken cancellationToken = default);
+        string? correlationId,
+        object? payload,
+        CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var payloadJson = ValueConversion.ToNode(payload)?.ToJsonString();
+        var bookmarks = db.Set<WorkflowBookmarkRecord>().AsNoTracking().Where(b => b.Name == name && b.DueAt == null);
+        if (correlationId is not null)
+        {
+            bookmarks = bookmarks.Where(b => b.CorrelationId == correlationId);
+        }
 
-    /// <summary>After the caller's commit: runs the instances now. Throws when an instance could not be run (it stays queued for recovery).</summary>
-    Task RunAsync(EnlistedWorkflowWork work, CancellationToken cancellationToken = default);
+        // A bookmark already queued for resumption (by another signal, committed or enlisted here) is resumed once.
+        var hits = await bookmarks
+            .Where(b => !db.Set<WorkflowInboxRecord>().Any(m => m.BookmarkId == b.Id))
+            .Select(b => new { b.Id, b.InstanceId })
+            .ToListAsync(cancellationToken);
+        var enlisted = db.ChangeTracker.Entries<WorkflowInboxRecord>()
+            .Where(e => e.State == EntityState.Added && e.Entity.BookmarkId is not null)
+            .Select(e => e.Entity.BookmarkId!)
+            .ToHashSet(StringComparer.Ordinal);
+        var instances = new List<string>();
+        foreach (var hit in hits.Where(h => enlisted.Add(h.Id)))
+        {
+            db.Add(inbox.NewRecord(hit.InstanceId, InboxKinds.Resume, hit.Id, name, correlationId, payloadJson));
+            instances.Add(hit.InstanceId);
+        }
+
+        if (hits.Count == 0 && correlationId is not null)
+        {
+            // The instance may be mid-burst and about to create the bookmark: queue the signal for it.
+            var now = clock.NowMs();
+            var executing = await db.Set<WorkflowInstanceRecord>().AsNoTracking()
+                .Where(i => i.CorrelationId == correlationId && i.Status == nameof(WorkflowStatus.Running) && i.LeaseOwner != null && i.LeaseExpiresAt >= now)
+                .Select(i => i.Id).ToListAsync(cancellationToken);
+            foreach (var instanceId in executing)
+            {
+                db.Add(inbox.NewRecord(instanceId, InboxKinds.Signal, null, name, correlationId, payloadJson));
+                instances.Add(instanceId);
+            }
+        }
+
+        return new EnlistedWorkflowWork([.. instances.Distinct(StringComparer.Ordinal)]);
+    }
+
+    public async Task RunAsync(EnlistedWorkflowWork work, CancellationToken cancellationToken)
+    {
+        List<Exception>? failures = null;
+        foreach (var instanceId in work.InstanceIds)
+        {
+            try
+            {
+                await executor.TryDrainAsync(instanceId, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The others still run; this one stays committed and queued, so recovery runs it.
+                (failures ??= []).Add(exception);
+            }
+        }
+
+        if (failures is not null)
+        {
+            throw new AggregateException("Some enlisted workflow instances could not be run now; recovery runs them.", failures);
+        }
+    }
 }

@@ -39,12 +39,17 @@ export class ApiError extends Error {
   }
 }
 
-/** Builds a DOM element: h('a', { href: '/x', class: 'mf-button' }, 'text', childNode). Text is never parsed as HTML. */
+/**
+ * Builds a DOM element: h('a', { href: '/x', class: 'mf-button' }, 'text', childNode). Text is never parsed as HTML.
+ * Styles are an object (h('span', { style: { width: '40%' } })): a style string would be an attribute the CSP refuses.
+ */
 export function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes ?? {})) {
     if (value === false || value === null || value === undefined) continue;
     if (name.startsWith('on') && typeof value === 'function') element.addEventListener(name.slice(2).toLowerCase(), value);
+    // Styles go through the CSSOM: the pages' CSP (style-src 'self') refuses a style attribute, not element.style.
+    else if (name === 'style' && typeof value === 'object') Object.assign(element.style, value);
     else if (value === true) element.setAttribute(name, '');
     else element.setAttribute(name, String(value));
   }

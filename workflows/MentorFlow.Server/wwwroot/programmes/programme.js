@@ -91,7 +91,7 @@ function renderFunnel(funnel) {
   const top = Math.max(1, ...funnel.stages.map((s) => s.count));
   $('#funnel').replaceChildren(...funnel.stages.map((stage) => h('li', {},
     h('span', { class: 'mf-funnel-label' }, stage.label),
-    h('span', { class: 'mf-funnel-bar', 'aria-hidden': 'true' }, h('span', { style: `width: ${Math.round((stage.count / top) * 100)}%` })),
+    h('span', { class: 'mf-funnel-bar', 'aria-hidden': 'true' }, h('span', { style: { width: `${Math.round((stage.count / top) * 100)}%` } })),
     h('span', { class: 'mf-funnel-count' }, number(stage.count)))));
   $('#applications').replaceChildren(...[['Applications', funnel.applications], ['Mentors', funnel.mentorApplications], ['Mentees', funnel.menteeApplications]]
     .map(([label, value]) => figure(label, number(value))));

@@ -1,0 +1,7 @@
+namespace MentorFlow.Workflows.Activities.BuiltIn;
+
+public enum FlowJoinMode
+{
+    WaitAny,
+    WaitAll,
+}

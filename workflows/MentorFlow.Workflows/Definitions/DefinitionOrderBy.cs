@@ -1,0 +1,8 @@
+namespace MentorFlow.Workflows.Definitions;
+
+public enum DefinitionOrderBy
+{
+    Name,
+    Created,
+    Version,
+}

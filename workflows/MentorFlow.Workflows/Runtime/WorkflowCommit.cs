@@ -1,0 +1,9 @@
+namespace MentorFlow.Workflows.Runtime;
+
+/// <summary>A committed burst: told to every <see cref="IWorkflowCommitListener"/> after the transaction commits.</summary>
+public sealed record WorkflowCommit(
+    string InstanceId,
+    string DefinitionId,
+    WorkflowStatus Status,
+    WorkflowSubStatus SubStatus,
+    IReadOnlyList<object> EnlistedEntities);

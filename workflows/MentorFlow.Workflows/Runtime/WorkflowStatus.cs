@@ -1,0 +1,8 @@
+namespace MentorFlow.Workflows.Runtime;
+
+/// <summary>Elsa's <c>WorkflowStatus</c>.</summary>
+public enum WorkflowStatus
+{
+    Running,
+    Finished,
+}
