@@ -31,14 +31,14 @@ public static class GraphBenchmark
         var limit = Option(args, "--limit", 100);
         var window = TimeSpan.FromSeconds(Option(args, "--window", 2));
 
+        var file = Path.Combine(Path.GetTempPath(), $"mentorflow-graph-bench-{Guid.NewGuid():N}.db");
+        var connection = new SqliteConnectionStringBuilder { DataSource = file, DefaultTimeout = 30 }.ToString();
         var sandboxOptions = new GraphSandboxOptions { Port = 0, ThrottleRequests = limit, ThrottleWindow = window };
-        var sandbox = new GraphSandbox(Options.Create(sandboxOptions), TimeProvider.System);
+        var store = new SandboxStore(() => new GraphBenchDbContext(new DbContextOptionsBuilder<GraphBenchDbContext>().UseSqlite(connection).Options));
+        var sandbox = new GraphSandbox(Options.Create(sandboxOptions), TimeProvider.System, store);
         await using var host = new GraphSandboxHost(sandbox, Options.Create(sandboxOptions), NullLogger<GraphSandboxHost>.Instance);
         await host.StartAsync(CancellationToken.None);
         var baseUrl = await host.GetBaseUrlAsync(CancellationToken.None);
-
-        var file = Path.Combine(Path.GetTempPath(), $"mentorflow-graph-bench-{Guid.NewGuid():N}.db");
-        var connection = new SqliteConnectionStringBuilder { DataSource = file, DefaultTimeout = 30 }.ToString();
         try
         {
             await using (var db = new GraphBenchDbContext(new DbContextOptionsBuilder<GraphBenchDbContext>().UseSqlite(connection).Options))
@@ -92,7 +92,7 @@ public static class GraphBenchmark
             var elapsed = clock.Elapsed;
             await app.StopAsync();
 
-            var events = sandbox.Events(Organizer);
+            var events = (await sandbox.EventsAsync(Organizer));
             var allowed = limit / window.TotalSeconds;
             var achieved = invites / elapsed.TotalSeconds;
             var rows = new (string Measure, string Value, string Target)[]

@@ -145,7 +145,7 @@ public sealed class LifecycleScenarioTests(ITestOutputHelper output) : IDisposab
 
         // Through the partnership to its end: check-in surveys (answered once by every mentee), mid-point, closing.
         await s.AdvanceAsync(TimeSpan.FromDays(8));
-        Assert.Equal(5, s.Sandbox.Events(Organizer).Count(e => e.Subject.StartsWith("Kick-off:", StringComparison.Ordinal)));
+        Assert.Equal(5, (await s.Sandbox.EventsAsync(Organizer)).Count(e => e.Subject.StartsWith("Kick-off:", StringComparison.Ordinal)));
         await s.AdvanceAsync(TimeSpan.FromDays(25));
         for (var i = 1; i <= 90; i++)
         {
@@ -174,10 +174,10 @@ public sealed class LifecycleScenarioTests(ITestOutputHelper output) : IDisposab
         await s.AdvanceAsync(TimeSpan.FromDays(30));
 
         // The sandbox: one check-in series per pair, 5 kick-off invites, and for each participant each mail once.
-        var events = s.Sandbox.Events(Organizer);
+        var events = (await s.Sandbox.EventsAsync(Organizer));
         Assert.Equal(90, events.Count(e => e.Type == "seriesMaster" && !e.IsCancelled));
         Assert.Equal(95, events.Count);
-        var all = s.Sandbox.Messages();
+        var all = (await s.Sandbox.MessagesAsync());
         var repeated = all.GroupBy(m => (To: string.Join(",", m.To.Select(t => t.Address)), m.Subject, m.BodyContent)).Where(g => g.Count() > 1)
             .Select(g => $"{g.Key.To}: {g.Key.Subject} x{g.Count()}").ToList();
         Assert.True(repeated.Count == 0, "Mails sent more than once: " + string.Join("; ", repeated));

@@ -94,7 +94,7 @@ public sealed class ActivityTests : IAsyncLifetime
         Assert.Equal(5, queued.Count);
         Assert.All(queued, m => Assert.StartsWith(started.InstanceId + ":", m.IdempotencyKey, StringComparison.Ordinal));
         Assert.All(await _harness.MessagesAsync(), m => Assert.Equal(GraphMessageStatus.Sent, m.Status));
-        var events = _server.Sandbox.Events();
+        var events = (await _server.Sandbox.EventsAsync());
         var kickoff = events.Single(e => e.Recurrence is null);
         Assert.Equal("Kick-off: Ana and Ben", kickoff.Subject);
         Assert.Equal(new DateTime(2026, 3, 3, 10, 0, 0), kickoff.Start);
@@ -107,7 +107,7 @@ public sealed class ActivityTests : IAsyncLifetime
         Assert.Equal(new DateOnly(2026, 8, 31), series.Recurrence.EndDate);
         Assert.True(series.IsCancelled);
         Assert.Equal("Ana met the goal early.", series.CancellationComment);
-        var mail = Assert.Single(_server.Sandbox.Messages());
+        var mail = Assert.Single(await _server.Sandbox.MessagesAsync());
         Assert.Equal("Welcome, Ana!", mail.Subject);
         Assert.Equal("ana@contoso.test", Assert.Single(mail.To).Address);
     }
@@ -156,15 +156,15 @@ public sealed class ActivityTests : IAsyncLifetime
 
         Assert.Equal(WorkflowStatus.Finished, started.Status);
         const string encoded = "&lt;script&gt;alert(1)&lt;/script&gt;";
-        var kickoff = _server.Sandbox.Events().Single(e => e.Recurrence is null);
+        var kickoff = (await _server.Sandbox.EventsAsync()).Single(e => e.Recurrence is null);
         Assert.Equal("Moved: <script>alert(1)</script> Bcc: x@evil.example", kickoff.Subject);
         Assert.Equal($"<p>Agenda for <strong>{encoded}&#xD;&#xA;Bcc: x@evil.example</strong></p>", kickoff.BodyContent);
         Assert.Equal("Room <script>alert(1)</script> Bcc: x@evil.example", kickoff.Location);
-        var series = _server.Sandbox.Events().Single(e => e.Recurrence is not null);
+        var series = (await _server.Sandbox.EventsAsync()).Single(e => e.Recurrence is not null);
         Assert.Equal("Check-in <script>alert(1)</script> Bcc: x@evil.example", series.Subject);
         Assert.Equal("<p>&lt;SCRIPT&gt;ALERT(1)&lt;/SCRIPT&gt;&#xD;&#xA;BCC: X@EVIL.EXAMPLE</p>", series.BodyContent);
         Assert.Equal("Closed for <script>alert(1)</script>\nBcc: x@evil.example.", series.CancellationComment);
-        var mails = _server.Sandbox.Messages();
+        var mails = (await _server.Sandbox.MessagesAsync());
         var welcome = mails.Single(m => m.Subject.StartsWith("Welcome", StringComparison.Ordinal));
         Assert.Equal("Welcome, <script>alert(1)</script> Bcc: x@evil.example!", welcome.Subject);
         Assert.Equal($"<p>Hi {encoded}&#xD;&#xA;Bcc: x@evil.example</p><ul><li>Guide</li></ul>", welcome.BodyContent);
@@ -260,10 +260,10 @@ public sealed class ActivityTests : IAsyncLifetime
         Assert.Equal(2, normalRows.Count);
         Assert.All(normalRows, r => Assert.False(r.SandboxOnly));
         Assert.All(rows, r => Assert.Equal(GraphMessageStatus.Sent, r.Status));
-        Assert.Equal("Kick-off ana@contoso.test", Assert.Single(embedded.Events()).Subject);
-        Assert.Equal("Welcome ana@contoso.test", Assert.Single(embedded.Messages()).Subject);
-        Assert.Equal("Kick-off ben@contoso.test", Assert.Single(_server.Sandbox.Events()).Subject);
-        Assert.Equal("Welcome ben@contoso.test", Assert.Single(_server.Sandbox.Messages()).Subject);
+        Assert.Equal("Kick-off ana@contoso.test", Assert.Single(await embedded.EventsAsync()).Subject);
+        Assert.Equal("Welcome ana@contoso.test", Assert.Single(await embedded.MessagesAsync()).Subject);
+        Assert.Equal("Kick-off ben@contoso.test", Assert.Single(await _server.Sandbox.EventsAsync()).Subject);
+        Assert.Equal("Welcome ben@contoso.test", Assert.Single(await _server.Sandbox.MessagesAsync()).Subject);
     }
 
     [Fact]
@@ -291,7 +291,7 @@ public sealed class ActivityTests : IAsyncLifetime
         Assert.Null(tenant.Services.GetService<GraphSandboxHost>());
         Assert.Contains("GraphSandbox:Enabled=true", Assert.Single(details!.Incidents).Message, StringComparison.Ordinal);
         Assert.Empty(await tenant.MessagesAsync());
-        Assert.Empty(_server.Sandbox.Messages());
+        Assert.Empty(await _server.Sandbox.MessagesAsync());
     }
 
     /// <summary>Adds the fake tenant's bearer token (the real tenant's token comes from Entra).</summary>

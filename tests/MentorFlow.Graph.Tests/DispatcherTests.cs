@@ -43,13 +43,13 @@ public sealed class DispatcherTests : IAsyncLifetime
         Assert.All(messages, m => Assert.Equal(GraphMessageStatus.Sent, m.Status));
         var kickoff = messages.Single(m => m.IdempotencyKey == "kickoff");
         var checkins = messages.Single(m => m.IdempotencyKey == "checkins");
-        var events = _server.Sandbox.Events();
+        var events = (await _server.Sandbox.EventsAsync());
         Assert.Equal(2, events.Count);
         Assert.Equal(new DateTime(2026, 3, 2, 11, 0, 0), events.Single(e => e.Id == kickoff.EventId).Start);
         Assert.Equal(kickoff.ICalUId, events.Single(e => e.Id == kickoff.EventId).ICalUId);
         Assert.True(events.Single(e => e.Id == checkins.EventId).IsCancelled);
         Assert.Equal(kickoff.EventId, messages.Single(m => m.IdempotencyKey == "move-kickoff").EventId);
-        Assert.Single(_server.Sandbox.Messages());
+        Assert.Single(await _server.Sandbox.MessagesAsync());
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class DispatcherTests : IAsyncLifetime
 
         await harness.RunUntilSettledAsync(Timeout);
 
-        var moved = Assert.Single(_server.Sandbox.Events());
+        var moved = Assert.Single(await _server.Sandbox.EventsAsync());
         Assert.Equal(new DateOnly(2026, 3, 5), moved.Recurrence!.StartDate);
         Assert.Equal([DayOfWeek.Thursday], moved.Recurrence.DaysOfWeek);
         Assert.All(moved.OccurrenceStarts(), start => Assert.Equal(DayOfWeek.Thursday, start.DayOfWeek));
@@ -83,7 +83,7 @@ public sealed class DispatcherTests : IAsyncLifetime
         await harness.RunUntilSettledAsync(Timeout);
 
         var row = await harness.MessageAsync("kickoff");
-        var created = Assert.Single(_server.Sandbox.Events());
+        var created = Assert.Single(await _server.Sandbox.EventsAsync());
         Assert.Equal(GraphMessageStatus.Sent, row.Status);
         Assert.Equal(created.Id, row.EventId);
         Assert.Equal(1, row.Attempts);
@@ -99,7 +99,7 @@ public sealed class DispatcherTests : IAsyncLifetime
 
         await harness.RunUntilSettledAsync(Timeout);
 
-        Assert.Single(_server.Sandbox.Messages());
+        Assert.Single(await _server.Sandbox.MessagesAsync());
         Assert.Equal(GraphMessageStatus.Sent, (await harness.MessageAsync("welcome")).Status);
     }
 
@@ -114,7 +114,7 @@ public sealed class DispatcherTests : IAsyncLifetime
 
         await harness.RunUntilSettledAsync(Timeout);
 
-        Assert.Single(server.Sandbox.Messages());
+        Assert.Single(await server.Sandbox.MessagesAsync());
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public sealed class DispatcherTests : IAsyncLifetime
         await harness.RunUntilSettledAsync(Timeout);
 
         Assert.True(TimeProvider.System.GetElapsedTime(started) >= TimeSpan.FromSeconds(2));
-        Assert.Single(_server.Sandbox.Events());
+        Assert.Single(await _server.Sandbox.EventsAsync());
         Assert.Equal(2, (await harness.MessageAsync("kickoff")).Attempts);
     }
 
@@ -144,7 +144,7 @@ public sealed class DispatcherTests : IAsyncLifetime
         var row = await harness.MessageAsync("welcome");
         Assert.Equal(GraphMessageStatus.Sent, row.Status);
         Assert.Equal(1, row.Attempts);
-        Assert.Single(_server.Sandbox.Messages());
+        Assert.Single(await _server.Sandbox.MessagesAsync());
     }
 
     [Fact]
@@ -167,7 +167,7 @@ public sealed class DispatcherTests : IAsyncLifetime
             Assert.Equal("ErrorInvalidUser", m.LastErrorCode);
             Assert.Equal("The requested user 'left.company@contoso.test' is invalid.", m.LastErrorMessage);
         });
-        Assert.Equal(30, _server.Sandbox.Events().Count);
+        Assert.Equal(30, (await _server.Sandbox.EventsAsync()).Count);
     }
 
     [Fact]
@@ -185,7 +185,7 @@ public sealed class DispatcherTests : IAsyncLifetime
         Assert.Equal(GraphMessageStatus.Failed, failed.Status);
         Assert.Equal("ErrorItemNotFound", failed.LastErrorCode);
         Assert.Equal(1, _server.Sandbox.BatchCount);
-        Assert.Equal(10, _server.Sandbox.Events().Count);
+        Assert.Equal(10, (await _server.Sandbox.EventsAsync()).Count);
     }
 
     [Fact]
@@ -232,8 +232,8 @@ public sealed class DispatcherTests : IAsyncLifetime
 
         await first.WaitUntilSettledAsync(Timeout);
 
-        Assert.Equal(200, _server.Sandbox.Events().Count);
-        Assert.Equal(200, _server.Sandbox.Events().Select(e => e.TransactionId).Distinct().Count());
+        Assert.Equal(200, (await _server.Sandbox.EventsAsync()).Count);
+        Assert.Equal(200, (await _server.Sandbox.EventsAsync()).Select(e => e.TransactionId).Distinct().Count());
         Assert.Equal(0, _server.Sandbox.DuplicateTransactionCount);
     }
 }

@@ -38,7 +38,7 @@ public sealed class ExactlyOnceAtScaleTests : IDisposable
 
         await harness.WaitUntilSettledAsync(Timeout);
 
-        var events = server.Sandbox.Events();
+        var events = (await server.Sandbox.EventsAsync());
         Assert.Equal(1_000, events.Count);
         Assert.Equal(1_000, events.Select(e => e.TransactionId).Distinct().Count());
         Assert.All(await harness.MessagesAsync(), m => Assert.Equal(GraphMessageStatus.Sent, m.Status));
@@ -65,8 +65,8 @@ public sealed class ExactlyOnceAtScaleTests : IDisposable
         await harness.WaitUntilSettledAsync(Timeout);
 
         Assert.True(server.Sandbox.ThrottledCount > 0, "the sandbox should have throttled the over-eager dispatcher");
-        Assert.Equal(300, server.Sandbox.Events().Count);
-        Assert.Equal(300, server.Sandbox.Events().Select(e => e.TransactionId).Distinct().Count());
+        Assert.Equal(300, (await server.Sandbox.EventsAsync()).Count);
+        Assert.Equal(300, (await server.Sandbox.EventsAsync()).Select(e => e.TransactionId).Distinct().Count());
         var messages = await harness.MessagesAsync();
         Assert.All(messages, m => Assert.Equal(GraphMessageStatus.Sent, m.Status));
         Assert.All(messages, m => Assert.Equal(1, m.Attempts));
@@ -83,14 +83,14 @@ public sealed class ExactlyOnceAtScaleTests : IDisposable
 
         await freezing.Frozen.Task.WaitAsync(Timeout);
         await crashed.DisposeAsync();
-        var beforeRestart = server.Sandbox.Events().Count;
+        var beforeRestart = (await server.Sandbox.EventsAsync()).Count;
         var unknown = (await crashed.MessagesAsync()).Count(m => m.OutcomeUnknown && m.Status == GraphMessageStatus.Pending);
         await using var restarted = await DispatcherHarness.StartAsync(server, _database, lease, runHostedDispatcher: true);
         await restarted.WaitUntilSettledAsync(Timeout);
 
         Assert.InRange(beforeRestart, 13 * 20, 999);
         Assert.True(unknown >= 20, $"the batch in flight at the crash should be recorded as unknown, found {unknown}");
-        var events = server.Sandbox.Events();
+        var events = (await server.Sandbox.EventsAsync());
         Assert.Equal(1_000, events.Count);
         Assert.Equal(1_000, events.Select(e => e.TransactionId).Distinct().Count());
         var messages = await restarted.MessagesAsync();

@@ -31,7 +31,7 @@ public sealed class GatewayTests : IAsyncLifetime
 
         Assert.Equal(GraphOutcome.Succeeded, result.Outcome);
         Assert.Equal(201, result.StatusCode);
-        var stored = Assert.Single(_server.Sandbox.Events(SandboxServer.Organizer));
+        var stored = Assert.Single(await _server.Sandbox.EventsAsync(SandboxServer.Organizer));
         Assert.Equal(result.Event!.EventId, stored.Id);
         Assert.Equal(stored.ICalUId, result.Event.ICalUId);
         Assert.Equal("W. Europe Standard Time", stored.TimeZone);
@@ -53,7 +53,7 @@ public sealed class GatewayTests : IAsyncLifetime
         var result = await RunAsync(new CreateSeriesOperation("1", "wf-2/checkins/0", series));
 
         Assert.Equal(GraphOutcome.Succeeded, result.Outcome);
-        var master = Assert.Single(_server.Sandbox.Events());
+        var master = Assert.Single(await _server.Sandbox.EventsAsync());
         Assert.Equal("seriesMaster", master.Type);
         Assert.Equal(new DateOnly(2026, 3, 4), master.Recurrence!.StartDate);
         Assert.Equal([DayOfWeek.Wednesday], master.Recurrence.DaysOfWeek);
@@ -76,7 +76,7 @@ public sealed class GatewayTests : IAsyncLifetime
         await RunAsync(new CreateSeriesOperation("1", "biweekly", new SeriesRequest(first, RecurrenceCadence.EveryTwoWeeks, new DateOnly(2026, 4, 30))));
         await RunAsync(new CreateSeriesOperation("2", "monthly", new SeriesRequest(first, RecurrenceCadence.Monthly, new DateOnly(2026, 8, 1))));
 
-        var events = _server.Sandbox.Events();
+        var events = (await _server.Sandbox.EventsAsync());
         var biweekly = events.Single(e => e.Recurrence!.PatternType == "weekly").OccurrenceStarts().Select(d => d.Day).ToList();
         var monthly = events.Single(e => e.Recurrence!.PatternType == "absoluteMonthly").OccurrenceStarts().Select(d => d.Month).ToList();
         Assert.Equal([2, 16, 30, 13, 27], biweekly);
@@ -94,7 +94,7 @@ public sealed class GatewayTests : IAsyncLifetime
 
         Assert.Equal(GraphOutcome.Succeeded, result.Outcome);
         Assert.Equal(200, result.StatusCode);
-        var stored = Assert.Single(_server.Sandbox.Events());
+        var stored = Assert.Single(await _server.Sandbox.EventsAsync());
         Assert.Equal(new DateTime(2026, 3, 3, 10, 0, 0), stored.Start);
         Assert.Equal("GMT Standard Time", stored.TimeZone);
         Assert.Equal("someone.else@contoso.test", Assert.Single(stored.Attendees).Address);
@@ -109,7 +109,7 @@ public sealed class GatewayTests : IAsyncLifetime
         var again = await RunAsync(new CancelEventOperation("1", "k3", created.Event.EventId, "again"));
 
         Assert.Equal(202, cancelled.StatusCode);
-        var stored = Assert.Single(_server.Sandbox.Events());
+        var stored = Assert.Single(await _server.Sandbox.EventsAsync());
         Assert.True(stored.IsCancelled);
         Assert.Equal("The pair closed early.", stored.CancellationComment);
         Assert.Equal(GraphOutcome.Rejected, again.Outcome);
@@ -122,7 +122,7 @@ public sealed class GatewayTests : IAsyncLifetime
         var result = await RunAsync(new SendMailOperation("1", "wf-3/welcome/0", Requests.Mail()));
 
         Assert.Equal(202, result.StatusCode);
-        var mail = Assert.Single(_server.Sandbox.Messages(SandboxServer.Organizer));
+        var mail = Assert.Single(await _server.Sandbox.MessagesAsync(SandboxServer.Organizer));
         Assert.Equal("html", mail.BodyContentType);
         Assert.Equal("programme@contoso.test", Assert.Single(mail.ReplyTo).Address);
         Assert.Equal("wf-3/welcome/0", mail.Headers[GraphGateway.KeyHeaderName]);
@@ -144,10 +144,10 @@ public sealed class GatewayTests : IAsyncLifetime
         Assert.Equal(20, results.Count);
         Assert.Equal(1, _server.Sandbox.BatchCount);
         Assert.Equal(20, _server.Sandbox.RequestCount);
-        Assert.Equal(15, _server.Sandbox.Events().Count);
-        Assert.Equal(4, _server.Sandbox.Messages().Count);
+        Assert.Equal(15, (await _server.Sandbox.EventsAsync()).Count);
+        Assert.Equal(4, (await _server.Sandbox.MessagesAsync()).Count);
         Assert.All(operations.Where(o => o.Id != "bad"), o => Assert.Equal(GraphOutcome.Succeeded, results[o.Id].Outcome));
-        Assert.Equal(_server.Sandbox.Events().Select(e => e.Id).Order(), results.Values.Where(r => r.Event is not null).Select(r => r.Event!.EventId).Order());
+        Assert.Equal((await _server.Sandbox.EventsAsync()).Select(e => e.Id).Order(), results.Values.Where(r => r.Event is not null).Select(r => r.Event!.EventId).Order());
         Assert.Equal(GraphOutcome.Rejected, results["bad"].Outcome);
         Assert.Equal("ErrorInvalidRecipients", results["bad"].ErrorCode);
     }
@@ -160,7 +160,7 @@ public sealed class GatewayTests : IAsyncLifetime
 
         Assert.Equal(GraphOutcome.DuplicateTransaction, second.Outcome);
         Assert.Equal(400, second.StatusCode);
-        Assert.Single(_server.Sandbox.Events());
+        Assert.Single(await _server.Sandbox.EventsAsync());
         var found = await _gateway.FindEventAsync(SandboxServer.Organizer, "same-key", CancellationToken.None);
         Assert.Equal(first.Event!.EventId, found!.EventId);
         Assert.Null(await _gateway.FindEventAsync(SandboxServer.Organizer, "other-key", CancellationToken.None));
@@ -175,7 +175,7 @@ public sealed class GatewayTests : IAsyncLifetime
 
         Assert.Equal(GraphOutcome.Throttled, result.Outcome);
         Assert.Equal(TimeSpan.FromSeconds(7), result.RetryAfter);
-        Assert.Empty(_server.Sandbox.Events());
+        Assert.Empty(await _server.Sandbox.EventsAsync());
     }
 
     [Fact]
@@ -188,7 +188,7 @@ public sealed class GatewayTests : IAsyncLifetime
         Assert.Equal(GraphOutcome.Unknown, result.Outcome);
         Assert.Equal(TimeSpan.FromSeconds(2), result.RetryAfter);
         Assert.Equal(1, _server.Sandbox.RequestCount);
-        Assert.Single(_server.Sandbox.Messages());
+        Assert.Single(await _server.Sandbox.MessagesAsync());
     }
 
     [Fact]
@@ -218,7 +218,7 @@ public sealed class GatewayTests : IAsyncLifetime
         Assert.Equal("ErrorPropertyValidationFailure", error.Error!.Code);
         Assert.Contains("startDate", error.Error.Message, StringComparison.Ordinal);
         Assert.NotNull(error.Error.InnerError?.RequestId);
-        Assert.Empty(_server.Sandbox.Events());
+        Assert.Empty(await _server.Sandbox.EventsAsync());
     }
 
     [Fact]
@@ -238,7 +238,7 @@ public sealed class GatewayTests : IAsyncLifetime
         Assert.Equal(BodyType.Html, read.Body!.ContentType);
         Assert.Equal(404, gone.ResponseStatusCode);
         Assert.Equal("ErrorItemNotFound", gone.Error!.Code);
-        Assert.Empty(_server.Sandbox.Events());
+        Assert.Empty(await _server.Sandbox.EventsAsync());
     }
 
     [Fact]
@@ -250,6 +250,6 @@ public sealed class GatewayTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<ODataError>(() => _server.Client.Users[SandboxServer.Organizer].SendMail.PostAsync(body));
 
         Assert.Equal("InvalidInternetMessageHeader", error.Error!.Code);
-        Assert.Empty(_server.Sandbox.Messages());
+        Assert.Empty(await _server.Sandbox.MessagesAsync());
     }
 }

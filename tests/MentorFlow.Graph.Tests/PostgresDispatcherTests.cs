@@ -26,9 +26,9 @@ public sealed class PostgresDispatcherTests
 
         var messages = await first.MessagesAsync();
         Assert.All(messages, m => Assert.Equal(GraphMessageStatus.Sent, m.Status));
-        Assert.Equal(200, server.Sandbox.Events().Count);
-        Assert.Equal(200, server.Sandbox.Events().Select(e => e.TransactionId).Distinct().Count());
-        Assert.Equal(100, server.Sandbox.Messages().Count);
+        Assert.Equal(200, (await server.Sandbox.EventsAsync()).Count);
+        Assert.Equal(200, (await server.Sandbox.EventsAsync()).Select(e => e.TransactionId).Distinct().Count());
+        Assert.Equal(100, (await server.Sandbox.MessagesAsync()).Count);
         Assert.Equal(0, server.Sandbox.DuplicateTransactionCount);
     }
 
@@ -47,7 +47,7 @@ public sealed class PostgresDispatcherTests
 
         await harness.RunUntilSettledAsync(TimeSpan.FromSeconds(60));
 
-        var created = Assert.Single(server.Sandbox.Events());
+        var created = Assert.Single(await server.Sandbox.EventsAsync());
         Assert.Equal("Renamed", created.Subject);
         Assert.Equal(created.Id, (await harness.MessageAsync("pg-kickoff")).EventId);
     }

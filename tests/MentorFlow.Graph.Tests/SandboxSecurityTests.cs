@@ -91,7 +91,7 @@ public sealed class SandboxSecurityTests : IAsyncLifetime
         using var response = await _anonymous.PostAsync(At("sandbox/reset"), null);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Single(_server.Sandbox.Messages());
+        Assert.Single(await _server.Sandbox.MessagesAsync());
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class SandboxSecurityTests : IAsyncLifetime
         using var response = await _anonymous.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Single(_server.Sandbox.Messages());
+        Assert.Single(await _server.Sandbox.MessagesAsync());
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class SandboxSecurityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, fault.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymousFault.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
-        Assert.Empty(_server.Sandbox.Messages());
+        Assert.Empty(await _server.Sandbox.MessagesAsync());
     }
 
     [Theory]
@@ -149,7 +149,7 @@ public sealed class SandboxSecurityTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("InvalidAuthenticationToken", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.DoesNotContain(_server.Sandbox.Messages(), m => m.Subject == "Injected");
+        Assert.DoesNotContain((await _server.Sandbox.MessagesAsync()), m => m.Subject == "Injected");
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class SandboxSecurityTests : IAsyncLifetime
             },
         });
 
-        Assert.Contains(_server.Sandbox.Messages(), m => m.Subject == "Through the SDK");
+        Assert.Contains((await _server.Sandbox.MessagesAsync()), m => m.Subject == "Through the SDK");
     }
 
     [Fact]
@@ -228,15 +228,17 @@ public sealed class SandboxSecurityTests : IAsyncLifetime
     }
 
     [Fact]
-    public void TicketsAndSessions_Expire()
+    public async Task TicketsAndSessions_Expire()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
-        var access = new SandboxAccess(new GraphSandboxOptions { SessionLifetime = TimeSpan.FromMinutes(30) }, clock, null);
+        using var database = new TestDatabase();
+        var access = new SandboxAccess(new GraphSandboxOptions { SessionLifetime = TimeSpan.FromMinutes(30) }, clock, null,
+            new SandboxStore(database.CreateContext));
         var ticket = access.IssueTicket("/");
         var session = access.IssueSession();
 
         clock.Advance(TimeSpan.FromSeconds(61));
-        var ticketLate = access.RedeemTicket(ticket);
+        var ticketLate = await access.RedeemTicketAsync(ticket, CancellationToken.None);
         var sessionAfter61Seconds = access.IsSession(session);
         clock.Advance(TimeSpan.FromMinutes(30));
 

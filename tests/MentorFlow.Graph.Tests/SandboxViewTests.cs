@@ -90,7 +90,7 @@ public sealed class SandboxViewTests : IAsyncLifetime
         var created = await _server.CreateGateway().ExecuteAsync(SandboxServer.Organizer,
             [new CreateSeriesOperation("s", "series", new SeriesRequest(first, RecurrenceCadence.Weekly, new DateOnly(2026, 5, 27)))],
             CancellationToken.None);
-        var stored = Assert.Single(_server.Sandbox.Events());
+        var stored = Assert.Single(await _server.Sandbox.EventsAsync());
 
         using var response = await _http.GetAsync(new Uri(_server.Origin,
             $"mailbox/mentee%40contoso.test/events/{Uri.EscapeDataString(created["s"].Event!.EventId)}.ics"));
@@ -136,7 +136,7 @@ public sealed class SandboxViewTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
         Assert.Equal(503, results["k"].StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(3), results["k"].RetryAfter);
-        Assert.Empty(_server.Sandbox.Events());
+        Assert.Empty(await _server.Sandbox.EventsAsync());
     }
 
     private static int CountOf(string text, string value)

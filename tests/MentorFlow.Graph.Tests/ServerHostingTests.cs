@@ -25,14 +25,14 @@ public sealed class ServerHostingTests
         var info = await client.GetFromJsonAsync<JsonElement>("/api/graph/sandbox");
         var host = factory.Services.GetRequiredService<GraphSandboxHost>();
         await EnqueueAsync(factory, GraphOutboxMessages.Mail("server-welcome", GraphOptions.SandboxOrganizer, Requests.Mail(), TimeProvider.System.GetUtcNow()));
-        await WaitAsync(() => host.Sandbox.Messages().Count == 1);
+        await WaitAsync(async () => (await host.Sandbox.MessagesAsync()).Count == 1);
         using var http = new HttpClient();
         http.DefaultRequestHeaders.Authorization = new("ApiKey", GraphServerFactory.ManagerKey);
         var view = await http.GetStringAsync(new Uri(host.Origin!, "mailbox/mentee%40contoso.test"));
 
         Assert.True(info.GetProperty("hosted").GetBoolean());
         Assert.EndsWith("/v1.0", info.GetProperty("graphBaseUrl").GetString(), StringComparison.Ordinal);
-        Assert.Equal(GraphOptions.SandboxOrganizer, host.Sandbox.Messages()[0].Sender);
+        Assert.Equal(GraphOptions.SandboxOrganizer, (await host.Sandbox.MessagesAsync())[0].Sender);
         Assert.Contains("Welcome", view, StringComparison.Ordinal);
     }
 
@@ -54,7 +54,7 @@ public sealed class ServerHostingTests
             return incident.ValueKind == JsonValueKind.Object;
         });
         using var retry = await client.PostAsync($"/api/graph/incidents/{incident.GetProperty("id").GetString()}/retry", null);
-        await WaitAsync(() => host.Sandbox.Events().Count == 1);
+        await WaitAsync(async () => (await host.Sandbox.EventsAsync()).Count == 1);
         using var unauthorized = await anonymous.GetAsync("/api/graph/incidents");
 
         Assert.Equal("ErrorInvalidUser", incident.GetProperty("graphErrorCode").GetString());
@@ -119,11 +119,11 @@ public sealed class ServerHostingTests
                 await db.SaveChangesAsync();
             }
 
-            await WaitAsync(() => sandbox.Sandbox.Events().Count >= 300, first);
+            await WaitAsync(async () => (await sandbox.Sandbox.EventsAsync()).Count >= 300, first);
             first.Kill();
         }
 
-        var atCrash = sandbox.Sandbox.Events().Count;
+        var atCrash = (await sandbox.Sandbox.EventsAsync()).Count;
         using (var second = ServerChild.Start(environment, directory))
         {
             await WaitAsync(async () =>
@@ -136,7 +136,7 @@ public sealed class ServerHostingTests
 
         await using var check = Context(connection);
         var rows = await check.Set<GraphOutboxMessage>().AsNoTracking().ToListAsync();
-        var events = sandbox.Sandbox.Events();
+        var events = (await sandbox.Sandbox.EventsAsync());
         Assert.InRange(atCrash, 300, 999);
         Assert.Equal(1_000, events.Count);
         Assert.Equal(1_000, events.Select(e => e.TransactionId).Distinct().Count());

@@ -174,7 +174,7 @@ public static partial class ProgrammeScale
         /// <summary>Both sides of every proposed pair follow the confirmation link in their mail and accept.</summary>
         private async Task<int> ConfirmAllAsync()
         {
-            var links = Sandbox.Messages(Organizer)
+            var links = (await Sandbox.MessagesAsync(Organizer))
                 .Where(m => Kind(m.Subject) == "proposed")
                 .Select(m => new Uri(WebUtility.HtmlDecode(FormLink().Match(m.BodyContent).Value)).PathAndQuery)
                 .ToList();
@@ -261,12 +261,12 @@ public static partial class ProgrammeScale
             var outbox = await db.Set<GraphOutboxMessage>().AsNoTracking()
                 .GroupBy(m => m.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
 
-            var events = Sandbox.Events(Organizer);
+            var events = (await Sandbox.EventsAsync(Organizer));
             var masters = events.Where(e => e.Type == "seriesMaster" && !e.IsCancelled).ToList();
             var mastersPerPair = masters.GroupBy(e => PairKey(e.Attendees.Select(a => a.Address)), StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
             var expected = active.Select(p => PairKey([p.Mentor, p.Mentee])).ToHashSet(StringComparer.Ordinal);
-            var mails = Sandbox.Messages(Organizer);
+            var mails = (await Sandbox.MessagesAsync(Organizer));
 
             // Graph time: every create and send carries the sandbox's (fake) clock; the pacing window slides over it.
             var stamps = events.Select(e => e.CreatedAt).Concat(mails.Select(m => m.SentAt)).Order().ToList();

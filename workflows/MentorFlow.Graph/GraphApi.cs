@@ -110,7 +110,7 @@ public static class GraphApi
     private static Ok<SandboxInfo> GetSandbox(IServiceProvider services)
     {
         var host = services.GetService<GraphSandboxHost>();
-        return TypedResults.Ok(host?.Origin is { } origin
+        return TypedResults.Ok(host?.PublicOrigin is { } origin
             ? new SandboxInfo(true, origin.ToString(), new Uri(origin, "v1.0").ToString())
             : new SandboxInfo(false, null, null));
     }
@@ -118,7 +118,7 @@ public static class GraphApi
     private static Results<Ok<SandboxSession>, NotFound<ProblemDetails>, ValidationProblem> OpenSandboxSession(
         SandboxSessionRequest? request, IServiceProvider services, TimeProvider clock)
     {
-        if (services.GetService<GraphSandboxHost>() is not { Origin: { } origin } host)
+        if (services.GetService<GraphSandboxHost>() is not { PublicOrigin: { } origin } host)
         {
             return TypedResults.NotFound(new ProblemDetails
             {

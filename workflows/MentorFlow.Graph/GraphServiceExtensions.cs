@@ -62,6 +62,7 @@ public static class GraphServiceExtensions
         builder.Configuration.GetSection(GraphSandboxOptions.Section).Bind(sandbox);
         if (HostsSandbox(graph, sandbox))
         {
+            services.TryAddSingleton(sp => new SandboxStore(() => sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext()));
             services.TryAddSingleton<GraphSandbox>();
             services.TryAddSingleton(sp => new GraphSandboxHost(
                 sp.GetRequiredService<GraphSandbox>(),

@@ -79,7 +79,7 @@ public sealed partial class Scenario(MentorFlowApp app)
     }
 
     public IReadOnlyList<SandboxMessage> MailTo(string email) =>
-        Sandbox.Messages().Where(m => m.To.Any(t => string.Equals(t.Address, email, StringComparison.OrdinalIgnoreCase))).ToList();
+        Sandbox.MessagesAsync().GetAwaiter().GetResult().Where(m => m.To.Any(t => string.Equals(t.Address, email, StringComparison.OrdinalIgnoreCase))).ToList();
 
     /// <summary>The form links (paths) in the newest mail to <paramref name="email"/> whose subject contains <paramref name="subject"/>.</summary>
     public IReadOnlyList<string> Links(string email, string subject)

@@ -3,12 +3,18 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace MentorFlow.Graph.Tests.Infrastructure;
 
-/// <summary>The real server (default Sandbox mode) on its own SQLite file, with a known manager key and the real clock.</summary>
-public sealed class GraphServerFactory : WebApplicationFactory<Program>
+/// <summary>
+/// The real server (default Sandbox mode) with a known manager key and the real clock: on its own SQLite file (deleted
+/// afterwards), or on the database <paramref name="settings"/> name (the SQLite file of a <paramref name="directory"/>
+/// the test owns, or PostgreSQL), so a test can stop it and start another server on the same database.
+/// </summary>
+public sealed class GraphServerFactory(string? directory = null, IReadOnlyDictionary<string, string?>? settings = null)
+    : WebApplicationFactory<Program>
 {
     public const string ManagerKey = "graph-test-manager-key-0123456789";
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("mentorflow-graph-server-").FullName;
+    private readonly bool _ownsDirectory = directory is null;
+    private readonly string _directory = directory ?? Directory.CreateTempSubdirectory("mentorflow-graph-server-").FullName;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -20,6 +26,10 @@ public sealed class GraphServerFactory : WebApplicationFactory<Program>
         builder.UseSetting("GraphSandbox:Port", "0");
         builder.UseSetting("Graph:Dispatcher:PollInterval", "00:00:00.100");
         builder.UseSetting("Graph:Dispatcher:BaseBackoff", "00:00:00.100");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public HttpClient CreateManagerClient()
@@ -33,6 +43,11 @@ public sealed class GraphServerFactory : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!_ownsDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(_directory, recursive: true);

@@ -5,7 +5,10 @@ using Microsoft.Graph;
 
 namespace MentorFlow.Graph.Tests.Infrastructure;
 
-/// <summary>The real sandbox on a free loopback port (real Kestrel, real HTTP) and an SDK client pointed at it.</summary>
+/// <summary>
+/// The real sandbox on a free loopback port (real Kestrel, real HTTP) on its own SQLite file (or a given database),
+/// and an SDK client pointed at it.
+/// </summary>
 public sealed class SandboxServer : IAsyncDisposable
 {
     public const string Organizer = "organizer@contoso.test";
@@ -14,10 +17,12 @@ public sealed class SandboxServer : IAsyncDisposable
     public const string ManagerKey = "sandbox-test-manager-key-0123456789";
 
     private readonly GraphSandboxHost _host;
+    private readonly TestDatabase? _ownDatabase;
 
-    private SandboxServer(GraphSandboxHost host, Uri baseUrl)
+    private SandboxServer(GraphSandboxHost host, Uri baseUrl, TestDatabase? ownDatabase)
     {
         _host = host;
+        _ownDatabase = ownDatabase;
         BaseUrl = baseUrl;
         Client = GraphClientProvider.CreateSandboxClient(baseUrl.ToString().TrimEnd('/'), host.AccessToken);
     }
@@ -43,14 +48,17 @@ public sealed class SandboxServer : IAsyncDisposable
 
     public GraphServiceClient Client { get; }
 
-    public static async Task<SandboxServer> StartAsync(Action<GraphSandboxOptions>? configure = null)
+    /// <summary>Starts a sandbox on <paramref name="database"/> (none: a fresh SQLite file owned by the server).</summary>
+    public static async Task<SandboxServer> StartAsync(Action<GraphSandboxOptions>? configure = null, IGraphTestDatabase? database = null)
     {
         var options = new GraphSandboxOptions { Port = 0 };
         configure?.Invoke(options);
-        var host = new GraphSandboxHost(new GraphSandbox(Options.Create(options), TimeProvider.System), Options.Create(options),
+        var own = database is null ? new TestDatabase() : null;
+        var store = new SandboxStore((database ?? own!).CreateContext);
+        var host = new GraphSandboxHost(new GraphSandbox(Options.Create(options), TimeProvider.System, store), Options.Create(options),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<GraphSandboxHost>.Instance, new KeyPolicy());
         await host.StartAsync(CancellationToken.None);
-        return new SandboxServer(host, await host.GetBaseUrlAsync(CancellationToken.None));
+        return new SandboxServer(host, await host.GetBaseUrlAsync(CancellationToken.None), own);
     }
 
     /// <summary>A gateway as production builds it (SDK client without its retry handler), aimed at this sandbox.</summary>
@@ -66,6 +74,7 @@ public sealed class SandboxServer : IAsyncDisposable
         Client.Dispose();
         await _host.StopAsync(CancellationToken.None);
         await _host.DisposeAsync();
+        _ownDatabase?.Dispose();
     }
 
     /// <summary>Gives the client provider the sandbox's token as <c>GraphSandbox:AccessToken</c>, as configuration would.</summary>

@@ -114,10 +114,10 @@ public sealed partial class EraseTests
         }
 
         // Nothing more reaches them: time passes (timers would fire), the outbox is sent, they receive nothing new.
-        var mailsToThemBefore = sandbox.Messages().Count(m => m.Recipients.Contains(Email, StringComparer.OrdinalIgnoreCase));
+        var mailsToThemBefore = (await sandbox.MessagesAsync()).Count(m => m.Recipients.Contains(Email, StringComparer.OrdinalIgnoreCase));
         Assert.Equal(0, mailsToThemBefore);
         await AdvanceAsync(server, TimeSpan.FromDays(20));
-        Assert.DoesNotContain(sandbox.Messages(), m => m.Recipients.Contains(Email, StringComparer.OrdinalIgnoreCase));
+        Assert.DoesNotContain((await sandbox.MessagesAsync()), m => m.Recipients.Contains(Email, StringComparer.OrdinalIgnoreCase));
 
         var hits = await HitsAsync(server, [Email, Name, StatementWord, TestimonialWord]);
         Assert.True(hits.Count == 0, "Still stored after erase: " + string.Join("; ", hits));
@@ -211,7 +211,7 @@ public sealed partial class EraseTests
         // Both sides of the erased mentee's pair confirm; the partnership flows start and queue their first mails.
         var proposal = Links(sandbox, Email, "meet your proposed mentor")[0];
         await SubmitAsync(participant, proposal, ("accept", "yes"));
-        var theirMentor = sandbox.Messages().Where(m => m.Subject.Contains("meet your proposed mentee", StringComparison.Ordinal))
+        var theirMentor = (await sandbox.MessagesAsync()).Where(m => m.Subject.Contains("meet your proposed mentee", StringComparison.Ordinal))
             .Select(m => m.To[0].Address).First(a => MailTo(sandbox, a).Any(m => m.BodyContent.Contains(WebUtility.HtmlEncode(Name), StringComparison.Ordinal)
                 || m.BodyContent.Contains(Name, StringComparison.Ordinal)));
         await SubmitAsync(participant, Links(sandbox, theirMentor, "meet your proposed mentee")[0], ("accept", "yes"));
@@ -235,7 +235,7 @@ public sealed partial class EraseTests
                 i => i.Status == nameof(WorkflowStatus.Running));
         }
 
-        Assert.Contains(sandbox.Messages(), m => m.Recipients.Contains(Email, StringComparer.OrdinalIgnoreCase));
+        Assert.Contains((await sandbox.MessagesAsync()), m => m.Recipients.Contains(Email, StringComparer.OrdinalIgnoreCase));
         return new SeededProgramme(id, pairId);
     }
 
@@ -346,9 +346,9 @@ public sealed partial class EraseTests
     private static IReadOnlyList<string> SandboxHits(Graph.Sandbox.GraphSandbox sandbox, IEnumerable<string> values)
     {
         var forms = Forms(values);
-        var texts = sandbox.Messages().Select(m => ($"mail {m.Subject}", JsonSerializer.Serialize(m)))
-            .Concat(sandbox.Events().Select(e => ($"event {e.Subject}", JsonSerializer.Serialize(e))))
-            .Concat(sandbox.KnownAddresses().Select(a => ("address", a)));
+        var texts = sandbox.MessagesAsync().GetAwaiter().GetResult().Select(m => ($"mail {m.Subject}", JsonSerializer.Serialize(m)))
+            .Concat(sandbox.EventsAsync().GetAwaiter().GetResult().Select(e => ($"event {e.Subject}", JsonSerializer.Serialize(e))))
+            .Concat(sandbox.KnownAddressesAsync().GetAwaiter().GetResult().Select(a => ("address", a)));
         return [.. texts.Where(t => forms.Any(f => t.Item2.Contains(f, StringComparison.OrdinalIgnoreCase))).Select(t => t.Item1)];
     }
 
@@ -376,7 +376,7 @@ public sealed partial class EraseTests
     }
 
     private static IReadOnlyList<SandboxMessage> MailTo(Graph.Sandbox.GraphSandbox sandbox, string email) =>
-        [.. sandbox.Messages().Where(m => m.To.Any(t => string.Equals(t.Address, email, StringComparison.OrdinalIgnoreCase)))];
+        [.. sandbox.MessagesAsync().GetAwaiter().GetResult().Where(m => m.To.Any(t => string.Equals(t.Address, email, StringComparison.OrdinalIgnoreCase)))];
 
     private static IReadOnlyList<string> Links(Graph.Sandbox.GraphSandbox sandbox, string email, string subject)
     {

@@ -143,8 +143,8 @@ public sealed partial class ExpressionEncodingSecurityTests : IDisposable
         // Through kick-off (not scheduled: the automatic invite), check-in surveys, mid-point and closing.
         await s.AdvanceAsync(TimeSpan.FromDays(250));
 
-        var mails = s.Sandbox.Messages();
-        var events = s.Sandbox.Events(Organizer);
+        var mails = (await s.Sandbox.MessagesAsync());
+        var events = (await s.Sandbox.EventsAsync(Organizer));
         string[] expected = ["would you like to mentor", "poll closes soon", "Poll closed", "Could you mentor", "Apply to", "Applications closed", "meet your proposed mentee",
             "meet your proposed mentor", "are matched", "Welcome to", "Please schedule your kick-off", "Check-in:", "Half-way", "Goal met!", "closing survey", "Thank you"];
         Assert.All(expected, subject => Assert.Contains(mails, m => m.Subject.Contains(subject, StringComparison.Ordinal)));
@@ -208,10 +208,10 @@ public sealed partial class ExpressionEncodingSecurityTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, chosen.StatusCode);
         await s.AdvanceAsync(TimeSpan.FromDays(6));
 
-        var mails = s.Sandbox.Messages();
+        var mails = (await s.Sandbox.MessagesAsync());
         Assert.Equal(2, mails.Count(m => m.Subject.Contains("meet your proposed mentee", StringComparison.Ordinal)));
         Assert.Contains(mails, m => m.Subject.Contains("meet your proposed mentor", StringComparison.Ordinal) && m.To[0].Address == Mentee(2));
-        AssertNothingHostileGetsOut(mails, s.Sandbox.Events(Organizer));
+        AssertNothingHostileGetsOut(mails, (await s.Sandbox.EventsAsync(Organizer)));
 
         static string Row(string id, string role, string name, string email, string seniority, string capacity) =>
             $"{id},{role},\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\",{email},Europe/London,leadership;sql,data,\"{Script};{AttributeBreakout.Replace("\"", "\"\"", StringComparison.Ordinal)}\",{seniority},3-6,{capacity},\"{AttributeBreakout.Replace("\"", "\"\"", StringComparison.Ordinal)}{Script}\"\n";
@@ -311,7 +311,7 @@ public sealed partial class ExpressionEncodingSecurityTests : IDisposable
         }
 
         public IReadOnlyList<SandboxMessage> MailTo(string email) =>
-            Sandbox.Messages().Where(m => m.To.Any(t => string.Equals(t.Address, email, StringComparison.OrdinalIgnoreCase))).ToList();
+            Sandbox.MessagesAsync().GetAwaiter().GetResult().Where(m => m.To.Any(t => string.Equals(t.Address, email, StringComparison.OrdinalIgnoreCase))).ToList();
 
         public IReadOnlyList<string> Links(string email, string subject)
         {

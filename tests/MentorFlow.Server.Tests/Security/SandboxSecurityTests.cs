@@ -34,7 +34,7 @@ public sealed class SandboxSecurityTests : IClassFixture<KestrelServer>
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
         Assert.Equal(new Uri(Sandbox.Origin!, "sandbox/session").ToString(), session.GetProperty("url").GetString());
-        Assert.Equal("/mailbox/a%40contoso.test", Sandbox.Access.RedeemTicket(session.GetProperty("ticket").GetString()));
+        Assert.Equal("/mailbox/a%40contoso.test", await Sandbox.Access.RedeemTicketAsync(session.GetProperty("ticket").GetString(), CancellationToken.None));
     }
 
     [Fact]

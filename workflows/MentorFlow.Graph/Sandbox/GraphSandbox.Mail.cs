@@ -8,7 +8,7 @@ namespace MentorFlow.Graph.Sandbox;
 /// <summary>sendMail and the Sent Items lookup.</summary>
 public sealed partial class GraphSandbox
 {
-    private SandboxResponse SendMail(SandboxRequest request, string mailbox)
+    private async Task<SandboxResponse> SendMailAsync(SandboxRequest request, string mailbox, CancellationToken cancellationToken)
     {
         if (ParseObject(request) is not { } body)
         {
@@ -70,15 +70,11 @@ public sealed partial class GraphSandbox
             Headers = headers,
             ExtendedProperties = ExtendedProperties(message),
         };
-        lock (_gate)
-        {
-            _messages.Add(stored);
-        }
-
+        await Store.AddMessageAsync(stored, cancellationToken);
         return Empty(202);
     }
 
-    private SandboxResponse ListSentItems(SandboxRequest request, string mailbox)
+    private async Task<SandboxResponse> ListSentItemsAsync(SandboxRequest request, string mailbox, CancellationToken cancellationToken)
     {
         var filter = QueryValue(request, "filter");
         var match = filter is null ? null : ExtendedPropertyFilter().Match(filter);
@@ -87,27 +83,25 @@ public sealed partial class GraphSandbox
             return Error(request, 400, "ErrorInvalidUrlQueryFilter", "The sandbox supports only singleValueExtendedProperties/Any(...) filters.");
         }
 
-        var now = clock.GetUtcNow();
-        lock (_gate)
-        {
-            var found = _messages
-                .Where(m => Same(m.Sender, mailbox) && m.VisibleInSentItemsAt <= now)
-                .Where(m => match is null || (m.ExtendedProperties.TryGetValue(match.Groups["id"].Value, out var v)
-                                              && v == match.Groups["value"].Value.Replace("''", "'", StringComparison.Ordinal)))
-                .Select(m => (JsonNode)new JsonObject
-                {
-                    ["id"] = m.Id,
-                    ["subject"] = m.Subject,
-                    ["internetMessageId"] = m.InternetMessageId,
-                    ["sentDateTime"] = m.SentAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                    ["internetMessageHeaders"] = new JsonArray(m.Headers.Select(h => (JsonNode)new JsonObject { ["name"] = h.Key, ["value"] = h.Value }).ToArray()),
-                })
-                .ToArray();
-            return Json(200, new JsonObject
+        (string Id, string Value)? property = match is null
+            ? null
+            : (match.Groups["id"].Value, match.Groups["value"].Value.Replace("''", "'", StringComparison.Ordinal));
+        var sent = await Store.MessagesAsync(sender: mailbox, property: property, visibleBy: clock.GetUtcNow(), cancellationToken: cancellationToken);
+        var found = sent
+            .Where(m => property is not { } p || m.ExtendedProperties.Any(e => Same(e.Key, p.Id) && e.Value == p.Value))
+            .Select(m => (JsonNode)new JsonObject
             {
-                ["@odata.context"] = $"{ContextBase}#users('{mailbox}')/mailFolders('sentitems')/messages",
-                ["value"] = new JsonArray(found),
-            });
-        }
+                ["id"] = m.Id,
+                ["subject"] = m.Subject,
+                ["internetMessageId"] = m.InternetMessageId,
+                ["sentDateTime"] = m.SentAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                ["internetMessageHeaders"] = new JsonArray(m.Headers.Select(h => (JsonNode)new JsonObject { ["name"] = h.Key, ["value"] = h.Value }).ToArray()),
+            })
+            .ToArray();
+        return Json(200, new JsonObject
+        {
+            ["@odata.context"] = $"{ContextBase}#users('{mailbox}')/mailFolders('sentitems')/messages",
+            ["value"] = new JsonArray(found),
+        });
     }
 }

@@ -1,48 +1,24 @@
 namespace MentorFlow.Graph.Sandbox;
 
-/// <summary>The sandbox's store: the events of every organizer's calendar and every mail accepted.</summary>
+/// <summary>What the sandbox holds, for the mailbox view, tests and demos (reads go to <see cref="SandboxStore"/>).</summary>
 public sealed partial class GraphSandbox
 {
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, SandboxEvent> _events = new(StringComparer.Ordinal);
-    private readonly List<SandboxMessage> _messages = [];
+    /// <summary>Events in creation order: of an organizer's <paramref name="mailbox"/>, or all.</summary>
+    public Task<IReadOnlyList<SandboxEvent>> EventsAsync(string? mailbox = null, CancellationToken cancellationToken = default) =>
+        store.EventsAsync(mailbox: mailbox, cancellationToken: cancellationToken);
 
-    public IReadOnlyList<SandboxEvent> Events(string? mailbox = null)
-    {
-        lock (_gate)
-        {
-            return _events.Values.Where(e => mailbox is null || Same(e.Mailbox, mailbox)).OrderBy(e => e.CreatedAt).ToList();
-        }
-    }
-
-    public IReadOnlyList<SandboxMessage> Messages(string? sender = null)
-    {
-        lock (_gate)
-        {
-            return _messages.Where(m => sender is null || Same(m.Sender, sender)).ToList();
-        }
-    }
+    /// <summary>Mails in sending order: from <paramref name="sender"/>, or all.</summary>
+    public Task<IReadOnlyList<SandboxMessage>> MessagesAsync(string? sender = null, CancellationToken cancellationToken = default) =>
+        store.MessagesAsync(sender: sender, cancellationToken: cancellationToken);
 
     /// <summary>Every address that organizes, attends, sends or receives something here.</summary>
-    public IReadOnlyList<string> KnownAddresses()
-    {
-        lock (_gate)
-        {
-            return _events.Values.SelectMany(e => e.Attendees.Select(a => a.Address).Append(e.Mailbox))
-                .Concat(_messages.SelectMany(m => m.Recipients.Append(m.Sender)))
-                .Select(a => a.ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal).ToList();
-        }
-    }
+    public async Task<IReadOnlyList<string>> KnownAddressesAsync(CancellationToken cancellationToken = default) =>
+        (await store.MailboxesAsync(cancellationToken)).Select(m => m.Address).ToList();
 
-    /// <summary>Forgets everything received (tests, demos).</summary>
-    public void Reset()
+    /// <summary>Forgets everything received and this process's request windows and faults (tests, demos).</summary>
+    public async Task ResetAsync(CancellationToken cancellationToken = default)
     {
-        lock (_gate)
-        {
-            _events.Clear();
-            _messages.Clear();
-        }
-
+        await store.ResetAsync(cancellationToken);
         Limits.Reset();
     }
 }

@@ -9,17 +9,20 @@ namespace MentorFlow.Graph.Sandbox;
 /// <summary>
 /// The embedded Graph v1.0 sandbox: the subset MentorFlow calls (events POST/GET/PATCH/DELETE/cancel, calendarView,
 /// sendMail, Sent Items lookup, <c>$batch</c>), validated like Graph with Graph's error body, honouring
-/// <c>transactionId</c>, storing everything it accepts, with optional throttling emulation and fault injection
+/// <c>transactionId</c>, storing everything it accepts in the product's database (<see cref="SandboxStore"/>), with optional throttling emulation and fault injection
 /// (<see cref="Limits"/>). Transport-free: <see cref="HandleAsync"/> takes a request below <c>/v1.0</c>; the HTTP
 /// endpoint maps onto it. The handlers are in <c>GraphSandbox.Events.cs</c>, <c>GraphSandbox.Mail.cs</c> and
 /// <c>GraphSandbox.Batch.cs</c>; Graph's JSON in <see cref="SandboxJson"/>.
 /// </summary>
-public sealed partial class GraphSandbox(IOptions<GraphSandboxOptions> options, TimeProvider clock)
+public sealed partial class GraphSandbox(IOptions<GraphSandboxOptions> options, TimeProvider clock, SandboxStore store)
 {
     private long _requests;
     private long _duplicateTransactions;
 
     public GraphSandboxOptions Options => options.Value;
+
+    /// <summary>Events and mail, in the product's database (shared by every replica on it).</summary>
+    public SandboxStore Store => store;
 
     /// <summary>Throttling emulation, concurrency limit and injected faults (per process).</summary>
     public SandboxLimits Limits { get; } = new(options.Value, clock);
@@ -82,7 +85,7 @@ public sealed partial class GraphSandbox(IOptions<GraphSandboxOptions> options, 
             await Task.Delay(options.Value.ResponseLatency, clock, cancellationToken);
         }
 
-        var response = Route(request, mailbox, segments[2..]);
+        var response = await RouteAsync(request, mailbox, segments[2..], cancellationToken);
         return fault is null ? response : Error(request, fault.Status, fault.Code, fault.Message, fault.RetryAfterSeconds);
     }
 

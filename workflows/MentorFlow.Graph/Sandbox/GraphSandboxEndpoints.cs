@@ -99,7 +99,7 @@ public static class GraphSandboxEndpoints
             }
 
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
-            if (access.RedeemTicket(form["ticket"].ToString()) is not { } returnUrl)
+            if (await access.RedeemTicketAsync(form["ticket"].ToString(), context.RequestAborted) is not { } returnUrl)
             {
                 return Results.Content(SignInPage("/", "The sign-in link from MentorFlow has expired or was already used. Open the Mailbox again from MentorFlow, or enter a manager API key."),
                     "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status401Unauthorized);
@@ -115,11 +115,13 @@ public static class GraphSandboxEndpoints
         }).DisableAntiforgery().ExcludeFromDescription();
 
         app.Map("/v1.0/{**path}", HandleGraphAsync).ExcludeFromDescription();
-        app.MapGet("/", (GraphSandbox sandbox) => Html(MailboxView.Index(sandbox))).ExcludeFromDescription();
-        app.MapGet("/mailbox/{address}", (string address, GraphSandbox sandbox) => Html(MailboxView.Mailbox(sandbox, address)))
+        app.MapGet("/", async (GraphSandbox sandbox, CancellationToken cancellationToken) =>
+            Html(await MailboxView.IndexAsync(sandbox, cancellationToken))).ExcludeFromDescription();
+        app.MapGet("/mailbox/{address}", async (string address, GraphSandbox sandbox, CancellationToken cancellationToken) =>
+                Html(await MailboxView.MailboxAsync(sandbox, address, cancellationToken)))
             .ExcludeFromDescription();
-        app.MapGet("/mailbox/{address}/events/{id}.ics", (string address, string id, GraphSandbox sandbox) =>
-            MailboxView.Ics(sandbox, address, id) is { } ics
+        app.MapGet("/mailbox/{address}/events/{id}.ics", async (string address, string id, GraphSandbox sandbox, CancellationToken cancellationToken) =>
+            await MailboxView.IcsAsync(sandbox, address, id, cancellationToken) is { } ics
                 ? Results.File(Encoding.UTF8.GetBytes(ics), "text/calendar; charset=utf-8", $"{SafeName(id)}.ics")
                 : Results.NotFound()).ExcludeFromDescription();
         app.MapPost("/sandbox/faults", (SandboxFault fault, GraphSandbox sandbox) =>
@@ -135,9 +137,9 @@ public static class GraphSandboxEndpoints
             sandbox.InjectFault(fault);
             return Results.Accepted();
         }).ExcludeFromDescription();
-        app.MapPost("/sandbox/reset", (GraphSandbox sandbox) =>
+        app.MapPost("/sandbox/reset", async (GraphSandbox sandbox, CancellationToken cancellationToken) =>
         {
-            sandbox.Reset();
+            await sandbox.ResetAsync(cancellationToken);
             return Results.NoContent();
         }).ExcludeFromDescription();
         return app;

@@ -28,7 +28,7 @@ public sealed class GraphSandboxHost(
     public GraphSandbox Sandbox => sandbox;
 
     /// <summary>Credentials of this sandbox: the Graph bearer token, manager keys, tickets and sessions.</summary>
-    public SandboxAccess Access { get; } = new(options.Value, clock ?? TimeProvider.System, policy);
+    public SandboxAccess Access { get; } = new(options.Value, clock ?? TimeProvider.System, policy, sandbox.Store);
 
     /// <inheritdoc />
     public string AccessToken => Access.AccessToken;
@@ -59,6 +59,9 @@ public sealed class GraphSandboxHost(
 
     /// <summary>The origin the sandbox listens on (its mailbox view is at <c>/</c>, Graph at <c>/v1.0</c>).</summary>
     public Uri? Origin { get; private set; }
+
+    /// <summary>The origin people open: <see cref="GraphSandboxOptions.PublicUrl"/> when set, else <see cref="Origin"/>.</summary>
+    public Uri? PublicOrigin => string.IsNullOrEmpty(options.Value.PublicUrl) ? Origin : new Uri(options.Value.PublicUrl.TrimEnd('/') + "/");
 
     public Task<Uri> GetBaseUrlAsync(CancellationToken cancellationToken) => _baseUrl.Task.WaitAsync(cancellationToken);
 

@@ -34,6 +34,12 @@ public sealed class GraphSandboxOptions
     /// <summary>How long a manager's browser session on the sandbox's pages lasts.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// The address people open the sandbox at when it is not this process's own (e.g. <c>http://localhost:5099</c>, the
+    /// AppHost's one address in front of every replica's sandbox). Unset: the address this process listens on.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
     /// <summary>Port of the sandbox's own address (0 picks a free port).</summary>
     public int Port { get; set; } = 5099;
 
@@ -80,6 +86,13 @@ public sealed class GraphSandboxOptionsValidator : IValidateOptions<GraphSandbox
         if (options.SessionLifetime < TimeSpan.FromMinutes(1) || options.SessionLifetime > TimeSpan.FromDays(1))
         {
             failures.Add("GraphSandbox:SessionLifetime must be between 1 minute and 1 day.");
+        }
+
+        if (options.PublicUrl is { Length: > 0 } publicUrl
+            && (!Uri.TryCreate(publicUrl, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https")
+                || parsed.AbsolutePath != "/" || parsed.Query.Length > 0))
+        {
+            failures.Add($"GraphSandbox:PublicUrl '{publicUrl}' must be an http(s) origin such as http://localhost:5099 (no path).");
         }
 
         if (options.Port is < 0 or > 65_535)

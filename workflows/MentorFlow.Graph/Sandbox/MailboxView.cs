@@ -15,40 +15,34 @@ public static class MailboxView
 {
     private const int MaxOccurrences = 200;
 
-    public static string Index(GraphSandbox sandbox)
+    public static async Task<string> IndexAsync(GraphSandbox sandbox, CancellationToken cancellationToken)
     {
         var html = Page("MentorFlow Graph sandbox", home: false);
         html.Append("<p>Every invite and mail MentorFlow sent to this sandbox, per mailbox: what each person would see in Outlook. Graph v1.0 is served at <code>/v1.0</code>.</p>");
-        var addresses = sandbox.KnownAddresses();
-        if (addresses.Count == 0)
+        var mailboxes = await sandbox.Store.MailboxesAsync(cancellationToken);
+        if (mailboxes.Count == 0)
         {
             return html.Append("<p class=\"empty\">Nothing has been sent here yet. Invites and mails appear as flows send them (the outbox is dispatched every second).</p></main></body></html>").ToString();
         }
 
-        var events = sandbox.Events();
-        var messages = sandbox.Messages();
-        html.Append($"<div class=\"scroll\"><table><caption>{addresses.Count} mailboxes</caption><thead><tr><th scope=\"col\">Mailbox</th><th scope=\"col\">Invites</th><th scope=\"col\">Mails</th></tr></thead><tbody>");
-        foreach (var address in addresses)
+        html.Append($"<div class=\"scroll\"><table><caption>{mailboxes.Count} mailboxes</caption><thead><tr><th scope=\"col\">Mailbox</th><th scope=\"col\">Invites</th><th scope=\"col\">Mails</th></tr></thead><tbody>");
+        foreach (var (address, invites, mails) in mailboxes)
         {
-            var invites = events.Count(e => Same(e.Mailbox, address) || e.Attendees.Any(a => Same(a.Address, address)));
-            var mails = messages.Count(m => Same(m.Sender, address) || m.Recipients.Any(r => Same(r, address)));
             html.Append($"<tr><td><a href=\"/mailbox/{Uri.EscapeDataString(address)}\">{Encode(address)}</a></td><td>{invites}</td><td>{mails}</td></tr>");
         }
 
         return html.Append("</tbody></table></div></main></body></html>").ToString();
     }
 
-    public static string Mailbox(GraphSandbox sandbox, string address)
+    public static async Task<string> MailboxAsync(GraphSandbox sandbox, string address, CancellationToken cancellationToken)
     {
         var html = Page($"Mailbox of {address}");
-        var events = sandbox.Events()
-            .Where(e => Same(e.Mailbox, address) || e.Attendees.Any(a => Same(a.Address, address)))
-            .ToList();
+        var events = await sandbox.Store.EventsAsync(person: address, cancellationToken: cancellationToken);
         html.Append($"<h2>Calendar ({events.Count} invites)</h2>");
         html.Append(events.Count == 0 ? "<div hidden>" : "<div class=\"scroll\">")
             .Append("<table><thead><tr><th>When</th><th>Subject</th><th>Organizer</th><th>Location</th><th>Status</th><th></th></tr></thead><tbody>");
         var rows = events
-            .SelectMany(e => sandbox.Occurrences(e, address, MaxOccurrences).Select(o => (Event: e, o.Start, o.End, o.StartUtc)))
+            .SelectMany(e => GraphSandbox.Occurrences(e, address, MaxOccurrences).Select(o => (Event: e, o.Start, o.End, o.StartUtc)))
             .OrderBy(o => o.StartUtc);
         foreach (var (item, start, end, _) in rows)
         {
@@ -69,8 +63,7 @@ public static class MailboxView
             html.Append("<p class=\"empty\">No invites for this mailbox.</p>");
         }
 
-        var mails = sandbox.Messages()
-            .Where(m => Same(m.Sender, address) || m.Recipients.Any(r => Same(r, address)))
+        var mails = (await sandbox.Store.MessagesAsync(person: address, cancellationToken: cancellationToken))
             .OrderByDescending(m => m.SentAt)
             .ToList();
         html.Append($"<h2>Mail ({mails.Count})</h2>").Append(mails.Count == 0 ? "<div hidden>" : "<div class=\"scroll\">").Append($"<table><thead><tr><th>Sent</th><th>From</th><th>To</th><th>Subject</th></tr></thead><tbody>");
@@ -96,10 +89,9 @@ public static class MailboxView
     }
 
     /// <summary>The invite as an iCalendar file (RRULE for a series, METHOD:CANCEL once cancelled); null if unknown.</summary>
-    public static string? Ics(GraphSandbox sandbox, string address, string id)
+    public static async Task<string?> IcsAsync(GraphSandbox sandbox, string address, string id, CancellationToken cancellationToken)
     {
-        var item = sandbox.Events().FirstOrDefault(e => e.Id == id
-            && (Same(e.Mailbox, address) || e.Attendees.Any(a => Same(a.Address, address))));
+        var item = (await sandbox.Store.EventsAsync(person: address, cancellationToken: cancellationToken)).FirstOrDefault(e => e.Id == id);
         if (item is null)
         {
             return null;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -20,24 +19,39 @@ public interface ISandboxAccessPolicy
 /// or a short-lived signed session cookie for the pages; the key header alone for the controls. Sessions are opened
 /// by a manager key typed into the sandbox's sign-in page or by a one-time ticket the server issues to a signed-in
 /// manager (<see cref="IssueTicket"/>), so the manager shell's "Mailbox" link opens the view across the two origins.
-/// Tickets and sessions are signed with a random secret of this process.
+/// Tickets and sessions are signed with a key derived from <see cref="AccessToken"/>: replicas sharing a configured
+/// <c>GraphSandbox:AccessToken</c> accept each other's tickets and sessions (a random token keeps them to this
+/// process). A ticket is redeemed once across every replica: the redemption is recorded in the database
+/// (<see cref="SandboxStore.TryRedeemTicketAsync"/>).
 /// </summary>
-public sealed class SandboxAccess(GraphSandboxOptions options, TimeProvider clock, ISandboxAccessPolicy? policy)
+public sealed class SandboxAccess
 {
     public const string CookieName = "mf_sandbox_session";
     public static readonly TimeSpan TicketLifetime = TimeSpan.FromSeconds(60);
-    private const int MaxRedeemedTickets = 10_000;
 
-    private readonly byte[] _secret = RandomNumberGenerator.GetBytes(32);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _redeemed = new(StringComparer.Ordinal);
+    private readonly GraphSandboxOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ISandboxAccessPolicy? _policy;
+    private readonly SandboxStore _store;
+    private readonly byte[] _secret;
+
+    public SandboxAccess(GraphSandboxOptions options, TimeProvider clock, ISandboxAccessPolicy? policy, SandboxStore store)
+    {
+        _options = options;
+        _clock = clock;
+        _policy = policy;
+        _store = store;
+        AccessToken = string.IsNullOrEmpty(options.AccessToken)
+            ? "mf_sandbox_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))
+            : options.AccessToken;
+        _secret = HMACSHA256.HashData(Encoding.UTF8.GetBytes(AccessToken), "mentorflow-sandbox-sessions-v1"u8);
+    }
 
     /// <summary>The bearer token <c>/v1.0</c> demands (configured, or random for this process).</summary>
-    public string AccessToken { get; } = string.IsNullOrEmpty(options.AccessToken)
-        ? "mf_sandbox_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))
-        : options.AccessToken;
+    public string AccessToken { get; }
 
     public bool IsManagerKey(string? key) =>
-        policy is not null && key is { Length: > 0 and <= 512 } && policy.IsManagerKey(key);
+        _policy is not null && key is { Length: > 0 and <= 512 } && _policy.IsManagerKey(key);
 
     public bool IsGraphToken(string? token) =>
         token is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(AccessToken));
@@ -77,53 +91,43 @@ public sealed class SandboxAccess(GraphSandboxOptions options, TimeProvider cloc
             throw new ArgumentException("The return path must be a path of the sandbox.", nameof(returnPath));
         }
 
-        var expires = (clock.GetUtcNow() + TicketLifetime).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var expires = (_clock.GetUtcNow() + TicketLifetime).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var body = $"t1.{expires}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}.{Base64Url(Encoding.UTF8.GetBytes(returnPath))}";
         return body + "." + Sign(body);
     }
 
     /// <summary>The return path of a valid, unexpired, not yet redeemed ticket (then redeemed), else null.</summary>
-    public string? RedeemTicket(string? ticket)
+    public async Task<string?> RedeemTicketAsync(string? ticket, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
+        var now = _clock.GetUtcNow();
         if (!TryOpen(ticket, "t1", 5, now, out var parts))
         {
             return null;
         }
 
-        foreach (var (used, expires) in _redeemed)
-        {
-            if (expires <= now)
-            {
-                _redeemed.TryRemove(used, out _);
-            }
-        }
-
-        if (_redeemed.Count >= MaxRedeemedTickets || !_redeemed.TryAdd(parts[2], now + TicketLifetime))
-        {
-            return null;
-        }
-
+        string path;
         try
         {
-            var path = Encoding.UTF8.GetString(Base64UrlDecode(parts[3]));
-            return IsLocalPath(path) ? path : null;
+            path = Encoding.UTF8.GetString(Base64UrlDecode(parts[3]));
         }
         catch (FormatException)
         {
             return null;
         }
+
+        var expires = DateTimeOffset.FromUnixTimeSeconds(long.Parse(parts[1], CultureInfo.InvariantCulture));
+        return IsLocalPath(path) && await _store.TryRedeemTicketAsync(parts[2], expires, now, cancellationToken) ? path : null;
     }
 
     /// <summary>A session cookie value valid for <see cref="GraphSandboxOptions.SessionLifetime"/>.</summary>
     public string IssueSession()
     {
-        var expires = (clock.GetUtcNow() + options.SessionLifetime).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var expires = (_clock.GetUtcNow() + _options.SessionLifetime).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var body = $"s1.{expires}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}";
         return body + "." + Sign(body);
     }
 
-    public bool IsSession(string? cookie) => TryOpen(cookie, "s1", 4, clock.GetUtcNow(), out _);
+    public bool IsSession(string? cookie) => TryOpen(cookie, "s1", 4, _clock.GetUtcNow(), out _);
 
     /// <summary>Sets the session cookie: HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS.</summary>
     public void StartSession(HttpResponse response, bool https) =>
@@ -133,7 +137,7 @@ public sealed class SandboxAccess(GraphSandboxOptions options, TimeProvider cloc
             SameSite = SameSiteMode.Lax,
             Secure = https,
             Path = "/",
-            MaxAge = options.SessionLifetime,
+            MaxAge = _options.SessionLifetime,
             IsEssential = true,
         });
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using MentorFlow.Graph.Model;
 
 namespace MentorFlow.Graph.Sandbox;
@@ -52,18 +53,24 @@ public sealed class SandboxEvent
     public string? OnlineMeetingProvider { get; set; }
     public string? JoinUrl { get; set; }
     public SandboxRecurrence? Recurrence { get; set; }
+    [JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
     public Dictionary<string, string> ExtendedProperties { get; } = new(StringComparer.OrdinalIgnoreCase);
     public bool IsCancelled { get; set; }
     public string? CancellationComment { get; set; }
 
+    [JsonIgnore]
     public string Type => Recurrence is null ? "singleInstance" : "seriesMaster";
 
+    [JsonIgnore]
     public TimeZoneInfo Zone => GraphTimeZones.TryFind(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
 
+    [JsonIgnore]
     public DateTimeOffset StartUtc => GraphTimeZones.ToUtc(Start, Zone);
 
+    [JsonIgnore]
     public DateTimeOffset EndUtc => GraphTimeZones.ToUtc(End, Zone);
 
+    [JsonIgnore]
     public string ChangeKey => Convert.ToBase64String(BitConverter.GetBytes(ChangeNumber * 7919L + Id.Length));
 
     /// <summary>
@@ -198,6 +205,7 @@ public sealed class SandboxMessage
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
     public IReadOnlyDictionary<string, string> ExtendedProperties { get; init; } = new Dictionary<string, string>();
 
+    [JsonIgnore]
     public IEnumerable<string> Recipients => To.Concat(Cc).Concat(Bcc).Select(r => r.Address);
 }
 

@@ -268,9 +268,11 @@ public sealed class PrivacyService(IMentoringDb database, TimeProvider clock, Gr
             + $"{outbox.Cancelled} messages cancelled, {outbox.Redacted} messages redacted");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await CheckpointAsync(db, cancellationToken);
 
-        var forgotten = sandbox?.Forget([email], redaction);
+        // The sandbox's mail and events live in the same database: forgotten before the checkpoint, so the erased
+        // values leave SQLite's write-ahead log too.
+        var forgotten = sandbox is null ? null : await sandbox.ForgetAsync([email], redaction, cancellationToken);
+        await CheckpointAsync(db, cancellationToken);
         return new ErasureResult(pseudonym, applications.Count, poll.Count, members.Count, testimonials.Count, closed)
         {
             FlowsCancelled = flows.Cancelled.Count,

@@ -27,7 +27,7 @@ public static class GraphModule
         app.MapGet("/graph/sandbox", (HttpContext http, IServiceProvider services) =>
             {
                 // The page's one inline module (by hash) and its sign-in form posting to the sandbox's own origin.
-                var origin = services.GetService<GraphSandboxHost>()?.Origin?.GetLeftPart(UriPartial.Authority);
+                var origin = services.GetService<GraphSandboxHost>()?.PublicOrigin?.GetLeftPart(UriPartial.Authority);
                 http.Response.Headers.ContentSecurityPolicy = WebProtection.DefaultPolicy
                     .Replace("script-src 'self'", $"script-src 'self' '{MailboxScriptHash}'", StringComparison.Ordinal)
                     .Replace("form-action 'self'", origin is null ? "form-action 'self'" : $"form-action 'self' {origin}", StringComparison.Ordinal);
