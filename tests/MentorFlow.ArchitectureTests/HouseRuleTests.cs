@@ -104,7 +104,6 @@ public sealed partial class HouseRuleTests
         ["tests/MentorFlow.Server.Tests/Studio/ElsaDefinitionContractTests.cs"] = 692,
         ["tests/MentorFlow.Benchmarks/WorkflowBenchmark.cs"] = 563,
         ["reporting/MentorFlow.Reporting/Matching/MatchTrainer.cs"] = 557,
-        ["workflows/MentorFlow.Mentoring/Activities/MentoringActivities.cs"] = 556,
         ["workflows/MentorFlow.Graph/Outbox/GraphOutboxDispatcher.cs"] = 555,
     };
 

@@ -125,6 +125,10 @@ public sealed class LifecycleScenarioTests(ITestOutputHelper output) : IDisposab
         await s.DispatchAsync();
         output.WriteLine($"confirmed after {clock.Elapsed}");
 
+        // The introduction says the plan in words: how often, how, until which day (the programme's language and time zone).
+        var introduction = s.MailTo(Mentor(1)).First(m => m.Subject.Contains("are matched", StringComparison.Ordinal));
+        Assert.Matches(@"You meet every two weeks by video call, until \d{1,2} [A-Z][a-z]+ \d{4}\.", introduction.BodyContent);
+
         // Kick-off: 85 of the 90 reminders are answered; 5 pairs get the automatic kick-off invite.
         await s.AdvanceAsync(TimeSpan.FromDays(1.1));
         var reminders = Enumerable.Range(1, 30).SelectMany(i => s.MailTo(Mentor(i)).Where(m => m.Subject.StartsWith("Please schedule your kick-off", StringComparison.Ordinal))).ToList();

@@ -26,7 +26,7 @@ public sealed partial class MentorChoiceFlowTests : IDisposable
         await s.PostAsync($"{api}/matching/approve");
         await s.DispatchAsync();
 
-        // Each mentee is offered three mentors, with the match score and the reasons; nobody is asked to confirm yet.
+        // Each mentee is offered three mentors, with the reasons in plain words; nobody is asked to confirm yet.
         var review = await (await s.Manager.GetAsync($"{api}/matching")).JsonAsync();
         Assert.Equal(0, review.GetProperty("pairs").GetArrayLength());
         Assert.Equal(3, review.GetProperty("choices").GetArrayLength());
@@ -39,7 +39,11 @@ public sealed partial class MentorChoiceFlowTests : IDisposable
         var offered = Candidates(html);
         Assert.Equal(3, offered.Count);
         Assert.Equal(3, Regex.Count(html, "Why we matched you"));
-        Assert.Equal(3, Regex.Count(html, "<dt>Match</dt><dd>\\d+%</dd>"));
+        // Participants read plain reasons; the score and the matcher's terms stay on the manager pages.
+        Assert.DoesNotMatch(@"\d+ ?%", html);
+        Assert.DoesNotContain("cold-start", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("similarity", html, StringComparison.Ordinal);
+        Assert.Matches("Please choose by [A-Z][a-z]+day \\d{1,2} [A-Z][a-z]+ \\d{4}, \\d{2}:\\d{2}", html);
         Assert.DoesNotContain(Everyone(), email => s.MailTo(email).Any(m => m.Subject.Contains("meet your proposed", StringComparison.Ordinal)));
 
         // Mentee 1 takes a mentor that mentee 2 was also offered: the mentor is asked to confirm, the mentee is not.

@@ -113,14 +113,14 @@ public sealed class ExactlyOnceAtScaleTests : IDisposable
 
         await freezing.Frozen.Task.WaitAsync(Timeout);
         await crashed.DisposeAsync();
-        var beforeRestart = server.Sandbox.Messages().Count;
+        var beforeRestart = (await server.Sandbox.Store.MessagesAsync()).Count;
         var unknown = (await crashed.MessagesAsync()).Count(m => m.OutcomeUnknown && m.Status == GraphMessageStatus.Pending);
         await using var restarted = await DispatcherHarness.StartAsync(server, _database, lease, runHostedDispatcher: true);
         await restarted.WaitUntilSettledAsync(Timeout);
 
         Assert.InRange(beforeRestart, 4 * 20, 199);
         Assert.True(unknown >= 20, $"the batch in flight at the crash should be recorded as unknown, found {unknown}");
-        var mails = server.Sandbox.Messages();
+        var mails = await server.Sandbox.Store.MessagesAsync();
         Assert.Equal(200, mails.Count);
         Assert.Equal(200, mails.Select(m => Assert.Single(m.Recipients)).Distinct(StringComparer.Ordinal).Count());
         Assert.All(await restarted.MessagesAsync(), m => Assert.Equal(GraphMessageStatus.Sent, m.Status));

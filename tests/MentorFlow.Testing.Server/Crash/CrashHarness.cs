@@ -4,10 +4,12 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using MentorFlow.Graph;
 using MentorFlow.Graph.Outbox;
 using MentorFlow.Graph.Sandbox;
 using MentorFlow.Server.Persistence;
 using MentorFlow.Workflows.Persistence;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -68,7 +70,14 @@ public sealed partial class CrashHarness : IAsyncDisposable
             Port = 0,
             AccessToken = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
         });
-        _sandbox = new GraphSandbox(sandboxOptions, _clock.Clock);
+        var sandboxDatabase = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_directory, "sandbox.db"), DefaultTimeout = 30 }.ToString();
+        var sandboxContext = new DbContextOptionsBuilder<SandboxDbContext>().UseSqlite(sandboxDatabase).Options;
+        using (var created = new SandboxDbContext(sandboxContext))
+        {
+            created.Database.EnsureCreated();
+        }
+
+        _sandbox = new GraphSandbox(sandboxOptions, _clock.Clock, new SandboxStore(() => new SandboxDbContext(sandboxContext)));
         _sandboxHost = new GraphSandboxHost(_sandbox, sandboxOptions, NullLogger<GraphSandboxHost>.Instance, clock: _clock.Clock);
         var random = new Random(options.Seed);
         _plan = Enumerable.Range(0, options.Kills)
@@ -425,6 +434,12 @@ public sealed partial class CrashHarness : IAsyncDisposable
             _clock.AdvanceTo(next is { } n && n < target ? n : target);
             await SettleAsync(cancellationToken);
         }
+    }
+
+    /// <summary>The sandbox's own SQLite file in the run's folder (the children never open it).</summary>
+    private sealed class SandboxDbContext(DbContextOptions<SandboxDbContext> options) : DbContext(options)
+    {
+        protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddGraphModel();
     }
 
     public async ValueTask DisposeAsync()

@@ -74,7 +74,7 @@ public sealed record CrashResult
             .Select(p => (Mentor: emails[p.MentorId], Mentee: emails[p.MenteeId])).ToList();
 
         // Every pair exactly one check-in series.
-        var masters = harness.Sandbox.Events(CrashScenario.Organizer).Where(e => e.Type == "seriesMaster" && !e.IsCancelled)
+        var masters = (await harness.Sandbox.Store.EventsAsync(mailbox: CrashScenario.Organizer, cancellationToken: cancellationToken)).Where(e => e.Type == "seriesMaster" && !e.IsCancelled)
             .GroupBy(e => Key(e.Attendees.Select(a => a.Address))).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         foreach (var (mentor, mentee) in pairs)
         {
@@ -88,7 +88,7 @@ public sealed record CrashResult
         }
 
         // Every participant each mail exactly once.
-        var mails = harness.Sandbox.Messages();
+        var mails = await harness.Sandbox.Store.MessagesAsync(cancellationToken: cancellationToken);
         foreach (var repeat in mails.GroupBy(m => (To: string.Join(",", m.To.Select(t => t.Address.ToLowerInvariant())), m.Subject, m.BodyContent)).Where(g => g.Count() > 1))
         {
             details.Add($"mail to {repeat.Key.To} '{repeat.Key.Subject}' sent {repeat.Count()} times");

@@ -110,7 +110,7 @@ public sealed partial class CrashScenario(CrashHarness harness, int mentors, Act
                 foreach (var email in Everyone)
                 {
                     var subject = email.StartsWith("mentor", StringComparison.Ordinal) ? "meet your proposed mentee" : "meet your proposed mentor";
-                    foreach (var mail in MailsTo(email, subject))
+                    foreach (var mail in await MailsToAsync(email, subject, ct))
                     {
                         await SubmitLinkAsync(email, FormLinks(mail).FirstOrDefault(), ct, ("accept", "yes"));
                     }
@@ -122,7 +122,12 @@ public sealed partial class CrashScenario(CrashHarness harness, int mentors, Act
                 await harness.AdvanceAsync(TimeSpan.FromDays(1.1), ct);
                 break;
             case 10:
-                var reminders = Mentors.SelectMany(m => MailsTo(m, "Please schedule your kick-off").Select(mail => (Mentor: m, Mail: mail))).ToList();
+                var reminders = new List<(string Mentor, SandboxMessage Mail)>();
+                foreach (var m in Mentors)
+                {
+                    reminders.AddRange((await MailsToAsync(m, "Please schedule your kick-off", ct)).Select(mail => (Mentor: m, Mail: mail)));
+                }
+
                 foreach (var (mentor, mail) in reminders.Skip(AutomaticKickOffs(reminders.Count)))
                 {
                     await SubmitLinkAsync(mentor, FormLinks(mail).FirstOrDefault(), ct);
@@ -231,7 +236,7 @@ public sealed partial class CrashScenario(CrashHarness harness, int mentors, Act
 
     private async Task SubmitAsync(string email, string subject, int link, CancellationToken ct, params (string Name, string Value)[] fields)
     {
-        var mail = MailsTo(email, subject).LastOrDefault();
+        var mail = (await MailsToAsync(email, subject, ct)).LastOrDefault();
         if (mail is null)
         {
             Problems.Add($"{email} has no mail about '{subject}' to answer");
@@ -273,8 +278,8 @@ public sealed partial class CrashScenario(CrashHarness harness, int mentors, Act
         }
     }
 
-    private IReadOnlyList<SandboxMessage> MailsTo(string email, string subject) =>
-        harness.Sandbox.Messages().Where(m => m.To.Any(t => string.Equals(t.Address, email, StringComparison.OrdinalIgnoreCase))
+    private async Task<IReadOnlyList<SandboxMessage>> MailsToAsync(string email, string subject, CancellationToken ct) =>
+        (await harness.Sandbox.Store.MessagesAsync(person: email, cancellationToken: ct)).Where(m => m.To.Any(t => string.Equals(t.Address, email, StringComparison.OrdinalIgnoreCase))
             && m.Subject.Contains(subject, StringComparison.Ordinal)).OrderBy(m => m.SentAt).ToList();
 
     private static IEnumerable<string> FormLinks(SandboxMessage mail) =>

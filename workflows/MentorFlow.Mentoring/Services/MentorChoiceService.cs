@@ -9,7 +9,15 @@ using Microsoft.EntityFrameworkCore;
 namespace MentorFlow.Mentoring.Services;
 
 /// <summary>A candidate on the mentee's choice form (only mentors who still have room are listed).</summary>
-public sealed record ChoiceCandidate(Guid MentorId, string Name, string CareerPath, IReadOnlyList<string> Expertise, double Score, string Reasons);
+/// <param name="MentorId">The mentor's application id.</param>
+/// <param name="Name">The mentor's name.</param>
+/// <param name="CareerPath">The mentor's career path tag.</param>
+/// <param name="Expertise">The mentor's interest tags.</param>
+/// <param name="Score">The match score for this mentee (0–1).</param>
+/// <param name="Reasons">The matcher's reasons (manager pages).</param>
+/// <param name="Why">Why we matched them, in plain words in the programme's language (participant pages and mails).</param>
+public sealed record ChoiceCandidate(Guid MentorId, string Name, string CareerPath, IReadOnlyList<string> Expertise, double Score, string Reasons,
+    IReadOnlyList<string> Why);
 
 /// <summary>The mentee's choice as their form shows it.</summary>
 public sealed record ChoiceContext(Programme Programme, Application Mentee, MentorChoice Choice, IReadOnlyList<ChoiceCandidate> Available);
@@ -206,11 +214,13 @@ public sealed class MentorChoiceService(IMentoringDb database, TimeProvider cloc
         var ids = choice.Candidates.Select(c => c.MentorId).Append(choice.MenteeId).ToList();
         var people = await db.Set<Application>().AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, cancellationToken);
         var available = new List<ChoiceCandidate>();
+        var words = ParticipantWords.For(programme.Language);
         foreach (var candidate in choice.Candidates)
         {
             if (people.TryGetValue(candidate.MentorId, out var mentor) && mentor.ErasedAt is null && await HasRoomAsync(db, mentor, cancellationToken))
             {
-                available.Add(new ChoiceCandidate(mentor.Id, mentor.Name, mentor.CareerPath, mentor.Expertise, candidate.Score, candidate.Reasons));
+                available.Add(new ChoiceCandidate(mentor.Id, mentor.Name, mentor.CareerPath, mentor.Expertise, candidate.Score, candidate.Reasons,
+                    words.WhyMatched(mentor, people[choice.MenteeId])));
             }
         }
 

@@ -183,13 +183,8 @@ public static class ParticipantForms
                     return Form(model, status == StatusCodes.Status200OK ? StatusCodes.Status200OK : StatusCodes.Status409Conflict);
                 }
 
-                var zone = TimeZoneInfo.FindSystemTimeZoneById(programme.TimeZone);
-                var deadline = TimeZoneInfo.ConvertTime(choice.Choice.ChooseBy, zone);
-                model = model with
-                {
-                    Choice = choice,
-                    Intro = s.Intro(link.Purpose) + " " + s.Format("ChooseMentor.Deadline", deadline.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)),
-                };
+                var deadline = ParticipantWords.For(programme.Language).DateTime(choice.Choice.ChooseBy, TimeZoneInfo.FindSystemTimeZoneById(programme.TimeZone));
+                model = model with { Choice = choice, Intro = s.Intro(link.Purpose) + " " + s.Format("ChooseMentor.Deadline", deadline) };
             }
             else if (link.Purpose is not (LinkPurpose.Poll or LinkPurpose.Apply))
             {

@@ -27,14 +27,18 @@ async function refresh() {
   document.title = `${programme.name} · MentorFlow`;
   $('#summary').textContent = `Phase: ${programme.phase} · organizer ${programme.organizerMailbox} · target 1 mentor : ${programme.targetMenteesPerMentor} mentees`
     + (programme.menteeChoosesFromTopThree ? ' · mentees choose among their top 3 mentors' : '');
-  const actions = { Draft: [['Open the poll', 'open']], Poll: [['Open applications', 'Applications']], Applications: [['Start matching', 'Matching']] };
-  $('#phase-actions').replaceChildren(...(actions[programme.phase] ?? []).map(([label, target]) =>
-    h('button', { class: 'mf-button', onclick: () => act(target === 'open' ? api(`${base}/open`, { method: 'POST' }) : api(`${base}/phase`, { json: { phase: target } })) }, label)),
-    programme.phase !== 'Closed' ? h('button', { class: 'mf-button mf-secondary', onclick: () => confirm('Close the programme?') && act(api(`${base}/close`, { method: 'POST' })) }, 'Close programme') : '');
+  const actions = {
+    Draft: [['Open the poll', 'open', 'Poll opened: the invitations are being sent.']],
+    Poll: [['Open applications', 'Applications', 'Applications opened: members who answered the poll get the form.']],
+    Applications: [['Start matching', 'Matching', 'Matching started: run the matching below.']],
+  };
+  $('#phase-actions').replaceChildren(...(actions[programme.phase] ?? []).map(([label, target, done]) =>
+    h('button', { class: 'mf-button', onclick: () => act(target === 'open' ? api(`${base}/open`, { method: 'POST' }) : api(`${base}/phase`, { json: { phase: target } }), done) }, label)),
+    programme.phase !== 'Closed' ? h('button', { class: 'mf-button mf-secondary', onclick: () => confirm('Close the programme?') && act(api(`${base}/close`, { method: 'POST' }), 'Programme closed.') }, 'Close programme') : '');
 
   renderBanner(dashboard.poll);
   renderMetrics(dashboard.metrics);
-  renderPoll(dashboard.poll);
+  renderPoll(dashboard.poll, programme);
   renderFunnel(dashboard.funnel);
   renderMatches(dashboard.matches);
   renderReview(review);
@@ -79,11 +83,18 @@ function renderMetrics(m) {
     : []));
 }
 
-function renderPoll({ results, recruitmentCandidates }) {
+// The poll as it really stands: not opened while the programme is a draft, open until its closing date, then closed.
+function pollState(results, programme) {
+  if (programme.phase === 'Draft') return 'not opened yet';
+  if (results.closed || programme.phase !== 'Poll') return 'closed';
+  return `open until ${new Date(programme.pollClosesAt).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })}`;
+}
+
+function renderPoll({ results, recruitmentCandidates }, programme) {
   $('#poll').replaceChildren(...[
     ['Answers', number(results.responses)], ['Would mentor', number(results.mentors)], ['Would be mentored', number(results.mentees)],
     ['Both', number(results.both)], ['Mentees per mentor', number(results.menteesPerMentor)], ['Community members', number(results.communityMembers)],
-    ['Likely mentors to recruit', number(recruitmentCandidates)], ['Poll', results.closed ? 'closed' : 'open'],
+    ['Likely mentors to recruit', number(recruitmentCandidates)], ['Poll', pollState(results, programme)],
   ].map(([label, value]) => figure(label, value)));
 }
 
@@ -113,9 +124,9 @@ function renderReview(review) {
     h('td', {}, `${p.mentorName} (${p.mentorId})`), h('td', {}, `${p.menteeName} (${p.menteeId})`), h('td', { class: 'mf-number' }, p.score.toFixed(2)),
     h('td', {}, p.reasons), h('td', {}, [status(p.status), p.pinned ? ' · pinned' : '', p.weak ? ' · weak match, review' : ''].join('')),
     h('td', {}, p.status === 'Proposed' ? [
-      h('button', { class: 'mf-button mf-secondary', 'aria-label': `Pin ${p.mentorName} and ${p.menteeName}`, onclick: () => act(api(`${base}/matching/pin`, { json: { mentorId: p.mentorId, menteeId: p.menteeId } })) }, 'Pin'),
+      h('button', { class: 'mf-button mf-secondary', 'aria-label': `Pin ${p.mentorName} and ${p.menteeName}`, onclick: () => act(api(`${base}/matching/pin`, { json: { mentorId: p.mentorId, menteeId: p.menteeId } }), `Pinned ${p.mentorName} and ${p.menteeName}: the next run keeps them together.`) }, 'Pin'),
       ' ',
-      h('button', { class: 'mf-button mf-secondary', 'aria-label': `Forbid ${p.mentorName} and ${p.menteeName}`, onclick: () => act(api(`${base}/matching/forbid`, { json: { mentorId: p.mentorId, menteeId: p.menteeId } })) }, 'Forbid'),
+      h('button', { class: 'mf-button mf-secondary', 'aria-label': `Forbid ${p.mentorName} and ${p.menteeName}`, onclick: () => act(api(`${base}/matching/forbid`, { json: { mentorId: p.mentorId, menteeId: p.menteeId } }), `Forbade ${p.mentorName} and ${p.menteeName}: the next run never pairs them.`) }, 'Forbid'),
     ] : ''))));
   $('#pairs').closest('.mf-table-scroll').hidden = review.pairs.length === 0;
   $('#pairs-empty').hidden = review.pairs.length > 0;
@@ -173,12 +184,13 @@ function renderLinks(links) {
     ...(links.organizerMailbox ? [h('li', {}, h('a', { href: links.organizerMailbox }, 'Organizer mailbox (Graph sandbox)'))] : []));
 }
 
-async function act(promise) {
+// Runs an action, refreshes the page and says what happened (a success message sits above the content, never over it).
+async function act(promise, done) {
   clearMessages();
   try {
     await promise;
     await refresh();
-    showMessage('success', 'Done');
+    showMessage('success', done);
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
   }
@@ -187,7 +199,7 @@ async function act(promise) {
 async function upload(input, path) {
   const file = input.files[0];
   if (!file) return;
-  await act(api(path, { method: 'POST', body: await file.text(), headers: { 'Content-Type': 'text/csv' } }));
+  await act(api(path, { method: 'POST', body: await file.text(), headers: { 'Content-Type': 'text/csv' } }), `${file.name} imported.`);
   input.value = '';
 }
 
@@ -200,6 +212,6 @@ async function download(file) {
 
 $('#members-file').addEventListener('change', (e) => upload(e.target, `${base}/members`));
 $('#applications-file').addEventListener('change', (e) => upload(e.target, `${base}/applications/import`));
-$('#run').addEventListener('click', () => act(api(`${base}/matching/run`, { json: { minScore: Number($('#min-score').value) } })));
-$('#approve').addEventListener('click', () => confirm('Approve every proposed pair? Both sides are then asked to confirm.') && act(api(`${base}/matching/approve`, { method: 'POST' })));
+$('#run').addEventListener('click', () => act(api(`${base}/matching/run`, { json: { minScore: Number($('#min-score').value) } }), 'Matching run: the proposed pairs are below.'));
+$('#approve').addEventListener('click', () => confirm('Approve every proposed pair? Both sides are then asked to confirm.') && act(api(`${base}/matching/approve`, { method: 'POST' }), 'Pairs approved: both sides are asked to confirm.'));
 await refresh();
