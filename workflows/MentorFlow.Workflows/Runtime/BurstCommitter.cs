@@ -66,6 +66,8 @@ internal sealed partial class BurstCommitter<TContext>(
         DateTimeOffset? finishedAt = status == WorkflowStatus.Finished ? now : null;
         var inbox = db.Set<WorkflowInboxRecord>();
         var instanceId = record.Id;
+        var correlationId = burst.State.CorrelationId;
+        var name = burst.State.Name ?? record.Name;
 
         // The lease is released in the same statement when nothing is left to do: no pending work and no queued
         // command (other than the one this burst handles); otherwise the executor keeps it and drains on.
@@ -79,6 +81,8 @@ internal sealed partial class BurstCommitter<TContext>(
                         ? token
                         : null)
                 .SetProperty(i => i.State, json)
+                .SetProperty(i => i.CorrelationId, correlationId)
+                .SetProperty(i => i.Name, name)
                 .SetProperty(i => i.Status, status.ToString())
                 .SetProperty(i => i.SubStatus, subStatus.ToString())
                 .SetProperty(i => i.HasPendingWork, hasPending)

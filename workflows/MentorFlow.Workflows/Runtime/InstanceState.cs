@@ -10,6 +10,10 @@ namespace MentorFlow.Workflows.Runtime;
 internal sealed class InstanceState
 {
     public string? CorrelationId { get; set; }
+
+    /// <summary>The instance's name when a flow set one (Elsa's SetName); null keeps the name it started with.</summary>
+    public string? Name { get; set; }
+
     public JsonObject Input { get; set; } = [];
     public JsonObject Output { get; set; } = [];
     public Dictionary<string, JsonNode?> Variables { get; set; } = new(StringComparer.Ordinal);
