@@ -241,6 +241,61 @@ public sealed class ElsaCorpusTests : IAsyncLifetime
         Assert.Equal(["start", "letter a", "letter b", "end"], Messages(details));
     }
 
+    [Fact]
+    public async Task ExecuteWorkflow_WaitsForTheChild_AndReadsItsOutput()
+    {
+        await PublishAsync("child-greeter.json");
+
+        var details = await RunAsync("execute-workflow.json");
+
+        Assert.Equal(WorkflowSubStatus.Finished, details.Summary.SubStatus);
+        Assert.Equal(["child said hello Dee"], Messages(details));
+        var children = await _host.Runtime.ListInstancesAsync(new InstanceQuery { DefinitionId = "corpus-child-greeter" });
+        var child = Assert.Single(children.Items);
+        Assert.Equal(WorkflowSubStatus.Finished, child.SubStatus);
+    }
+
+    [Fact]
+    public async Task DispatchWorkflow_StartsTheChildWithItsCorrelationId_AndGoesOnAtOnce()
+    {
+        await PublishAsync("child-greeter.json");
+
+        var details = await RunAsync("dispatch-workflow.json");
+
+        Assert.Equal(["dispatched"], Messages(details));
+        var child = Assert.Single((await _host.Runtime.ListInstancesAsync(new InstanceQuery { DefinitionId = "corpus-child-greeter" })).Items);
+        Assert.Equal("greeting-1", child.CorrelationId);
+        var childDetails = await _host.Runtime.GetInstanceAsync(child.Id);
+        Assert.Equal("hello Eve", childDetails!.Output["Greeting"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ExecuteWorkflow_OfAnUnpublishedChild_IsAnIncidentNamingIt()
+    {
+        var details = await RunAsync("execute-workflow.json");
+
+        Assert.Equal(WorkflowSubStatus.Faulted, details.Summary.SubStatus);
+        Assert.Contains("'corpus-child-greeter' has no published version", Assert.Single(details.Incidents).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExecuteWorkflow_OfItself_IsRefusedAtPublish()
+    {
+        var model = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Folder, "execute-workflow.json")))!.AsObject();
+        model["root"]!["activities"]![1]!["workflowDefinitionId"]!["expression"]!["value"] = "corpus-execute-workflow";
+
+        var saved = await _host.Definitions.ImportAsync(model.ToJsonString());
+
+        Assert.Contains(saved.Errors, e => e.ActivityId == "run" && e.Message.Contains("The flow runs itself", StringComparison.Ordinal));
+        Assert.False((await _host.Definitions.PublishAsync("corpus-execute-workflow")).Succeeded);
+    }
+
+    private async Task PublishAsync(string file)
+    {
+        var saved = await _host.Definitions.ImportAsync(await File.ReadAllTextAsync(Path.Combine(Folder, file), Encoding.UTF8));
+        Assert.True((await _host.Definitions.PublishAsync(saved.Definition.DefinitionId)).Succeeded);
+    }
+
     private async Task<WorkflowInstanceDetails> RunAsync(string file, IReadOnlyDictionary<string, object?>? input = null)
     {
         var saved = await _host.Definitions.ImportAsync(await File.ReadAllTextAsync(Path.Combine(Folder, file), Encoding.UTF8));

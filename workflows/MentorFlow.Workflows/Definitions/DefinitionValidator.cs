@@ -219,6 +219,13 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
             errors.Add(new ValidationError(node.Id, "body", $"'{node.Type}' does not run an embedded body activity; connect the activities after it through its ports."));
         }
 
+        if ((descriptor.ClrType == typeof(ExecuteWorkflow) || descriptor.ClrType == typeof(DispatchWorkflow))
+            && ActivityBinder.ReadExpression(DefinitionReader.Get(node.Json, "workflowDefinitionId")) is { Type: ExpressionSyntax.Literal, Value: { } child }
+            && string.Equals(child.Trim(), flowchart.DefinitionId, StringComparison.Ordinal) && flowchart.DefinitionId.Length > 0)
+        {
+            errors.Add(new ValidationError(node.Id, "workflowDefinitionId", "The flow runs itself; pick another workflow (a flow that starts itself would never end)."));
+        }
+
         if (descriptor.ClrType == typeof(Break) && flowchart.EnclosingLoop(node.Id) is null)
         {
             errors.Add(new ValidationError(node.Id, "type", "Break must be inside the body of a loop (While, For Each or Parallel For Each)."));
