@@ -17,6 +17,7 @@ internal static class ElsaStudioApi
         api.MapElsaDefinitionRunsApi();
         api.MapElsaInstancesApi();
         api.MapElsaDescriptorsApi();
+        api.MapElsaTasksApi();
         return app;
     }
 }

@@ -9,7 +9,7 @@ public static class BuiltInActivities
         typeof(SetVariable), typeof(FlowDecision), typeof(FlowSwitch), typeof(FlowFork), typeof(FlowJoin), typeof(ForEach),
         typeof(Delay), typeof(StartAt), typeof(Timer), typeof(Cron), typeof(Event), typeof(WaitForSignal),
         typeof(FlowNode), typeof(While), typeof(Break), typeof(ParallelForEach), typeof(SetName), typeof(Correlate), typeof(RunJavaScript),
-        typeof(ExecuteWorkflow), typeof(DispatchWorkflow), typeof(SetOutput),
+        typeof(ExecuteWorkflow), typeof(DispatchWorkflow), typeof(SetOutput), typeof(RunTask),
         typeof(Http.SendHttpRequest), typeof(Http.FlowSendHttpRequest),
     ];
 }
