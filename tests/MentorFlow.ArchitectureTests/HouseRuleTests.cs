@@ -91,7 +91,11 @@ public sealed partial class HouseRuleTests
         Assert.Empty(missing);
     }
 
-    /// <summary>The projects that host HTTP endpoints and so need the ASP.NET Core shared framework.</summary>
+    /// <summary>
+    /// The projects that host HTTP and so need the ASP.NET Core shared framework: the server (every endpoint of the
+    /// product, <see cref="EndpointRuleTests"/>), the service defaults (health probes) and Graph, whose sandbox is a web
+    /// server of its own. The domain modules (Workflows, Mentoring, Reporting) stay free of HTTP.
+    /// </summary>
     private static readonly string[] AspNetCoreHosts = ["MentorFlow.ServiceDefaults", "MentorFlow.Graph", "MentorFlow.Server"];
 
     /// <summary>
@@ -100,11 +104,9 @@ public sealed partial class HouseRuleTests
     /// </summary>
     private static readonly Dictionary<string, int> OversizedFiles = new(StringComparer.Ordinal)
     {
-        ["workflows/MentorFlow.Server/Studio/ElsaApi/ElsaDefinitionsApi.cs"] = 691,
         ["tests/MentorFlow.Server.Tests/Studio/ElsaDefinitionContractTests.cs"] = 692,
         ["tests/MentorFlow.Benchmarks/WorkflowBenchmark.cs"] = 563,
         ["reporting/MentorFlow.Reporting/Matching/MatchTrainer.cs"] = 557,
-        ["workflows/MentorFlow.Graph/Outbox/GraphOutboxDispatcher.cs"] = 555,
     };
 
     private const int MaxLines = 500;

@@ -14,7 +14,7 @@ public sealed class ParticipantWordsTests
 
         Assert.Equal(
         [
-            "You are both interested in sql and data quality.",
+            "You are both interested in data quality and sql.",
             "You work in the same field: engineering management.",
             "The mentor's experience covers leadership, which the mentee wants to develop.",
             "You are in the same time zone.",

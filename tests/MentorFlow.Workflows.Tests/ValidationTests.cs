@@ -54,7 +54,8 @@ public sealed class ValidationTests : IAsyncLifetime
         { "literal is not a timespan", Start().Add("d", "Elsa.Delay", ("timeSpan", Flow.Literal("soon", "TimeSpan"))).Chain("start", "d").Json, [new("d", "timeSpan", "not a valid TimeSpan")] },
         { "cron expression is invalid", Start().Add("c", "Elsa.Cron", ("cronExpression", Flow.Literal("every monday"))).Chain("start", "c").Json, [new("c", "cronExpression", "not a valid CRON expression")] },
         { "switch case condition does not compile", Start().Add("s", "Elsa.FlowSwitch", ("cases", new JsonArray(new JsonObject { ["label"] = "A", ["condition"] = new JsonObject { ["type"] = "JavaScript", ["value"] = "1 +" } }))).Chain("start", "s").Json, [new("s", "cases[A]", "JavaScript does not compile")] },
-        { "for each with an embedded body", Start().Add("f", "Elsa.ForEach", ("items", Flow.Expr("Object", "[1,2]", "Object")), ("body", new JsonObject { ["type"] = "Elsa.WriteLine", ["id"] = "inner" })).Chain("start", "f").Json, [new("f", "body", "embedded body activity is not supported")] },
+        { "a body on an activity that runs none", Start().Add("f", "Elsa.WriteLine", ("text", Flow.Literal("x")), ("body", new JsonObject { ["type"] = "Elsa.WriteLine", ["id"] = "inner" })).Chain("start", "f").Json, [new("f", "body", "does not run an embedded body activity")] },
+        { "break outside a loop", Start().Add("b", "Elsa.Break").Chain("start", "b").Json, [new("b", "type", "Break must be inside the body of a loop")] },
         { "definition without a name", Flow.Create("").Add("a", "Elsa.WriteLine").Json, [new(null, "name", "needs a name")] },
         { "variable declared twice", Start().Var("X").Var("X").Json, [new(null, "variables", "'X' is declared more than once")] },
         {
@@ -96,11 +97,11 @@ public sealed class ValidationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Import_WhenTheJsonHasNoFlowchartRoot_ThrowsAClearFormatError()
+    public async Task Import_WhenTheJsonHasNoFlowchartOrSequenceRoot_ThrowsAClearFormatError()
     {
-        var sequence = await Assert.ThrowsAsync<WorkflowDefinitionFormatException>(() =>
-            _host.Definitions.ImportAsync("""{"name":"x","root":{"type":"Elsa.Sequence","activities":[]}}"""));
-        Assert.Contains("Elsa.Flowchart", sequence.Message, StringComparison.Ordinal);
+        var parallel = await Assert.ThrowsAsync<WorkflowDefinitionFormatException>(() =>
+            _host.Definitions.ImportAsync("""{"name":"x","root":{"type":"Elsa.Parallel","activities":[]}}"""));
+        Assert.Contains("'Elsa.Parallel'; MentorFlow runs Elsa.Flowchart and Elsa.Sequence roots", parallel.Message, StringComparison.Ordinal);
         var notJson = await Assert.ThrowsAsync<WorkflowDefinitionFormatException>(() => _host.Definitions.ImportAsync("{ nope"));
         Assert.Contains("not valid JSON", notJson.Message, StringComparison.Ordinal);
         var badConnection = await Assert.ThrowsAsync<WorkflowDefinitionFormatException>(() => _host.Definitions.ImportAsync(

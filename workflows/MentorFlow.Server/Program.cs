@@ -1,5 +1,5 @@
 using MentorFlow.Server.Api;
-using MentorFlow.Server.GraphSandbox;
+using MentorFlow.Server.Graph;
 using MentorFlow.Server.Hosting;
 using MentorFlow.Server.Mentoring;
 using MentorFlow.Server.Persistence;
@@ -14,8 +14,7 @@ return await StartupGuard.RunAsync(async () =>
     builder.AddApiDefaults();
     builder.AddMentorFlowPersistence();
     builder.AddWorkflowEngine<MentorFlowDbContext>();
-    builder.AddManagerAuthentication();
-    builder.AddWebProtection();
+    builder.AddSecurity();
     builder.AddStudio();
     builder.AddMentoring();
     builder.AddGraph();
@@ -26,8 +25,8 @@ return await StartupGuard.RunAsync(async () =>
     app.UseWebProtection();
     app.UseApiDefaults();
     app.MapDefaultEndpoints();
-    app.MapSystemApi();
-    app.MapManagerKeysApi();
+    app.MapApiDefaults();
+    app.MapSecurity();
     app.MapStudio();
     app.MapMentoring();
     app.MapGraph();

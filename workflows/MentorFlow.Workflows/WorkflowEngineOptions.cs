@@ -11,6 +11,13 @@ public sealed class WorkflowEngineOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int StepBudget { get; set; } = 10_000;
 
+    /// <summary>
+    /// How deep flows may run flows they wait for (Execute Workflow, Dispatch Workflow waiting for completion): a child
+    /// deeper than this faults its parent's activity instead of starting, so a flow that runs itself ends.
+    /// </summary>
+    [Range(1, 64)]
+    public int MaxWorkflowNesting { get; set; } = 8;
+
     /// <summary>How long an executor's claim on an instance lasts before another replica may take it over.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -57,6 +57,9 @@ public static class WorkflowEngineServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowRuntime>(sp => sp.GetRequiredService<WorkflowRuntime<TContext>>());
         services.TryAddSingleton<IWorkflowEngineMaintenance>(sp => sp.GetRequiredService<WorkflowRuntime<TContext>>());
         services.TryAddSingleton<IWorkflowEnlistment, WorkflowEnlistment<TContext>>();
+        services.TryAddSingleton<ChildWorkflows<TContext>>();
+        services.TryAddSingleton<IChildWorkflows>(sp => sp.GetRequiredService<ChildWorkflows<TContext>>());
+        services.AddSingleton<IWorkflowCommitListener>(sp => sp.GetRequiredService<ChildWorkflows<TContext>>());
         services.TryAddSingleton<IWorkflowDefinitionService, WorkflowDefinitionService<TContext>>();
         services.TryAddSingleton<TimerScheduler<TContext>>();
         services.AddHostedService<WorkflowEngineHostedService<TContext>>();

@@ -78,7 +78,7 @@ public sealed partial class EraseTests
     {
         using var manager = server.CreateManagerClient();
         using var participant = server.CreateClient();
-        var sandbox = server.Services.GetRequiredService<Graph.Sandbox.GraphSandbox>();
+        var sandbox = server.Services.GetRequiredService<MentorFlow.Graph.Sandbox.GraphSandbox>();
         var programme = await ProgrammeAsync(server, manager, participant, sandbox);
 
         // Before: the export shows the person's flows and the mail to them, sent and queued.
@@ -155,7 +155,7 @@ public sealed partial class EraseTests
     /// Poll → applications → matching → approval → both confirm the erased mentee's pair; the proposal mails are sent,
     /// the welcome and kick-off mails are still queued; the other pair stays unconfirmed.
     /// </summary>
-    private static async Task<SeededProgramme> ProgrammeAsync(ServerFactory server, HttpClient manager, HttpClient participant, Graph.Sandbox.GraphSandbox sandbox)
+    private static async Task<SeededProgramme> ProgrammeAsync(ServerFactory server, HttpClient manager, HttpClient participant, MentorFlow.Graph.Sandbox.GraphSandbox sandbox)
     {
         var start = server.Clock.GetUtcNow();
         var created = await (await Ok(manager.PostAsJsonAsync(new Uri("/api/programmes", UriKind.Relative), new
@@ -343,7 +343,7 @@ public sealed partial class EraseTests
             var other => Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture),
         };
 
-    private static IReadOnlyList<string> SandboxHits(Graph.Sandbox.GraphSandbox sandbox, IEnumerable<string> values)
+    private static IReadOnlyList<string> SandboxHits(MentorFlow.Graph.Sandbox.GraphSandbox sandbox, IEnumerable<string> values)
     {
         var forms = Forms(values);
         var texts = sandbox.MessagesAsync().GetAwaiter().GetResult().Select(m => ($"mail {m.Subject}", JsonSerializer.Serialize(m)))
@@ -375,10 +375,10 @@ public sealed partial class EraseTests
         }
     }
 
-    private static IReadOnlyList<SandboxMessage> MailTo(Graph.Sandbox.GraphSandbox sandbox, string email) =>
+    private static IReadOnlyList<SandboxMessage> MailTo(MentorFlow.Graph.Sandbox.GraphSandbox sandbox, string email) =>
         [.. sandbox.MessagesAsync().GetAwaiter().GetResult().Where(m => m.To.Any(t => string.Equals(t.Address, email, StringComparison.OrdinalIgnoreCase)))];
 
-    private static IReadOnlyList<string> Links(Graph.Sandbox.GraphSandbox sandbox, string email, string subject)
+    private static IReadOnlyList<string> Links(MentorFlow.Graph.Sandbox.GraphSandbox sandbox, string email, string subject)
     {
         var mail = MailTo(sandbox, email).Where(m => m.Subject.Contains(subject, StringComparison.Ordinal)).OrderBy(m => m.SentAt).LastOrDefault()
             ?? throw new InvalidOperationException($"{email} has no mail about '{subject}' (has: {string.Join(" | ", MailTo(sandbox, email).Select(m => m.Subject))})");

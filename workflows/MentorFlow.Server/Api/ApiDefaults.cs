@@ -4,7 +4,6 @@ using MentorFlow.Server.Mentoring;
 using MentorFlow.Server.Security;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Data.Sqlite;
-using Scalar.AspNetCore;
 
 namespace MentorFlow.Server.Api;
 
@@ -39,8 +38,7 @@ public static class ApiDefaults
     /// <summary>
     /// The pipeline: errors as problems, the manager shell's static files (public: the sign-in is in the page), CORS,
     /// rate limits, then authentication and authorization (every endpoint needs a manager key unless it allows
-    /// anonymous access), the OpenAPI document and the Scalar UI (served from this server, no web fonts from a CDN, no AI agent, MCP or telemetry calls out; its "try it" offers
-    /// the manager key scheme the document declares).
+    /// anonymous access).
     /// </summary>
     public static WebApplication UseApiDefaults(this WebApplication app)
     {
@@ -52,14 +50,13 @@ public static class ApiDefaults
         app.UseRequestLimits();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference(options => options
-            .WithTitle("MentorFlow API")
-            .DisableDefaultFonts()
-            .DisableAgent()
-            .DisableMcp()
-            .DisableTelemetry()
-            .AddPreferredSecuritySchemes([ApiKeyAuthenticationHandler.SchemeName])).AllowAnonymous();
+        return app;
+    }
+
+    /// <summary>The server's own endpoints: facts about it, its OpenAPI document and API reference (<see cref="SystemApi"/>).</summary>
+    public static WebApplication MapApiDefaults(this WebApplication app)
+    {
+        app.MapSystemApi();
         return app;
     }
 }
@@ -108,7 +105,7 @@ internal sealed partial class UnexpectedExceptionHandler(IProblemDetailsService 
         httpContext.Response.StatusCode = status;
         if (httpContext.Request.Path.StartsWithSegments("/forms"))
         {
-            await ParticipantForms.ErrorPage(httpContext, status, traceId).ExecuteAsync(httpContext);
+            await ParticipantFormPages.ErrorPage(httpContext, status, traceId).ExecuteAsync(httpContext);
             return true;
         }
 

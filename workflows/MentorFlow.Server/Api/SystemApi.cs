@@ -4,10 +4,15 @@ using MentorFlow.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 
 namespace MentorFlow.Server.Api;
 
-/// <summary>Facts about the running service, for managers and operators.</summary>
+/// <summary>
+/// The server describing itself: facts about the running service for managers and operators (<c>/api/system</c>), the
+/// OpenAPI document (<c>/openapi/v1.json</c>) and the Scalar UI (<c>/scalar</c>: served from this server, no web fonts
+/// from a CDN, no AI agent, MCP or telemetry calls out; its "try it" offers the manager key scheme the document declares).
+/// </summary>
 public static class SystemApi
 {
     /// <summary>The product, its version, the database provider, the server's clock and where Graph calls go (<c>Sandbox</c> or <c>Tenant</c>).</summary>
@@ -17,6 +22,14 @@ public static class SystemApi
     {
         var group = app.MapGroup("/api/system").WithTags("System").RequireAuthorization(ManagerAuthenticationExtensions.ManagerPolicy);
         group.MapGet("/", GetInfo).WithName("GetSystemInfo");
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference(options => options
+            .WithTitle("MentorFlow API")
+            .DisableDefaultFonts()
+            .DisableAgent()
+            .DisableMcp()
+            .DisableTelemetry()
+            .AddPreferredSecuritySchemes([ApiKeyAuthenticationHandler.SchemeName])).AllowAnonymous();
         return app;
     }
 

@@ -13,7 +13,11 @@ public static class MentoringModule
     {
         builder.Services.AddMentoring<MentorFlowDbContext>(builder.Configuration, requireSigningKey: builder.Environment.IsProduction(),
             requirePublicBaseUrl: !builder.Environment.IsDevelopment());
-        builder.AddProgrammeDashboard();
+        builder.Services.AddOptions<DashboardOptions>()
+            .Bind(builder.Configuration.GetSection(DashboardOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ProgrammeDashboardService>();
 
         // The participant pages: words from .resx through IStringLocalizer, and HTML that keeps every script's letters
         // readable (only markup characters are encoded).
@@ -27,7 +31,7 @@ public static class MentoringModule
     {
         app.MapProgrammeApi();
         app.MapProgrammeDashboardApi();
-        app.MapParticipantForms();
+        app.MapParticipantFormPages();
         return app;
     }
 }

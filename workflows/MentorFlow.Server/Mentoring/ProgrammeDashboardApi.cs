@@ -7,16 +7,6 @@ namespace MentorFlow.Server.Mentoring;
 /// <summary><c>GET /api/programmes/{id}/dashboard</c>: the programme page's figures in one document; managers only.</summary>
 public static class ProgrammeDashboardApi
 {
-    public static IHostApplicationBuilder AddProgrammeDashboard(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddOptions<DashboardOptions>()
-            .Bind(builder.Configuration.GetSection(DashboardOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddSingleton<ProgrammeDashboardService>();
-        return builder;
-    }
-
     public static IEndpointRouteBuilder MapProgrammeDashboardApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/programmes").WithTags("Programmes")

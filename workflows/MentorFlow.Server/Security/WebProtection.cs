@@ -129,7 +129,7 @@ public static partial class WebProtection
     public static string PolicyFor(PathString path) =>
         path.StartsWithSegments("/studio") ? StudioPolicy
         : path.StartsWithSegments("/scalar") ? ScalarPolicy
-        : path.StartsWithSegments("/forms") ? ParticipantForms.ContentSecurityPolicy
+        : path.StartsWithSegments("/forms") ? ParticipantFormPages.ContentSecurityPolicy
         : DefaultPolicy;
 
     private static void ApplyHeaders(HttpContext context)
@@ -154,7 +154,7 @@ public static partial class WebProtection
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         if (http.Request.Path.StartsWithSegments("/forms"))
         {
-            await ParticipantForms.TooManyRequestsPage(http, seconds).ExecuteAsync(http);
+            await ParticipantFormPages.TooManyRequestsPage(http, seconds).ExecuteAsync(http);
             return;
         }
 

@@ -243,6 +243,43 @@ public sealed class ActivityExecutionContext
         }
     }
 
+    /// <summary>Whether this activity has an embedded body (Elsa's <c>body</c>: FlowNode, While, ForEach, ParallelForEach).</summary>
+    public bool HasBody => _node.HasBody;
+
+    /// <summary>
+    /// Runs this activity's body: the activity does not complete now; it runs again (with its activity state kept)
+    /// when nothing is left to do in the body, and decides then whether to run the body again or complete.
+    /// </summary>
+    internal void ScheduleBody()
+    {
+        if (!_node.HasBody)
+        {
+            throw new ActivityInputException(_node.Id, "body", "no body activity is set.");
+        }
+
+        BodyScheduled = true;
+    }
+
+    internal bool BodyScheduled { get; private set; }
+
+    /// <summary>
+    /// Leaves the nearest loop this activity is in (While, ForEach or ParallelForEach with a body): what is still
+    /// pending or waiting inside it is dropped and the loop completes with Done.
+    /// </summary>
+    internal void BreakLoop()
+    {
+        var loop = _burst.Definition.EnclosingLoop(_node.Id)
+            ?? throw new ActivityInputException(_node.Id, "type", "Break is not inside a loop's body (While, For Each or Parallel For Each).");
+        _burst.ContainerCompletion = (loop.Id, ["Done"]);
+    }
+
+    /// <summary>Sets the instance's name (shown in the instance list).</summary>
+    internal void SetInstanceName(string? name) => _burst.State.Name = string.IsNullOrWhiteSpace(name) ? null : name.Trim();
+
+    /// <summary>Sets the instance's correlation id (signals and events addressed to it then find this instance).</summary>
+    internal void SetCorrelationId(string? correlationId) =>
+        _burst.State.CorrelationId = string.IsNullOrWhiteSpace(correlationId) ? null : correlationId.Trim();
+
     /// <summary>Whether this activity is inside a nested flowchart (not the root one).</summary>
     internal bool InNestedFlowchart => _node.Container is not null;
 

@@ -62,7 +62,7 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
                 errors.Add(new ValidationError(node.Id, "id", $"Activity id '{node.Id}' is used by more than one activity."));
             }
 
-            ValidateActivity(node, declared, declaredIds, scriptFunctions, errors);
+            ValidateActivity(flowchart, node, declared, declaredIds, scriptFunctions, errors);
         }
 
         var ids = seen;
@@ -90,7 +90,7 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
                 }
 
                 var port = connection.SourcePort ?? "Done";
-                if (!outcomes.Contains("*") && !outcomes.Contains(port, StringComparer.Ordinal))
+                if (port != Connection.AnyPort && !outcomes.Contains("*") && !outcomes.Contains(port, StringComparer.Ordinal))
                 {
                     errors.Add(new ValidationError(source.Id, "connections",
                         $"Activity '{source.Id}' ({source.Type}) has no port '{port}'; its ports are: {string.Join(", ", outcomes)}."));
@@ -113,7 +113,7 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
             }
         }
 
-        foreach (var scope in flowchart.ActivityOrder.Where(a => a.IsContainer).Select(a => (string?)a.Id).Prepend(null).Distinct())
+        foreach (var scope in flowchart.ActivityOrder.Where(a => a.HoldsActivities).Select(a => (string?)a.Id).Prepend(null).Distinct())
         {
             ValidateReachability(flowchart, scope, errors);
         }
@@ -186,7 +186,7 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
         }
     }
 
-    private void ValidateActivity(ActivityNode node, HashSet<string> declared, HashSet<string> declaredIds, IReadOnlySet<string> scriptFunctions, List<ValidationError> errors)
+    private void ValidateActivity(FlowchartDefinition flowchart, ActivityNode node, HashSet<string> declared, HashSet<string> declaredIds, IReadOnlySet<string> scriptFunctions, List<ValidationError> errors)
     {
         if (string.IsNullOrWhiteSpace(node.Type))
         {
@@ -214,10 +214,21 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
             return;
         }
 
-        if (DefinitionReader.Get(node.Json, "body") is JsonObject)
+        if (node.HasBody && !typeof(IBodyActivity).IsAssignableFrom(descriptor.ClrType))
         {
-            errors.Add(new ValidationError(node.Id, "body",
-                "An embedded body activity is not supported; connect the 'Iterate' port to the loop body and the body's end back to this activity."));
+            errors.Add(new ValidationError(node.Id, "body", $"'{node.Type}' does not run an embedded body activity; connect the activities after it through its ports."));
+        }
+
+        if ((descriptor.ClrType == typeof(ExecuteWorkflow) || descriptor.ClrType == typeof(DispatchWorkflow))
+            && ActivityBinder.ReadExpression(DefinitionReader.Get(node.Json, "workflowDefinitionId")) is { Type: ExpressionSyntax.Literal, Value: { } child }
+            && string.Equals(child.Trim(), flowchart.DefinitionId, StringComparison.Ordinal) && flowchart.DefinitionId.Length > 0)
+        {
+            errors.Add(new ValidationError(node.Id, "workflowDefinitionId", "The flow runs itself; pick another workflow (a flow that starts itself would never end)."));
+        }
+
+        if (descriptor.ClrType == typeof(Break) && flowchart.EnclosingLoop(node.Id) is null)
+        {
+            errors.Add(new ValidationError(node.Id, "type", "Break must be inside the body of a loop (While, For Each or Parallel For Each)."));
         }
 
         foreach (var input in descriptor.Inputs)
@@ -228,6 +239,12 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
             {
                 errors.Add(new ValidationError(node.Id, input.JsonName, $"'{input.DisplayName ?? input.Name}' is required."));
                 continue;
+            }
+
+            if (expression is { Type: ExpressionSyntax.Literal, Value: { } script } && descriptor.ClrType == typeof(RunJavaScript) && input.JsonName == "script")
+            {
+                // Elsa keeps Run JavaScript's script as a literal; it is checked as the script it is.
+                expression = WorkflowExpression.JavaScript(script);
             }
 
             if (expression is not null)

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MentorFlow.Workflows.Activities;
 using MentorFlow.Workflows.Descriptors;
 
 namespace MentorFlow.Workflows.Definitions;
@@ -13,11 +14,28 @@ internal sealed record ActivityNode(string Id, string Type, int Version, string?
     /// <summary>The nested flowchart this activity is in; null for the root flowchart.</summary>
     public string? Container { get; init; }
 
-    /// <summary>A nested flowchart (an <c>Elsa.Flowchart</c> activity with activities of its own).</summary>
-    public bool IsContainer => Type == ActivityRegistry.FlowchartType;
+    /// <summary>
+    /// A nested flowchart or sequence (an <c>Elsa.Flowchart</c> or <c>Elsa.Sequence</c> activity with activities of its
+    /// own): the runner starts its first activity and the container completes when nothing is left in it.
+    /// </summary>
+    public bool IsContainer { get; init; }
+
+    /// <summary>
+    /// An activity with an embedded <c>body</c> (FlowNode, While, ParallelForEach): the body's activities have this one as
+    /// their container; the activity runs again each time its body has nothing left to do.
+    /// </summary>
+    public bool HasBody { get; init; }
+
+    /// <summary>Whether activities live inside this one (a nested flowchart or sequence, or a body).</summary>
+    public bool HoldsActivities => IsContainer || HasBody;
 }
 
-internal sealed record Connection(string Source, string? SourcePort, string Target, string? TargetPort);
+/// <summary>A connection between two activities of one flowchart; <see cref="AnyPort"/> follows whatever outcome the source has.</summary>
+internal sealed record Connection(string Source, string? SourcePort, string Target, string? TargetPort)
+{
+    /// <summary>The port of the connections a sequence implies between its steps: the next step runs whatever the outcome.</summary>
+    public const string AnyPort = "*";
+}
 
 internal sealed record VariableDefinition(string? Id, string Name, string? TypeName, JsonNode? Value);
 
@@ -55,7 +73,7 @@ internal sealed class FlowchartDefinition
     /// </summary>
     public ActivityNode? StartOf(string? container)
     {
-        _starts ??= ActivityOrder.Where(a => a.IsContainer).Select(a => a.Id).Prepend(RootKey).Distinct(StringComparer.Ordinal)
+        _starts ??= ActivityOrder.Where(a => a.HoldsActivities).Select(a => a.Id).Prepend(RootKey).Distinct(StringComparer.Ordinal)
             .ToDictionary(key => key, key =>
             {
                 var children = ChildrenOf(key == RootKey ? null : key);
@@ -79,6 +97,24 @@ internal sealed class FlowchartDefinition
         }
 
         return false;
+    }
+
+    /// <summary>The nearest loop (an activity with a body that repeats it) around an activity, if any.</summary>
+    public ActivityNode? EnclosingLoop(string activityId)
+    {
+        var current = Activities.GetValueOrDefault(activityId)?.Container;
+        for (var depth = 0; current is not null && depth < 64; depth++)
+        {
+            var node = Activities.GetValueOrDefault(current);
+            if (node is { HasBody: true, Descriptor.ClrType: { } type } && typeof(ILoopActivity).IsAssignableFrom(type))
+            {
+                return node;
+            }
+
+            current = node?.Container;
+        }
+
+        return null;
     }
 
     private IReadOnlyDictionary<string, string>? _activityNames;
@@ -143,38 +179,71 @@ internal static class DefinitionReader
             throw new WorkflowDefinitionFormatException("The definition has no 'root' activity (expected an Elsa.Flowchart).");
         }
 
-        var rootType = root["type"]?.GetValue<string>();
-        if (rootType != "Elsa.Flowchart")
+        var rootType = root["type"] is JsonValue typeValue && typeValue.GetValueKind() == JsonValueKind.String ? typeValue.GetValue<string>() : null;
+        if (rootType is not (ActivityRegistry.FlowchartType or ActivityRegistry.SequenceType))
         {
             throw new WorkflowDefinitionFormatException(
-                $"The root activity is '{rootType ?? "(none)"}'; MentorFlow runs Elsa.Flowchart roots only.");
+                $"The root activity is '{rootType ?? "(none)"}'; MentorFlow runs Elsa.Flowchart and Elsa.Sequence roots.");
         }
 
-        if (root["activities"] is not JsonArray)
-        {
-            root["activities"] ??= new JsonArray();
-            if (root["activities"] is not JsonArray)
-            {
-                throw new WorkflowDefinitionFormatException("root.activities must be an array.");
-            }
-        }
-
-        if (root["connections"] is null)
-        {
-            root["connections"] = new JsonArray();
-        }
-        else if (root["connections"] is not JsonArray)
-        {
-            throw new WorkflowDefinitionFormatException("root.connections must be an array.");
-        }
-
-        NormalizeConnections(root, "root");
+        NormalizeContainer(root, "root");
     }
 
-    /// <summary>Brings a flowchart's connections (and those of the flowcharts nested in it) to the current shape.</summary>
-    private static void NormalizeConnections(JsonObject flowchart, string path)
+    /// <summary>
+    /// Checks a flowchart's or sequence's members and brings its connections (and those of the containers nested in it
+    /// or embedded as a body) to the current shape. A sequence has no connections: its order is its flow.
+    /// </summary>
+    private static void NormalizeContainer(JsonObject container, string path, int depth = 0)
     {
-        var connections = (JsonArray)flowchart["connections"]!;
+        if (depth > 32)
+        {
+            throw new WorkflowDefinitionFormatException($"{path} is nested more than 32 levels deep.");
+        }
+
+        if (Get(container, "activities") is null)
+        {
+            container["activities"] = new JsonArray();
+        }
+        else if (Get(container, "activities") is not JsonArray)
+        {
+            throw new WorkflowDefinitionFormatException($"{path}.activities must be an array.");
+        }
+
+        if (Str(container, "type") == ActivityRegistry.FlowchartType)
+        {
+            if (Get(container, "connections") is null)
+            {
+                container["connections"] = new JsonArray();
+            }
+            else if (Get(container, "connections") is not JsonArray)
+            {
+                throw new WorkflowDefinitionFormatException($"{path}.connections must be an array.");
+            }
+
+            NormalizeConnections((JsonArray)Get(container, "connections")!, path);
+        }
+
+        foreach (var activity in ((JsonArray)Get(container, "activities")!).OfType<JsonObject>())
+        {
+            var name = $"{path}.{Str(activity, "id") ?? "?"}";
+            if (IsNestedContainer(activity))
+            {
+                NormalizeContainer(activity, name, depth + 1);
+            }
+
+            for (var body = Body(activity); body is not null; body = IsNestedContainer(body) ? null : Body(body))
+            {
+                name += ".body";
+                if (IsNestedContainer(body))
+                {
+                    NormalizeContainer(body, name, depth + 1);
+                }
+            }
+        }
+    }
+
+    private static void NormalizeConnections(JsonArray connections, string path)
+    {
         for (var i = 0; i < connections.Count; i++)
         {
             if (connections[i] is not JsonObject connection)
@@ -205,31 +274,17 @@ internal static class DefinitionReader
                     $"{path}.connections[{i}] has an unknown shape; expected {{source:{{activity,port}}, target:{{activity,port}}}}.");
             }
         }
-
-        foreach (var nested in ((JsonArray)flowchart["activities"]!).OfType<JsonObject>().Where(IsNestedFlowchart))
-        {
-            var name = $"{path}.{Str(nested, "id") ?? "?"}";
-            if (Get(nested, "activities") is not JsonArray)
-            {
-                throw new WorkflowDefinitionFormatException($"{name}.activities must be an array.");
-            }
-
-            if (Get(nested, "connections") is null)
-            {
-                nested["connections"] = new JsonArray();
-            }
-            else if (Get(nested, "connections") is not JsonArray)
-            {
-                throw new WorkflowDefinitionFormatException($"{name}.connections must be an array.");
-            }
-
-            NormalizeConnections(nested, name);
-        }
     }
 
-    /// <summary>An <c>Elsa.Flowchart</c> activity with an <c>activities</c> member: a flowchart nested in another.</summary>
-    internal static bool IsNestedFlowchart(JsonObject activity) =>
-        Str(activity, "type") == ActivityRegistry.FlowchartType && Get(activity, "activities") is not null;
+    /// <summary>
+    /// An <c>Elsa.Flowchart</c> or <c>Elsa.Sequence</c> activity with an <c>activities</c> member: a container nested in
+    /// another.
+    /// </summary>
+    internal static bool IsNestedContainer(JsonObject activity) =>
+        Str(activity, "type") is ActivityRegistry.FlowchartType or ActivityRegistry.SequenceType && Get(activity, "activities") is not null;
+
+    /// <summary>The activity embedded as <c>body</c> (Elsa's FlowNode, While, ParallelForEach, …), if any.</summary>
+    internal static JsonObject? Body(JsonObject activity) => Get(activity, "body") as JsonObject;
 
     public static FlowchartDefinition ToFlowchart(string versionId, string definitionId, int version, JsonObject model, IActivityRegistry registry)
     {
@@ -246,6 +301,8 @@ internal static class DefinitionReader
                 return;
             }
 
+            var sequence = Str(flowchart, "type") == ActivityRegistry.SequenceType;
+            string? previous = null;
             foreach (var item in activities)
             {
                 if (item is not JsonObject json)
@@ -253,19 +310,44 @@ internal static class DefinitionReader
                     continue;
                 }
 
-                var id = Str(json, "id") ?? "";
-                var type = Str(json, "type") ?? "";
-                var typeVersion = Get(json, "version") is JsonValue v && v.TryGetValue<int>(out var parsed) ? parsed : 1;
-                nodes.Add(new ActivityNode(id, type, typeVersion, Str(json, "name"), json)
+                var id = ReadActivity(json, container, depth);
+                if (sequence && previous is not null)
                 {
-                    Descriptor = registry.Find(type, typeVersion) ?? registry.Find(type),
-                    Container = container,
-                });
-                if (IsNestedFlowchart(json) && depth < 32)
+                    // A sequence runs its steps one after another, whatever outcome each step has.
+                    connections.Add(new Connection(previous, Connection.AnyPort, id, null));
+                }
+
+                previous = id;
+            }
+        }
+
+        string ReadActivity(JsonObject json, string? container, int depth)
+        {
+            var id = Str(json, "id") ?? "";
+            var type = Str(json, "type") ?? "";
+            var typeVersion = Get(json, "version") is JsonValue v && v.TryGetValue<int>(out var parsed) ? parsed : 1;
+            var nested = IsNestedContainer(json);
+            var body = nested ? null : Body(json);
+            nodes.Add(new ActivityNode(id, type, typeVersion, Str(json, "name"), json)
+            {
+                Descriptor = registry.Find(type, typeVersion) ?? registry.Find(type),
+                Container = container,
+                IsContainer = nested,
+                HasBody = body is not null,
+            });
+            if (depth < 32)
+            {
+                if (nested)
                 {
                     ReadFlowchart(json, id, depth + 1);
                 }
+                else if (body is not null)
+                {
+                    ReadActivity(body, id, depth + 1);
+                }
             }
+
+            return id;
         }
 
         var byId = new Dictionary<string, ActivityNode>(StringComparer.Ordinal);

@@ -9,6 +9,7 @@ namespace MentorFlow.Workflows.Descriptors;
 internal sealed class ActivityRegistry : IActivityRegistry
 {
     public const string FlowchartType = "Elsa.Flowchart";
+    public const string SequenceType = "Elsa.Sequence";
 
     private readonly IReadOnlyList<ActivityDescriptor> _all;
     private readonly Dictionary<string, List<ActivityDescriptor>> _byType;
@@ -16,7 +17,7 @@ internal sealed class ActivityRegistry : IActivityRegistry
 
     public ActivityRegistry(IEnumerable<ActivityRegistration> registrations)
     {
-        var descriptors = new List<ActivityDescriptor> { FlowchartDescriptor() };
+        var descriptors = new List<ActivityDescriptor> { FlowchartDescriptor(), SequenceDescriptor() };
         foreach (var type in registrations.Select(r => r.ActivityType).Distinct())
         {
             descriptors.Add(Describe(type));
@@ -161,6 +162,22 @@ internal sealed class ActivityRegistry : IActivityRegistry
         IsContainer = true,
         IsBrowsable = false,
         CustomProperties = new Dictionary<string, object?> { ["RootType"] = "Flowchart" },
+        Ports = [new PortDescriptor { Name = "Done", DisplayName = "Done" }],
+    };
+
+    private static ActivityDescriptor SequenceDescriptor() => new()
+    {
+        TypeName = SequenceType,
+        Namespace = "Elsa",
+        Name = "Sequence",
+        Version = 1,
+        Category = "Flow",
+        DisplayName = "Sequence",
+        Description = "Run a set of activities one after another.",
+        Kind = "Action",
+        IsContainer = true,
+        IsBrowsable = false,
+        CustomProperties = new Dictionary<string, object?> { ["RootType"] = "Sequence" },
         Ports = [new PortDescriptor { Name = "Done", DisplayName = "Done" }],
     };
 

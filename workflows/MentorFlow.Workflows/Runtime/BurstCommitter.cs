@@ -16,6 +16,7 @@ internal sealed partial class BurstCommitter<TContext>(
     IServiceProvider services,
     InstanceLeases<TContext> leases,
     TimerNotifications timers,
+    WorkflowInbox<TContext> commands,
     TimeProvider clock,
     ILogger<BurstCommitter<TContext>> logger)
     where TContext : DbContext
@@ -66,6 +67,8 @@ internal sealed partial class BurstCommitter<TContext>(
         DateTimeOffset? finishedAt = status == WorkflowStatus.Finished ? now : null;
         var inbox = db.Set<WorkflowInboxRecord>();
         var instanceId = record.Id;
+        var correlationId = burst.State.CorrelationId;
+        var name = burst.State.Name ?? record.Name;
 
         // The lease is released in the same statement when nothing is left to do: no pending work and no queued
         // command (other than the one this burst handles); otherwise the executor keeps it and drains on.
@@ -79,6 +82,8 @@ internal sealed partial class BurstCommitter<TContext>(
                         ? token
                         : null)
                 .SetProperty(i => i.State, json)
+                .SetProperty(i => i.CorrelationId, correlationId)
+                .SetProperty(i => i.Name, name)
                 .SetProperty(i => i.Status, status.ToString())
                 .SetProperty(i => i.SubStatus, subStatus.ToString())
                 .SetProperty(i => i.HasPendingWork, hasPending)
@@ -101,6 +106,18 @@ internal sealed partial class BurstCommitter<TContext>(
         {
             await db.Set<WorkflowBookmarkRecord>().Where(b => b.InstanceId == record.Id).ExecuteDeleteAsync(cancellationToken);
             await db.Set<WorkflowInboxRecord>().Where(m => m.InstanceId == record.Id).ExecuteDeleteAsync(cancellationToken);
+            if (burst.State.Parent is { } parent)
+            {
+                // The parent waiting in Execute Workflow resumes with how this instance ended, committed with the end.
+                var outcome = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["instanceId"] = record.Id,
+                    ["subStatus"] = subStatus.ToString(),
+                    ["output"] = burst.State.Output.DeepClone(),
+                    ["fault"] = burst.State.Fault?.Message,
+                };
+                db.Add(commands.NewRecord(parent.InstanceId, InboxKinds.Resume, parent.BookmarkId, ChildWorkflowNames.CompletedBookmark, record.Id, outcome.ToJsonString()));
+            }
         }
         else
         {
@@ -184,7 +201,10 @@ internal sealed partial class BurstCommitter<TContext>(
         held.Status = ran.Status;
         held.SubStatus = ran.SubStatus;
         timers.Committed(held.Record.Id, ran.Burst, ran.Ended);
-        await NotifyAsync(new WorkflowCommit(held.Record.Id, held.Record.DefinitionId, ran.Status, ran.SubStatus, ran.Burst.Enlisted), cancellationToken);
+        await NotifyAsync(new WorkflowCommit(held.Record.Id, held.Record.DefinitionId, ran.Status, ran.SubStatus, ran.Burst.Enlisted)
+        {
+            ParentInstanceId = ran.Ended ? ran.Burst.State.Parent?.InstanceId : null,
+        }, cancellationToken);
     }
 
     /// <summary>Tells every <see cref="IWorkflowCommitListener"/>; a failing listener is logged and does not stop the others.</summary>

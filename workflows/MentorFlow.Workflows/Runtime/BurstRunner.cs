@@ -140,6 +140,22 @@ internal sealed partial class BurstRunner(IOptions<WorkflowEngineOptions> option
                 burst.AddedBookmarks.Add(created);
             }
 
+            if (context.BodyScheduled && !context.IsCompleted)
+            {
+                // The body runs; this activity runs again when nothing is left in it.
+                AddJournal(burst, node, JournalEvents.Started, started, [], null);
+                if (definition.StartOf(node.Id) is { } body)
+                {
+                    state.Queue.Add(new WorkItem { ActivityId = body.Id, SourceActivityId = node.Id });
+                }
+                else
+                {
+                    state.Queue.Add(new WorkItem { ActivityId = node.Id, SourceActivityId = node.Id });
+                }
+
+                continue;
+            }
+
             if (!context.IsCompleted && context.NewBookmarks.Count == 0 && !state.Bookmarks.Exists(b => b.ActivityId == node.Id))
             {
                 context.Complete();
@@ -201,6 +217,15 @@ internal sealed partial class BurstRunner(IOptions<WorkflowEngineOptions> option
                 }
             }
         }
+
+        // A sequence's next step runs once, whatever the outcome.
+        if (outcomes.Count > 0)
+        {
+            foreach (var connection in burst.Definition.Outbound[node.Id].Where(c => c.SourcePort == Connection.AnyPort))
+            {
+                burst.State.Queue.Add(new WorkItem { ActivityId = connection.Target, SourceActivityId = node.Id, SourcePort = outcomes[0] });
+            }
+        }
     }
 
     /// <summary>A nested flowchart with no pending work and no waits inside completes with Done (then maybe its parent).</summary>
@@ -215,6 +240,17 @@ internal sealed partial class BurstRunner(IOptions<WorkflowEngineOptions> option
         if (burst.State.Queue.Exists(i => definition.IsWithin(i.ActivityId, container))
             || burst.State.Bookmarks.Exists(b => definition.IsWithin(b.ActivityId, container)))
         {
+            return;
+        }
+
+        if (node.HasBody)
+        {
+            // The body is done: its owner (a loop, a FlowNode) runs again and decides what comes next.
+            if (!burst.State.Queue.Exists(i => i.ActivityId == node.Id && !i.Resume))
+            {
+                burst.State.Queue.Add(new WorkItem { ActivityId = node.Id, SourceActivityId = node.Id });
+            }
+
             return;
         }
 
@@ -234,6 +270,7 @@ internal sealed partial class BurstRunner(IOptions<WorkflowEngineOptions> option
             RemoveBookmark(burst, bookmark);
         }
 
+        burst.State.ActivityStates.Remove(container.Id);
         AddJournal(burst, container, JournalEvents.Completed, started, outcomes, null);
         Follow(burst, container, outcomes);
         CompleteIdleFlowchart(burst, container.Container);

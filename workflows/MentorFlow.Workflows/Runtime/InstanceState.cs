@@ -10,6 +10,16 @@ namespace MentorFlow.Workflows.Runtime;
 internal sealed class InstanceState
 {
     public string? CorrelationId { get; set; }
+
+    /// <summary>The instance that waits for this one to end (Execute Workflow), and the bookmark it waits on.</summary>
+    public ParentLink? Parent { get; set; }
+
+    /// <summary>How many parents wait above this instance (0 for a top-level one).</summary>
+    public int Depth { get; set; }
+
+    /// <summary>The instance's name when a flow set one (Elsa's SetName); null keeps the name it started with.</summary>
+    public string? Name { get; set; }
+
     public JsonObject Input { get; set; } = [];
     public JsonObject Output { get; set; } = [];
     public Dictionary<string, JsonNode?> Variables { get; set; } = new(StringComparer.Ordinal);
@@ -175,6 +185,12 @@ internal sealed class InstanceState
 }
 
 /// <summary>A scheduled step: execute an activity (arriving from a port) or resume one of its bookmarks.</summary>
+internal sealed class ParentLink
+{
+    public required string InstanceId { get; set; }
+    public required string BookmarkId { get; set; }
+}
+
 internal sealed class WorkItem
 {
     public required string ActivityId { get; set; }

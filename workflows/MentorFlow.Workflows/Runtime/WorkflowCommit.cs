@@ -6,4 +6,8 @@ public sealed record WorkflowCommit(
     string DefinitionId,
     WorkflowStatus Status,
     WorkflowSubStatus SubStatus,
-    IReadOnlyList<object> EnlistedEntities);
+    IReadOnlyList<object> EnlistedEntities)
+{
+    /// <summary>The instance waiting for this one (Execute Workflow), when it has ended and one waits.</summary>
+    public string? ParentInstanceId { get; init; }
+}

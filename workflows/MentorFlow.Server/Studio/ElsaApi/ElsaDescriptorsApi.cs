@@ -40,7 +40,7 @@ internal static class ElsaDescriptorsApi
         new("JsonObject", "JsonObject", "Dynamic", "A JSON object."),
     ];
 
-    public static RouteGroupBuilder MapElsaDescriptors(this RouteGroupBuilder api)
+    public static IEndpointRouteBuilder MapElsaDescriptorsApi(this IEndpointRouteBuilder api)
     {
         api.MapGet("/descriptors/activities", ([FromServices] IActivityRegistry registry) =>
         {

@@ -14,7 +14,7 @@ internal static class ElsaInstancesApi
 {
     private const int DefaultJournalTake = 100;
 
-    public static RouteGroupBuilder MapElsaInstances(this RouteGroupBuilder api)
+    public static IEndpointRouteBuilder MapElsaInstancesApi(this IEndpointRouteBuilder api)
     {
         api.MapPost("/workflow-instances", ListPost);
         api.MapGet("/workflow-instances", ListGet);
@@ -115,20 +115,22 @@ internal static class ElsaInstancesApi
         var definitionIds = request.DefinitionIds is { Count: > 0 } ids ? ids : request.DefinitionId is { } one ? [one] : [];
         var page = request.Page ?? 0;
         var pageSize = request.PageSize ?? 50;
+        InstanceQuery Query(string? definitionId, int queryPage, int queryPageSize) => new()
+        {
+            Page = queryPage,
+            PageSize = queryPageSize,
+            DefinitionId = definitionId,
+            CorrelationId = request.CorrelationId,
+            SearchTerm = request.SearchTerm ?? request.Name,
+            Statuses = statuses,
+            SubStatuses = subStatuses,
+            HasIncidents = request.HasIncidents,
+            Descending = descending,
+        };
+
         if (definitionIds.Count <= 1)
         {
-            var result = await runtime.ListInstancesAsync(new InstanceQuery
-            {
-                Page = page,
-                PageSize = pageSize,
-                DefinitionId = definitionIds.FirstOrDefault(),
-                CorrelationId = request.CorrelationId,
-                SearchTerm = request.SearchTerm ?? request.Name,
-                Statuses = statuses,
-                SubStatuses = subStatuses,
-                HasIncidents = request.HasIncidents,
-                Descending = descending,
-            }, cancellationToken);
+            var result = await runtime.ListInstancesAsync(Query(definitionIds.FirstOrDefault(), page, pageSize), cancellationToken);
             var items = result.Items.Where(item => request.Version is null || item.Version == request.Version).Select(InstancePresenter.Summary).ToList();
             return TypedResults.Ok(new ElsaPagedListResponse<ElsaWorkflowInstanceSummary>(items, result.TotalCount));
         }
@@ -140,18 +142,7 @@ internal static class ElsaInstancesApi
             const int batch = 500;
             for (var index = 0; ; index++)
             {
-                var chunk = await runtime.ListInstancesAsync(new InstanceQuery
-                {
-                    Page = index,
-                    PageSize = batch,
-                    DefinitionId = definitionId,
-                    CorrelationId = request.CorrelationId,
-                    SearchTerm = request.SearchTerm ?? request.Name,
-                    Statuses = statuses,
-                    SubStatuses = subStatuses,
-                    HasIncidents = request.HasIncidents,
-                    Descending = descending,
-                }, cancellationToken);
+                var chunk = await runtime.ListInstancesAsync(Query(definitionId, index, batch), cancellationToken);
                 all.AddRange(chunk.Items);
                 if (chunk.Items.Count < batch)
                 {

@@ -8,5 +8,7 @@ public static class BuiltInActivities
         typeof(Start), typeof(End), typeof(Finish), typeof(Complete), typeof(Fault), typeof(WriteLine),
         typeof(SetVariable), typeof(FlowDecision), typeof(FlowSwitch), typeof(FlowFork), typeof(FlowJoin), typeof(ForEach),
         typeof(Delay), typeof(StartAt), typeof(Timer), typeof(Cron), typeof(Event), typeof(WaitForSignal),
+        typeof(FlowNode), typeof(While), typeof(Break), typeof(ParallelForEach), typeof(SetName), typeof(Correlate), typeof(RunJavaScript),
+        typeof(ExecuteWorkflow), typeof(DispatchWorkflow), typeof(SetOutput),
     ];
 }

@@ -14,7 +14,7 @@ namespace MentorFlow.Server.Mentoring;
 /// keyboard only, 4.5:1 contrast), mobile-friendly, in the programme's language. A valid submission resumes the
 /// waiting flow; a used, expired or tampered link gets a friendly page.
 /// </summary>
-public static class ParticipantForms
+public static class ParticipantFormPages
 {
     /// <summary>
     /// The forms' Content-Security-Policy: the site's stylesheet and the forms' script file from this server, nothing
@@ -23,7 +23,7 @@ public static class ParticipantForms
     public const string ContentSecurityPolicy =
         "default-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'; img-src 'self'; style-src 'self'; script-src 'self'";
 
-    public static IEndpointRouteBuilder MapParticipantForms(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapParticipantFormPages(this IEndpointRouteBuilder app)
     {
         app.MapGet("/forms/{token}", ShowAsync).AllowAnonymous().ExcludeFromDescription().RequireRateLimiting(WebProtection.FormsRateLimit);
         app.MapPost("/forms/{token}", SubmitAsync).AllowAnonymous().ExcludeFromDescription().DisableAntiforgery()

@@ -4,10 +4,11 @@ using Microsoft.Extensions.Options;
 namespace MentorFlow.Server.Studio;
 
 /// <summary>
-/// The Studio module of the server: the Elsa Studio host pages (the manager web shell in wwwroot is served by the API defaults, before authorization) and static files
-/// under <c>/studio/</c>, and the Elsa-compatible API under <c>/elsa/api</c>.
+/// The Studio module of the server: the Elsa Studio host pages and the Studio's static files under <c>/studio/</c>
+/// (<see cref="StudioPages"/>) and the Elsa-compatible API under <c>/elsa/api</c> (<see cref="ElsaStudioApi"/>). The
+/// manager web shell in wwwroot is served by the API defaults, before authorization.
 /// </summary>
-public static partial class StudioHosting
+public static partial class StudioModule
 {
     public static IHostApplicationBuilder AddStudio(this IHostApplicationBuilder builder)
     {
@@ -20,7 +21,7 @@ public static partial class StudioHosting
     public static WebApplication MapStudio(this WebApplication app)
     {
         app.MapStudioPages();
-        app.MapElsaApi();
+        app.MapElsaStudioApi();
 
         var package = app.Services.GetRequiredService<StudioPackage>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MentorFlow.Studio");

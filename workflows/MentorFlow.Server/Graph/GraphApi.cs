@@ -1,14 +1,12 @@
 using MentorFlow.Graph.Outbox;
 using MentorFlow.Graph.Sandbox;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
+using MentorFlow.Server.Persistence;
+using MentorFlow.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
-namespace MentorFlow.Graph;
+namespace MentorFlow.Server.Graph;
 
 /// <summary>Manager endpoints of the Graph module: incidents (messages that failed for good), retry, message status.</summary>
 public static class GraphApi
@@ -38,14 +36,12 @@ public static class GraphApi
     /// <summary>POST <see cref="Ticket"/> as the form field <c>ticket</c> to <see cref="Url"/> within a minute.</summary>
     public sealed record SandboxSession(string Url, string Ticket, DateTimeOffset ExpiresAt);
 
-    /// <summary>Maps <c>/api/graph</c>; <paramref name="policy"/> is the authorization policy of manager endpoints.</summary>
-    public static IEndpointRouteBuilder MapGraphApi<TContext>(this IEndpointRouteBuilder app, string policy = "manager")
-        where TContext : DbContext
+    public static IEndpointRouteBuilder MapGraphApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/graph").WithTags("Graph").RequireAuthorization(policy);
-        group.MapGet("/incidents", ListIncidentsAsync<TContext>).WithName("ListGraphIncidents");
-        group.MapPost("/incidents/{id:guid}/retry", RetryAsync<TContext>).WithName("RetryGraphIncident");
-        group.MapGet("/messages/{key}", GetMessageAsync<TContext>).WithName("GetGraphMessage");
+        var group = app.MapGroup("/api/graph").WithTags("Graph").RequireAuthorization(ManagerAuthenticationExtensions.ManagerPolicy);
+        group.MapGet("/incidents", ListIncidentsAsync).WithName("ListGraphIncidents");
+        group.MapPost("/incidents/{id:guid}/retry", RetryAsync).WithName("RetryGraphIncident");
+        group.MapGet("/messages/{key}", GetMessageAsync).WithName("GetGraphMessage");
         group.MapGet("/sandbox", GetSandbox).WithName("GetGraphSandbox");
         group.MapPost("/sandbox/session", OpenSandboxSession).WithName("OpenGraphSandboxSession")
             .WithDescription("A one-time ticket (60 s) that signs the manager's browser in to the sandbox's mailbox view: "
@@ -53,9 +49,8 @@ public static class GraphApi
         return app;
     }
 
-    private static async Task<Ok<List<GraphMessageView>>> ListIncidentsAsync<TContext>(
-        IDbContextFactory<TContext> contexts, CancellationToken cancellationToken)
-        where TContext : DbContext
+    private static async Task<Ok<List<GraphMessageView>>> ListIncidentsAsync(
+        IDbContextFactory<MentorFlowDbContext> contexts, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var failed = await db.Set<GraphOutboxMessage>().AsNoTracking()
@@ -66,9 +61,8 @@ public static class GraphApi
         return TypedResults.Ok(failed.Select(View).ToList());
     }
 
-    private static async Task<Results<Ok<GraphMessageView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> RetryAsync<TContext>(
-        Guid id, IDbContextFactory<TContext> contexts, TimeProvider clock, CancellationToken cancellationToken)
-        where TContext : DbContext
+    private static async Task<Results<Ok<GraphMessageView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> RetryAsync(
+        Guid id, IDbContextFactory<MentorFlowDbContext> contexts, TimeProvider clock, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var row = await db.Set<GraphOutboxMessage>().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
@@ -96,9 +90,8 @@ public static class GraphApi
         return TypedResults.Ok(View(row));
     }
 
-    private static async Task<Results<Ok<GraphMessageView>, NotFound<ProblemDetails>>> GetMessageAsync<TContext>(
-        string key, IDbContextFactory<TContext> contexts, CancellationToken cancellationToken)
-        where TContext : DbContext
+    private static async Task<Results<Ok<GraphMessageView>, NotFound<ProblemDetails>>> GetMessageAsync(
+        string key, IDbContextFactory<MentorFlowDbContext> contexts, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var row = await db.Set<GraphOutboxMessage>().AsNoTracking().FirstOrDefaultAsync(m => m.IdempotencyKey == key, cancellationToken);

@@ -1,29 +1,16 @@
-using MentorFlow.Graph;
 using MentorFlow.Graph.Sandbox;
-using MentorFlow.Server.Persistence;
 using MentorFlow.Server.Security;
 
-namespace MentorFlow.Server.GraphSandbox;
+namespace MentorFlow.Server.Graph;
 
 /// <summary>
-/// The Graph module in the server: gateway, outbox dispatcher and activities on the one database; the embedded Graph
-/// sandbox on its own address (<c>GraphSandbox:Host</c>/<c>Port</c>, root path <c>/v1.0</c>), hosted in Sandbox mode
-/// (the default) and in Tenant mode only with <c>GraphSandbox:Enabled=true</c>; its pages accept the server's manager
-/// keys (<see cref="ManagerKeySandboxAccess"/>). The manager API is under <c>/api/graph</c>; <c>/graph/sandbox</c> is
-/// the manager shell's "Mailbox" page, which signs the browser in to the sandbox and opens its mailbox view.
+/// <c>/graph/sandbox[?mailbox=address]</c>: the manager shell's "Mailbox" page, which signs the browser in to the
+/// Graph sandbox and opens its mailbox view.
 /// </summary>
-public static class GraphModule
+public static class GraphPages
 {
-    public static WebApplicationBuilder AddGraph(this WebApplicationBuilder builder)
+    public static IEndpointRouteBuilder MapGraphPages(this IEndpointRouteBuilder app)
     {
-        builder.Services.AddSingleton<ISandboxAccessPolicy, ManagerKeySandboxAccess>();
-        builder.AddGraphGateway<MentorFlowDbContext>();
-        return builder;
-    }
-
-    public static WebApplication MapGraph(this WebApplication app)
-    {
-        app.MapGraphApi<MentorFlowDbContext>();
         app.MapGet("/graph/sandbox", (HttpContext http, IServiceProvider services) =>
             {
                 // The page's one inline module (by hash) and its sign-in form posting to the sandbox's own origin.
@@ -75,10 +62,4 @@ public static class GraphModule
         </body>
         </html>
         """;
-}
-
-/// <summary>The sandbox's pages and controls accept the server's manager API keys (the same key ring as the API).</summary>
-public sealed class ManagerKeySandboxAccess(ManagerKeyRing keys) : ISandboxAccessPolicy
-{
-    public bool IsManagerKey(string key) => keys.IsValid(key);
 }

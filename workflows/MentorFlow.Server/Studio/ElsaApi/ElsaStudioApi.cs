@@ -3,17 +3,20 @@ using MentorFlow.Server.Security;
 namespace MentorFlow.Server.Studio.ElsaApi;
 
 /// <summary>The Elsa 3 compatible REST API under <c>/elsa/api</c> that Elsa Studio talks to (manager key required).</summary>
-internal static class ElsaApiEndpoints
+internal static class ElsaStudioApi
 {
-    public static IEndpointRouteBuilder MapElsaApi(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapElsaStudioApi(this IEndpointRouteBuilder app)
     {
         app.MapElsaPackage();
         var api = app.MapGroup(DefinitionPresenter.ApiBase)
             .RequireAuthorization(ManagerAuthenticationExtensions.ManagerPolicy)
             .WithTags("Elsa Studio API");
-        api.MapElsaDefinitions();
-        api.MapElsaInstances();
-        api.MapElsaDescriptors();
+        api.MapElsaDefinitionsApi();
+        api.MapElsaDefinitionBulkActionsApi();
+        api.MapElsaDefinitionFilesApi();
+        api.MapElsaDefinitionRunsApi();
+        api.MapElsaInstancesApi();
+        api.MapElsaDescriptorsApi();
         return app;
     }
 }
