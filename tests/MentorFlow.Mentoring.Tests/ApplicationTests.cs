@@ -22,6 +22,8 @@ public sealed class ApplicationTests : IDisposable
         { "interests", MentoringFixture.ValidApplication("x", "mentor", "x@c.test") with { Interests = [" ", ""] } },
         { "careerPath", MentoringFixture.ValidApplication("x", "mentor", "x@c.test") with { CareerPath = null } },
         { "goals", MentoringFixture.ValidApplication("x", "mentor", "x@c.test") with { Goals = [] } },
+        { "interests", MentoringFixture.ValidApplication("x", "mentor", "x@c.test") with { Interests = [.. Enumerable.Range(0, 21).Select(i => $"topic-{i}")] } },
+        { "careerPath", MentoringFixture.ValidApplication("x", "mentor", "x@c.test") with { CareerPath = new string('c', 61) } },
         { "seniorityYears", MentoringFixture.ValidApplication("x", "mentor", "x@c.test") with { SeniorityYears = -1 } },
         { "seniorityYears", MentoringFixture.ValidApplication("x", "mentor", "x@c.test") with { SeniorityYears = null } },
         { "hoursPerMonth", MentoringFixture.ValidApplication("x", "mentor", "x@c.test") with { HoursPerMonth = 0 } },

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MentorFlow.Workflows.Activities.Http;
 
 namespace MentorFlow.Workflows;
 
@@ -88,6 +89,9 @@ public sealed class WorkflowEngineOptions : IValidatableObject
     [Range(1024, 1L << 30)]
     public long VariableValueLimitBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>Where flows' HTTP request activities may go, and their limits (section <c>Workflows:Http</c>).</summary>
+    public OutboundHttpOptions Http { get; set; } = new();
+
     /// <summary>A name for this replica in leases and logs (default: machine name + a random suffix).</summary>
     public string? ReplicaName { get; set; }
 
@@ -111,6 +115,16 @@ public sealed class WorkflowEngineOptions : IValidatableObject
         if (TimerLookahead < SweepInterval)
         {
             yield return new ValidationResult("Workflows:TimerLookahead must be at least Workflows:SweepInterval.", [nameof(TimerLookahead)]);
+        }
+
+        if (Http.Timeout <= TimeSpan.Zero || Http.Timeout > TimeSpan.FromMinutes(5))
+        {
+            yield return new ValidationResult("Workflows:Http:Timeout must be between 0 and 5 minutes.", [nameof(Http)]);
+        }
+
+        if (Http.MaxResponseBytes is < 1024 or > 64L * 1024 * 1024 || Http.MaxRequestBytes is < 1024 or > 64L * 1024 * 1024)
+        {
+            yield return new ValidationResult("Workflows:Http:MaxResponseBytes and MaxRequestBytes must be between 1 KB and 64 MB.", [nameof(Http)]);
         }
 
         if (ScriptTimeout <= TimeSpan.Zero || ScriptTimeout > TimeSpan.FromMinutes(1))

@@ -1,5 +1,6 @@
 using MentorFlow.Workflows.Activities;
 using MentorFlow.Workflows.Activities.BuiltIn;
+using MentorFlow.Workflows.Activities.Http;
 using MentorFlow.Workflows.Definitions;
 using MentorFlow.Workflows.Descriptors;
 using MentorFlow.Workflows.Expressions;
@@ -57,6 +58,7 @@ public static class WorkflowEngineServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowRuntime>(sp => sp.GetRequiredService<WorkflowRuntime<TContext>>());
         services.TryAddSingleton<IWorkflowEngineMaintenance>(sp => sp.GetRequiredService<WorkflowRuntime<TContext>>());
         services.TryAddSingleton<IWorkflowEnlistment, WorkflowEnlistment<TContext>>();
+        services.TryAddSingleton<OutboundHttp>();
         services.TryAddSingleton<ChildWorkflows<TContext>>();
         services.TryAddSingleton<IChildWorkflows>(sp => sp.GetRequiredService<ChildWorkflows<TContext>>());
         services.AddSingleton<IWorkflowCommitListener>(sp => sp.GetRequiredService<ChildWorkflows<TContext>>());

@@ -345,6 +345,20 @@ internal static class MatchTrainer
     /// </summary>
     public static (double Lift, double Error) AssignmentLift(double[] scores, IReadOnlyList<double> realised, int[] fold, int k)
     {
+        var lifts = FoldLifts(scores, realised, fold, k);
+        if (lifts.Count == 0)
+        {
+            return (0, 0);
+        }
+
+        var average = lifts.Average();
+        var error = lifts.Count < 2 ? 0 : Math.Sqrt(lifts.Sum(l => (l - average) * (l - average)) / (lifts.Count - 1) / lifts.Count);
+        return (average, error);
+    }
+
+    /// <summary>The assignment lift of each validation fold (folds with fewer than 4 pairs left out).</summary>
+    public static IReadOnlyList<double> FoldLifts(double[] scores, IReadOnlyList<double> realised, int[] fold, int k)
+    {
         var lifts = new List<double>();
         for (var f = 0; f < k; f++)
         {
@@ -369,14 +383,7 @@ internal static class MatchTrainer
             lifts.Add(foldLift / PickShares.Count);
         }
 
-        if (lifts.Count == 0)
-        {
-            return (0, 0);
-        }
-
-        var average = lifts.Average();
-        var error = lifts.Count < 2 ? 0 : Math.Sqrt(lifts.Sum(l => (l - average) * (l - average)) / (lifts.Count - 1) / lifts.Count);
-        return (average, error);
+        return lifts;
     }
 
     /// <summary>Spearman rank correlation (ties averaged).</summary>

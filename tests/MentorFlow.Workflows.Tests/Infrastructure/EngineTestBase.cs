@@ -20,7 +20,7 @@ public abstract class EngineTestBase : IAsyncLifetime
         Host = await EngineHost.StartAsync(Database, Clock, Configure);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Host.DisposeAsync();
         await Database.DisposeAsync();

@@ -31,6 +31,9 @@ public static class ApplicationValidator
 {
     public const int MaxStatement = 4000;
 
+    /// <summary>The most tags one list (interests, goals, expertise, languages) may hold.</summary>
+    public const int MaxTags = 20;
+
     /// <summary>
     /// Validates <paramref name="input"/> against the programme's offer and returns the entity (not yet saved), or
     /// adds messages keyed by applications.csv column names to <paramref name="errors"/> and returns null.
@@ -110,12 +113,22 @@ public static class ApplicationValidator
             errors.Add("goals", "At least one goal is required.");
         }
 
-        foreach (var (field, tags) in new[] { ("interests", interests), ("goals", goals), ("expertise", Vocabulary.Tags(input.Expertise)) })
+        foreach (var (field, tags) in new[] { ("interests", interests), ("goals", goals), ("expertise", Vocabulary.Tags(input.Expertise)), ("languages", Vocabulary.Tags(input.Languages)) })
         {
+            if (tags.Count > MaxTags)
+            {
+                errors.Add(field, $"At most {MaxTags} entries ({tags.Count} sent).");
+            }
+
             if (tags.Any(tag => tag.Length > 60))
             {
                 errors.Add(field, "Each tag must be at most 60 characters.");
             }
+        }
+
+        if (careerPath.Count > 0 && careerPath[0].Length > 60)
+        {
+            errors.Add("career_path", "The career path must be at most 60 characters.");
         }
 
         if (input.SeniorityYears is null)

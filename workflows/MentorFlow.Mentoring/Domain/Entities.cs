@@ -52,9 +52,21 @@ public sealed class Programme
     /// </summary>
     public bool MenteeChoosesFromTopThree { get; set; }
 
+    /// <summary>The interests the application form offers to pick from (<see cref="ProgrammeVocabulary"/>).</summary>
+    public List<string> InterestTerms { get; set; } = [];
+
+    /// <summary>The career paths the application form offers to pick from.</summary>
+    public List<string> CareerPathTerms { get; set; } = [];
+
+    /// <summary>The goals the application form offers to pick from.</summary>
+    public List<string> GoalTerms { get; set; } = [];
+
     public ProgrammePhase Phase { get; set; } = ProgrammePhase.Draft;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>The pick-lists of the application form.</summary>
+    public ProgrammeVocabulary Terms() => new(InterestTerms, CareerPathTerms, GoalTerms);
 }
 
 /// <summary>A member of the community list the poll is announced to (imported from CSV).</summary>

@@ -28,6 +28,9 @@ public static class MentoringModel
             programme.Property(p => p.DefaultMeetingFrequency).HasConversion<string>().HasMaxLength(20);
             programme.Property(p => p.Resources).HasConversion(JsonConverter<List<ProgrammeResource>>(), ListComparer<ProgrammeResource>());
             programme.Property(p => p.LengthOptions).HasConversion(JsonConverter<List<Reporting.Data.ProgrammeLength>>(), ListComparer<Reporting.Data.ProgrammeLength>());
+            programme.Property(p => p.InterestTerms).HasConversion(JsonConverter<List<string>>(), ListComparer<string>());
+            programme.Property(p => p.CareerPathTerms).HasConversion(JsonConverter<List<string>>(), ListComparer<string>());
+            programme.Property(p => p.GoalTerms).HasConversion(JsonConverter<List<string>>(), ListComparer<string>());
         });
 
         modelBuilder.Entity<CommunityMember>(member =>

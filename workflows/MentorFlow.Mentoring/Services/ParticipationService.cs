@@ -22,27 +22,7 @@ public sealed class ParticipationService(IMentoringDb database, TimeProvider clo
     public async Task<PollResponse> SubmitPollAsync(LinkClaims link, PollInput input, CancellationToken cancellationToken = default)
     {
         RequirePurpose(link, LinkPurpose.Poll);
-        var errors = new FieldErrors();
-        PollChoice choice = default;
-        if (string.IsNullOrWhiteSpace(input.Choice) || !Enum.TryParse(input.Choice.Trim(), ignoreCase: true, out choice) || !Enum.IsDefined(choice)
-            || int.TryParse(input.Choice, out _))
-        {
-            errors.Add("choice", "Choose whether you would mentor, be mentored, or both.");
-        }
-
-        var topics = Vocabulary.Tags(input.Topics);
-        if (topics.Count > 20 || topics.Any(t => t.Length > 60))
-        {
-            errors.Add("topics", "At most 20 topics of at most 60 characters each.");
-        }
-
-        var name = input.Name?.Trim() ?? "";
-        if (name.Length > 200)
-        {
-            errors.Add("name", "The name must be at most 200 characters.");
-        }
-
-        errors.ThrowIfAny();
+        var (choice, topics, name) = CheckPoll(input);
         await using var db = await database.CreateAsync(cancellationToken);
         var programme = await ProgrammeService.FindAsync(db, link.ProgrammeId, cancellationToken, tracking: false);
         var now = clock.GetUtcNow();
@@ -71,6 +51,33 @@ public sealed class ParticipationService(IMentoringDb database, TimeProvider clo
         await SaveAsync(db, cancellationToken);
         await after.RunAsync(cancellationToken);
         return response;
+    }
+
+    /// <summary>Checks a poll answer without saving it (400 naming the fields); returns the choice, the topics' tags and the trimmed name.</summary>
+    public static (PollChoice Choice, List<string> Topics, string Name) CheckPoll(PollInput input)
+    {
+        var errors = new FieldErrors();
+        PollChoice choice = default;
+        if (string.IsNullOrWhiteSpace(input.Choice) || !Enum.TryParse(input.Choice.Trim(), ignoreCase: true, out choice) || !Enum.IsDefined(choice)
+            || int.TryParse(input.Choice, out _))
+        {
+            errors.Add("choice", "Choose whether you would mentor, be mentored, or both.");
+        }
+
+        var topics = Vocabulary.Tags(input.Topics);
+        if (topics.Count > 20 || topics.Any(t => t.Length > 60))
+        {
+            errors.Add("topics", "At most 20 topics of at most 60 characters each.");
+        }
+
+        var name = input.Name?.Trim() ?? "";
+        if (name.Length > 200)
+        {
+            errors.Add("name", "The name must be at most 200 characters.");
+        }
+
+        errors.ThrowIfAny();
+        return (choice, topics, name);
     }
 
     /// <summary>An application from a signed link: the email is the link's; the link is used up.</summary>
@@ -173,6 +180,25 @@ public sealed class ParticipationService(IMentoringDb database, TimeProvider clo
     {
         await using var db = await database.CreateAsync(cancellationToken);
         return await ProgrammeService.FindAsync(db, programmeId, cancellationToken, tracking: false);
+    }
+
+    /// <summary>
+    /// The name the programme already has for a link's participant (their poll answer, else the community list), to
+    /// fill in on the form; null when it has none.
+    /// </summary>
+    public async Task<string?> KnownNameAsync(LinkClaims link, CancellationToken cancellationToken = default)
+    {
+        var email = Vocabulary.NormalizeEmail(link.Participant);
+        await using var db = await database.CreateAsync(cancellationToken);
+        var answered = await db.Set<PollResponse>().AsNoTracking().Where(r => r.ProgrammeId == link.ProgrammeId && r.Email == email)
+            .Select(r => r.Name).FirstOrDefaultAsync(cancellationToken);
+        if (!string.IsNullOrWhiteSpace(answered) && answered != email)
+        {
+            return answered;
+        }
+
+        return await db.Set<CommunityMember>().AsNoTracking().Where(m => m.ProgrammeId == link.ProgrammeId && m.Email == email)
+            .Select(m => m.Name).FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>True when a link's nonce was already used for a submission.</summary>

@@ -94,6 +94,31 @@ public sealed class ProgrammeService(IMentoringDb database, TimeProvider clock)
         return programme;
     }
 
+    /// <summary>
+    /// Replaces the programme's pick-lists (interests, career paths, goals) after <see cref="ProgrammeVocabulary.Validate"/>;
+    /// applications already in keep their values, and participants may still write terms of their own.
+    /// </summary>
+    public async Task<ProgrammeVocabulary> SetVocabularyAsync(Guid id, ProgrammeVocabulary terms, string actor, CancellationToken cancellationToken = default)
+    {
+        var cleaned = ProgrammeVocabulary.Validate(terms.Interests, terms.CareerPaths, terms.Goals);
+        await using var db = await database.CreateAsync(cancellationToken);
+        var programme = await FindAsync(db, id, cancellationToken);
+        if (programme.Phase == ProgrammePhase.Closed)
+        {
+            throw MentoringProblemException.Conflict("phase", "A closed programme cannot be edited.");
+        }
+
+        var now = clock.GetUtcNow();
+        programme.InterestTerms = [.. cleaned.Interests];
+        programme.CareerPathTerms = [.. cleaned.CareerPaths];
+        programme.GoalTerms = [.. cleaned.Goals];
+        programme.UpdatedAt = now;
+        Audit.Add(db, now, actor, "programme.vocabulary", programme.Id, programme.Name,
+            $"{cleaned.Interests.Count} interests, {cleaned.CareerPaths.Count} career paths, {cleaned.Goals.Count} goals");
+        await db.SaveChangesAsync(cancellationToken);
+        return programme.Terms();
+    }
+
     public async Task<Programme> GetAsync(Guid id, CancellationToken cancellationToken = default)
     {
         await using var db = await database.CreateAsync(cancellationToken);

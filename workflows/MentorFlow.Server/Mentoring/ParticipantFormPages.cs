@@ -40,7 +40,7 @@ public static class ParticipantFormPages
             return refusal;
         }
 
-        return await RenderAsync(claims!, FormState.Empty, words, programmes, partnership, choices, StatusCodes.Status200OK, ct);
+        return await RenderAsync(claims!, FormState.Empty, words, programmes, participation, partnership, choices, StatusCodes.Status200OK, ct);
     }
 
     private static async Task<IResult> SubmitAsync(string token, HttpContext http, ParticipantLinks links, FormStringsFactory words, ProgrammeService programmes,
@@ -67,6 +67,20 @@ public static class ParticipantFormPages
         var s = words.For((await programmes.GetAsync(link.ProgrammeId, ct)).Language);
         try
         {
+            // The long forms show what was entered before sending: "review" checks it (nothing saved) and shows the
+            // summary, "edit" shows the form filled in again; "send" (or no step: a client without the summary) records.
+            var step = FormSubmission.HasSummary(link.Purpose) ? state["step"] : null;
+            if (step == "review")
+            {
+                await FormSubmission.CheckAsync(link, state, participation, ct);
+                return await RenderAsync(link, state, words, programmes, participation, partnership, choices, StatusCodes.Status200OK, ct, review: true);
+            }
+
+            if (step == "edit")
+            {
+                return await RenderAsync(link, state, words, programmes, participation, partnership, choices, StatusCodes.Status200OK, ct);
+            }
+
             // The answer, the spent link and the flows' starts and signals commit together (the services enlist them).
             string? chosenMentor = null;
             if (link.Purpose == LinkPurpose.ChooseMentor)
@@ -89,7 +103,7 @@ public static class ParticipantFormPages
         {
             // A mentor who is now full (409) or no mentor picked (400): choose again among those who still have room.
             state.Errors["mentor"] = problem.Status == StatusCodes.Status409Conflict ? s["ChooseMentor.Full"] : string.Join(" ", problem.Errors["mentor"]);
-            return await RenderAsync(link, state, words, programmes, partnership, choices, problem.Status, ct);
+            return await RenderAsync(link, state, words, programmes, participation, partnership, choices, problem.Status, ct);
         }
         catch (MentoringProblemException problem) when (problem.Status == StatusCodes.Status400BadRequest && !problem.Errors.ContainsKey("link"))
         {
@@ -98,7 +112,7 @@ public static class ParticipantFormPages
                 state.Errors[field] = string.Join(" ", messages);
             }
 
-            return await RenderAsync(link, state, words, programmes, partnership, choices, StatusCodes.Status400BadRequest, ct);
+            return await RenderAsync(link, state, words, programmes, participation, partnership, choices, StatusCodes.Status400BadRequest, ct);
         }
         catch (MentoringProblemException problem) when (problem.Errors.ContainsKey("link") && problem.Status == StatusCodes.Status409Conflict)
         {
@@ -161,13 +175,18 @@ public static class ParticipantFormPages
 
     /// <summary>The link's form with what was sent and its errors, or the page saying why the form is closed.</summary>
     private static async Task<IResult> RenderAsync(LinkClaims link, FormState state, FormStringsFactory words, ProgrammeService programmes,
-        PartnershipService partnership, MentorChoiceService choices, int status, CancellationToken ct)
+        ParticipationService participation, PartnershipService partnership, MentorChoiceService choices, int status, CancellationToken ct, bool review = false)
     {
         var programme = await programmes.GetAsync(link.ProgrammeId, ct);
         var s = words.For(programme.Language);
-        var model = new FormModel(link, programme, s, state);
+        var model = new FormModel(link, programme, s, state) { Review = review, Intro = review ? s["Review.Intro"] : null };
         try
         {
+            if (link.Purpose is LinkPurpose.Poll or LinkPurpose.Apply && !state.Posted)
+            {
+                model = model with { KnownName = await participation.KnownNameAsync(link, ct) };
+            }
+
             if (link.Purpose == LinkPurpose.ChooseMentor)
             {
                 var choice = await choices.LoadAsync(link, ct);

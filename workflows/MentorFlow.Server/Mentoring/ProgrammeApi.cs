@@ -22,6 +22,9 @@ public sealed record EmailRequest(string? Email);
 
 public sealed record MatchRunRequest(double? MinScore);
 
+/// <summary>The application form's pick-lists as sent by a manager (each list optional: a missing one is emptied).</summary>
+public sealed record VocabularyInput(IReadOnlyList<string?>? Interests, IReadOnlyList<string?>? CareerPaths, IReadOnlyList<string?>? Goals);
+
 /// <summary>The programme REST API (<c>/api/programmes</c>) and privacy requests (<c>/api/participants</c>); managers only.</summary>
 public static class ProgrammeApi
 {
@@ -42,6 +45,12 @@ public static class ProgrammeApi
             TypedResults.Ok(await programmes.GetAsync(id, ct))).WithName("GetProgramme");
         group.MapPut("/{id:guid}", async (Guid id, ProgrammeInput input, ProgrammeService programmes, ClaimsPrincipal user, CancellationToken ct) =>
             TypedResults.Ok(await programmes.UpdateAsync(id, input, ManagerKeyIdentity.ActorOf(user), ct))).WithName("UpdateProgramme");
+        group.MapGet("/{id:guid}/vocabulary", async (Guid id, ProgrammeService programmes, CancellationToken ct) =>
+            TypedResults.Ok((await programmes.GetAsync(id, ct)).Terms())).WithName("GetProgrammeVocabulary");
+        group.MapPut("/{id:guid}/vocabulary", async (Guid id, VocabularyInput input, ProgrammeService programmes, ClaimsPrincipal user, CancellationToken ct) =>
+            TypedResults.Ok(await programmes.SetVocabularyAsync(
+                id, ProgrammeVocabulary.Validate(input.Interests, input.CareerPaths, input.Goals), ManagerKeyIdentity.ActorOf(user), ct)))
+            .WithName("SetProgrammeVocabulary");
         group.MapPost("/{id:guid}/open", (Guid id, ProgrammeService programmes, MentoringAutomationHub automation, ClaimsPrincipal user, CancellationToken ct) =>
             MoveAsync(id, ProgrammePhase.Poll, programmes, automation, user, ct)).WithName("OpenProgramme");
         group.MapPost("/{id:guid}/close", (Guid id, ProgrammeService programmes, MentoringAutomationHub automation, ClaimsPrincipal user, CancellationToken ct) =>

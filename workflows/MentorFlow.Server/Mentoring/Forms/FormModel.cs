@@ -14,6 +14,12 @@ public sealed record FormModel(LinkClaims Link, Programme Programme, FormStrings
 
     public ChoiceContext? Choice { get; init; }
 
+    /// <summary>The participant's name as the programme already has it (poll answer or community list), to fill in.</summary>
+    public string? KnownName { get; init; }
+
+    /// <summary>The summary step: what was entered, to check before sending (the fields travel as hidden inputs).</summary>
+    public bool Review { get; init; }
+
     /// <summary>The sentence under the title (the purpose's intro unless the page says more).</summary>
     public string? Intro { get; init; }
 

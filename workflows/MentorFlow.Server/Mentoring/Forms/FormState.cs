@@ -15,6 +15,20 @@ public sealed class FormState(IFormCollection? form = null)
 
     public string? this[string name] => form is not null && form.TryGetValue(name, out var value) ? value.ToString().Trim() : null;
 
+    /// <summary>Every field sent, in order (a field sent several times once per value), to carry through the summary step.</summary>
+    public IEnumerable<(string Name, string Value)> Fields =>
+        form is null ? [] : form.SelectMany(entry => entry.Value.Select(value => (entry.Key, value ?? "")));
+
+    /// <summary>
+    /// The tags of a pick-list: the options ticked and the comma-separated entries typed under "other"
+    /// (<c>{name}_other</c>), trimmed, lower-cased, without repeats.
+    /// </summary>
+    public List<string> Picked(string name) =>
+        Vocabulary.Tags(All(name).Append(this[name + "_other"] ?? "").SelectMany(value => value.Split([',', ';'])));
+
+    /// <summary>A pick-list of one answer: what was typed under "other" (<c>{name}_other</c>), else the option chosen.</summary>
+    public string? One(string name) => this[name + "_other"] is { Length: > 0 } other ? other : this[name];
+
     public IReadOnlyList<string> All(string name) =>
         form is not null && form.TryGetValue(name, out var values) ? values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Trim()).ToList() : [];
 

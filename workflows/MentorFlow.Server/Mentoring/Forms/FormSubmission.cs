@@ -14,30 +14,14 @@ internal static class FormSubmission
         {
             case LinkPurpose.Poll:
                 {
-                    await participation.SubmitPollAsync(link, new PollInput(form["name"], form["choice"], Vocabulary.Tags(form["topics"], acceptCommas: true)), ct);
+                    await participation.SubmitPollAsync(link, Poll(form), ct);
                     return;
                 }
 
             case LinkPurpose.Apply:
                 {
                     var errors = new FieldErrors();
-                    var input = new ApplicationInput
-                    {
-                        Role = form["role"],
-                        Name = form["name"],
-                        TimeZone = form["time_zone"],
-                        Interests = Vocabulary.Tags(form["interests"], acceptCommas: true),
-                        CareerPath = form["career_path"],
-                        Goals = Vocabulary.Tags(form["goals"], acceptCommas: true),
-                        Expertise = Vocabulary.Tags(form["expertise"], acceptCommas: true),
-                        SeniorityYears = form.Integer("seniority_years", errors),
-                        HoursPerMonth = form.Decimal("hours_per_month", errors),
-                        PreferredLength = form["preferred_length"],
-                        Communication = form.All("communication"),
-                        Languages = Vocabulary.Tags(form["languages"], acceptCommas: true),
-                        Capacity = string.Equals(form["role"], "mentor", StringComparison.OrdinalIgnoreCase) ? form.Integer("capacity", errors) : null,
-                        Statement = form["statement"],
-                    };
+                    var input = Application(form, errors);
                     if (errors.Any)
                     {
                         // Report the unreadable numbers together with every other field's problem.
@@ -100,6 +84,52 @@ internal static class FormSubmission
                 }
         }
     }
+
+    /// <summary>True for the forms that show a summary of the answers before sending (the long ones).</summary>
+    public static bool HasSummary(LinkPurpose purpose) => purpose is LinkPurpose.Apply or LinkPurpose.Poll;
+
+    /// <summary>
+    /// Checks what was sent as the submission would, without saving anything or using the link: a 400 naming the
+    /// fields, or nothing when it would be accepted (the summary step).
+    /// </summary>
+    public static async Task CheckAsync(LinkClaims link, FormState form, ParticipationService participation, CancellationToken ct)
+    {
+        if (link.Purpose == LinkPurpose.Poll)
+        {
+            ParticipationService.CheckPoll(Poll(form));
+            return;
+        }
+
+        var errors = new FieldErrors();
+        var input = Application(form, errors);
+        var programme = await participation.ProgrammeAsync(link.ProgrammeId, ct);
+        ApplicationValidator.Validate(input with { Email = link.Participant }, programme, errors, () => "p");
+        errors.ThrowIfAny();
+    }
+
+    private static PollInput Poll(FormState form) => new(form["name"], form["choice"], Vocabulary.Tags(form["topics"], acceptCommas: true));
+
+    /// <summary>
+    /// The application as sent: pick-lists give the options ticked plus the "other" entries (one value may also hold
+    /// several, separated by commas); a number that does not read goes to <paramref name="errors"/>.
+    /// </summary>
+    private static ApplicationInput Application(FormState form, FieldErrors errors) => new()
+    {
+        Role = form["role"],
+        Name = form["name"],
+        TimeZone = form["time_zone"],
+        Interests = form.Picked("interests"),
+        CareerPath = form.One("career_path"),
+        Goals = form.Picked("goals"),
+        Expertise = Vocabulary.Tags(form["expertise"], acceptCommas: true),
+        SeniorityYears = form.Integer("seniority_years", errors),
+        HoursPerMonth = form.Decimal("hours_per_month", errors),
+        PreferredLength = form["preferred_length"],
+        Communication = form.All("communication"),
+        Languages = form.Picked("languages"),
+        Capacity = string.Equals(form["role"], "mentor", StringComparison.OrdinalIgnoreCase) ? form.Integer("capacity", errors) : null,
+        Statement = form["statement"],
+    };
 
     public static async Task<string> ChooseAsync(LinkClaims link, FormState form, MentorChoiceService choices, CancellationToken ct)
     {

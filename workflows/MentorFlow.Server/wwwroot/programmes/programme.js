@@ -1,6 +1,6 @@
 // Programme dashboard: phase, mentor-shortage banner, the reporting metrics, poll balance, funnel, match review,
 // active pairs, testimonials, workflow incidents, exports and links (GET /api/programmes/{id}/dashboard).
-import { api, ready, h, showMessage, clearMessages, ApiError, formatDate, formatDateTime } from '/js/shell.js';
+import { api, ready, h, showMessage, clearMessages, showFieldErrors, ApiError, formatDate, formatDateTime } from '/js/shell.js';
 
 await ready;
 const id = new URLSearchParams(location.search).get('id');
@@ -36,6 +36,7 @@ async function refresh() {
     h('button', { class: 'mf-button', onclick: () => act(target === 'open' ? api(`${base}/open`, { method: 'POST' }) : api(`${base}/phase`, { json: { phase: target } }), done) }, label)),
     programme.phase !== 'Closed' ? h('button', { class: 'mf-button mf-secondary', onclick: () => confirm('Close the programme?') && act(api(`${base}/close`, { method: 'POST' }), 'Programme closed.') }, 'Close programme') : '');
 
+  renderTerms(programme);
   renderBanner(dashboard.poll);
   renderMetrics(dashboard.metrics);
   renderPoll(dashboard.poll, programme);
@@ -196,6 +197,41 @@ async function act(promise, done) {
   }
 }
 
+// The application form's pick-lists: one term per line in each box.
+const termLists = ['interests', 'careerPaths', 'goals'];
+const termsOf = (name) => $(`#terms-${name}`).value.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
+const termCount = (name) => { $(`#terms-${name}-count`).textContent = plural(termsOf(name).length, 'term'); };
+
+function renderTerms(programme) {
+  const saved = { interests: programme.interestTerms, careerPaths: programme.careerPathTerms, goals: programme.goalTerms };
+  for (const name of termLists) {
+    $(`#terms-${name}`).value = (saved[name] ?? []).join('\n');
+    termCount(name);
+  }
+}
+
+async function saveTerms(event) {
+  event.preventDefault();
+  const form = $('#terms-form');
+  clearMessages();
+  showFieldErrors(form, {});
+  try {
+    const saved = await api(`${base}/vocabulary`, { method: 'PUT', json: Object.fromEntries(termLists.map((name) => [name, termsOf(name)])) });
+    await refresh();
+    showMessage('success', `Saved the application form's terms: ${plural(saved.interests.length, 'interest')}, `
+      + `${plural(saved.careerPaths.length, 'career path')}, ${plural(saved.goals.length, 'goal')}.`);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    // "goals[2]" is the third line of the goals box: mark the box and say which line.
+    const byList = {};
+    for (const [field, messages] of Object.entries(error.fieldErrors)) {
+      const [, list, index] = /^(\w+)(?:\[(\d+)\])?$/.exec(field) ?? [null, field, null];
+      (byList[list] ??= []).push(...messages.map((message) => (index === null ? message : `Line ${Number(index) + 1}: ${message}`)));
+    }
+    showFieldErrors(form, byList);
+  }
+}
+
 async function upload(input, path) {
   const file = input.files[0];
   if (!file) return;
@@ -210,6 +246,8 @@ async function download(file) {
   URL.revokeObjectURL(url);
 }
 
+$('#terms-form').addEventListener('submit', saveTerms);
+for (const name of termLists) $(`#terms-${name}`).addEventListener('input', () => termCount(name));
 $('#members-file').addEventListener('change', (e) => upload(e.target, `${base}/members`));
 $('#applications-file').addEventListener('change', (e) => upload(e.target, `${base}/applications/import`));
 $('#run').addEventListener('click', () => act(api(`${base}/matching/run`, { json: { minScore: Number($('#min-score').value) } }), 'Matching run: the proposed pairs are below.'));

@@ -783,6 +783,10 @@ namespace MentorFlow.Server.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset>("ApplicationsCloseAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("CareerPathTerms")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<int>("ConfirmationDays")
                         .HasColumnType("integer");
 
@@ -803,6 +807,14 @@ namespace MentorFlow.Server.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("GoalTerms")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("InterestTerms")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<int>("KickOffDays")
                         .HasColumnType("integer");

@@ -776,6 +776,10 @@ namespace MentorFlow.Server.Persistence.Migrations.Sqlite
                     b.Property<DateTimeOffset>("ApplicationsCloseAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CareerPathTerms")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ConfirmationDays")
                         .HasColumnType("INTEGER");
 
@@ -795,6 +799,14 @@ namespace MentorFlow.Server.Persistence.Migrations.Sqlite
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GoalTerms")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InterestTerms")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<int>("KickOffDays")
