@@ -55,11 +55,15 @@ public sealed class SandboxPersistenceTests
         using var http = new HttpClient();
         http.DefaultRequestHeaders.Authorization = new("ApiKey", GraphServerFactory.ManagerKey);
         var page = await http.GetStringAsync(new Uri(restarted.Origin!, "mailbox/mentee%40contoso.test"));
+        var march = await http.GetStringAsync(new Uri(restarted.Origin!, "mailbox/mentee%40contoso.test/calendar?view=month&date=2026-03-01"));
 
         Assert.Equal("Before the restart", Assert.Single(await restarted.Sandbox.MessagesAsync()).Subject);
         Assert.Equal(5, view!.Value!.Count(e => e.Subject == "Fortnightly check-in")); // 2, 16, 30 March, 13, 27 April
         Assert.Contains("Before the restart", page, StringComparison.Ordinal);
         Assert.Contains("Fortnightly check-in", page, StringComparison.Ordinal);
+        Assert.Contains("aria-label=\"Monday 30 March 2026\"", march, StringComparison.Ordinal);
+        Assert.Equal(3, march.Split(">Fortnightly check-in<").Length - 1); // the calendar after the restart: 2, 16, 30 March
+        await second.DisposeAsync(); // the server stops writing before its files go
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(directory, recursive: true);
     }

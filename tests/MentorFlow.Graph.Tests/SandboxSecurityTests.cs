@@ -61,7 +61,13 @@ public sealed class SandboxSecurityTests : IAsyncLifetime
         using var response = await _anonymous.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("forms/default.c2VjcmV0", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var body = System.Text.RegularExpressions.Regex.Match(await response.Content.ReadAsStringAsync(), "src=\"(/mailbox/[^\"]+/body)\"").Groups[1].Value;
+        using var bodyRequest = new HttpRequestMessage(HttpMethod.Get, At(body.TrimStart('/')));
+        bodyRequest.Headers.Host = $"{host}:{_server.Origin.Port}";
+        bodyRequest.Headers.Authorization = new AuthenticationHeaderValue("ApiKey", SandboxServer.ManagerKey);
+        using var framed = await _anonymous.SendAsync(bodyRequest);
+        Assert.Equal(HttpStatusCode.OK, framed.StatusCode);
+        Assert.Contains("forms/default.c2VjcmV0", await framed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -79,7 +85,7 @@ public sealed class SandboxSecurityTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-        Assert.Contains("<form method=\"post\" action=\"/sandbox/sign-in\">", html, StringComparison.Ordinal);
+        Assert.Contains("<form method=\"post\" action=\"/sandbox/sign-in\" class=\"sb-sign-in\">", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Mail (1)", html, StringComparison.Ordinal);
         Assert.DoesNotContain("mailboxes</caption>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("forms/", html, StringComparison.Ordinal);

@@ -28,7 +28,7 @@ public sealed class SandboxViewTests : IAsyncLifetime
         await _server.CreateGateway().ExecuteAsync(SandboxServer.Organizer, operations, CancellationToken.None);
 
     [Fact]
-    public async Task MailboxView_ShowsTheParticipantsOccurrencesInvitesAndMails()
+    public async Task MailboxView_ShowsTheParticipantsInvitesSeriesAndMails()
     {
         var first = Requests.Invite(start: new DateTime(2026, 3, 2, 9, 0, 0), subject: "Fortnightly check-in");
         await SendAsync(
@@ -38,12 +38,50 @@ public sealed class SandboxViewTests : IAsyncLifetime
 
         var page = await _http.GetStringAsync(new Uri(_server.Origin, "mailbox/mentee%40contoso.test"));
 
-        Assert.Equal(5, CountOf(page, "Fortnightly check-in")); // 2, 16, 30 March, 13, 27 April
+        Assert.Equal(1, CountOf(page, "<summary>Fortnightly check-in</summary>")); // one row for the series, as Outlook's inbox
+        Assert.Contains("Every 2 weeks on Monday, from 2 Mar 2026 until 30 Apr 2026", page, StringComparison.Ordinal);
         Assert.Contains("Kick-off &lt;call&gt;", page, StringComparison.Ordinal);
         Assert.Contains("Your resources", page, StringComparison.Ordinal);
         Assert.Contains("Reply to: programme@contoso.test", page, StringComparison.Ordinal);
+        Assert.Contains("href=\"/mailbox/mentee%40contoso.test/calendar\"", page, StringComparison.Ordinal);
         var index = await _http.GetStringAsync(_server.Origin);
         Assert.Contains("/mailbox/mentee%40contoso.test", index, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Calendar_ShowsEveryOccurrenceOfAFortnightlySeries_MonthByMonth()
+    {
+        var first = Requests.Invite(start: new DateTime(2026, 3, 2, 9, 0, 0), subject: "Fortnightly check-in");
+        await SendAsync(new CreateSeriesOperation("s", "series", new SeriesRequest(first, RecurrenceCadence.EveryTwoWeeks, new DateOnly(2026, 4, 30))));
+
+        var march = await _http.GetStringAsync(new Uri(_server.Origin, "mailbox/mentee%40contoso.test/calendar?view=month&date=2026-03-10"));
+        var april = await _http.GetStringAsync(new Uri(_server.Origin, "mailbox/mentee%40contoso.test/calendar?view=month&date=2026-04-01"));
+        var week = await _http.GetStringAsync(new Uri(_server.Origin, "mailbox/mentee%40contoso.test/calendar?view=week&date=2026-03-17"));
+        var may = await _http.GetStringAsync(new Uri(_server.Origin, "mailbox/mentee%40contoso.test/calendar?view=month&date=2026-05-01"));
+
+        Assert.Equal(3, CountOf(march, ">Fortnightly check-in<")); // 2, 16, 30 March
+        Assert.Contains("aria-label=\"Monday 16 March 2026\"", march, StringComparison.Ordinal);
+        Assert.Equal(3, CountOf(april, ">Fortnightly check-in<")); // 30 March (the grid's first week, greyed), 13, 27 April
+        Assert.Contains("aria-label=\"Monday 27 April 2026\"", april, StringComparison.Ordinal);
+        Assert.Equal(1, CountOf(week, ">Fortnightly check-in<")); // the week of 16 March
+        Assert.Contains("09:00–09:30", week, StringComparison.Ordinal);
+        Assert.Equal(1, CountOf(may, ">Fortnightly check-in<")); // only 27 April, in the grid's first (greyed) week
+        Assert.Contains("<td class=\"sb-day sb-outside\" aria-label=\"Monday 27 April 2026\">", may, StringComparison.Ordinal);
+        Assert.Contains("Times in Europe/Berlin", march, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("view=year", "view")]
+    [InlineData("date=2026-13-40", "date")]
+    [InlineData("zone=Mars%2FOlympus", "zone")]
+    public async Task Calendar_WithABadQuery_Is400NamingTheField(string query, string field)
+    {
+        using var response = await _http.GetAsync(new Uri(_server.Origin, $"mailbox/mentee%40contoso.test/calendar?{query}"));
+        var problem = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains($"\"{field}\"", problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -81,6 +119,9 @@ public sealed class SandboxViewTests : IAsyncLifetime
 
         Assert.Contains("class=\"cancelled\"", page, StringComparison.Ordinal);
         Assert.Contains("Cancelled: Pair closed", page, StringComparison.Ordinal);
+        var calendar = await _http.GetStringAsync(new Uri(_server.Origin, "mailbox/mentor%40contoso.test/calendar?view=week&date=2026-03-02"));
+        Assert.Contains("class=\"sb-entry cancelled\"", calendar, StringComparison.Ordinal);
+        Assert.Contains(">Cancelled<", calendar, StringComparison.Ordinal);
     }
 
     [Fact]

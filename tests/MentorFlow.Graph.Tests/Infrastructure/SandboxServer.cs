@@ -48,15 +48,19 @@ public sealed class SandboxServer : IAsyncDisposable
 
     public GraphServiceClient Client { get; }
 
-    /// <summary>Starts a sandbox on <paramref name="database"/> (none: a fresh SQLite file owned by the server).</summary>
-    public static async Task<SandboxServer> StartAsync(Action<GraphSandboxOptions>? configure = null, IGraphTestDatabase? database = null)
+    /// <summary>
+    /// Starts a sandbox on <paramref name="database"/> (none: a fresh SQLite file owned by the server), on
+    /// <paramref name="clock"/> (none: the system's).
+    /// </summary>
+    public static async Task<SandboxServer> StartAsync(Action<GraphSandboxOptions>? configure = null, IGraphTestDatabase? database = null, TimeProvider? clock = null)
     {
+        clock ??= TimeProvider.System;
         var options = new GraphSandboxOptions { Port = 0 };
         configure?.Invoke(options);
         var own = database is null ? new TestDatabase() : null;
         var store = new SandboxStore((database ?? own!).CreateContext);
-        var host = new GraphSandboxHost(new GraphSandbox(Options.Create(options), TimeProvider.System, store), Options.Create(options),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<GraphSandboxHost>.Instance, new KeyPolicy());
+        var host = new GraphSandboxHost(new GraphSandbox(Options.Create(options), clock, store), Options.Create(options),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<GraphSandboxHost>.Instance, new KeyPolicy(), clock);
         await host.StartAsync(CancellationToken.None);
         return new SandboxServer(host, await host.GetBaseUrlAsync(CancellationToken.None), own);
     }

@@ -112,6 +112,8 @@ public sealed class ElsaInstanceContractTests : IClassFixture<StudioServer>
     [Theory]
     [InlineData("{\"page\":-1}", "page")]
     [InlineData("{\"pageSize\":0}", "pageSize")]
+    [InlineData("{\"pageSize\":1000000}", "pageSize")]
+    [InlineData("{\"page\":100000,\"pageSize\":500}", "page")]
     [InlineData("{\"statuses\":[\"Sleeping\"]}", "statuses")]
     [InlineData("{\"orderDirection\":\"Up\"}", "orderDirection")]
     public async Task InstanceList_BadFilter_Returns400NamingTheField(string body, string field)

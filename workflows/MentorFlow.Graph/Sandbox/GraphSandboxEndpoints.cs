@@ -1,8 +1,7 @@
-using System.Globalization;
-using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using MentorFlow.Graph.Sandbox.Pages;
 using Microsoft.AspNetCore.Routing;
 
 namespace MentorFlow.Graph.Sandbox;
@@ -43,6 +42,7 @@ public static class GraphSandboxEndpoints
             }
 
             context.Response.Headers.XFrameOptions = "DENY";
+            context.Response.Headers.ContentSecurityPolicy = MailboxPages.PagePolicy;
             context.Response.Headers["Referrer-Policy"] = "no-referrer";
             context.Response.Headers.XContentTypeOptions = "nosniff";
             if (path is "/sandbox/faults" or "/sandbox/reset")
@@ -54,13 +54,12 @@ public static class GraphSandboxEndpoints
                     return;
                 }
             }
-            else if (path is not ("/sandbox/sign-in" or "/sandbox/session" or "/sandbox/sign-out") && !access.MaySee(request))
+            else if (path is not ("/sandbox/sign-in" or "/sandbox/session" or "/sandbox/sign-out" or "/favicon.ico" or SandboxAssets.StylesheetPath)
+                && !access.MaySee(request))
             {
-                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 context.Response.Headers.WWWAuthenticate = "ApiKey";
-                context.Response.ContentType = "text/html; charset=utf-8";
                 var returnUrl = HttpMethods.IsGet(request.Method) && SandboxAccess.IsLocalPath(path) ? path : "/";
-                await context.Response.WriteAsync(SignInPage(returnUrl, error: null), context.RequestAborted);
+                await MailboxPages.SignIn(returnUrl, error: null).ExecuteAsync(context);
                 return;
             }
 
@@ -70,7 +69,7 @@ public static class GraphSandboxEndpoints
     public static IEndpointRouteBuilder MapGraphSandbox(this IEndpointRouteBuilder app)
     {
         app.MapGet("/sandbox/sign-in", (string? returnUrl) =>
-                Html(SignInPage(SandboxAccess.IsLocalPath(returnUrl) ? returnUrl! : "/", error: null)))
+                MailboxPages.SignIn(SandboxAccess.IsLocalPath(returnUrl) ? returnUrl! : "/", error: null, StatusCodes.Status200OK))
             .ExcludeFromDescription();
         app.MapPost("/sandbox/sign-in", async (HttpContext context, SandboxAccess access) =>
         {
@@ -84,8 +83,7 @@ public static class GraphSandboxEndpoints
             returnUrl = SandboxAccess.IsLocalPath(returnUrl) ? returnUrl : "/";
             if (!access.IsManagerKey(form["key"].ToString().Trim()))
             {
-                return Results.Content(SignInPage(returnUrl, "This key was not accepted. Enter a manager API key."),
-                    "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status401Unauthorized);
+                return MailboxPages.SignIn(returnUrl, "This key was not accepted. Enter a manager API key.");
             }
 
             access.StartSession(context.Response, context.Request.IsHttps);
@@ -101,8 +99,7 @@ public static class GraphSandboxEndpoints
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             if (await access.RedeemTicketAsync(form["ticket"].ToString(), context.RequestAborted) is not { } returnUrl)
             {
-                return Results.Content(SignInPage("/", "The sign-in link from MentorFlow has expired or was already used. Open the Mailbox again from MentorFlow, or enter a manager API key."),
-                    "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status401Unauthorized);
+                return MailboxPages.SignIn("/", "The sign-in link from MentorFlow has expired or was already used. Open the Mailbox again from MentorFlow, or enter a manager API key.");
             }
 
             access.StartSession(context.Response, context.Request.IsHttps);
@@ -115,15 +112,7 @@ public static class GraphSandboxEndpoints
         }).DisableAntiforgery().ExcludeFromDescription();
 
         app.Map("/v1.0/{**path}", HandleGraphAsync).ExcludeFromDescription();
-        app.MapGet("/", async (GraphSandbox sandbox, CancellationToken cancellationToken) =>
-            Html(await MailboxView.IndexAsync(sandbox, cancellationToken))).ExcludeFromDescription();
-        app.MapGet("/mailbox/{address}", async (string address, GraphSandbox sandbox, CancellationToken cancellationToken) =>
-                Html(await MailboxView.MailboxAsync(sandbox, address, cancellationToken)))
-            .ExcludeFromDescription();
-        app.MapGet("/mailbox/{address}/events/{id}.ics", async (string address, string id, GraphSandbox sandbox, CancellationToken cancellationToken) =>
-            await MailboxView.IcsAsync(sandbox, address, id, cancellationToken) is { } ics
-                ? Results.File(Encoding.UTF8.GetBytes(ics), "text/calendar; charset=utf-8", $"{SafeName(id)}.ics")
-                : Results.NotFound()).ExcludeFromDescription();
+        app.MapMailboxPages();
         app.MapPost("/sandbox/faults", (SandboxFault fault, GraphSandbox sandbox) =>
         {
             if (fault.Status is < 400 or > 599 || fault.Count < 1 || string.IsNullOrWhiteSpace(fault.Code))
@@ -186,8 +175,6 @@ public static class GraphSandboxEndpoints
         }
     }
 
-    private static IResult Html(string page) => Results.Content(page, "text/html; charset=utf-8", Encoding.UTF8);
-
     /// <summary>303 to a path of the sandbox (after a POST the browser follows with a GET).</summary>
     private static IResult SeeOther(string path) => new SeeOtherResult(path);
 
@@ -200,40 +187,4 @@ public static class GraphSandboxEndpoints
             return Task.CompletedTask;
         }
     }
-
-    /// <summary>The manager's sign-in page: a key form that opens a session for this sandbox.</summary>
-    internal static string SignInPage(string returnUrl, string? error)
-    {
-        var alert = error is null ? string.Empty : "<p class=\"error\" role=\"alert\" id=\"key-error\">" + Encode(error) + "</p>";
-        var invalid = error is null ? string.Empty : " aria-invalid=\"true\" aria-describedby=\"key-error\"";
-        return $$"""
-        <!doctype html>
-        <html lang="en">
-        <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Sign in · MentorFlow Graph sandbox</title>
-        <style>body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:34rem;padding:0 1rem;color:#1b1b1b}
-        label{display:block;font-weight:600;margin-top:1rem}input{font:inherit;width:100%;padding:.5rem;margin-top:.25rem;box-sizing:border-box}
-        button{font:inherit;margin-top:1rem;padding:.5rem 1.25rem;background:#0b57d0;color:#fff;border:0;border-radius:4px}
-        .error{color:#a50e0e;font-weight:600}:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}</style></head>
-        <body><main>
-        <h1>Sign in to the Graph sandbox</h1>
-        <p>The sandbox shows every mailbox, including participants' signed links, so it is for programme managers only.
-        Open it from MentorFlow's <strong>Mailbox</strong> link while signed in, or enter a manager API key.</p>
-        {{alert}}
-        <form method="post" action="/sandbox/sign-in">
-        <input type="hidden" name="returnUrl" value="{{Encode(returnUrl)}}">
-        <label for="key">Manager API key</label>
-        <input id="key" name="key" type="password" autocomplete="current-password" required{{invalid}}>
-        <button type="submit">Sign in</button>
-        </form>
-        </main></body></html>
-        """;
-    }
-
-    private static string SafeName(string id) =>
-        new(id.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-').Take(60).ToArray());
-
-    internal static string Encode(string? text) => WebUtility.HtmlEncode(text ?? string.Empty);
-
-    internal static string Stamp(DateTime value) => value.ToString("ddd d MMM yyyy HH:mm", CultureInfo.InvariantCulture);
 }

@@ -23,6 +23,7 @@ public sealed class GraphSandboxHost(
     TimeProvider? clock = null) : IHostedService, IGraphSandboxEndpoint, IAsyncDisposable
 {
     private readonly TaskCompletionSource<Uri> _baseUrl = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private WebApplication? _app;
 
     public GraphSandbox Sandbox => sandbox;
@@ -111,8 +112,10 @@ public sealed class GraphSandboxHost(
             filtering.AllowEmptyHosts = false;
             filtering.IncludeFailureMessage = false;
         });
+        builder.Services.AddRazorComponents();
         builder.Services.AddSingleton(sandbox);
         builder.Services.AddSingleton(Access);
+        builder.Services.AddSingleton(_clock);
         var app = builder.Build();
         app.UseHostFiltering();
         app.UseSandboxAccess(Access);

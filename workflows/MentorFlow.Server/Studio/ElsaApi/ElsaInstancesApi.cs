@@ -73,6 +73,15 @@ internal static class ElsaInstancesApi
     private static readonly ElsaListInstancesRequest Empty = new(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
+    /// <summary>Largest page the instance list serves.</summary>
+    private const int MaxPageSize = 500;
+
+    /// <summary>How deep pages reach into a list ((page + 1) × page size).</summary>
+    private const int MaxListDepth = 10_000;
+
+    /// <summary>Most definitions one list request may filter on.</summary>
+    private const int MaxDefinitions = 100;
+
     private static async Task<Results<Ok<ElsaPagedListResponse<ElsaWorkflowInstanceSummary>>, ValidationProblem>> ListAsync(
         ElsaListInstancesRequest request, [FromServices] IWorkflowRuntime runtime, CancellationToken cancellationToken)
     {
@@ -82,9 +91,18 @@ internal static class ElsaInstancesApi
             errors["page"] = ["The page number is 0-based and cannot be negative."];
         }
 
-        if (request.PageSize is < 1)
+        if (request.PageSize is < 1 or > MaxPageSize)
         {
-            errors["pageSize"] = ["The page size must be at least 1."];
+            errors["pageSize"] = [$"The page size must be between 1 and {MaxPageSize}."];
+        }
+        else if (((long)(request.Page ?? 0) + 1) * (request.PageSize ?? 50) > MaxListDepth)
+        {
+            errors["page"] = [$"Pages reach at most the first {MaxListDepth} instances; narrow the list with a filter (status, correlation id, search) to see older ones."];
+        }
+
+        if (request.DefinitionIds is { Count: > MaxDefinitions })
+        {
+            errors["definitionIds"] = [$"Filter on at most {MaxDefinitions} definitions at once."];
         }
 
         var statuses = ParseAll<WorkflowStatus>(Merge(request.Status, request.Statuses), "statuses", errors);
@@ -135,27 +153,23 @@ internal static class ElsaInstancesApi
             return TypedResults.Ok(new ElsaPagedListResponse<ElsaWorkflowInstanceSummary>(items, result.TotalCount));
         }
 
-        // Several definitions: gather each one's matches, then page the union in the requested order.
+        // Several definitions: the requested page of the union lies within the first (page + 1) × pageSize matches of
+        // each definition in the requested order, so only those are read (bounded by MaxListDepth).
+        var depth = (page + 1) * pageSize;
         var all = new List<WorkflowInstanceSummary>();
+        long total = 0;
         foreach (var definitionId in definitionIds.Distinct(StringComparer.Ordinal))
         {
-            const int batch = 500;
-            for (var index = 0; ; index++)
-            {
-                var chunk = await runtime.ListInstancesAsync(Query(definitionId, index, batch), cancellationToken);
-                all.AddRange(chunk.Items);
-                if (chunk.Items.Count < batch)
-                {
-                    break;
-                }
-            }
+            var head = await runtime.ListInstancesAsync(Query(definitionId, 0, depth), cancellationToken);
+            all.AddRange(head.Items);
+            total += head.TotalCount;
         }
 
         var ordered = (descending ? all.OrderByDescending(item => item.CreatedAt) : all.OrderBy(item => item.CreatedAt))
             .Where(item => request.Version is null || item.Version == request.Version)
             .ToList();
         var pageItems = ordered.Skip(page * pageSize).Take(pageSize).Select(InstancePresenter.Summary).ToList();
-        return TypedResults.Ok(new ElsaPagedListResponse<ElsaWorkflowInstanceSummary>(pageItems, ordered.Count));
+        return TypedResults.Ok(new ElsaPagedListResponse<ElsaWorkflowInstanceSummary>(pageItems, request.Version is null ? total : ordered.Count));
     }
 
     private static async Task<Results<Ok<ElsaWorkflowInstance>, ProblemHttpResult>> Get(
