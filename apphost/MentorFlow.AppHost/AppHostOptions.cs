@@ -12,6 +12,7 @@ namespace MentorFlow.AppHost;
 /// <item><c>--postgres-connection "Host=…"</c> (or <c>ConnectionStrings:mentorflow</c>): use an external PostgreSQL.</item>
 /// <item><c>--replicas N</c>: run N server replicas (N &gt; 1 needs PostgreSQL; <c>--postgres</c> is implied).</item>
 /// <item><c>--server-port P</c>: the port the server answers on (default 5180).</item>
+/// <item><c>--sandbox-port P</c>: the one address of the Graph sandbox (mail and calendars) in front of every replica (default 5099).</item>
 /// <item><c>--postgres-port P</c>: the port of the PostgreSQL resource (default 5433).</item>
 /// <item><c>--data-dir DIR</c>: where the SQLite file, the PostgreSQL cluster and the development key live (default data/).</item>
 /// </list>
@@ -22,13 +23,15 @@ public sealed record AppHostOptions(
     int Replicas,
     int ServerPort,
     int PostgresPort,
-    string DataDirectory)
+    string DataDirectory,
+    int SandboxPort = AppHostOptions.DefaultSandboxPort)
 {
     public const int DefaultServerPort = 5180;
+    public const int DefaultSandboxPort = 5099;
     public const int DefaultPostgresPort = 5433;
 
     private static readonly string[] FlagNames = ["--postgres"];
-    private static readonly string[] ValueNames = ["--postgres-connection", "--replicas", "--server-port", "--postgres-port", "--data-dir"];
+    private static readonly string[] ValueNames = ["--postgres-connection", "--replicas", "--server-port", "--sandbox-port", "--postgres-port", "--data-dir"];
 
     public bool UsesPostgres => Postgres || ExternalPostgres is not null || Replicas > 1;
 
@@ -95,8 +98,14 @@ public sealed record AppHostOptions(
         var replicas = ParseInt("--replicas", Value("replicas"), 1, min: 1, max: 16);
         var serverPort = ParseInt("--server-port", Value("server-port"), DefaultServerPort, min: 1, max: 65535);
         var postgresPort = ParseInt("--postgres-port", Value("postgres-port"), DefaultPostgresPort, min: 1, max: 65535);
+        var sandboxPort = ParseInt("--sandbox-port", Value("sandbox-port"), DefaultSandboxPort, min: 1, max: 65535);
+        if (sandboxPort == serverPort)
+        {
+            throw new AppHostOptionsException($"--sandbox-port and --server-port must differ (both {serverPort}).");
+        }
+
         var dataDirectory = Path.GetFullPath(Value("data-dir") ?? Path.Combine(repositoryRoot, "data"), repositoryRoot);
-        return new AppHostOptions(postgres || (replicas > 1 && external is null), external, replicas, serverPort, postgresPort, dataDirectory);
+        return new AppHostOptions(postgres || (replicas > 1 && external is null), external, replicas, serverPort, postgresPort, dataDirectory, sandboxPort);
     }
 
     /// <summary>Fails with a clear message when a port we are about to listen on is taken.</summary>

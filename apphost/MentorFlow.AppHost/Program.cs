@@ -18,11 +18,21 @@ try
         .WithEnvironment("Graph__Dispatcher__Replicas", options.Replicas.ToString(System.Globalization.CultureInfo.InvariantCulture))
         .WithEnvironment("GraphSandbox__AccessToken", SandboxToken.Create())
         .WithReplicas(options.Replicas);
+    // The Graph sandbox (mail and calendars) as its own link on the server: one address in front of every replica's
+    // sandbox, each replica listening on the port the orchestrator gives it. The mail lives in the shared database,
+    // so whichever replica answers shows all of it.
+    server.WithHttpEndpoint(name: SandboxEndpoint.Name, env: "GraphSandbox__Port")
+        .WithEnvironment("GraphSandbox__Host", "localhost")
+        .WithUrlForEndpoint(SandboxEndpoint.Name, url => url.DisplayText = SandboxEndpoint.DisplayText);
     if (!randomPorts)
     {
         AppHostOptions.EnsurePortFree(options.ServerPort, "MentorFlow server", "--server-port");
+        AppHostOptions.EnsurePortFree(options.SandboxPort, "Graph sandbox", "--sandbox-port");
         server.WithEndpoint("http", endpoint => endpoint.Port = options.ServerPort);
+        server.WithEndpoint(SandboxEndpoint.Name, endpoint => endpoint.Port = options.SandboxPort);
     }
+
+    server.WithEnvironment("GraphSandbox__PublicUrl", server.GetEndpoint(SandboxEndpoint.Name));
 
     // Participants' links point at the server's address as the AppHost publishes it (the replicas' shared proxy).
     server.WithEnvironment("Mentoring__Links__PublicBaseUrl", server.GetEndpoint("http"));

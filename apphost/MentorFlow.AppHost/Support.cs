@@ -57,25 +57,47 @@ internal static class SandboxToken
     public static string Create() => "mf_sandbox_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 }
 
-internal static class StartupBanner
+/// <summary>The server's second endpoint: the Graph sandbox's one address (its mailbox view and Graph v1.0).</summary>
+public static class SandboxEndpoint
+{
+    public const string Name = "sandbox";
+
+    public const string DisplayText = "Mailbox (Graph sandbox)";
+}
+
+/// <summary>What the AppHost prints once everything is started: the addresses to open and the key to use.</summary>
+public static class StartupBanner
 {
     public static void Print(DistributedApplication app, AppHostOptions options)
     {
         var configuration = app.Services.GetRequiredService<IConfiguration>();
-        var dashboard = configuration["ASPNETCORE_URLS"]?.Split(';')[0] ?? "(see the log above)";
+        var key = File.ReadAllText(Path.Combine(options.DataDirectory, "dev-manager-key")).Trim();
+        Console.WriteLine();
+        foreach (var line in Lines(options, configuration["ASPNETCORE_URLS"], configuration["AppHost:BrowserToken"], key))
+        {
+            Console.WriteLine(line);
+        }
+    }
+
+    public static IReadOnlyList<string> Lines(AppHostOptions options, string? dashboardUrls, string? browserToken, string managerKey)
+    {
+        var dashboard = dashboardUrls?.Split(';')[0] ?? "(see the log above)";
         var server = $"http://localhost:{options.ServerPort}";
+        var sandbox = $"http://localhost:{options.SandboxPort}";
         var database = options.Postgres ? $"PostgreSQL (Debian, port {options.PostgresPort})"
             : options.ExternalPostgres is not null ? "PostgreSQL (external)"
             : $"SQLite ({Path.Combine(options.DataDirectory, "mentorflow.db")})";
-        Console.WriteLine();
-        Console.WriteLine("MentorFlow is starting:");
-        Console.WriteLine($"  server     {server}   (health: {server}/health, API docs: {server}/scalar, Studio: {server}/studio/)");
-        var token = configuration["AppHost:BrowserToken"];
-        Console.WriteLine(string.IsNullOrEmpty(token)
-            ? $"  dashboard  {dashboard}   (its login link is in the log: 'Login to the dashboard at …')"
-            : $"  dashboard  {dashboard}/login?t={token}   (the login link, valid for this run)");
-        Console.WriteLine($"  database   {database}, replicas: {options.Replicas}");
-        Console.WriteLine($"  API key    {File.ReadAllText(Path.Combine(options.DataDirectory, "dev-manager-key")).Trim()}   (Authorization: ApiKey <key>)");
-        Console.WriteLine("Press Ctrl+C to stop everything.");
+        return
+        [
+            "MentorFlow is starting:",
+            $"  server     {server}   (health: {server}/health, API docs: {server}/scalar, Studio: {server}/studio/)",
+            $"  mailbox    {sandbox}   (Graph sandbox: every participant's mail and calendar, all replicas; sign in with the API key)",
+            string.IsNullOrEmpty(browserToken)
+                ? $"  dashboard  {dashboard}   (its login link is in the log: 'Login to the dashboard at …')"
+                : $"  dashboard  {dashboard}/login?t={browserToken}   (the login link, valid for this run)",
+            $"  database   {database}, replicas: {options.Replicas}",
+            $"  API key    {managerKey}   (Authorization: ApiKey <key>)",
+            "Press Ctrl+C to stop everything.",
+        ];
     }
 }

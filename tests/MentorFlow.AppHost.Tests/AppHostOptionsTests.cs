@@ -18,7 +18,21 @@ public sealed class AppHostOptionsTests
         Assert.False(options.UsesPostgres);
         Assert.Equal(1, options.Replicas);
         Assert.Equal(AppHostOptions.DefaultServerPort, options.ServerPort);
+        Assert.Equal(5099, options.SandboxPort);
         Assert.Equal("/repo/data", options.DataDirectory);
+    }
+
+    [Fact]
+    public void StartupBanner_PrintsTheSandboxsOneAddressBesideTheServer()
+    {
+        var options = Read(["--sandbox-port", "6099", "--replicas", "3"]);
+
+        var lines = StartupBanner.Lines(options, "http://localhost:15080", "token", "mf_dev_key");
+
+        Assert.Equal(6099, options.SandboxPort);
+        Assert.Contains(lines, line => line.StartsWith("  mailbox    http://localhost:6099   (Graph sandbox:", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line == "  dashboard  http://localhost:15080/login?t=token   (the login link, valid for this run)");
+        Assert.Contains(lines, line => line.Contains("replicas: 3", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -68,6 +82,8 @@ public sealed class AppHostOptionsTests
     [InlineData(new[] { "--replicas", "many" }, "--replicas must be a whole number from 1 to 16 (got 'many')")]
     [InlineData(new[] { "--replicas" }, "--replicas needs a value")]
     [InlineData(new[] { "--server-port", "70000" }, "--server-port must be a whole number from 1 to 65535")]
+    [InlineData(new[] { "--sandbox-port", "0" }, "--sandbox-port must be a whole number from 1 to 65535")]
+    [InlineData(new[] { "--sandbox-port", "5180" }, "--sandbox-port and --server-port must differ (both 5180)")]
     [InlineData(new[] { "--postgres=maybe" }, "--postgres must be true or false (got 'maybe')")]
     [InlineData(new[] { "--postgres-connection", "Data Source=x.db" }, "must be a PostgreSQL connection string")]
     [InlineData(new[] { "--postgres", "--postgres-connection", "Host=db" }, "--postgres and --postgres-connection exclude each other")]

@@ -24,6 +24,13 @@ public sealed class AppHostStartTests
             var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
 
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+            // The Graph sandbox answers on the server's own "sandbox" endpoint: its icon openly, its pages to a manager.
+            using var sandbox = app.CreateHttpClient("server", "sandbox");
+            using var icon = await sandbox.GetAsync(new Uri("/favicon.ico", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, icon.StatusCode);
+            sandbox.DefaultRequestHeaders.Authorization = new("ApiKey", (await File.ReadAllTextAsync(Path.Combine(data, "dev-manager-key"))).Trim());
+            Assert.Contains("Nothing has been sent here yet", await sandbox.GetStringAsync(new Uri("/", UriKind.Relative)), StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(data, "mentorflow.db")), "the SQLite file lives under the data directory");
             Assert.True(File.Exists(Path.Combine(data, "dev-manager-key")), "the development key is kept under the data directory");
         }
@@ -86,6 +93,16 @@ public sealed class AppHostStartTests
             var sandboxToken = context.EnvironmentVariables["GraphSandbox__AccessToken"]?.ToString();
             Assert.True(sandboxToken is { Length: >= 32 }, "every replica gets the run's Graph sandbox bearer token");
             Assert.Equal(3, server.Annotations.OfType<ReplicaAnnotation>().Single().Replicas);
+
+            // One sandbox address for all replicas: the server's own "sandbox" endpoint (proxied in front of every
+            // replica, each told its port), which every replica also gives people as the Mailbox address.
+            var sandbox = server.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "sandbox");
+            Assert.True(sandbox.IsProxied);
+            Assert.True(context.EnvironmentVariables.ContainsKey("GraphSandbox__Port"), "each replica is told the port its sandbox listens on");
+            Assert.Equal("localhost", context.EnvironmentVariables["GraphSandbox__Host"]?.ToString());
+            var publicUrl = Assert.IsType<EndpointReference>(context.EnvironmentVariables["GraphSandbox__PublicUrl"]);
+            Assert.Equal(("server", "sandbox"), (publicUrl.Resource.Name, publicUrl.EndpointName));
+            Assert.Contains(server.Annotations, a => a is ResourceUrlsCallbackAnnotation);
         }
         finally
         {

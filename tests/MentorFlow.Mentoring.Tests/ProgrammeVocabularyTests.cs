@@ -18,7 +18,7 @@ public sealed class ProgrammeVocabularyTests : IDisposable
     }
 
     [Theory]
-    [InlineData("interests[1]", new[] { "Cloud", "cloud" }, "repeats interests[0]")]
+    [InlineData("interests[1]", new[] { "Cloud", "cloud" }, "repeats 'Cloud'")]
     [InlineData("interests[0]", new[] { "   " }, "cannot be empty")]
     [InlineData("interests[0]", new[] { "sql;python" }, "cannot contain")]
     [InlineData("interests[0]", new[] { "sql, python" }, "cannot contain")]

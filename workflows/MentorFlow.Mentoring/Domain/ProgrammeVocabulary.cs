@@ -52,7 +52,7 @@ public sealed record ProgrammeVocabulary(IReadOnlyList<string> Interests, IReadO
             return result;
         }
 
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < terms.Count; i++)
         {
             var term = terms[i]?.Trim() ?? "";
@@ -71,11 +71,11 @@ public sealed record ProgrammeVocabulary(IReadOnlyList<string> Interests, IReadO
             }
             else if (seen.TryGetValue(TagOf(term), out var first))
             {
-                errors.Add(name, $"'{term}' repeats {field}[{first}] (terms are compared without case).");
+                errors.Add(name, $"'{term}' repeats '{first}' (terms are compared without case).");
             }
             else
             {
-                seen[TagOf(term)] = i;
+                seen[TagOf(term)] = term;
                 result.Add(term);
             }
         }
