@@ -9,7 +9,8 @@ namespace MentorFlow.Benchmarks;
 /// kills, restarts, lost, duplicated, stuck and time per provider; the exit code is 1 when anything was lost,
 /// duplicated or stuck, or the scenario did not complete.
 /// Options: <c>--kills N</c> (30; 4 with <c>--smoke</c>), <c>--seed S</c> (1), <c>--provider sqlite|postgres</c> (both),
-/// <c>--mentors M</c> (4; 2 with <c>--smoke</c>; three mentees each), <c>--max-kill-delay-ms D</c> (2000).
+/// <c>--mentors M</c> (4; 2 with <c>--smoke</c>; three mentees each), <c>--max-kill-delay-ms D</c> (2000),
+/// <c>--timeout-minutes T</c> (90 per provider: a loaded machine restarts a replica in half a minute or more).
 /// PostgreSQL needs MENTORFLOW_TEST_POSTGRES (an admin connection string; scripts/dev-postgres.sh starts a server).
 /// </summary>
 public static class CrashBenchmark
@@ -35,6 +36,7 @@ public static class CrashBenchmark
                 Mentors = Number(args, "--mentors") ?? (smoke ? 2 : 4),
                 MaxKillDelay = TimeSpan.FromMilliseconds(Number(args, "--max-kill-delay-ms") ?? 2_000),
                 PostgresAdmin = Environment.GetEnvironmentVariable("MENTORFLOW_TEST_POSTGRES"),
+                Timeout = TimeSpan.FromMinutes(Number(args, "--timeout-minutes") ?? 90),
             };
             var result = await CrashHarness.RunAsync(options, line => Console.WriteLine($"  {line}"));
             results.Add(result);

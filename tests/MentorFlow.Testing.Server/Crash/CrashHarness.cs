@@ -34,7 +34,17 @@ public sealed partial class CrashHarness : IAsyncDisposable
     public const string ManagerKey = InProcessServer.ManagerKey;
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan TickEvery = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan SettleTimeout = TimeSpan.FromMinutes(5);
+
+    // Settling waits for every replica to be ready again; on a starved machine (2 cores, load average 50, the children
+    // under nice 10) one restart can take several minutes.
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromMinutes(15);
+
+    // One attempt may take this long: a replica started cold on a loaded machine answers its first requests slowly.
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromMinutes(3);
+
+    // A request is sent again until a replica answers it, for at most this long: long enough for a slow attempt and a
+    // few kills, each followed by a restart that takes a minute or more on a loaded machine.
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromMinutes(10);
 
     private readonly CrashOptions _options;
     private readonly Action<string> _log;
@@ -42,7 +52,7 @@ public sealed partial class CrashHarness : IAsyncDisposable
     private readonly SharedClock _clock;
     private readonly GraphSandbox _sandbox;
     private readonly GraphSandboxHost _sandboxHost;
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
+    private readonly HttpClient _http = new() { Timeout = RequestTimeout };
     private readonly List<ChildProcess> _children = [];
     private readonly List<PlannedKill> _plan;
     private readonly List<string> _killLog = [];
@@ -310,9 +320,9 @@ public sealed partial class CrashHarness : IAsyncDisposable
         var waited = Stopwatch.StartNew();
         for (var attempt = 0; ; attempt++)
         {
-            if (waited.Elapsed > TimeSpan.FromMinutes(3))
+            if (waited.Elapsed > AnswerTimeout)
             {
-                throw new TimeoutException($"no replica answered {request().RequestUri} for 3 min");
+                throw new TimeoutException($"no replica answered {request().RequestUri} for {AnswerTimeout.TotalMinutes:0} min");
             }
 
             var child = NextReady();

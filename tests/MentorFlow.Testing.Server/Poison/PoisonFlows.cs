@@ -20,6 +20,9 @@ public sealed record PoisonOptions
     /// <summary>How often memory and <c>/alive</c> are sampled.</summary>
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>How long the server may take to start (minutes on a loaded machine).</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How long one instance may take to reach the state its case expects.</summary>
     public TimeSpan CaseTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
@@ -90,7 +93,7 @@ public static class PoisonFlows
     public static async Task<PoisonRunResult> RunAsync(PoisonOptions options, TextWriter progress, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        await using var server = await ChildServer.StartAsync(options.ServerDll, options.Settings, TimeSpan.FromMinutes(2), cancellationToken);
+        await using var server = await ChildServer.StartAsync(options.ServerDll, options.Settings, options.StartTimeout, cancellationToken);
         var startUp = started.Elapsed;
         await progress.WriteLineAsync($"server pid {server.ProcessId} at {server.BaseAddress} (data {server.DataDirectory}), ready in {startUp.TotalSeconds:N1} s");
         await using var sampler = new HealthSampler(server, options.SampleInterval);
