@@ -28,6 +28,12 @@ public sealed record PoisonOptions
 
     /// <summary>Server settings (<c>Section:Key</c>) on top of the defaults; none by default.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Slowest <c>/alive</c> answer that counts as responsive: the benchmark holds the product's 1 s target on a quiet
+    /// machine; the test suite's smoke run, sharing its cores with other tests, asks only that the server never hangs.
+    /// </summary>
+    public TimeSpan AliveTarget { get; init; } = PoisonFlows.AliveTarget;
 }
 
 /// <summary>One hostile case: what was done, what the server answered and how it held up meanwhile.</summary>
@@ -36,13 +42,13 @@ public sealed record PoisonCaseResult(string Case, string Outcome, string Incide
 /// <summary>The whole run: each case, and the server's memory at start, at its peak and after the cases.</summary>
 public sealed record PoisonRunResult(
     IReadOnlyList<PoisonCaseResult> Cases, long StartResidentBytes, long PeakResidentBytes, long EndResidentBytes,
-    TimeSpan MaxAliveLatency, int AliveProbes, int AliveFailures, TimeSpan StartUp, TimeSpan Duration)
+    TimeSpan MaxAliveLatency, int AliveProbes, int AliveFailures, TimeSpan StartUp, TimeSpan Duration, TimeSpan AliveTarget)
 {
     public IReadOnlyList<string> Failures =>
     [
         .. Cases.SelectMany(result => result.Failures.Select(failure => $"{result.Case}: {failure}")),
         .. PeakResidentBytes >= PoisonFlows.ResidentTarget ? [$"peak RSS {PoisonFlows.MiB(PeakResidentBytes)} over the target of {PoisonFlows.MiB(PoisonFlows.ResidentTarget)}"] : Array.Empty<string>(),
-        .. MaxAliveLatency >= PoisonFlows.AliveTarget ? [$"/alive took {MaxAliveLatency.TotalMilliseconds:N0} ms, target < {PoisonFlows.AliveTarget.TotalMilliseconds:N0} ms"] : Array.Empty<string>(),
+        .. MaxAliveLatency >= AliveTarget ? [$"/alive took {MaxAliveLatency.TotalMilliseconds:N0} ms, target < {AliveTarget.TotalMilliseconds:N0} ms"] : Array.Empty<string>(),
         .. AliveFailures > 0 ? [$"{AliveFailures} /alive probes failed"] : Array.Empty<string>(),
     ];
 }
@@ -121,7 +127,7 @@ public static class PoisonFlows
                 failures.Add($"peak RSS {MiB(peak)}");
             }
 
-            if (window.MaxAliveLatency >= AliveTarget || window.AliveFailures > 0)
+            if (window.MaxAliveLatency >= options.AliveTarget || window.AliveFailures > 0)
             {
                 failures.Add($"/alive max {window.MaxAliveLatency.TotalMilliseconds:N0} ms, {window.AliveFailures} failed");
             }
@@ -136,7 +142,7 @@ public static class PoisonFlows
         var all = sampler.Window(TimeSpan.Zero, sampler.Now);
         var endResident = server.ResidentBytes() ?? 0;
         return new PoisonRunResult(results, startResident, Math.Max(all.PeakResidentBytes, results.Max(result => result.PeakResidentBytes)), endResident,
-            all.MaxAliveLatency, all.AliveProbes, all.AliveFailures, startUp, started.Elapsed);
+            all.MaxAliveLatency, all.AliveProbes, all.AliveFailures, startUp, started.Elapsed, options.AliveTarget);
     }
 
     private static async Task<(string Outcome, string Incident)> RunCaseAsync(HttpClient client, Case poisonCase, string definitionId, PoisonOptions options, List<string> failures, CancellationToken cancellationToken)
