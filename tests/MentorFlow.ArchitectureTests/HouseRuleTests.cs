@@ -106,7 +106,6 @@ public sealed partial class HouseRuleTests
     {
         ["tests/MentorFlow.Server.Tests/Studio/ElsaDefinitionContractTests.cs"] = 692,
         ["tests/MentorFlow.Benchmarks/WorkflowBenchmark.cs"] = 563,
-        ["reporting/MentorFlow.Reporting/Matching/MatchTrainer.cs"] = 557,
     };
 
     private const int MaxLines = 500;
