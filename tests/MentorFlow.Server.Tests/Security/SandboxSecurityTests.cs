@@ -82,7 +82,7 @@ public sealed class SandboxSecurityTests : IClassFixture<KestrelServer>
 
         await page.WaitForURLAsync(Sandbox.Origin!.ToString());
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "MentorFlow Graph sandbox", Level = 1 })).ToBeVisibleAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = "mentee@contoso.test" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "mentee@contoso.test", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByText("Please confirm your match")).ToBeVisibleAsync();
         await Browser.ScreenshotAsync(page, "sandbox-01-mailbox-after-shell-sign-in");
 
