@@ -17,8 +17,7 @@ public static class ModelInputs
     /// <summary>
     /// Pair features whose pairwise products are interaction terms (<see cref="Terms"/>): the facts about a pair
     /// whose effect plausibly depends on another (e.g. time-zone distance × both preferring live meetings, seniority gap
-    /// × the mentee's seniority, same career path × a mentee who wants to switch, interests × whether any goal is
-    /// covered, the mentor's time × a junior mentee, anything × no common language or no way to meet live).
+    /// × the mentee's seniority, same career path × a mentee who wants to switch).
     /// </summary>
     public static readonly IReadOnlyList<int> Interacting =
     [
@@ -26,17 +25,14 @@ public static class ModelInputs
         PairFeatures.GoalCoverage, PairFeatures.ExpertiseMatch, PairFeatures.SeniorityGap, PairFeatures.MentorLessSenior,
         PairFeatures.TimeZoneDistance, PairFeatures.SharedLanguage, PairFeatures.CommunicationOverlap, PairFeatures.LengthDistance,
         PairFeatures.HoursFit, PairFeatures.LiveChannels, PairFeatures.MenteeSeniority, PairFeatures.MissingInformation,
-        PairFeatures.MenteeSwitching, PairFeatures.TimeZoneOver3Hours, PairFeatures.BothLiveOnly, PairFeatures.NoCommonLanguage,
-        PairFeatures.CannotMeetLive, PairFeatures.AnyGoalCovered, PairFeatures.MenteeJunior,
+        PairFeatures.MenteeSwitching, PairFeatures.TimeZoneOver3Hours, PairFeatures.BothLiveOnly,
     ];
 
     /// <summary>Pair features whose effect may depend on the mentee's goals (each × every goal indicator).</summary>
     public static readonly IReadOnlyList<int> GoalDependent =
     [
         PairFeatures.SeniorityGap, PairFeatures.SeniorityGapOver3, PairFeatures.SeniorityGapOver8, PairFeatures.MentorLessSenior,
-        PairFeatures.SameCareerPath, PairFeatures.SwitchTarget, PairFeatures.InterestCoverage, PairFeatures.SeniorityGap0To2,
-        PairFeatures.SeniorityGap2To5, PairFeatures.SeniorityGap5To10, PairFeatures.SeniorityGap10To15, PairFeatures.SeniorityGapOver15Years,
-        PairFeatures.AnyGoalCovered, PairFeatures.SameCareerFamily,
+        PairFeatures.SameCareerPath, PairFeatures.SwitchTarget, PairFeatures.InterestCoverage,
     ];
 
     /// <summary>
@@ -79,8 +75,7 @@ public static class ModelInputs
     private static readonly HashSet<int> Binary =
     [
         PairFeatures.SameCareerPath, PairFeatures.SwitchTarget, PairFeatures.SameCareerFamily, PairFeatures.MentorLessSenior,
-        PairFeatures.MenteeSwitching, PairFeatures.BothLiveOnly, PairFeatures.NoCommonLanguage, PairFeatures.CannotMeetLive,
-        PairFeatures.HardIncompatibility, PairFeatures.AnyGoalCovered, PairFeatures.MenteeJunior,
+        PairFeatures.MenteeSwitching, PairFeatures.BothLiveOnly,
     ];
 
     /// <summary>The <see cref="GoalIndicators"/> most common goals of these mentees (ties by name), fewer if there are fewer.</summary>
