@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using MentorFlow.Workflows.Definitions;
 using MentorFlow.Workflows.Runtime;
 using MentorFlow.Workflows.Tests.Infrastructure;
-using Microsoft.Extensions.Time.Testing;
 
 namespace MentorFlow.Workflows.Tests;
 
@@ -13,25 +12,8 @@ namespace MentorFlow.Workflows.Tests;
 /// embedded body, Set Name, Correlate, Run JavaScript, Elsa's script accessors and Liquid objects, …). Each imports
 /// without a problem, exports equal to what was imported, publishes and runs to the result Elsa gives.
 /// </summary>
-public sealed class ElsaCorpusTests : IAsyncLifetime
+public sealed class ElsaCorpusTests : EngineTestBase
 {
-    private static readonly string[] Bookkeeping = ["id", "definitionId", "version", "isLatest", "isPublished", "createdAt"];
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
-    private TestDatabase _db = null!;
-    private EngineHost _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        _db = await TestDatabase.SqliteAsync();
-        _host = await EngineHost.StartAsync(_db, _clock);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _db.DisposeAsync();
-    }
-
     private static string Folder => Path.Combine(AppContext.BaseDirectory, "Fixtures", "Corpus");
 
     public static TheoryData<string> Corpus()
@@ -57,12 +39,12 @@ public sealed class ElsaCorpusTests : IAsyncLifetime
     {
         var original = await File.ReadAllTextAsync(Path.Combine(Folder, file), Encoding.UTF8);
 
-        var saved = await _host.Definitions.ImportAsync(original);
+        var saved = await Host.Definitions.ImportAsync(original);
 
         Assert.Empty(saved.Errors.Select(e => $"{e.ActivityId}/{e.Input}: {e.Message}"));
-        var exported = await _host.Definitions.ExportAsync(saved.Definition.DefinitionId, VersionOptions.Latest);
-        Assert.True(JsonNode.DeepEquals(WithoutBookkeeping(original), WithoutBookkeeping(exported!)), $"{file} changed in the round trip:\n{exported}");
-        Assert.True((await _host.Definitions.PublishAsync(saved.Definition.DefinitionId)).Succeeded);
+        var exported = await Host.Definitions.ExportAsync(saved.Definition.DefinitionId, VersionOptions.Latest);
+        Assert.True(JsonNode.DeepEquals(DefinitionJson.WithoutBookkeeping(original), DefinitionJson.WithoutBookkeeping(exported!)), $"{file} changed in the round trip:\n{exported}");
+        Assert.True((await Host.Definitions.PublishAsync(saved.Definition.DefinitionId)).Succeeded);
     }
 
     [Fact]
@@ -139,10 +121,10 @@ public sealed class ElsaCorpusTests : IAsyncLifetime
         Assert.Equal("order-42", details.Summary.CorrelationId);
         Assert.Equal(WorkflowSubStatus.Suspended, details.Summary.SubStatus);
 
-        Assert.Equal(0, await _host.Runtime.SignalAsync("Paid", "order-41"));
-        Assert.Equal(1, await _host.Runtime.SignalAsync("Paid", "order-42"));
+        Assert.Equal(0, await Host.Runtime.SignalAsync("Paid", "order-41"));
+        Assert.Equal(1, await Host.Runtime.SignalAsync("Paid", "order-42"));
 
-        var resumed = await _host.Runtime.GetInstanceAsync(details.Summary.Id);
+        var resumed = await Host.Runtime.GetInstanceAsync(details.Summary.Id);
         Assert.Equal(["paid order-42"], Messages(resumed!));
         Assert.Equal(WorkflowSubStatus.Finished, resumed!.Summary.SubStatus);
     }
@@ -185,10 +167,10 @@ public sealed class ElsaCorpusTests : IAsyncLifetime
         var details = await RunAsync("delay.json");
         Assert.Empty(Messages(details));
 
-        _clock.Advance(TimeSpan.FromHours(1));
-        Assert.Equal(1, await _host.Maintenance.FireDueTimersAsync());
+        Clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(1, await Host.Maintenance.FireDueTimersAsync());
 
-        Assert.Equal(["an hour later"], Messages((await _host.Runtime.GetInstanceAsync(details.Summary.Id))!));
+        Assert.Equal(["an hour later"], Messages((await Host.Runtime.GetInstanceAsync(details.Summary.Id))!));
     }
 
     [Fact]
@@ -250,7 +232,7 @@ public sealed class ElsaCorpusTests : IAsyncLifetime
 
         Assert.Equal(WorkflowSubStatus.Finished, details.Summary.SubStatus);
         Assert.Equal(["child said hello Dee"], Messages(details));
-        var children = await _host.Runtime.ListInstancesAsync(new InstanceQuery { DefinitionId = "corpus-child-greeter" });
+        var children = await Host.Runtime.ListInstancesAsync(new InstanceQuery { DefinitionId = "corpus-child-greeter" });
         var child = Assert.Single(children.Items);
         Assert.Equal(WorkflowSubStatus.Finished, child.SubStatus);
     }
@@ -263,9 +245,9 @@ public sealed class ElsaCorpusTests : IAsyncLifetime
         var details = await RunAsync("dispatch-workflow.json");
 
         Assert.Equal(["dispatched"], Messages(details));
-        var child = Assert.Single((await _host.Runtime.ListInstancesAsync(new InstanceQuery { DefinitionId = "corpus-child-greeter" })).Items);
+        var child = Assert.Single((await Host.Runtime.ListInstancesAsync(new InstanceQuery { DefinitionId = "corpus-child-greeter" })).Items);
         Assert.Equal("greeting-1", child.CorrelationId);
-        var childDetails = await _host.Runtime.GetInstanceAsync(child.Id);
+        var childDetails = await Host.Runtime.GetInstanceAsync(child.Id);
         Assert.Equal("hello Eve", childDetails!.Output["Greeting"]!.GetValue<string>());
     }
 
@@ -284,38 +266,24 @@ public sealed class ElsaCorpusTests : IAsyncLifetime
         var model = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Folder, "execute-workflow.json")))!.AsObject();
         model["root"]!["activities"]![1]!["workflowDefinitionId"]!["expression"]!["value"] = "corpus-execute-workflow";
 
-        var saved = await _host.Definitions.ImportAsync(model.ToJsonString());
+        var saved = await Host.Definitions.ImportAsync(model.ToJsonString());
 
         Assert.Contains(saved.Errors, e => e.ActivityId == "run" && e.Message.Contains("The flow runs itself", StringComparison.Ordinal));
-        Assert.False((await _host.Definitions.PublishAsync("corpus-execute-workflow")).Succeeded);
+        Assert.False((await Host.Definitions.PublishAsync("corpus-execute-workflow")).Succeeded);
     }
 
     private async Task PublishAsync(string file)
     {
-        var saved = await _host.Definitions.ImportAsync(await File.ReadAllTextAsync(Path.Combine(Folder, file), Encoding.UTF8));
-        Assert.True((await _host.Definitions.PublishAsync(saved.Definition.DefinitionId)).Succeeded);
+        var saved = await Host.Definitions.ImportAsync(await File.ReadAllTextAsync(Path.Combine(Folder, file), Encoding.UTF8));
+        Assert.True((await Host.Definitions.PublishAsync(saved.Definition.DefinitionId)).Succeeded);
     }
 
     private async Task<WorkflowInstanceDetails> RunAsync(string file, IReadOnlyDictionary<string, object?>? input = null)
     {
-        var saved = await _host.Definitions.ImportAsync(await File.ReadAllTextAsync(Path.Combine(Folder, file), Encoding.UTF8));
+        var saved = await Host.Definitions.ImportAsync(await File.ReadAllTextAsync(Path.Combine(Folder, file), Encoding.UTF8));
         Assert.Empty(saved.Errors.Select(e => $"{e.ActivityId}/{e.Input}: {e.Message}"));
-        Assert.True((await _host.Definitions.PublishAsync(saved.Definition.DefinitionId)).Succeeded);
-        var started = await _host.Runtime.StartAsync(saved.Definition.DefinitionId, input);
-        return (await _host.Runtime.GetInstanceAsync(started.InstanceId))!;
-    }
-
-    private static List<string?> Messages(WorkflowInstanceDetails details) =>
-        details.Journal.Where(j => j.ActivityType == "Elsa.WriteLine").Select(j => j.Message).ToList();
-
-    private static JsonNode WithoutBookkeeping(string json)
-    {
-        var model = JsonNode.Parse(json.TrimStart('\uFEFF'))!.AsObject();
-        foreach (var key in Bookkeeping)
-        {
-            model.Remove(key);
-        }
-
-        return model;
+        Assert.True((await Host.Definitions.PublishAsync(saved.Definition.DefinitionId)).Succeeded);
+        var started = await Host.Runtime.StartAsync(saved.Definition.DefinitionId, input);
+        return (await Host.Runtime.GetInstanceAsync(started.InstanceId))!;
     }
 }

@@ -10,7 +10,6 @@ namespace MentorFlow.Workflows.Tests;
 /// <summary>Definitions in the shapes Elsa 3.0–3.6 servers export load, validate, run and round-trip.</summary>
 public sealed class ImportTests : IAsyncLifetime
 {
-    private static readonly string[] Bookkeeping = ["id", "definitionId", "version", "isLatest", "isPublished", "createdAt"];
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
     private TestDatabase _db = null!;
     private EngineHost _host = null!;
@@ -42,12 +41,12 @@ public sealed class ImportTests : IAsyncLifetime
 
         Assert.Empty(saved.Errors);
         var exported = await _host.Definitions.ExportAsync(saved.Definition.DefinitionId, VersionOptions.Latest);
-        Assert.True(JsonNode.DeepEquals(WithoutBookkeeping(original), WithoutBookkeeping(exported!)), $"{fixture} changed in the round trip:\n{exported}");
+        Assert.True(JsonNode.DeepEquals(DefinitionJson.WithoutBookkeeping(original), DefinitionJson.WithoutBookkeeping(exported!)), $"{fixture} changed in the round trip:\n{exported}");
 
         // And a second round trip through import is stable.
         var again = await _host.Definitions.ImportAsync(exported!);
         var exportedAgain = await _host.Definitions.ExportAsync(again.Definition.DefinitionId, VersionOptions.Latest);
-        Assert.True(JsonNode.DeepEquals(WithoutBookkeeping(exported!), WithoutBookkeeping(exportedAgain!)));
+        Assert.True(JsonNode.DeepEquals(DefinitionJson.WithoutBookkeeping(exported!), DefinitionJson.WithoutBookkeeping(exportedAgain!)));
     }
 
     /// <summary>The default lifecycle flows shipped in <c>workflows/definitions</c>.</summary>
@@ -78,7 +77,7 @@ public sealed class ImportTests : IAsyncLifetime
 
         var exported = await _host.Definitions.ExportAsync(saved.Definition.DefinitionId, VersionOptions.Latest);
 
-        Assert.True(JsonNode.DeepEquals(WithoutBookkeeping(original), WithoutBookkeeping(exported!)), $"{Path.GetFileName(file)} changed in the round trip");
+        Assert.True(JsonNode.DeepEquals(DefinitionJson.WithoutBookkeeping(original), DefinitionJson.WithoutBookkeeping(exported!)), $"{Path.GetFileName(file)} changed in the round trip");
         Assert.DoesNotContain(saved.Errors, e => e.Input is "connections" or "id" || e.Message.Contains("unreachable", StringComparison.Ordinal));
     }
 
@@ -172,16 +171,5 @@ public sealed class ImportTests : IAsyncLifetime
             saved.Errors.Select(e => $"{e.ActivityId}: {e.Message}"));
         Assert.False(saved.Definition.IsPublished);
         Assert.False((await _host.Definitions.PublishAsync("elsa32")).Succeeded);
-    }
-
-    private static JsonNode WithoutBookkeeping(string json)
-    {
-        var model = JsonNode.Parse(json.TrimStart('\uFEFF'))!.AsObject();
-        foreach (var key in Bookkeeping)
-        {
-            model.Remove(key);
-        }
-
-        return model;
     }
 }

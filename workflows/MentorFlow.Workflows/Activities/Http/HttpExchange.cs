@@ -34,11 +34,4 @@ internal static class HttpExchange
             throw new ActivityInputException(context.ActivityId, "url", exception.Message);
         }
     }
-
-    public static void SetOutputs(ActivityExecutionContext context, OutboundHttpResponse response, Output<int> statusCode, Output<JsonNode> parsedContent, Output<JsonNode> responseHeaders)
-    {
-        context.Set(statusCode, response.StatusCode);
-        context.Set(parsedContent, response.ParsedContent());
-        context.Set(responseHeaders, response.Headers);
-    }
 }
