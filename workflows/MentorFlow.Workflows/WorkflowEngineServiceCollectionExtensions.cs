@@ -67,6 +67,8 @@ public static class WorkflowEngineServiceCollectionExtensions
         services.TryAddSingleton<IChildWorkflows>(sp => sp.GetRequiredService<ChildWorkflows<TContext>>());
         services.AddSingleton<IWorkflowCommitListener>(sp => sp.GetRequiredService<ChildWorkflows<TContext>>());
         services.TryAddSingleton<IWorkflowDefinitionService, WorkflowDefinitionService<TContext>>();
+        services.TryAddSingleton<WorkflowDefinitionActivities<TContext>>();
+        services.TryAddSingleton<IWorkflowDefinitionActivities>(sp => sp.GetRequiredService<WorkflowDefinitionActivities<TContext>>());
         services.TryAddSingleton<TimerScheduler<TContext>>();
         services.AddHostedService<WorkflowEngineHostedService<TContext>>();
         return services;

@@ -17,6 +17,16 @@ public sealed record AssignmentOptions
     /// </summary>
     public double MinScore { get; init; } = 0.35;
 
+    /// <summary>
+    /// For a learned model whose programme's past pairs succeeded less often than <see cref="MinScore"/> (its base
+    /// rate, <see cref="ModelEvaluation.BaseRate"/>): a mentee left unmatched by the minimum is offered, over the
+    /// capacity still free, the best pair that is at least as likely to succeed as the average past pair, marked
+    /// <see cref="AssignedPair.Weak"/> for review. The minimum score is a probability, and in a programme where
+    /// success is rare even the best pairs may fall under it; judged against the base rate, they are still better
+    /// than chance. On (the default) unless a manager wants the minimum as a hard limit.
+    /// </summary>
+    public bool WeakMatchesAboveBaseRate { get; init; } = true;
+
     /// <summary>Pairs the manager fixed: always in the result (even below the minimum score), using the mentor's capacity.</summary>
     public IReadOnlyList<PairRef> Pinned { get; init; } = [];
 
@@ -24,7 +34,10 @@ public sealed record AssignmentOptions
     public IReadOnlyList<PairRef> Forbidden { get; init; } = [];
 }
 
-/// <summary>A proposed pair; <see cref="Weak"/> when its score is below the minimum (pinned, or filled at cold start).</summary>
+/// <summary>
+/// A proposed pair; <see cref="Weak"/> when its score is below the minimum (pinned, filled at cold start, or above the
+/// programme's base rate though under the minimum: <see cref="AssignmentOptions.WeakMatchesAboveBaseRate"/>).
+/// </summary>
 public sealed record AssignedPair(int Mentor, int Mentee, double Score, bool Pinned)
 {
     public bool Weak { get; init; }
@@ -76,11 +89,15 @@ public sealed record Assignment(
     {
         var reasons = Cohort.Explain([.. Pairs.Select(p => (p.Mentor, p.Mentee))]);
         var coldStart = Cohort.Method == ScoringMethod.ColdStartSimilarity ? "cold-start similarity (no model); " : string.Empty;
+        var weak = Cohort.Method == ScoringMethod.LearnedModel && Cohort.Model?.Evaluation is { } e
+            ? string.Create(CultureInfo.InvariantCulture, $"weak match for review (under the minimum score, above the programme's past success rate of {e.BaseRate * 100:0}%); ")
+            : string.Empty;
         var rows = new Pair?[Cohort.Mentees.Count];
         for (var i = 0; i < Pairs.Count; i++)
         {
             var p = Pairs[i];
-            var why = p.Pinned ? "pinned by the manager" + (reasons[i].Length > 0 ? "; " + reasons[i] : string.Empty) : reasons[i];
+            var why = p.Pinned ? "pinned by the manager" + (reasons[i].Length > 0 ? "; " + reasons[i] : string.Empty)
+                : p.Weak ? weak + reasons[i] : reasons[i];
             rows[p.Mentee] = new Pair(Cohort.Mentors[p.Mentor].Id, Cohort.Mentees[p.Mentee].Id, Math.Round(p.Score, 4), coldStart + why);
         }
 
@@ -130,6 +147,10 @@ public static class Assigner
         {
             FillCapacity(scores, mentorOf, capacity, pinned, forbidden);
         }
+        else if (WeakFloor(scores, options) is { } floor)
+        {
+            MatchAboveBaseRate(scores, mentorOf, capacity, pinned, forbidden, floor);
+        }
 
         return Result(scores, options, mentorOf, pinned, forbidden, requested.MinScore);
     }
@@ -171,6 +192,55 @@ public static class Assigner
         }
     }
 
+    /// <summary>
+    /// The base rate under which no weak pair is proposed, when <see cref="AssignmentOptions.WeakMatchesAboveBaseRate"/>
+    /// applies (a learned model whose programme's base rate is under the minimum score); null otherwise.
+    /// </summary>
+    public static double? WeakFloor(ScoredCohort scores, AssignmentOptions options) =>
+        options.WeakMatchesAboveBaseRate && scores.Method == ScoringMethod.LearnedModel && scores.Model?.Evaluation?.BaseRate is { } rate
+            && rate < options.MinScore ? rate : null;
+
+    /// <summary>
+    /// Low base rate: the mentees the flow left unmatched (every candidate under the minimum, or full) are assigned,
+    /// by a second flow over the capacity still free, among their candidates scoring at least <paramref name="floor"/>.
+    /// The pairs of the first flow stay as they are.
+    /// </summary>
+    private static void MatchAboveBaseRate(
+        ScoredCohort scores, int[] mentorOf, int[] capacity, Dictionary<int, int> pinned, HashSet<(int, int)> forbidden, double floor)
+    {
+        var left = capacity.ToArray();
+        foreach (var mentor in mentorOf.Where(m => m >= 0))
+        {
+            left[mentor]--;
+        }
+
+        var arcs = new List<(int Mentor, int Mentee, double Score)>();
+        for (var e = 0; e < mentorOf.Length; e++)
+        {
+            if (mentorOf[e] >= 0 || pinned.ContainsKey(e))
+            {
+                continue;
+            }
+
+            foreach (var c in scores.CandidatesOf(e))
+            {
+                if (c.Score >= floor && left[c.Mentor] > 0 && !forbidden.Contains((c.Mentor, e)))
+                {
+                    arcs.Add((c.Mentor, e, c.Score));
+                }
+            }
+        }
+
+        var weak = Solve(left, mentorOf.Length, arcs);
+        for (var e = 0; e < weak.Length; e++)
+        {
+            if (weak[e] >= 0)
+            {
+                mentorOf[e] = weak[e];
+            }
+        }
+    }
+
     /// <summary>Baseline: take pairs in decreasing score order while the mentee is free and the mentor has room.</summary>
     public static Assignment Greedy(ScoredCohort scores, AssignmentOptions? options = null)
     {
@@ -182,16 +252,23 @@ public static class Assigner
         {
             if (!pinned.ContainsKey(e))
             {
-                arcs.AddRange(scores.CandidatesOf(e).Where(c => c.Score >= options.MinScore && !forbidden.Contains((c.Mentor, e))).Select(c => (c.Mentor, e, c.Score)));
+                var lowest = Math.Min(options.MinScore, WeakFloor(scores, options) ?? options.MinScore);
+                arcs.AddRange(scores.CandidatesOf(e).Where(c => c.Score >= lowest && !forbidden.Contains((c.Mentor, e))).Select(c => (c.Mentor, e, c.Score)));
             }
         }
 
-        foreach (var (mentor, mentee, _) in arcs.OrderByDescending(a => a.Score).ThenBy(a => a.Mentor).ThenBy(a => a.Mentee))
+        // Two passes when weak pairs above the base rate are proposed: first every pair at or above the minimum, then
+        // the pairs between the base rate and the minimum for mentees still free.
+        var floor = WeakFloor(scores, options);
+        foreach (var threshold in floor is { } f ? new[] { options.MinScore, f } : [options.MinScore])
         {
-            if (mentorOf[mentee] < 0 && capacity[mentor] > 0)
+            foreach (var (mentor, mentee, _) in arcs.Where(a => a.Score >= threshold).OrderByDescending(a => a.Score).ThenBy(a => a.Mentor).ThenBy(a => a.Mentee))
             {
-                mentorOf[mentee] = mentor;
-                capacity[mentor]--;
+                if (mentorOf[mentee] < 0 && capacity[mentor] > 0)
+                {
+                    mentorOf[mentee] = mentor;
+                    capacity[mentor]--;
+                }
             }
         }
 
@@ -385,11 +462,13 @@ public static class Assigner
         var id = scores.Mentors[b.Mentor].Id;
         var min = options.MinScore.ToString("0.##", CultureInfo.InvariantCulture);
         var score = b.Score.ToString("0.00", CultureInfo.InvariantCulture);
-        return b.Score >= options.MinScore
+        var floor = WeakFloor(scores, options);
+        var nor = floor is { } f ? string.Create(CultureInfo.InvariantCulture, $", nor the programme's past success rate {f:0.00}") : string.Empty;
+        return b.Score >= (floor ?? options.MinScore)
             ? new UnmatchedMentee(e, UnmatchedCause.MentorsAtCapacity, b.Mentor, b.Score,
                 $"suitable mentors were at capacity (best {id} at {score}); more mentors of this profile are needed")
             : new UnmatchedMentee(e, UnmatchedCause.NoMentorAboveMinimum, b.Mentor, b.Score,
-                $"no mentor scored at least {min} (best {id} at {score})");
+                $"no mentor scored at least {min}{nor} (best {id} at {score})");
     }
 
     private static List<ShortageGroup> Shortage(ScoredCohort scores, List<UnmatchedMentee> unmatched)

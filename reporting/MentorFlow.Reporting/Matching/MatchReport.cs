@@ -30,6 +30,14 @@ public static class MatchReport
         s.AppendLine().AppendLine("## Result").AppendLine();
         s.AppendLine(Invariant($"- mentors: {cohort.Mentors.Count} (capacity {cohort.Mentors.Sum(m => m.Capacity)}), mentees: {cohort.Mentees.Count}"));
         s.AppendLine(Invariant($"- matched: {assignment.Pairs.Count} (pinned {assignment.Pairs.Count(p => p.Pinned)}), unmatched: {assignment.Unmatched.Count}, minimum score {options.MinScore:0.##}"));
+        var weak = assignment.Pairs.Count(p => p.Weak && !p.Pinned);
+        if (weak > 0)
+        {
+            s.AppendLine(model.Method == ScoringMethod.ColdStartSimilarity
+                ? Invariant($"- weak matches for review (under the minimum score, filled at cold start): {weak}")
+                : Invariant($"- weak matches for review (under the minimum score, above the programme's past success rate of {model.Evaluation!.BaseRate * 100:0}%): {weak}"));
+        }
+
         if (assignment.Pairs.Count > 0)
         {
             s.AppendLine(Invariant($"- mean score of matched pairs: {assignment.TotalScore / assignment.Pairs.Count:0.000}"));

@@ -96,6 +96,49 @@ public sealed class MatchModelTests(TrainedModelFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public void Assign_WhenPastPairsRarelySucceeded_ProposesPairsAboveTheBaseRateAsWeakMatchesForReview()
+    {
+        // A programme where only about one past pair in six succeeded: one of every three successes of the synthetic
+        // history (a quarter succeeded) becomes a failure (goal not met), so most pairs' calibrated chances fall under 0.35.
+        var successes = 0;
+        var outcomes = fixture.Data.Outcomes
+            .Select(o => o.Completed && o.GoalMet && successes++ % 3 == 0 ? o with { GoalMet = false, Satisfaction = Math.Max(1, o.Satisfaction - 1) } : o)
+            .ToList();
+        var model = MatchModel.Train(fixture.Data.History, outcomes, new MatchTrainingOptions { Seed = 5, Folds = 3, Trainers = [TrainerKind.RidgeLinear] });
+        var scores = model.Score(fixture.Data.Cohort);
+        var baseRate = model.Evaluation!.BaseRate;
+        Assert.InRange(baseRate, 0.05, 0.25);
+
+        var strict = Assigner.Assign(scores, new AssignmentOptions { MinScore = 0.35, WeakMatchesAboveBaseRate = false });
+        var assignment = Assigner.Assign(scores, new AssignmentOptions { MinScore = 0.35 });
+
+        Assert.True(strict.Pairs.Count < scores.Mentees.Count / 4, $"{strict.Pairs.Count} pairs at 0.35 or more: the history is not a low-base-rate one");
+        Assert.True(assignment.Pairs.Count >= Math.Min(scores.Mentees.Count, scores.Mentors.Sum(m => m.Capacity)) / 2, $"only {assignment.Pairs.Count} pairs proposed");
+        Assert.Equal(strict.Pairs.Select(p => (p.Mentor, p.Mentee)), assignment.Pairs.Where(p => !p.Weak).Select(p => (p.Mentor, p.Mentee)));
+        Assert.All(assignment.Pairs, p => Assert.Equal(p.Score < 0.35, p.Weak));
+        Assert.All(assignment.Pairs, p => Assert.True(p.Score >= baseRate, $"pair at {p.Score} under the base rate {baseRate}"));
+        var rows = assignment.ToPairs().Where(p => p.IsMatched && p.Score < 0.35).ToList();
+        Assert.NotEmpty(rows);
+        Assert.All(rows, r => Assert.StartsWith("weak match for review (under the minimum score, above the programme's past success rate of ", r.Reasons, StringComparison.Ordinal));
+        Assert.All(assignment.Unmatched, u => Assert.True(
+            u.Cause == UnmatchedCause.MentorsAtCapacity || u.BestScore < baseRate, $"mentee {u.Mentee} left unmatched with a pair at {u.BestScore}"));
+        Assert.Contains(Assigner.Greedy(scores, new AssignmentOptions { MinScore = 0.35 }).Pairs, p => p.Weak);
+    }
+
+    [Fact]
+    public void Assign_WhenTheBaseRateIsAboveTheMinimum_ProposesNoPairUnderTheMinimum()
+    {
+        var scores = fixture.Model.Score(fixture.Data.Cohort);
+        var minimum = fixture.Model.Evaluation!.BaseRate - 0.05;
+
+        var assignment = Assigner.Assign(scores, new AssignmentOptions { MinScore = minimum });
+
+        Assert.NotEmpty(assignment.Pairs);
+        Assert.All(assignment.Pairs, p => Assert.True(p.Score >= minimum && !p.Weak, $"pair at {p.Score}"));
+        Assert.Null(Assigner.WeakFloor(scores, new AssignmentOptions { MinScore = minimum }));
+    }
+
+    [Fact]
     public void PredictWithIntervals_GivesAnIntervalAroundEachProbabilityAndSaysSoInTheReasons()
     {
         var scores = fixture.Model.Score(fixture.Data.Cohort);

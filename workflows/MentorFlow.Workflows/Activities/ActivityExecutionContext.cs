@@ -137,11 +137,15 @@ public sealed class ActivityExecutionContext
             return;
         }
 
-        var name = _burst.CurrentOutputName(output) ?? "Result";
-        var node = ValueConversion.ToNode(value);
+        SetOutput(_burst.CurrentOutputName(output) ?? "Result", output.MemoryReference, ValueConversion.ToNode(value));
+    }
+
+    /// <summary>Sets an output by name (for outputs the activity class does not declare, e.g. a child flow's outputs).</summary>
+    internal void SetOutput(string name, string? memoryReference, JsonNode? node)
+    {
         _burst.Expressions.CheckValue(node, _node.Id, $"output {name}");
         _burst.State.SetActivityOutput(_node.Id, name, node);
-        if (output.MemoryReference is { Length: > 0 } reference)
+        if (memoryReference is { Length: > 0 } reference)
         {
             _burst.SetVariableByReference(reference, node?.DeepClone());
         }

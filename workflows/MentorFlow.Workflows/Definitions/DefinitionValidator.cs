@@ -20,6 +20,17 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
     /// <summary>Variables some built-ins provide at run time (e.g. ForEach's current value).</summary>
     private static readonly HashSet<string> ImplicitVariables = new(StringComparer.Ordinal) { "CurrentValue", "CurrentIndex" };
 
+    /// <summary>
+    /// Every problem of <paramref name="model"/>; <paramref name="definitionActivities"/> describe the flows it uses as
+    /// activities (their inputs, outputs and outcomes are then checked like any activity's).
+    /// </summary>
+    public IReadOnlyList<ValidationError> Validate(JsonObject model, IReadOnlyList<ActivityDescriptor>? definitionActivities)
+    {
+        return definitionActivities is { Count: > 0 }
+            ? new DefinitionValidator(new OverlayActivityRegistry(registry, definitionActivities), expressions).Validate(model)
+            : Validate(model);
+    }
+
     public IReadOnlyList<ValidationError> Validate(JsonObject model)
     {
         var errors = new List<ValidationError>();
