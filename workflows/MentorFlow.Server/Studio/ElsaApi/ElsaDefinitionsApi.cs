@@ -21,7 +21,6 @@ internal static partial class ElsaDefinitionsApi
         api.MapGet("/workflow-definitions/{definitionId}", Get);
         api.MapGet("/workflow-definitions/by-id/{id}", GetById);
         api.MapGet("/workflow-definitions/many-by-id", GetManyById);
-        api.MapGet("/workflow-definitions/subgraph/{id}", GetSubgraph);
         api.MapGet("/workflow-definitions/validation/is-name-unique", IsNameUnique);
         api.MapGet("/workflow-definitions/query/count", Count);
         api.MapGet("/workflow-definitions/{definitionId}/consumers", (string definitionId) =>
@@ -114,30 +113,6 @@ internal static partial class ElsaDefinitionsApi
         return version is null
             ? ElsaRequests.NotFound($"No workflow definition version '{id}'.")
             : TypedResults.Ok(DefinitionPresenter.Present(version));
-    }
-
-    /// <summary>
-    /// One activity of a definition version with everything below it, as <c>{ nodeId, port, activity }</c> (the designer
-    /// asks for it when it opens a container it does not hold yet); an unknown <c>parentNodeId</c> gives the root.
-    /// </summary>
-    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetSubgraph(
-        string id, string? parentNodeId, [FromServices] IWorkflowDefinitionService definitions, CancellationToken cancellationToken)
-    {
-        var version = await definitions.FindByIdAsync(id, cancellationToken);
-        if (version?.Model["root"] is not JsonObject stored)
-        {
-            return ElsaRequests.NotFound($"No workflow definition version '{id}'.");
-        }
-
-        var root = (JsonObject)stored.DeepClone();
-        ElsaNodeIds.AssignMissing(root);
-        var node = (parentNodeId is null ? null : ElsaNodeIds.Find(root, parentNodeId)) ?? root;
-        return TypedResults.Ok(new JsonObject
-        {
-            ["nodeId"] = node["nodeId"]?.DeepClone(),
-            ["port"] = null,
-            ["activity"] = node.DeepClone(),
-        });
     }
 
     private static async Task<Ok<ElsaListResponse<JsonObject>>> GetManyById(
