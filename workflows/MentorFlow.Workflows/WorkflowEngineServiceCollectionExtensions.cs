@@ -59,6 +59,10 @@ public static class WorkflowEngineServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowEngineMaintenance>(sp => sp.GetRequiredService<WorkflowRuntime<TContext>>());
         services.TryAddSingleton<IWorkflowEnlistment, WorkflowEnlistment<TContext>>();
         services.TryAddSingleton<OutboundHttp>();
+        services.TryAddSingleton<HttpEndpointExchanges>();
+        services.AddSingleton<IWorkflowCommitListener>(sp => sp.GetRequiredService<HttpEndpointExchanges>());
+        services.TryAddSingleton<HttpEndpointRouter<TContext>>();
+        services.TryAddSingleton<IHttpEndpointRouter>(sp => sp.GetRequiredService<HttpEndpointRouter<TContext>>());
         services.TryAddSingleton<ChildWorkflows<TContext>>();
         services.TryAddSingleton<IChildWorkflows>(sp => sp.GetRequiredService<ChildWorkflows<TContext>>());
         services.AddSingleton<IWorkflowCommitListener>(sp => sp.GetRequiredService<ChildWorkflows<TContext>>());

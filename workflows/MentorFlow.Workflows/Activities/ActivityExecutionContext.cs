@@ -226,6 +226,22 @@ public sealed class ActivityExecutionContext
         _burst.Enlisted.Add(entity);
     }
 
+    /// <summary>
+    /// Hands <paramref name="note"/> to the <see cref="IWorkflowCommitListener"/>s (<see cref="WorkflowCommit.Notes"/>)
+    /// once this burst committed; nothing is stored. A burst that fails or is discarded hands over nothing.
+    /// </summary>
+    public void AfterCommit(object note)
+    {
+        ArgumentNullException.ThrowIfNull(note);
+        _burst.Notes.Add(note);
+    }
+
+    /// <summary>Values that live for this burst only (shared by its activities, never stored).</summary>
+    internal Dictionary<string, object> BurstItems => _burst.Items;
+
+    /// <summary>Whether this activity is the root flowchart's start activity.</summary>
+    internal bool IsStartActivity => ReferenceEquals(_burst.Definition.StartActivity, _node);
+
     /// <summary>Adds a line to this execution's journal entry (shown in the instance viewer).</summary>
     public void Log(string message) => _burst.AppendJournalMessage(message);
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using MentorFlow.Workflows.Activities;
 using MentorFlow.Workflows.Activities.BuiltIn;
+using MentorFlow.Workflows.Activities.Http;
 using MentorFlow.Workflows.Descriptors;
 using MentorFlow.Workflows.Expressions;
 using MentorFlow.Workflows.Runtime;
@@ -129,7 +130,23 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
             ValidateReachability(flowchart, scope, errors);
         }
 
+        ValidateHttpEndpoints(flowchart, errors);
         return errors;
+    }
+
+    /// <summary>HTTP Endpoints: literal, valid paths and methods; no method and path claimed twice in the flow.</summary>
+    private static void ValidateHttpEndpoints(FlowchartDefinition flowchart, List<ValidationError> errors)
+    {
+        var problems = new List<(string ActivityId, string Input, string Message)>();
+        var routes = HttpEndpointRoute.Of(flowchart, problems);
+        // An empty path is already reported as a required input.
+        errors.AddRange(problems.Where(p => !(p.Input == "path" && p.Message == HttpEndpointPath.EmptyPath)).Select(p => new ValidationError(p.ActivityId, p.Input, $"HTTP Endpoint '{p.ActivityId}': {p.Message}")));
+        foreach (var clash in routes.SelectMany(r => r.Methods.Select(m => (Method: m, Route: r))).GroupBy(x => (x.Method, x.Route.Path.Shape)).Where(g => g.Count() > 1))
+        {
+            var first = clash.First().Route;
+            errors.Add(new ValidationError(clash.Last().Route.ActivityId, "path",
+                $"{clash.Key.Method} /workflows{first.Path.Text} is claimed by more than one HTTP Endpoint in this flow ({string.Join(", ", clash.Select(c => c.Route.ActivityId))})."));
+        }
     }
 
     /// <summary>The ports of a nested flowchart: Done, plus each outcome an Elsa.Complete inside it names ("*" when one is computed).</summary>

@@ -8,6 +8,7 @@ namespace MentorFlow.Workflows.Definitions;
 internal sealed class WorkflowDefinitionService<TContext>(
     IDbContextFactory<TContext> dbFactory,
     DefinitionValidator validator,
+    Runtime.FlowchartCache cache,
     WorkflowDefinitionActivities<TContext> definitionActivities,
     TimeProvider clock) : IWorkflowDefinitionService
     where TContext : DbContext
@@ -102,6 +103,13 @@ internal sealed class WorkflowDefinitionService<TContext>(
         if (!string.IsNullOrWhiteSpace(latest.Name) && await set.AnyAsync(d => d.Name == latest.Name && d.DefinitionId != definitionId, cancellationToken))
         {
             errors.Add(new ValidationError(null, "name", $"Another workflow definition is already named '{latest.Name}'."));
+        }
+
+        if (errors.Count == 0)
+        {
+            // Two published flows may not answer the same method and path under /workflows.
+            errors.AddRange(await Activities.Http.HttpEndpointRouter<TContext>.ConflictsAsync(
+                set, cache, cache.Get(latest.Id, latest.DefinitionId, latest.Version, latest.Json), cancellationToken));
         }
 
         if (errors.Count > 0)
