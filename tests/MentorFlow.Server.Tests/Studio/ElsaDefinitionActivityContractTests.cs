@@ -47,7 +47,7 @@ public sealed class ElsaDefinitionActivityContractTests : IClassFixture<StudioSe
         using var client = _factory.CreateManagerClient();
         var id = Unique("asking");
         var suffix = id["asking-".Length..];
-        var typeName = $"AskMentor{suffix}";
+        var typeName = $"AskMentor{char.ToUpperInvariant(suffix[0])}{suffix[1..]}";
         var saved = await SaveAsync(client, Asking(id, $"Ask mentor {suffix}"));
 
         Assert.False((bool?)(await FindAsync(client, typeName))!["isBrowsable"]);
@@ -87,7 +87,7 @@ public sealed class ElsaDefinitionActivityContractTests : IClassFixture<StudioSe
         var child = await SaveAsync(client, Asking(childId, $"Ask mentor {suffix}"), publish: true);
         var parentId = Unique("asking-parent");
         var parent = Waiting(parentId);
-        var node = Activity("ask", $"AskMentor{suffix}", 250, ("who", Expression("Literal", "Ana")));
+        var node = Activity("ask", $"AskMentor{char.ToUpperInvariant(suffix[0])}{suffix[1..]}", 250, ("who", Expression("Literal", "Ana")));
         node["workflowDefinitionId"] = childId;
         node["workflowDefinitionVersionId"] = (string?)child["workflowDefinition"]!["id"];
         node["latestAvailablePublishedVersion"] = 1;

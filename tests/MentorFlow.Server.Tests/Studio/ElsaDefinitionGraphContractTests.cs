@@ -106,7 +106,7 @@ public sealed class ElsaDefinitionGraphContractTests : IClassFixture<StudioServe
         var suffix = childId["graph-child-".Length..];
         var child = await SaveAsync(client, ElsaDefinitionActivityContractTests.Asking(childId, $"Ask graph {suffix}"), publish: true);
         var parent = Waiting(Unique("graph-parent"));
-        var node = Activity("ask", $"AskGraph{suffix}", 250, ("who", Expression("Literal", "Ana")));
+        var node = Activity("ask", $"AskGraph{char.ToUpperInvariant(suffix[0])}{suffix[1..]}", 250, ("who", Expression("Literal", "Ana")));
         node["workflowDefinitionId"] = childId;
         node["workflowDefinitionVersionId"] = (string?)child["workflowDefinition"]!["id"];
         parent["root"]!["activities"]!.AsArray().Add(node);

@@ -100,7 +100,7 @@ public sealed class StudioCompositeBrowserTests : IClassFixture<KestrelServer>
         using (var api = _server.CreateKestrelClient())
         {
             var latest = await GetJsonAsync(api, $"/elsa/api/workflow-definitions/by-definition-id/{parentId}?versionOptions=Latest");
-            var node = latest["root"]!["activities"]!.AsArray().Single(a => (string?)a!["type"] == $"AskToolbox{suffix}")!;
+            var node = latest["root"]!["activities"]!.AsArray().Single(a => (string?)a!["type"] == $"AskToolbox{char.ToUpperInvariant(suffix[0])}{suffix[1..]}")!;
             Assert.Equal(childId, (string?)node["workflowDefinitionId"]);
             Assert.Equal(childVersionId, (string?)node["workflowDefinitionVersionId"]);
             Assert.Equal(1, (int?)node["version"]);
