@@ -3,8 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MentorFlow.Graph.Outbox;
 using MentorFlow.Graph.Sandbox;
+using System.Diagnostics;
 using MentorFlow.Graph.Tests.Infrastructure;
 using MentorFlow.Server.Persistence;
+using MentorFlow.Testing.Server;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,7 +71,7 @@ public sealed class ServerHostingTests
     public async Task Server_InTenantModeWithoutTenantId_ExitsWithAMessageNamingTheSetting()
     {
         var directory = Directory.CreateTempSubdirectory("mentorflow-graph-child-").FullName;
-        using var child = ServerChild.Start(new Dictionary<string, string>
+        await using var child = StartServer(new Dictionary<string, string>
         {
             ["ConnectionStrings__mentorflow"] = $"Data Source={Path.Combine(directory, "mf.db")}",
             ["Graph__Mode"] = "Tenant",
@@ -109,7 +111,7 @@ public sealed class ServerHostingTests
         };
         var connection = new SqliteConnectionStringBuilder { DataSource = database, DefaultTimeout = 30 }.ToString();
 
-        using (var first = ServerChild.Start(environment, directory))
+        await using (var first = StartServer(environment, directory))
         {
             await WaitAsync(async () => await OutboxReadyAsync(connection), first);
             await using (var db = Context(connection))
@@ -120,18 +122,16 @@ public sealed class ServerHostingTests
             }
 
             await WaitAsync(async () => (await sandbox.Sandbox.EventsAsync()).Count >= 300, first);
-            first.Kill();
         }
 
         var atCrash = (await sandbox.Sandbox.EventsAsync()).Count;
-        using (var second = ServerChild.Start(environment, directory))
+        await using (var second = StartServer(environment, directory))
         {
             await WaitAsync(async () =>
             {
                 await using var db = Context(connection);
                 return !await db.Set<GraphOutboxMessage>().AnyAsync(m => m.Status == GraphMessageStatus.Pending);
             }, second);
-            second.Kill();
         }
 
         await using var check = Context(connection);
@@ -171,10 +171,33 @@ public sealed class ServerHostingTests
         await db.SaveChangesAsync();
     }
 
-    private static Task WaitAsync(Func<bool> condition, ServerChild? child = null) =>
+    /// <summary>
+    /// The built server as a real child process, as an operator runs it (Production); leaving its <c>await using</c>
+    /// ends it with SIGKILL, like a crash.
+    /// </summary>
+    private static ServerProcess StartServer(IDictionary<string, string> environment, string workDirectory)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "MentorFlow.Server.dll");
+        Assert.True(File.Exists(dll), $"built server not found at {dll}");
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workDirectory };
+        start.ArgumentList.Add(dll);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Mentoring__Links__SigningKey"] = "graph-tests-signing-key-0123456789abcdef";
+        start.Environment["Mentoring__Links__PublicBaseUrl"] = "http://localhost";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return ServerProcess.Start(start);
+    }
+
+    private static Task WaitAsync(Func<bool> condition, ServerProcess? child = null) =>
         WaitAsync(() => Task.FromResult(condition()), child);
 
-    private static async Task WaitAsync(Func<Task<bool>> condition, ServerChild? child = null)
+    private static async Task WaitAsync(Func<Task<bool>> condition, ServerProcess? child = null)
     {
         using var cancellation = new CancellationTokenSource(Timeout);
         while (!await condition())

@@ -33,6 +33,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code, once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>What the process printed so far (the last 64 K characters).</summary>
     public string Output
     {
@@ -134,6 +137,14 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             return false;
         }
+    }
+
+    /// <summary>Waits for the process to end by itself, at most <paramref name="timeout"/>; its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var wait = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(wait.Token);
+        return _process.ExitCode;
     }
 
     /// <summary>SIGKILL (the process and any it started), then waits, at most 30 s, until it is gone and its output read.</summary>

@@ -161,13 +161,13 @@ public sealed class ImportTests : IAsyncLifetime
         var model = JsonNode.Parse(Fixture("elsa-3.2.json"))!.AsObject();
         var activities = model["root"]!["activities"]!.AsArray();
         activities.Add(new JsonObject { ["id"] = "cs", ["type"] = "Elsa.RunCSharp", ["version"] = 1, ["script"] = Flow.Literal("return 1;") });
-        activities.Add(new JsonObject { ["id"] = "http", ["type"] = "Elsa.HttpEndpoint", ["version"] = 1 });
+        activities.Add(new JsonObject { ["id"] = "http", ["type"] = "Elsa.WriteFileHttpResponse", ["version"] = 1 });
         model["root"]!["connections"]!.AsArray().Add(new JsonObject { ["source"] = new JsonObject { ["activity"] = "done", ["port"] = "Done" }, ["target"] = new JsonObject { ["activity"] = "cs", ["port"] = "In" } });
         model["root"]!["connections"]!.AsArray().Add(new JsonObject { ["source"] = new JsonObject { ["activity"] = "cs", ["port"] = "Done" }, ["target"] = new JsonObject { ["activity"] = "http", ["port"] = "In" } });
 
         var saved = await _host.Definitions.ImportAsync(model.ToJsonString());
 
-        Assert.Equal(["cs: Activity type 'Elsa.RunCSharp' is not supported by MentorFlow.", "http: Activity type 'Elsa.HttpEndpoint' is not supported by MentorFlow."],
+        Assert.Equal(["cs: Activity type 'Elsa.RunCSharp' is not supported by MentorFlow.", "http: Activity type 'Elsa.WriteFileHttpResponse' is not supported by MentorFlow."],
             saved.Errors.Select(e => $"{e.ActivityId}: {e.Message}"));
         Assert.False(saved.Definition.IsPublished);
         Assert.False((await _host.Definitions.PublishAsync("elsa32")).Succeeded);

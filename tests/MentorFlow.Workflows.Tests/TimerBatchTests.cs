@@ -2,6 +2,9 @@ using MentorFlow.Workflows.Persistence;
 using MentorFlow.Workflows.Runtime;
 using MentorFlow.Workflows.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace MentorFlow.Workflows.Tests;
 
@@ -80,6 +83,41 @@ public sealed class TimerBatchTests : EngineTestBase
         Assert.Equal(1, Probe.Count(held));
         Assert.Equal(WorkflowSubStatus.Finished, await SubStatusAsync(held));
         Assert.Equal(0, await Host.Maintenance.FireDueTimersAsync());
+    }
+
+    [Fact]
+    public async Task SecondReplicaFiringAResumeAlreadyQueued_KeepsOneInboxRow_ResumesOnce_AndLogsNoDatabaseError()
+    {
+        var (_, instances) = await StartWaitingAsync(1);
+        var held = instances[0];
+        await using (var db = Database.CreateContext())
+        {
+            var until = Clock.GetUtcNow().AddHours(2).ToUnixTimeMilliseconds();
+            await db.Set<WorkflowInstanceRecord>().Where(i => i.Id == held)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, "other-replica").SetProperty(i => i.LeaseExpiresAt, until));
+        }
+
+        Clock.Advance(TimeSpan.FromMinutes(30));
+        await Host.Maintenance.FireDueTimersAsync();
+
+        // A second replica (its own host and logs on the same database) finds the same timer due and queues it again.
+        using var logs = new FakeLoggerProvider();
+        await using (var second = await EngineHost.StartAsync(Database, Clock, services: s => s.AddSingleton<ILoggerProvider>(logs)))
+        {
+            await second.Maintenance.FireDueTimersAsync();
+        }
+
+        Assert.DoesNotContain(logs.Collector.GetSnapshot(), r => r.Level >= LogLevel.Warning);
+        await using (var db = Database.CreateContext())
+        {
+            Assert.Equal(1, await db.Set<WorkflowInboxRecord>().CountAsync(m => m.InstanceId == held));
+            await db.Set<WorkflowInstanceRecord>().Where(i => i.Id == held)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseExpiresAt, 0L));
+        }
+
+        Assert.Equal(1, await Host.Maintenance.RecoverAsync());
+        Assert.Equal(1, Probe.Count(held));
+        Assert.Equal(WorkflowSubStatus.Finished, await SubStatusAsync(held));
     }
 
     [Fact]

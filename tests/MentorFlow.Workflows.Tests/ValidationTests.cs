@@ -30,7 +30,7 @@ public sealed class ValidationTests : IAsyncLifetime
     public static TheoryData<string, string, Expected[]> Cases => new()
     {
         { "unknown activity type", Start().Add("x", "Elsa.RunCSharp").Chain("start", "x").Json, [new("x", "type", "'Elsa.RunCSharp' is not supported")] },
-        { "unknown http activity", Start().Add("h", "Elsa.HttpEndpoint").Chain("start", "h").Json, [new("h", "type", "'Elsa.HttpEndpoint' is not supported")] },
+        { "unknown http activity", Start().Add("h", "Elsa.WriteFileHttpResponse").Chain("start", "h").Json, [new("h", "type", "'Elsa.WriteFileHttpResponse' is not supported")] },
         { "unsupported activity version", Start().Add("w", "Elsa.WriteLine", ("version", 7)).Chain("start", "w").Json, [new("w", "type", "version 7")] },
         { "missing required input", Start().Add("e", "Elsa.Event").Chain("start", "e").Json, [new("e", "eventName", "is required")] },
         { "required input left empty", Start().Add("d", "Elsa.Delay", ("timeSpan", Flow.Literal("", "TimeSpan"))).Chain("start", "d").Json, [new("d", "timeSpan", "is required")] },

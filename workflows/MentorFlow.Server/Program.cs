@@ -1,4 +1,5 @@
 using MentorFlow.Server.Api;
+using MentorFlow.Server.FlowHttp;
 using MentorFlow.Server.Graph;
 using MentorFlow.Server.Hosting;
 using MentorFlow.Server.Mentoring;
@@ -18,6 +19,7 @@ return await StartupGuard.RunAsync(async () =>
     builder.AddStudio();
     builder.AddMentoring();
     builder.AddGraph();
+    builder.AddFlowHttp();
 
     var app = builder.Build();
     await app.PrepareDatabaseAsync();
@@ -30,6 +32,7 @@ return await StartupGuard.RunAsync(async () =>
     app.MapStudio();
     app.MapMentoring();
     app.MapGraph();
+    app.MapFlowHttp();
     await app.RunAsync();
 });
 

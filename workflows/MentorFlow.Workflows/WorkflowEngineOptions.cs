@@ -92,6 +92,9 @@ public sealed class WorkflowEngineOptions : IValidatableObject
     /// <summary>Where flows' HTTP request activities may go, and their limits (section <c>Workflows:Http</c>).</summary>
     public OutboundHttpOptions Http { get; set; } = new();
 
+    /// <summary>Limits of flows answering inbound requests under <c>/workflows</c> (section <c>Workflows:HttpEndpoints</c>).</summary>
+    public HttpEndpointOptions HttpEndpoints { get; set; } = new();
+
     /// <summary>A name for this replica in leases and logs (default: machine name + a random suffix).</summary>
     public string? ReplicaName { get; set; }
 
@@ -125,6 +128,21 @@ public sealed class WorkflowEngineOptions : IValidatableObject
         if (Http.MaxResponseBytes is < 1024 or > 64L * 1024 * 1024 || Http.MaxRequestBytes is < 1024 or > 64L * 1024 * 1024)
         {
             yield return new ValidationResult("Workflows:Http:MaxResponseBytes and MaxRequestBytes must be between 1 KB and 64 MB.", [nameof(Http)]);
+        }
+
+        if (HttpEndpoints.MaxRequestBytes is < 1024 or > HttpEndpointOptions.HardCapBytes || HttpEndpoints.MaxResponseBytes is < 1024 or > HttpEndpointOptions.HardCapBytes)
+        {
+            yield return new ValidationResult("Workflows:HttpEndpoints:MaxRequestBytes and MaxResponseBytes must be between 1 KB and 16 MB.", [nameof(HttpEndpoints)]);
+        }
+
+        if (HttpEndpoints.RequestTimeout <= TimeSpan.Zero || HttpEndpoints.RequestTimeout > TimeSpan.FromMinutes(5))
+        {
+            yield return new ValidationResult("Workflows:HttpEndpoints:RequestTimeout must be between 0 and 5 minutes.", [nameof(HttpEndpoints)]);
+        }
+
+        if (HttpEndpoints.RateLimitPermits is < 1 or > 100_000 || HttpEndpoints.RateLimitWindow < TimeSpan.FromSeconds(1) || HttpEndpoints.RateLimitWindow > TimeSpan.FromDays(1))
+        {
+            yield return new ValidationResult("Workflows:HttpEndpoints:RateLimitPermits must be between 1 and 100000 and RateLimitWindow between 00:00:01 and 1.00:00:00.", [nameof(HttpEndpoints)]);
         }
 
         if (ScriptTimeout <= TimeSpan.Zero || ScriptTimeout > TimeSpan.FromMinutes(1))

@@ -59,10 +59,16 @@ public static class WorkflowEngineServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowEngineMaintenance>(sp => sp.GetRequiredService<WorkflowRuntime<TContext>>());
         services.TryAddSingleton<IWorkflowEnlistment, WorkflowEnlistment<TContext>>();
         services.TryAddSingleton<OutboundHttp>();
+        services.TryAddSingleton<HttpEndpointExchanges>();
+        services.AddSingleton<IWorkflowCommitListener>(sp => sp.GetRequiredService<HttpEndpointExchanges>());
+        services.TryAddSingleton<HttpEndpointRouter<TContext>>();
+        services.TryAddSingleton<IHttpEndpointRouter>(sp => sp.GetRequiredService<HttpEndpointRouter<TContext>>());
         services.TryAddSingleton<ChildWorkflows<TContext>>();
         services.TryAddSingleton<IChildWorkflows>(sp => sp.GetRequiredService<ChildWorkflows<TContext>>());
         services.AddSingleton<IWorkflowCommitListener>(sp => sp.GetRequiredService<ChildWorkflows<TContext>>());
         services.TryAddSingleton<IWorkflowDefinitionService, WorkflowDefinitionService<TContext>>();
+        services.TryAddSingleton<WorkflowDefinitionActivities<TContext>>();
+        services.TryAddSingleton<IWorkflowDefinitionActivities>(sp => sp.GetRequiredService<WorkflowDefinitionActivities<TContext>>());
         services.TryAddSingleton<TimerScheduler<TContext>>();
         services.AddHostedService<WorkflowEngineHostedService<TContext>>();
         return services;

@@ -10,13 +10,14 @@ namespace MentorFlow.Server.Tests.Security;
 /// <summary>Every endpoint is for managers unless it is on the short list of public ones (the fallback policy needs a key).</summary>
 public sealed partial class EndpointAuthorizationTests(ServerFactory server) : IClassFixture<ServerFactory>
 {
-    /// <summary>The public endpoints: health, participant forms, the Studio and shell pages (they sign in in the page), the redirects of the Studio's site-rooted links, API docs.</summary>
+    /// <summary>The public endpoints: health, participant forms, the Studio and shell pages (they sign in in the page), the redirects of the Studio's site-rooted links, the flows' HTTP Endpoints (each flow decides whether callers need a key), API docs.</summary>
     private static readonly string[] AnonymousPrefixes =
     [
         "GET /health", "GET /alive",
         "GET /forms/{token}", "POST /forms/{token}",
         "GET /studio", "HEAD /studio",
         "GET /workflows/",
+        "POST /workflows/{**path}", "PUT /workflows/{**path}", "PATCH /workflows/{**path}", "DELETE /workflows/{**path}", "HEAD /workflows/{**path}",
         "GET /elsa/api/package/version",
         "GET /graph/sandbox",
         "GET /openapi/{documentName}.json",

@@ -183,7 +183,11 @@ public sealed partial class CrashHarness : IAsyncDisposable
         failure ??= _killerFailure;
         total.Stop();
         var result = await CrashResult.CollectAsync(this, scenario, failure, total.Elapsed, cancellationToken);
-        _log(string.Join(Environment.NewLine, _killLog));
+        foreach (var kill in _killLog)
+        {
+            _log(kill);
+        }
+
         return result with { Kills = _kills, Restarts = _restarts, RetriedRequests = _retriedRequests };
     }
 

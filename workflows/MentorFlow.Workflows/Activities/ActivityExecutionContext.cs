@@ -137,11 +137,15 @@ public sealed class ActivityExecutionContext
             return;
         }
 
-        var name = _burst.CurrentOutputName(output) ?? "Result";
-        var node = ValueConversion.ToNode(value);
+        SetOutput(_burst.CurrentOutputName(output) ?? "Result", output.MemoryReference, ValueConversion.ToNode(value));
+    }
+
+    /// <summary>Sets an output by name (for outputs the activity class does not declare, e.g. a child flow's outputs).</summary>
+    internal void SetOutput(string name, string? memoryReference, JsonNode? node)
+    {
         _burst.Expressions.CheckValue(node, _node.Id, $"output {name}");
         _burst.State.SetActivityOutput(_node.Id, name, node);
-        if (output.MemoryReference is { Length: > 0 } reference)
+        if (memoryReference is { Length: > 0 } reference)
         {
             _burst.SetVariableByReference(reference, node?.DeepClone());
         }
@@ -221,6 +225,22 @@ public sealed class ActivityExecutionContext
         ArgumentNullException.ThrowIfNull(entity);
         _burst.Enlisted.Add(entity);
     }
+
+    /// <summary>
+    /// Hands <paramref name="note"/> to the <see cref="IWorkflowCommitListener"/>s (<see cref="WorkflowCommit.Notes"/>)
+    /// once this burst committed; nothing is stored. A burst that fails or is discarded hands over nothing.
+    /// </summary>
+    public void AfterCommit(object note)
+    {
+        ArgumentNullException.ThrowIfNull(note);
+        _burst.Notes.Add(note);
+    }
+
+    /// <summary>Values that live for this burst only (shared by its activities, never stored).</summary>
+    internal Dictionary<string, object> BurstItems => _burst.Items;
+
+    /// <summary>Whether this activity is the root flowchart's start activity.</summary>
+    internal bool IsStartActivity => ReferenceEquals(_burst.Definition.StartActivity, _node);
 
     /// <summary>Adds a line to this execution's journal entry (shown in the instance viewer).</summary>
     public void Log(string message) => _burst.AppendJournalMessage(message);

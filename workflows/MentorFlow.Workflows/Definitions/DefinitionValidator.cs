@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using MentorFlow.Workflows.Activities;
 using MentorFlow.Workflows.Activities.BuiltIn;
+using MentorFlow.Workflows.Activities.Http;
 using MentorFlow.Workflows.Descriptors;
 using MentorFlow.Workflows.Expressions;
 using MentorFlow.Workflows.Runtime;
@@ -18,6 +19,17 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
 
     /// <summary>Variables some built-ins provide at run time (e.g. ForEach's current value).</summary>
     private static readonly HashSet<string> ImplicitVariables = new(StringComparer.Ordinal) { "CurrentValue", "CurrentIndex" };
+
+    /// <summary>
+    /// Every problem of <paramref name="model"/>; <paramref name="definitionActivities"/> describe the flows it uses as
+    /// activities (their inputs, outputs and outcomes are then checked like any activity's).
+    /// </summary>
+    public IReadOnlyList<ValidationError> Validate(JsonObject model, IReadOnlyList<ActivityDescriptor>? definitionActivities)
+    {
+        return definitionActivities is { Count: > 0 }
+            ? new DefinitionValidator(new OverlayActivityRegistry(registry, definitionActivities), expressions).Validate(model)
+            : Validate(model);
+    }
 
     public IReadOnlyList<ValidationError> Validate(JsonObject model)
     {
@@ -118,7 +130,23 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry, Ex
             ValidateReachability(flowchart, scope, errors);
         }
 
+        ValidateHttpEndpoints(flowchart, errors);
         return errors;
+    }
+
+    /// <summary>HTTP Endpoints: literal, valid paths and methods; no method and path claimed twice in the flow.</summary>
+    private static void ValidateHttpEndpoints(FlowchartDefinition flowchart, List<ValidationError> errors)
+    {
+        var problems = new List<(string ActivityId, string Input, string Message)>();
+        var routes = HttpEndpointRoute.Of(flowchart, problems);
+        // An empty path is already reported as a required input.
+        errors.AddRange(problems.Where(p => !(p.Input == "path" && p.Message == HttpEndpointPath.EmptyPath)).Select(p => new ValidationError(p.ActivityId, p.Input, $"HTTP Endpoint '{p.ActivityId}': {p.Message}")));
+        foreach (var clash in routes.SelectMany(r => r.Methods.Select(m => (Method: m, Route: r))).GroupBy(x => (x.Method, x.Route.Path.Shape)).Where(g => g.Count() > 1))
+        {
+            var first = clash.First().Route;
+            errors.Add(new ValidationError(clash.Last().Route.ActivityId, "path",
+                $"{clash.Key.Method} /workflows{first.Path.Text} is claimed by more than one HTTP Endpoint in this flow ({string.Join(", ", clash.Select(c => c.Route.ActivityId))})."));
+        }
     }
 
     /// <summary>The ports of a nested flowchart: Done, plus each outcome an Elsa.Complete inside it names ("*" when one is computed).</summary>

@@ -330,7 +330,7 @@ internal static class DefinitionReader
             var body = nested ? null : Body(json);
             nodes.Add(new ActivityNode(id, type, typeVersion, Str(json, "name"), json)
             {
-                Descriptor = registry.Find(type, typeVersion) ?? registry.Find(type),
+                Descriptor = DefinitionActivities.Resolve(json, type, typeVersion, registry),
                 Container = container,
                 IsContainer = nested,
                 HasBody = body is not null,

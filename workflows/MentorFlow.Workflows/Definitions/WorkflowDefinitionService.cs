@@ -8,6 +8,8 @@ namespace MentorFlow.Workflows.Definitions;
 internal sealed class WorkflowDefinitionService<TContext>(
     IDbContextFactory<TContext> dbFactory,
     DefinitionValidator validator,
+    Runtime.FlowchartCache cache,
+    WorkflowDefinitionActivities<TContext> definitionActivities,
     TimeProvider clock) : IWorkflowDefinitionService
     where TContext : DbContext
 {
@@ -29,8 +31,8 @@ internal sealed class WorkflowDefinitionService<TContext>(
             definitionId = Guid.CreateVersion7(clock.GetUtcNow()).ToString("N")[..16];
         }
 
-        var errors = validator.Validate(model).ToList();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var errors = await ValidateAsync(db, definitionId, model, cancellationToken);
         var set = db.Set<WorkflowDefinitionRecord>();
         var name = DefinitionReader.Str(model, "name");
         if (!string.IsNullOrWhiteSpace(name) && await set.AnyAsync(d => d.Name == name && d.DefinitionId != definitionId, cancellationToken))
@@ -97,10 +99,17 @@ internal sealed class WorkflowDefinitionService<TContext>(
         }
 
         var model = (JsonObject)JsonNode.Parse(latest.Json)!;
-        var errors = validator.Validate(model).ToList();
+        var errors = await ValidateAsync(db, definitionId, model, cancellationToken);
         if (!string.IsNullOrWhiteSpace(latest.Name) && await set.AnyAsync(d => d.Name == latest.Name && d.DefinitionId != definitionId, cancellationToken))
         {
             errors.Add(new ValidationError(null, "name", $"Another workflow definition is already named '{latest.Name}'."));
+        }
+
+        if (errors.Count == 0)
+        {
+            // Two published flows may not answer the same method and path under /workflows.
+            errors.AddRange(await Activities.Http.HttpEndpointRouter<TContext>.ConflictsAsync(
+                set, cache, cache.Get(latest.Id, latest.DefinitionId, latest.Version, latest.Json), cancellationToken));
         }
 
         if (errors.Count > 0)
@@ -296,6 +305,15 @@ internal sealed class WorkflowDefinitionService<TContext>(
     {
         var version = await FindAsync(definitionId, versionOptions, cancellationToken);
         return version?.Model.ToJsonString(Indented);
+    }
+
+    /// <summary>The validator's errors and those of the flows the model starts (used as activities, cycles).</summary>
+    private async Task<List<ValidationError>> ValidateAsync(TContext db, string definitionId, JsonObject model, CancellationToken cancellationToken)
+    {
+        var (referenceErrors, used) = await definitionActivities.CheckAsync(db, definitionId, model, cancellationToken);
+        var errors = validator.Validate(model, used).ToList();
+        errors.AddRange(referenceErrors);
+        return errors;
     }
 
     internal static IQueryable<WorkflowDefinitionRecord> QueryVersion(IQueryable<WorkflowDefinitionRecord> set, string definitionId, VersionOptions options)

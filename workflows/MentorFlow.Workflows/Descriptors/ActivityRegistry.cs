@@ -48,6 +48,11 @@ internal sealed class ActivityRegistry : IActivityRegistry
 
     public IReadOnlyList<string> GetOutcomes(ActivityDescriptor descriptor, JsonObject activityJson)
     {
+        if (descriptor.ClrType == typeof(Activities.BuiltIn.WorkflowDefinitionActivity))
+        {
+            return Definitions.DefinitionActivities.Outcomes(descriptor);
+        }
+
         if (!descriptor.HasDynamicOutcomes || descriptor.ClrType is null)
         {
             return [.. descriptor.Ports.Select(p => p.Name)];

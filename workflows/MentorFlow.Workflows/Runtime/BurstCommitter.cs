@@ -204,6 +204,7 @@ internal sealed partial class BurstCommitter<TContext>(
         await NotifyAsync(new WorkflowCommit(held.Record.Id, held.Record.DefinitionId, ran.Status, ran.SubStatus, ran.Burst.Enlisted)
         {
             ParentInstanceId = ran.Ended ? ran.Burst.State.Parent?.InstanceId : null,
+            Notes = ran.Burst.Notes,
         }, cancellationToken);
     }
 

@@ -28,6 +28,12 @@ internal sealed class BurstContext(
     public ExpressionEvaluator Expressions { get; } = expressions;
     public CancellationToken CancellationToken { get; } = cancellationToken;
     public List<object> Enlisted { get; } = [];
+
+    /// <summary>What activities hand to the commit listeners once this burst committed (not stored).</summary>
+    public List<object> Notes { get; } = [];
+
+    /// <summary>Values shared by the activities of this burst only.</summary>
+    public Dictionary<string, object> Items { get; } = new(StringComparer.Ordinal);
     public List<WorkflowJournalEntryDraft> Journal { get; } = [];
     public List<WorkflowIncidentDraft> Incidents { get; } = [];
     public HashSet<string> RemovedBookmarkIds { get; } = new(StringComparer.Ordinal);

@@ -81,6 +81,7 @@ internal sealed partial class BurstRunner(IOptions<WorkflowEngineOptions> option
             }
 
             var enlistedBefore = burst.Enlisted.Count;
+            var notesBefore = burst.Notes.Count;
             ActivityExecutionContext context;
             try
             {
@@ -106,6 +107,7 @@ internal sealed partial class BurstRunner(IOptions<WorkflowEngineOptions> option
             {
                 // Undo this execution's effects so a retry re-runs it with the same idempotency key.
                 burst.Enlisted.RemoveRange(enlistedBefore, burst.Enlisted.Count - enlistedBefore);
+                burst.Notes.RemoveRange(notesBefore, burst.Notes.Count - notesBefore);
                 if (bookmark is null)
                 {
                     state.ExecutionCounts[node.Id] = previousCount;

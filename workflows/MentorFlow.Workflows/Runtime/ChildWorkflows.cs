@@ -21,13 +21,7 @@ internal sealed class ChildWorkflows<TContext>(
 {
     public async Task<ChildInstance> CreateAsync(ActivityExecutionContext parent, string definitionId, IReadOnlyDictionary<string, object?>? input, string? correlationId, bool wait)
     {
-        var depth = parent.Burst.State.Depth + 1;
-        if (depth > options.Value.MaxWorkflowNesting)
-        {
-            throw new ActivityInputException(parent.ActivityId, "workflowDefinitionId",
-                $"flows are already nested {parent.Burst.State.Depth} deep; Workflows:MaxWorkflowNesting ({options.Value.MaxWorkflowNesting}) allows no deeper child (does the flow run itself?).");
-        }
-
+        CheckDepth(parent);
         WorkflowDefinitionRecord? definition;
         await using (var db = await dbFactory.CreateDbContextAsync(parent.CancellationToken))
         {
@@ -41,6 +35,32 @@ internal sealed class ChildWorkflows<TContext>(
             throw new ActivityInputException(parent.ActivityId, "workflowDefinitionId", $"workflow definition '{definitionId}' has no published version.");
         }
 
+        return Create(parent, definition, input, correlationId, wait);
+    }
+
+    public async Task<WorkflowDefinitionRecord> FindPinnedAsync(ActivityExecutionContext parent, string definitionId, string? versionId, int version)
+    {
+        CheckDepth(parent);
+        await using var db = await dbFactory.CreateDbContextAsync(parent.CancellationToken);
+        var set = db.Set<WorkflowDefinitionRecord>().AsNoTracking();
+        var versions = await set.Where(d => d.DefinitionId == definitionId)
+            .Select(d => new DefinitionVersionRow(d.Id, d.Version, d.IsPublished, d.Name))
+            .ToListAsync(parent.CancellationToken);
+        var chosen = DefinitionActivities.Choose(versions, new DefinitionActivityReference(parent.ActivityId, definitionId, versionId, version));
+        if (chosen is null)
+        {
+            var name = versions.MaxBy(v => v.Version)?.Name;
+            throw new ActivityInputException(parent.ActivityId, "workflowDefinitionId", versions.Count == 0
+                ? $"the workflow '{definitionId}' this activity runs no longer exists."
+                : $"the workflow '{name ?? definitionId}' ({definitionId}) this activity runs has no published version (it was retracted); publish it again, then retry the incident.");
+        }
+
+        return await set.FirstAsync(d => d.Id == chosen.Id, parent.CancellationToken);
+    }
+
+    public ChildInstance Create(ActivityExecutionContext parent, WorkflowDefinitionRecord definition, IReadOnlyDictionary<string, object?>? input, string? correlationId, bool wait)
+    {
+        var depth = CheckDepth(parent);
         var (record, state, _) = starter.NewInstance(definition, input, correlationId, leaseOwner: null);
         state.Depth = depth;
         if (wait)
@@ -52,6 +72,19 @@ internal sealed class ChildWorkflows<TContext>(
         record.State = state.Serialize(options.Value.MaxStateBytes);
         parent.Enlist(record);
         return new ChildInstance(record.Id, definition.DefinitionId, definition.Version);
+    }
+
+    /// <summary>The depth of a child of <paramref name="parent"/>; refused over <c>Workflows:MaxWorkflowNesting</c>.</summary>
+    private int CheckDepth(ActivityExecutionContext parent)
+    {
+        var depth = parent.Burst.State.Depth + 1;
+        if (depth > options.Value.MaxWorkflowNesting)
+        {
+            throw new ActivityInputException(parent.ActivityId, "workflowDefinitionId",
+                $"flows are already nested {parent.Burst.State.Depth} deep; Workflows:MaxWorkflowNesting ({options.Value.MaxWorkflowNesting}) allows no deeper child (does the flow run itself?).");
+        }
+
+        return depth;
     }
 
     public async ValueTask OnCommittedAsync(WorkflowCommit commit, CancellationToken cancellationToken)

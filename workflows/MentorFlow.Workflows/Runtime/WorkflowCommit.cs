@@ -10,4 +10,7 @@ public sealed record WorkflowCommit(
 {
     /// <summary>The instance waiting for this one (Execute Workflow), when it has ended and one waits.</summary>
     public string? ParentInstanceId { get; init; }
+
+    /// <summary>What the burst's activities handed over with <c>ActivityExecutionContext.AfterCommit</c> (e.g. an HTTP response).</summary>
+    public IReadOnlyList<object> Notes { get; init; } = [];
 }

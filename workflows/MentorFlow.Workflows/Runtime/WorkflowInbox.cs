@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using MentorFlow.Workflows.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace MentorFlow.Workflows.Runtime;
 
@@ -29,20 +30,40 @@ internal sealed class WorkflowInbox<TContext>(IDbContextFactory<TContext> dbFact
     };
 
     /// <summary>Queues a command; false when the bookmark's resume is queued already (by another replica or signal).</summary>
+    /// <remarks>
+    /// One <c>INSERT … ON CONFLICT DO NOTHING</c> (SQLite and PostgreSQL alike): a resume queued twice is a normal
+    /// outcome when replicas, timers and recovery meet on one bookmark, so it is answered by the row count, not by a
+    /// failed statement the database provider would log as an error.
+    /// </remarks>
     public async Task<bool> TryEnqueueAsync(string instanceId, string kind, string? bookmarkId, string? name, string? correlationId, string? payload, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        db.Add(NewRecord(instanceId, kind, bookmarkId, name, correlationId, payload));
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException)
-        {
-            // Another replica already queued the resume of this bookmark: it is handled once.
-            return false;
-        }
+        var record = NewRecord(instanceId, kind, bookmarkId, name, correlationId, payload);
+        // Null values are sent as SQL NULL of the column's type (the raw-SQL builder maps a null value itself).
+        object?[] values = [record.Id, record.InstanceId, record.Kind, record.BookmarkId, record.Name, record.CorrelationId, record.Payload, record.Sequence, record.CreatedAt.ToUnixTimeMilliseconds()];
+        var inserted = await db.Database.ExecuteSqlRawAsync(InsertStatement(db), values!, cancellationToken);
+        return inserted == 1;
+    }
+
+    private string? _insertStatement;
+
+    /// <summary>The insert, with the table and column names the engine's model maps (so it cannot drift from it).</summary>
+    private string InsertStatement(DbContext db) => _insertStatement ??= BuildInsertStatement(db);
+
+    private static string BuildInsertStatement(DbContext db)
+    {
+        var entity = db.Model.FindEntityType(typeof(WorkflowInboxRecord)) ?? throw new InvalidOperationException("The engine's model has no inbox table.");
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        string Column(string property) => "\"" + entity.FindProperty(property)!.GetColumnName(table) + "\"";
+        string[] columns =
+        [
+            Column(nameof(WorkflowInboxRecord.Id)), Column(nameof(WorkflowInboxRecord.InstanceId)), Column(nameof(WorkflowInboxRecord.Kind)),
+            Column(nameof(WorkflowInboxRecord.BookmarkId)), Column(nameof(WorkflowInboxRecord.Name)), Column(nameof(WorkflowInboxRecord.CorrelationId)),
+            Column(nameof(WorkflowInboxRecord.Payload)), Column(nameof(WorkflowInboxRecord.Sequence)), Column(nameof(WorkflowInboxRecord.CreatedAt)),
+        ];
+        var tableName = (entity.GetSchema() is { } schema ? "\"" + schema + "\"." : "") + "\"" + entity.GetTableName() + "\"";
+        var values = string.Join(", ", columns.Select((_, i) => "{" + i + "}"));
+        return $"INSERT INTO {tableName} ({string.Join(", ", columns)}) VALUES ({values}) ON CONFLICT DO NOTHING";
     }
 
     /// <summary>The oldest queued command; for a faulted instance only a cancel or a retry (the rest waits for the retry).</summary>

@@ -6,7 +6,7 @@ namespace MentorFlow.Server.Studio.ElsaApi;
 
 /// <summary>
 /// Descriptor, feature and package endpoints: what the Studio loads before it shows any page. Activities come from the
-/// engine's registry; the expression syntaxes and variable types are the ones MentorFlow's engine evaluates and stores.
+/// engine's registry and the flows usable as activities; the expression syntaxes and variable types are the ones MentorFlow's engine evaluates and stores.
 /// MentorFlow has no pluggable activation, incident, log-persistence or commit strategies, storage drivers or optional
 /// Elsa features, so those lists are empty (the Studio then shows its defaults).
 /// </summary>
@@ -42,9 +42,10 @@ internal static class ElsaDescriptorsApi
 
     public static IEndpointRouteBuilder MapElsaDescriptorsApi(this IEndpointRouteBuilder api)
     {
-        api.MapGet("/descriptors/activities", ([FromServices] IActivityRegistry registry) =>
+        api.MapGet("/descriptors/activities", async ([FromServices] IActivityRegistry registry, [FromServices] IWorkflowDefinitionActivities flows, CancellationToken cancellationToken) =>
         {
-            var items = registry.List().Select(Map).ToList();
+            // The flows usable as activities are read on every call: publishing, retracting or deleting one shows at once.
+            var items = registry.List().Concat(await flows.ListAsync(cancellationToken)).Select(Map).ToList();
             return TypedResults.Ok(new ElsaListResponse<ElsaActivityDescriptor>(items, items.Count));
         });
         api.MapGet("/descriptors/expression-descriptors", () =>

@@ -10,6 +10,6 @@ public static class BuiltInActivities
         typeof(Delay), typeof(StartAt), typeof(Timer), typeof(Cron), typeof(Event), typeof(WaitForSignal),
         typeof(FlowNode), typeof(While), typeof(Break), typeof(ParallelForEach), typeof(SetName), typeof(Correlate), typeof(RunJavaScript),
         typeof(ExecuteWorkflow), typeof(DispatchWorkflow), typeof(SetOutput), typeof(RunTask),
-        typeof(Http.SendHttpRequest), typeof(Http.FlowSendHttpRequest),
+        typeof(Http.SendHttpRequest), typeof(Http.FlowSendHttpRequest), typeof(Http.HttpEndpoint), typeof(Http.WriteHttpResponse),
     ];
 }

@@ -31,7 +31,7 @@ public sealed class Complete : Activity
     }
 
     /// <summary>The outcome names in the input: a list (JSON array or enumerable), one name, or none.</summary>
-    private static string[] OutcomeNames(object? outcomes) => outcomes switch
+    internal static string[] OutcomeNames(object? outcomes) => outcomes switch
     {
         null => [],
         string text when text.TrimStart().StartsWith('[') => JsonNode.Parse(text) is JsonArray array ? [.. array.Select(v => v?.ToString() ?? "")] : [text],

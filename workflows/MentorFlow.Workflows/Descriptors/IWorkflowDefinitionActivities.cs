@@ -1,0 +1,12 @@
+namespace MentorFlow.Workflows.Descriptors;
+
+/// <summary>
+/// The flows offered as activities (Elsa's workflow-definition activities): one descriptor per version of each flow
+/// whose options say <c>usableAsActivity</c>, read from the stored definitions on every call, so publishing,
+/// retracting or deleting a flow shows at once. Only the published version is browsable (in the toolbox); the others
+/// describe the nodes that pin them.
+/// </summary>
+public interface IWorkflowDefinitionActivities
+{
+    Task<IReadOnlyList<ActivityDescriptor>> ListAsync(CancellationToken cancellationToken = default);
+}
