@@ -79,7 +79,7 @@ public sealed class ElsaDefinitionActivityContractTests : IClassFixture<StudioSe
     }
 
     [Fact]
-    public async Task AParentUsingTheFlow_RunsIt_AndPublishingItOnceTheFlowIsRetracted_Is400NamingTheActivity()
+    public async Task AParentUsingTheFlow_RunsIt_IsItsConsumer_AndPublishingItOnceTheFlowIsRetracted_Is400NamingTheActivity()
     {
         using var client = _factory.CreateManagerClient();
         var childId = Unique("asking");
@@ -104,6 +104,9 @@ public sealed class ElsaDefinitionActivityContractTests : IClassFixture<StudioSe
         var instance = await _factory.Services.GetRequiredService<IWorkflowRuntime>().GetInstanceAsync(executed.Headers.GetValues("x-elsa-workflow-instance-id").Single());
         Assert.Equal("hi Ana", instance!.Variables["Greeting"]!.GetValue<string>());
         Assert.Contains(instance.Journal, j => j.ActivityType == "Elsa.WriteLine" && j.Message == $"hi Ana from {parentId}");
+
+        var consumers = await GetJsonAsync(client, $"/elsa/api/workflow-definitions/{childId}/consumers");
+        Assert.Equal([parentId], consumers["consumingWorkflowDefinitionIds"]!.AsArray().Select(c => (string?)c));
 
         await PostAsync(client, $"/elsa/api/workflow-definitions/{childId}/retract", null);
         parent["description"] = "changed";

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MentorFlow.Workflows.Definitions;
+using MentorFlow.Workflows.Descriptors;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -23,8 +24,7 @@ internal static partial class ElsaDefinitionsApi
         api.MapGet("/workflow-definitions/many-by-id", GetManyById);
         api.MapGet("/workflow-definitions/validation/is-name-unique", IsNameUnique);
         api.MapGet("/workflow-definitions/query/count", Count);
-        api.MapGet("/workflow-definitions/{definitionId}/consumers", (string definitionId) =>
-            TypedResults.Ok(new ElsaConsumersResponse([])));
+        api.MapGet("/workflow-definitions/{definitionId}/consumers", Consumers);
         api.MapPost("/workflow-definitions", Save);
         api.MapPost("/workflow-definitions/{definitionId}/publish", Publish);
         api.MapPost("/workflow-definitions/{definitionId}/retract", Retract);
@@ -113,6 +113,19 @@ internal static partial class ElsaDefinitionsApi
         return version is null
             ? ElsaRequests.NotFound($"No workflow definition version '{id}'.")
             : TypedResults.Ok(DefinitionPresenter.Present(version));
+    }
+
+    /// <summary>The flows using this one as an activity, directly or through others (404 for an unknown definition, as in Elsa).</summary>
+    private static async Task<Results<Ok<ElsaConsumersResponse>, ProblemHttpResult>> Consumers(
+        string definitionId, [FromServices] IWorkflowDefinitionService definitions, [FromServices] IWorkflowDefinitionActivities flows,
+        CancellationToken cancellationToken)
+    {
+        if (await definitions.FindAsync(definitionId, VersionOptions.Latest, cancellationToken) is null)
+        {
+            return ElsaRequests.NotFound($"No workflow definition '{definitionId}'.");
+        }
+
+        return TypedResults.Ok(new ElsaConsumersResponse(await flows.ConsumersAsync(definitionId, cancellationToken)));
     }
 
     private static async Task<Ok<ElsaListResponse<JsonObject>>> GetManyById(
