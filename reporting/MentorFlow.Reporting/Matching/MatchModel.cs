@@ -33,6 +33,25 @@ public sealed class MatchModel
     /// </summary>
     public const double SelectionTolerance = 0.02;
 
+    /// <summary>
+    /// Whether a candidate clearly beats the best earlier one, fold by fold on the same held-out pairs: its mean
+    /// lift gain is at least <see cref="SelectionTolerance"/> and larger than the standard error of the per-fold gains
+    /// (a gain that one lucky fold makes is noise).
+    /// </summary>
+    public static bool ClearlyBetter(IReadOnlyList<double> candidateFoldLifts, IReadOnlyList<double> bestFoldLifts)
+    {
+        var n = Math.Min(candidateFoldLifts.Count, bestFoldLifts.Count);
+        if (n < 2)
+        {
+            return false;
+        }
+
+        var gains = Enumerable.Range(0, n).Select(f => candidateFoldLifts[f] - bestFoldLifts[f]).ToArray();
+        var mean = gains.Average();
+        var error = Math.Sqrt(gains.Sum(g => (g - mean) * (g - mean)) / (n - 1) / n);
+        return mean >= SelectionTolerance && mean > error;
+    }
+
     /// <summary>z of the two-sided 90% interval.</summary>
     public const double IntervalZ = 1.645;
 
@@ -137,18 +156,19 @@ public sealed class MatchModel
 
             done[kind] = run;
             var (lift, error) = MatchTrainer.AssignmentLift(run.OutOfFold, composite, fold, folds);
+            var foldLifts = MatchTrainer.FoldLifts(run.OutOfFold, composite, fold, folds);
             var calibrated = MatchTrainer.CalibrateOutOfFold(run.OutOfFold, labels, fold, folds);
             runs.Add((run, new TrainerEvaluation(
                 kind, lift, error, BinaryMetrics.Auc(run.OutOfFold, labels), BinaryMetrics.LogLoss(calibrated, labels),
-                MatchTrainer.CalibrationError(calibrated, labels), MatchTrainer.Spearman(run.OutOfFold, composite), run.Lambda)));
+                MatchTrainer.CalibrationError(calibrated, labels), MatchTrainer.Spearman(run.OutOfFold, composite), run.Lambda, foldLifts)));
         }
 
         // Chosen for the assignment: the highest held-out assignment lift wins, but a candidate listed later (more
-        // complex) must beat the best earlier one by SelectionTolerance — smaller differences are noise.
+        // complex) must clearly beat the best earlier one (ClearlyBetter) — smaller or erratic differences are noise.
         var best = runs[0];
         foreach (var candidate in runs.Skip(1))
         {
-            if (candidate.Evaluation.AssignmentLift >= best.Evaluation.AssignmentLift + SelectionTolerance)
+            if (ClearlyBetter(candidate.Evaluation.FoldLifts ?? [], best.Evaluation.FoldLifts ?? []))
             {
                 best = candidate;
             }
@@ -382,7 +402,7 @@ public sealed class MatchModel
 
         var runnerUp = others[0];
         return runnerUp.AssignmentLift > winner.AssignmentLift
-            ? text + string.Create(CultureInfo.InvariantCulture, $"; {runnerUp.Trainer} reached {runnerUp.AssignmentLift:0.000}, less than {SelectionTolerance:0.00} more, so the simpler one is kept")
+            ? text + string.Create(CultureInfo.InvariantCulture, $"; {runnerUp.Trainer} reached {runnerUp.AssignmentLift:0.000}, not clearly more (by {SelectionTolerance:0.00} and beyond the spread of its gains over the folds), so the simpler one is kept")
             : text + string.Create(CultureInfo.InvariantCulture, $"; next {runnerUp.Trainer} {runnerUp.AssignmentLift:0.000}");
     }
 

@@ -67,9 +67,21 @@ public enum TrainerKind
 /// mentor shortage does, and the realised outcome of its picks is compared with picking at random (0) and with
 /// picking by the realised outcomes (1). AUC (of success), log-loss and calibration error (of the Platt-calibrated
 /// held-out probabilities) and the Spearman correlation with the realised outcome are reported beside it.
+/// <see cref="FoldLifts"/> are the lifts of the single validation folds (for the paired comparison of candidates).
 /// </summary>
 public sealed record TrainerEvaluation(
-    TrainerKind Trainer, double AssignmentLift, double AssignmentLiftError, double Auc, double LogLoss, double CalibrationError, double Spearman, double? Lambda);
+    TrainerKind Trainer, double AssignmentLift, double AssignmentLiftError, double Auc, double LogLoss, double CalibrationError, double Spearman, double? Lambda,
+    IReadOnlyList<double>? FoldLifts = null)
+{
+    /// <summary>Equal when every figure is equal, the per-fold lifts compared value by value.</summary>
+    public bool Equals(TrainerEvaluation? other) =>
+        other is not null && Trainer == other.Trainer && AssignmentLift.Equals(other.AssignmentLift) &&
+        AssignmentLiftError.Equals(other.AssignmentLiftError) && Auc.Equals(other.Auc) && LogLoss.Equals(other.LogLoss) &&
+        CalibrationError.Equals(other.CalibrationError) && Spearman.Equals(other.Spearman) && Lambda.Equals(other.Lambda) &&
+        (FoldLifts ?? []).SequenceEqual(other.FoldLifts ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(Trainer, AssignmentLift, Auc, Lambda, FoldLifts?.Count ?? 0);
+}
 
 /// <summary>How the chosen model was evaluated, on the outcome <c>success = completed ∧ goal_met</c>, and why it won.</summary>
 public sealed record ModelEvaluation(
@@ -221,6 +233,20 @@ internal static class MatchTrainer
     /// </summary>
     public static (double Lift, double Error) AssignmentLift(double[] scores, IReadOnlyList<double> realised, int[] fold, int k)
     {
+        var lifts = FoldLifts(scores, realised, fold, k);
+        if (lifts.Count == 0)
+        {
+            return (0, 0);
+        }
+
+        var average = lifts.Average();
+        var error = lifts.Count < 2 ? 0 : Math.Sqrt(lifts.Sum(l => (l - average) * (l - average)) / (lifts.Count - 1) / lifts.Count);
+        return (average, error);
+    }
+
+    /// <summary>The assignment lift of each validation fold (folds with fewer than 4 pairs left out).</summary>
+    public static IReadOnlyList<double> FoldLifts(double[] scores, IReadOnlyList<double> realised, int[] fold, int k)
+    {
         var lifts = new List<double>();
         for (var f = 0; f < k; f++)
         {
@@ -245,14 +271,7 @@ internal static class MatchTrainer
             lifts.Add(foldLift / PickShares.Count);
         }
 
-        if (lifts.Count == 0)
-        {
-            return (0, 0);
-        }
-
-        var average = lifts.Average();
-        var error = lifts.Count < 2 ? 0 : Math.Sqrt(lifts.Sum(l => (l - average) * (l - average)) / (lifts.Count - 1) / lifts.Count);
-        return (average, error);
+        return lifts;
     }
 
     /// <summary>Spearman rank correlation (ties averaged).</summary>

@@ -17,7 +17,8 @@ public static class ModelInputs
     /// <summary>
     /// Pair features whose pairwise products are interaction terms (<see cref="Terms"/>): the facts about a pair
     /// whose effect plausibly depends on another (e.g. time-zone distance × both preferring live meetings, seniority gap
-    /// × the mentee's seniority, same career path × a mentee who wants to switch).
+    /// × the mentee's seniority, same career path × a mentee who wants to switch, interests × whether any goal is
+    /// covered, the mentor's time × a junior mentee, anything × no common language or no way to meet live).
     /// </summary>
     public static readonly IReadOnlyList<int> Interacting =
     [
@@ -25,14 +26,17 @@ public static class ModelInputs
         PairFeatures.GoalCoverage, PairFeatures.ExpertiseMatch, PairFeatures.SeniorityGap, PairFeatures.MentorLessSenior,
         PairFeatures.TimeZoneDistance, PairFeatures.SharedLanguage, PairFeatures.CommunicationOverlap, PairFeatures.LengthDistance,
         PairFeatures.HoursFit, PairFeatures.LiveChannels, PairFeatures.MenteeSeniority, PairFeatures.MissingInformation,
-        PairFeatures.MenteeSwitching, PairFeatures.TimeZoneOver3Hours, PairFeatures.BothLiveOnly,
+        PairFeatures.MenteeSwitching, PairFeatures.TimeZoneOver3Hours, PairFeatures.BothLiveOnly, PairFeatures.NoCommonLanguage,
+        PairFeatures.CannotMeetLive, PairFeatures.AnyGoalCovered, PairFeatures.MenteeJunior,
     ];
 
     /// <summary>Pair features whose effect may depend on the mentee's goals (each × every goal indicator).</summary>
     public static readonly IReadOnlyList<int> GoalDependent =
     [
         PairFeatures.SeniorityGap, PairFeatures.SeniorityGapOver3, PairFeatures.SeniorityGapOver8, PairFeatures.MentorLessSenior,
-        PairFeatures.SameCareerPath, PairFeatures.SwitchTarget, PairFeatures.InterestCoverage,
+        PairFeatures.SameCareerPath, PairFeatures.SwitchTarget, PairFeatures.InterestCoverage, PairFeatures.SeniorityGap0To2,
+        PairFeatures.SeniorityGap2To5, PairFeatures.SeniorityGap5To10, PairFeatures.SeniorityGap10To15, PairFeatures.SeniorityGapOver15Years,
+        PairFeatures.AnyGoalCovered, PairFeatures.SameCareerFamily,
     ];
 
     /// <summary>
@@ -75,7 +79,8 @@ public static class ModelInputs
     private static readonly HashSet<int> Binary =
     [
         PairFeatures.SameCareerPath, PairFeatures.SwitchTarget, PairFeatures.SameCareerFamily, PairFeatures.MentorLessSenior,
-        PairFeatures.MenteeSwitching, PairFeatures.BothLiveOnly,
+        PairFeatures.MenteeSwitching, PairFeatures.BothLiveOnly, PairFeatures.NoCommonLanguage, PairFeatures.CannotMeetLive,
+        PairFeatures.HardIncompatibility, PairFeatures.AnyGoalCovered, PairFeatures.MenteeJunior,
     ];
 
     /// <summary>The <see cref="GoalIndicators"/> most common goals of these mentees (ties by name), fewer if there are fewer.</summary>
@@ -84,13 +89,25 @@ public static class ModelInputs
             .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(GoalIndicators).Select(g => g.Key)];
 
     /// <summary>The model input of a pair (goal indicators from <paramref name="goals"/>).</summary>
-    public static float[] Of(PersonProfile mentor, PersonProfile mentee, IReadOnlyList<string> goals)
+    public static float[] Of(PersonProfile mentor, PersonProfile mentee, IReadOnlyList<string> goals) =>
+        Of(mentor, mentee, GoalIndicatorsOf(mentee, goals));
+
+    /// <summary>The model input of a pair, with the mentee's goal indicators computed once (<see cref="GoalIndicatorsOf"/>).</summary>
+    public static float[] Of(PersonProfile mentor, PersonProfile mentee, ReadOnlySpan<float> goalIndicators)
     {
         var x = new float[Count];
         PairFeatures.Compute(mentor, mentee, x.AsSpan(0, PairFeatures.Count));
+        goalIndicators.CopyTo(x.AsSpan(PairFeatures.Count));
+        return x;
+    }
+
+    /// <summary>The <see cref="GoalIndicators"/> inputs of a mentee: 1 for each of <paramref name="goals"/> the mentee has.</summary>
+    public static float[] GoalIndicatorsOf(PersonProfile mentee, IReadOnlyList<string> goals)
+    {
+        var x = new float[GoalIndicators];
         for (var g = 0; g < goals.Count && g < GoalIndicators; g++)
         {
-            x[PairFeatures.Count + g] = mentee.Application.Goals.Contains(goals[g]) ? 1 : 0;
+            x[g] = mentee.Application.Goals.Contains(goals[g]) ? 1 : 0;
         }
 
         return x;

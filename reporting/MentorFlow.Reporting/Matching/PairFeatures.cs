@@ -10,7 +10,7 @@ namespace MentorFlow.Reporting.Matching;
 public static class PairFeatures
 {
     /// <summary>Bumped whenever a feature is added, removed, reordered or computed differently.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     public const int InterestOverlap = 0;
     public const int InterestCoverage = 1;
@@ -44,9 +44,27 @@ public static class PairFeatures
     public const int TimeZoneOver6Hours = 29;
     public const int BothLiveOnly = 30;
     public const int HoursShortfall = 31;
+    public const int NoCommonLanguage = 32;
+    public const int LanguageUnknown = 33;
+    public const int ChannelsUnknown = 34;
+    public const int HoursUnknown = 35;
+    public const int CannotMeetLive = 36;
+    public const int HardIncompatibility = 37;
+    public const int AnyGoalCovered = 38;
+    public const int TwoGoalsCovered = 39;
+    public const int TwoSharedInterests = 40;
+    public const int SeniorityGap0To2 = 41;
+    public const int SeniorityGap2To5 = 42;
+    public const int SeniorityGap5To10 = 43;
+    public const int SeniorityGap10To15 = 44;
+    public const int SeniorityGapOver15Years = 45;
+    public const int MenteeJunior = 46;
+    public const int NoCommonChannel = 47;
+    public const int LengthTwoSteps = 48;
+    public const int MentorShorterLength = 49;
 
     /// <summary>Number of features (the length of a feature vector).</summary>
-    public const int Count = 32;
+    public const int Count = 50;
 
     public static readonly IReadOnlyList<string> Names =
     [
@@ -56,7 +74,10 @@ public static class PairFeatures
         "career_and_goals", "interests_and_goals", "timezone_distance_sq", "seniority_gap_sq", "shared_interests",
         "goals_covered", "live_channels", "mentee_seniority", "missing_information", "mentee_switching",
         "seniority_gap_over_3", "seniority_gap_over_8", "seniority_gap_over_15", "timezone_over_3h", "timezone_over_6h",
-        "both_live_only", "hours_shortfall",
+        "both_live_only", "hours_shortfall", "no_common_language", "language_unknown", "channels_unknown", "hours_unknown",
+        "cannot_meet_live", "hard_incompatibility", "any_goal_covered", "two_goals_covered", "two_shared_interests",
+        "seniority_gap_0_2", "seniority_gap_2_5", "seniority_gap_5_10", "seniority_gap_10_15", "seniority_gap_15_plus",
+        "mentee_junior", "no_common_channel", "length_two_steps", "mentor_shorter_length",
     ];
 
     /// <summary>Computes the feature vector of one pair into <paramref name="features"/> (length <see cref="Count"/>).</summary>
@@ -132,6 +153,32 @@ public static class PairFeatures
         features[HoursShortfall] = mentor.HoursPerMentee is { } giving && mentee.HoursPerMonth is { } wanting && wanting > 0
             ? (float)Math.Max(0, 1 - (2 * giving / wanting))
             : 0;
+
+        // Indicators: each unknown field on its own, hard incompatibilities, counts reached, and the seniority gap in
+        // bins (with the indicators a linear model draws any step-shaped effect, GAM-like, without a fixed formula).
+        var languageUnknown = mentor.Languages == 0 || mentee.Languages == 0;
+        var channelsUnknown = mentor.Communication == 0 || mentee.Communication == 0;
+        features[NoCommonLanguage] = !languageUnknown && (mentor.Languages & mentee.Languages) == 0 ? 1 : 0;
+        features[LanguageUnknown] = languageUnknown ? 1 : 0;
+        features[ChannelsUnknown] = channelsUnknown ? 1 : 0;
+        features[HoursUnknown] = mentor.HoursPerMentee is null || mentee.HoursPerMonth is null ? 1 : 0;
+        features[CannotMeetLive] = features[BothLiveOnly] > 0 && hours >= 6 ? 1 : 0;
+        features[HardIncompatibility] = Math.Max(features[NoCommonLanguage], features[CannotMeetLive]);
+        features[AnyGoalCovered] = goalsCovered >= 1 ? 1 : 0;
+        features[TwoGoalsCovered] = goalsCovered >= 2 ? 1 : 0;
+        features[TwoSharedInterests] = interestsShared >= 2 ? 1 : 0;
+        features[SeniorityGap0To2] = gap is >= 0 and < 2 ? 1 : 0;
+        features[SeniorityGap2To5] = gap is >= 2 and < 5 ? 1 : 0;
+        features[SeniorityGap5To10] = gap is >= 5 and < 10 ? 1 : 0;
+        features[SeniorityGap10To15] = gap is >= 10 and < 15 ? 1 : 0;
+        features[SeniorityGapOver15Years] = gap >= 15 ? 1 : 0;
+        features[MenteeJunior] = mentee.SeniorityYears < 3 ? 1 : 0;
+        features[NoCommonChannel] = !channelsUnknown && (mentor.Communication & mentee.Communication) == 0 ? 1 : 0;
+        features[LengthTwoSteps] = features[LengthDistance] >= 1 ? 1 : 0;
+
+        // Direction of a length mismatch: a mentor who wants to stop before the mentee is done (steps, 0, ½, 1) is not
+        // the same as a mentor willing to stay longer.
+        features[MentorShorterLength] = Math.Max(0, (int)mentee.PreferredLength - (int)mentor.PreferredLength) / 2f;
     }
 
     public static float[] Compute(PersonProfile mentor, PersonProfile mentee)

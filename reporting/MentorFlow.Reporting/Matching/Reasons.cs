@@ -18,7 +18,7 @@ public static class Reasons
             PairFeatures.SameCareerPath when v >= 1 => "same career path",
             PairFeatures.SameCareerFamily when v >= 1 && f[PairFeatures.SameCareerPath] < 1 => "related career path",
             PairFeatures.SwitchTarget when v >= 1 => "mentor works in the career the mentee wants to move to",
-            PairFeatures.GoalCoverage or PairFeatures.GoalsCovered when f[PairFeatures.GoalCoverage] > 0 =>
+            PairFeatures.GoalCoverage or PairFeatures.GoalsCovered or PairFeatures.AnyGoalCovered or PairFeatures.TwoGoalsCovered when f[PairFeatures.GoalCoverage] > 0 =>
                 Invariant($"helps with {f[PairFeatures.GoalCoverage] * 100:0}% of the mentee's goals"),
             PairFeatures.ExpertiseMatch when v > 0 => Invariant($"expertise fits the mentee's goals {v:0.##}"),
             PairFeatures.SeniorityGap or PairFeatures.SeniorityGapSquared or PairFeatures.SeniorityGapOver3 or PairFeatures.SeniorityGapOver8
@@ -96,7 +96,9 @@ public static class Reasons
         var v = f[feature];
         return feature switch
         {
-            PairFeatures.SharedLanguage when v == 0 => "no common language",
+            PairFeatures.SharedLanguage or PairFeatures.NoCommonLanguage or PairFeatures.HardIncompatibility when f[PairFeatures.NoCommonLanguage] >= 1 => "no common language",
+            PairFeatures.CannotMeetLive or PairFeatures.HardIncompatibility when f[PairFeatures.CannotMeetLive] >= 1 =>
+                Invariant($"both meet only live, {f[PairFeatures.TimeZoneDistance] * 12:0.#} h apart"),
             PairFeatures.TimeZoneDistance or PairFeatures.TimeZoneDistanceSquared or PairFeatures.LiveChannels or PairFeatures.TimeZoneOver3Hours
                 or PairFeatures.TimeZoneOver6Hours or PairFeatures.BothLiveOnly when f[PairFeatures.TimeZoneDistance] * 12 > 3 =>
                 Invariant($"time zones {f[PairFeatures.TimeZoneDistance] * 12:0.#} h apart"),
@@ -105,13 +107,14 @@ public static class Reasons
                 when f[PairFeatures.SeniorityGap] >= 1.5f =>
                 Invariant($"a large experience gap ({Math.Round(f[PairFeatures.SeniorityGap] * 10):0} years)"),
             PairFeatures.SeniorityGap or PairFeatures.SeniorityGapSquared when f[PairFeatures.SeniorityGap] < 0.3f => "little difference in experience",
-            PairFeatures.LengthDistance when v > 0 => "different preferred programme lengths",
+            PairFeatures.MentorShorterLength when v > 0 => "mentor prefers a shorter programme than the mentee",
+            PairFeatures.LengthDistance or PairFeatures.LengthTwoSteps when f[PairFeatures.LengthDistance] > 0 => "different preferred programme lengths",
             PairFeatures.HoursFit or PairFeatures.HoursShortfall when f[PairFeatures.HoursFit] < 0.75f => "mentor has less time per month than the mentee wants",
-            PairFeatures.GoalCoverage or PairFeatures.GoalsCovered when f[PairFeatures.GoalCoverage] == 0 => "helps with none of the mentee's goals",
+            PairFeatures.GoalCoverage or PairFeatures.GoalsCovered or PairFeatures.AnyGoalCovered when f[PairFeatures.GoalCoverage] == 0 => "helps with none of the mentee's goals",
             PairFeatures.InterestCoverage or PairFeatures.InterestOverlap or PairFeatures.SharedInterests when f[PairFeatures.InterestCoverage] == 0 => "no shared interests",
             PairFeatures.SameCareerPath or PairFeatures.CareerAndGoals when f[PairFeatures.SameCareerPath] == 0 && f[PairFeatures.SwitchTarget] == 0 => "different career path",
             PairFeatures.SameCareerPath when v >= 1 && f[PairFeatures.MenteeSwitching] >= 1 => "mentor works in the career the mentee wants to leave",
-            PairFeatures.CommunicationOverlap when v == 0 => "no common communication channel",
+            PairFeatures.CommunicationOverlap or PairFeatures.NoCommonChannel when f[PairFeatures.NoCommonChannel] >= 1 => "no common communication channel",
             PairFeatures.MissingInformation when v > 0 => "some preferences unknown",
             _ => null,
         };
@@ -129,7 +132,13 @@ public static class Reasons
         PairFeatures.SameCareerPath or PairFeatures.SameCareerFamily or PairFeatures.SwitchTarget => "career",
         PairFeatures.SeniorityGap or PairFeatures.SeniorityGapSquared or PairFeatures.MentorLessSenior or PairFeatures.SeniorityGapOver3
             or PairFeatures.SeniorityGapOver8 or PairFeatures.SeniorityGapOver15 => "seniority",
-        PairFeatures.TimeZoneDistance or PairFeatures.TimeZoneDistanceSquared or PairFeatures.TimeZoneOver3Hours or PairFeatures.TimeZoneOver6Hours => "time zone",
+        PairFeatures.TimeZoneDistance or PairFeatures.TimeZoneDistanceSquared or PairFeatures.TimeZoneOver3Hours or PairFeatures.TimeZoneOver6Hours
+            or PairFeatures.CannotMeetLive => "time zone",
+        PairFeatures.SeniorityGap0To2 or PairFeatures.SeniorityGap2To5 or PairFeatures.SeniorityGap5To10 or PairFeatures.SeniorityGap10To15
+            or PairFeatures.SeniorityGapOver15Years => "seniority",
+        PairFeatures.AnyGoalCovered or PairFeatures.TwoGoalsCovered => "goals",
+        PairFeatures.TwoSharedInterests => "interests",
+        PairFeatures.LengthDistance or PairFeatures.LengthTwoSteps or PairFeatures.MentorShorterLength => "length",
         _ => PairFeatures.Names[feature],
     };
 

@@ -114,6 +114,70 @@ public sealed class PairFeaturesTests
     }
 
     [Fact]
+    public void Compute_HardIncompatibilities_AreFlaggedOnlyWhenBothSidesAreKnown()
+    {
+        var english = TestData.Application("m", Role.Mentor, languages: ["en"], communication: ["video"], timeZone: "Europe/London", hours: 4);
+        var frenchFarAway = TestData.Application("e", Role.Mentee, languages: ["fr"], communication: ["phone"], timeZone: "Asia/Tokyo", hours: 4);
+        var unknown = TestData.Application("e2", Role.Mentee, languages: [], communication: [], timeZone: "Asia/Tokyo");
+
+        var f = Features(english, frenchFarAway);
+        Assert.Equal(1f, f[PairFeatures.NoCommonLanguage]);
+        Assert.Equal(1f, f[PairFeatures.CannotMeetLive]); // both meet only live (video, phone), 9 h apart
+        Assert.Equal(1f, f[PairFeatures.HardIncompatibility]);
+        Assert.Equal(1f, f[PairFeatures.NoCommonChannel]);
+        Assert.Equal((0f, 0f, 0f), (f[PairFeatures.LanguageUnknown], f[PairFeatures.ChannelsUnknown], f[PairFeatures.HoursUnknown]));
+
+        var g = Features(english, unknown);
+        Assert.Equal((0f, 0f, 0f, 0f), (g[PairFeatures.NoCommonLanguage], g[PairFeatures.CannotMeetLive], g[PairFeatures.HardIncompatibility], g[PairFeatures.NoCommonChannel]));
+        Assert.Equal((1f, 1f), (g[PairFeatures.LanguageUnknown], g[PairFeatures.ChannelsUnknown]));
+    }
+
+    [Theory]
+    [InlineData(3, 5, PairFeatures.MentorLessSenior)]
+    [InlineData(5, 4, PairFeatures.SeniorityGap0To2)]
+    [InlineData(7, 4, PairFeatures.SeniorityGap2To5)]
+    [InlineData(9, 4, PairFeatures.SeniorityGap5To10)]
+    [InlineData(14, 4, PairFeatures.SeniorityGap10To15)]
+    [InlineData(30, 4, PairFeatures.SeniorityGapOver15Years)]
+    public void Compute_SeniorityGapBins_SetExactlyOneBin(int mentorYears, int menteeYears, int expectedFeature)
+    {
+        var f = Features(TestData.Application("m", Role.Mentor, seniority: mentorYears), TestData.Application("e", Role.Mentee, seniority: menteeYears));
+
+        int[] bins =
+        [
+            PairFeatures.MentorLessSenior, PairFeatures.SeniorityGap0To2, PairFeatures.SeniorityGap2To5, PairFeatures.SeniorityGap5To10,
+            PairFeatures.SeniorityGap10To15, PairFeatures.SeniorityGapOver15Years,
+        ];
+        Assert.Equal([expectedFeature], bins.Where(b => f[b] == 1f));
+        Assert.All(bins, b => Assert.True(f[b] is 0f or 1f));
+    }
+
+    [Fact]
+    public void Compute_CountIndicators_FollowGoalsAndInterestsCovered()
+    {
+        var mentor = TestData.Application("m", Role.Mentor, interests: ["a", "b"], goals: ["x", "y"]);
+        var two = Features(mentor, TestData.Application("e", Role.Mentee, interests: ["a", "b"], goals: ["x", "y"], seniority: 1));
+        var none = Features(mentor, TestData.Application("e2", Role.Mentee, interests: ["a"], goals: ["z"], seniority: 6));
+
+        Assert.Equal((1f, 1f, 1f, 1f), (two[PairFeatures.AnyGoalCovered], two[PairFeatures.TwoGoalsCovered], two[PairFeatures.TwoSharedInterests], two[PairFeatures.MenteeJunior]));
+        Assert.Equal((0f, 0f, 0f, 0f), (none[PairFeatures.AnyGoalCovered], none[PairFeatures.TwoGoalsCovered], none[PairFeatures.TwoSharedInterests], none[PairFeatures.MenteeJunior]));
+    }
+
+    [Fact]
+    public void Compute_MentorShorterLength_CountsOnlyAMentorWhoWantsToStopFirst()
+    {
+        var shortMentor = TestData.Application("m", Role.Mentor, length: ProgrammeLength.ThreeToSix);
+        var longMentor = TestData.Application("m2", Role.Mentor, length: ProgrammeLength.NineToTwelve);
+        var longMentee = TestData.Application("e", Role.Mentee, length: ProgrammeLength.NineToTwelve);
+        var shortMentee = TestData.Application("e2", Role.Mentee, length: ProgrammeLength.ThreeToSix);
+
+        Assert.Equal(1f, Features(shortMentor, longMentee)[PairFeatures.MentorShorterLength]);
+        Assert.Equal(0f, Features(longMentor, shortMentee)[PairFeatures.MentorShorterLength]);
+        Assert.Equal(1f, Features(longMentor, shortMentee)[PairFeatures.LengthDistance]);
+        Assert.Equal("mentor prefers a shorter programme than the mentee", Reasons.DescribeAgainst(PairFeatures.MentorShorterLength, Features(shortMentor, longMentee)));
+    }
+
+    [Fact]
     public void Names_MatchTheFeatureCount()
     {
         Assert.Equal(PairFeatures.Count, PairFeatures.Names.Count);
