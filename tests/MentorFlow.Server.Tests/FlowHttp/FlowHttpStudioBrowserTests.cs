@@ -47,6 +47,7 @@ public sealed class FlowHttpStudioBrowserTests(KestrelServer server) : IClassFix
         await page.Locator(".x6-node[data-cell-id='HttpEndpoint1']").ClickAsync(new() { Force = true });
         await Assertions.Expect(page.GetByText("The path to associate with the workflow", new() { Exact = false }).First).ToBeVisibleAsync();
         await page.WaitForTimeoutAsync(1000);
+        await Assertions.Expect(page.GetByText("Unsupported UI hint", new() { Exact = false })).ToHaveCountAsync(0);
         await Browser.ScreenshotAsync(page, "flow-http-01-endpoint-properties");
         problems.AssertNone();
 

@@ -33,7 +33,7 @@ public sealed class HttpEndpoint : Activity, IHasDynamicOutcomes
     [Input(Description = "The path to associate with the workflow, under /workflows (e.g. /orders/{id}).", UIHint = "singleline", Required = true)]
     public Input<string> Path { get; init; } = new(string.Empty);
 
-    [Input(DisplayName = "Supported Methods", Description = "The HTTP methods to accept (GET, POST, PUT, PATCH, DELETE, HEAD).", UIHint = "multi-text", DefaultValue = "[\"GET\"]")]
+    [Input(DisplayName = "Supported Methods", Description = "The HTTP methods to accept (GET, POST, PUT, PATCH, DELETE, HEAD).", UIHint = "multitext", DefaultValue = "[\"GET\"]")]
     public Input<JsonNode> SupportedMethods { get; init; } = new(WorkflowExpression.Literal("[\"GET\"]"));
 
     [Input(Description = "Allow authenticated requests only (callers send a manager API key); off lets anyone call the path.", Category = "Security", UIHint = "checkbox")]
