@@ -56,6 +56,30 @@ public sealed class ParticipantWordsTests
         Assert.Equal("domingo 8 de noviembre de 2026, 10:00", text);
     }
 
+    [Fact]
+    public void EveryText_IsInBothLanguages_WithTheSamePlaceholders()
+    {
+        var english = ParticipantWords.For("en").Own();
+        var spanish = ParticipantWords.For("es").Own();
+
+        Assert.Equal(english.Keys.Order(StringComparer.Ordinal), spanish.Keys.Order(StringComparer.Ordinal));
+        Assert.All(english, e => Assert.Equal(Placeholders(e.Value), Placeholders(spanish[e.Key])));
+    }
+
+    [Theory]
+    [InlineData("en", "The target date must be on or before the end of the partnership (3 June 2027).", "Choose at most 20 (you chose 23).")]
+    [InlineData("es", "La fecha objetivo debe ser como muy tarde el final de la mentoría (3 de junio de 2027).", "Elige como máximo 20 (has elegido 23).")]
+    public void ValidationMessages_ReadInTheProgrammesLanguage_WithDatesInItsWords(string language, string afterEnd, string tooMany)
+    {
+        var words = ParticipantWords.For(language);
+
+        Assert.Equal(afterEnd, new ParticipantMessage("Invalid.Goal.DateAfterEnd", new DateOnly(2027, 6, 3)).In(words));
+        Assert.Equal(tooMany, new ParticipantMessage("Invalid.List.TooMany", 20, 23).In(words));
+    }
+
+    private static string[] Placeholders(string text) =>
+        [.. System.Text.RegularExpressions.Regex.Matches(text, @"\{\d+\}").Select(m => m.Value).Order(StringComparer.Ordinal)];
+
     private static Application Person(string name, string careerPath, string timeZone, List<string>? interests = null, List<string>? goals = null, List<string>? expertise = null) => new()
     {
         Name = name,

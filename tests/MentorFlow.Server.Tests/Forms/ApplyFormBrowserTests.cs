@@ -117,9 +117,9 @@ public sealed class ApplyFormBrowserTests : IClassFixture<KestrelServer>
         await page.GetByRole(AriaRole.Button, new() { Name = "Review my answers" }).ClickAsync();
         var errors = page.Locator("#error-summary");
         await Assertions.Expect(errors).ToBeFocusedAsync();
-        await Assertions.Expect(errors.GetByRole(AriaRole.Link, new() { Name = "Interests: At least one interest is required." })).ToBeVisibleAsync();
-        await Assertions.Expect(errors.GetByRole(AriaRole.Link, new() { Name = "Career path: The career path is required (one tag, e.g. engineering-management)." })).ToBeVisibleAsync();
-        await errors.GetByRole(AriaRole.Link, new() { Name = "Interests: At least one interest is required." }).ClickAsync();
+        await Assertions.Expect(errors.GetByRole(AriaRole.Link, new() { Name = "Interests: Choose at least one interest." })).ToBeVisibleAsync();
+        await Assertions.Expect(errors.GetByRole(AriaRole.Link, new() { Name = "Career path: Choose your career path." })).ToBeVisibleAsync();
+        await errors.GetByRole(AriaRole.Link, new() { Name = "Interests: Choose at least one interest." }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = "Data science" })).ToHaveAttributeAsync("aria-invalid", "true");
         await AssertFitsAsync(page, 375);
         await Accessibility.AssertNoViolationsAsync(page, "the application form with errors at 375 px");

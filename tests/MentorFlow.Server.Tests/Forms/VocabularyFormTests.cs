@@ -93,14 +93,56 @@ public sealed class VocabularyFormTests : IClassFixture<ServerFactory>
         var sent = await participant.PostAsync(link, new FormUrlEncodedContent(Answers("Rust")));
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.Contains("<a href=\"#f-interests\">Interests: Each tag must be at most 60 characters.</a>", refusedPage, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#f-interests\">Interests: Each answer can be at most 60 characters long.</a>", refusedPage, StringComparison.Ordinal);
         Assert.Contains($"value=\"{new string('r', 61)}, quantum computing\"", refusedPage, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, unknownLanguage.StatusCode);
-        Assert.Contains("Not ISO 639-1 language codes: klingon", await unknownLanguage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("We do not know these languages: klingon. Choose your languages from the list.", await unknownLanguage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
         var application = (await manager.GetFromJsonAsync<JsonElement>($"/api/programmes/{id}/applications"))[0];
         Assert.Equal(["quantum computing", "sql", "rust"], application.GetProperty("interests").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal("astronomy", application.GetProperty("careerPath").GetString());
         Assert.Equal(["es", "en", "pt"], application.GetProperty("languages").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task ApplyForm_InASpanishProgramme_SentIncomplete_SaysWhatIsMissingInSpanishPlainWords_WhileTheApiKeepsTheColumnMessages()
+    {
+        using var manager = _server.CreateManagerClient();
+        var id = await ParticipantFormSetup.ProgrammeAsync(manager, "Palabras del formulario", language: "es");
+        var link = await ParticipantFormSetup.LinkAsync(manager, id, "Apply", "eva@contoso.test");
+        using var participant = _server.CreateClient();
+
+        var review = await participant.PostAsync(link, new FormUrlEncodedContent(
+        [
+            new("step", "review"), new("role", "mentor"), new("name", "Eva"), new("time_zone", "Mars/Olympus"),
+            new("seniority_years", "ochenta"), new("hours_per_month", "500"), new("preferred_length", "9-12"), new("capacity", "40"),
+        ]));
+        var page = await review.Content.ReadAsStringAsync();
+        var api = await manager.PostAsJsonAsync($"/api/programmes/{id}/applications", new
+        {
+            role = "mentor", name = "Eva", email = "eva@contoso.test", timeZone = "Mars/Olympus", seniorityYears = 3, preferredLength = "3-6", capacity = 2,
+        });
+        var problem = await api.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, review.StatusCode);
+        foreach (var said in new[]
+        {
+            "Elige tu zona horaria de la lista.", "Elige al menos un interés.", "Elige tu trayectoria profesional.", "Elige al menos un objetivo.",
+            "Escribe un número entero, por ejemplo 5.", "Las horas al mes deben ser más de 0 y como máximo 200.", "Este programa ofrece 3-6, 6-9 meses.",
+            "Puedes acompañar entre 1 y 20 mentees.",
+        })
+        {
+            Assert.Contains(said, page, StringComparison.Ordinal);
+        }
+
+        foreach (var technical in new[] { "tag", "IANA", "is required", "ISO 639", "ochenta" + "' is not" })
+        {
+            Assert.DoesNotContain(technical, page, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, api.StatusCode);
+        Assert.Equal("'Mars/Olympus' is not an IANA time zone id (e.g. Europe/London).", problem.GetProperty("errors").GetProperty("timeZone")[0].GetString());
+        Assert.Equal("The career path is required (one tag, e.g. engineering-management).", problem.GetProperty("errors").GetProperty("careerPath")[0].GetString());
+        Assert.Equal(0, (await manager.GetFromJsonAsync<JsonElement>($"/api/programmes/{id}/applications")).GetArrayLength());
     }
 }

@@ -47,7 +47,7 @@ public sealed class ElsaDefinitionActivityContractTests : IClassFixture<StudioSe
         using var client = _factory.CreateManagerClient();
         var id = Unique("asking");
         var suffix = id["asking-".Length..];
-        var typeName = $"AskMentor{suffix}";
+        var typeName = $"AskMentor{char.ToUpperInvariant(suffix[0])}{suffix[1..]}";
         var saved = await SaveAsync(client, Asking(id, $"Ask mentor {suffix}"));
 
         Assert.False((bool?)(await FindAsync(client, typeName))!["isBrowsable"]);
@@ -79,7 +79,7 @@ public sealed class ElsaDefinitionActivityContractTests : IClassFixture<StudioSe
     }
 
     [Fact]
-    public async Task AParentUsingTheFlow_RunsIt_AndPublishingItOnceTheFlowIsRetracted_Is400NamingTheActivity()
+    public async Task AParentUsingTheFlow_RunsIt_IsItsConsumer_AndPublishingItOnceTheFlowIsRetracted_Is400NamingTheActivity()
     {
         using var client = _factory.CreateManagerClient();
         var childId = Unique("asking");
@@ -87,7 +87,7 @@ public sealed class ElsaDefinitionActivityContractTests : IClassFixture<StudioSe
         var child = await SaveAsync(client, Asking(childId, $"Ask mentor {suffix}"), publish: true);
         var parentId = Unique("asking-parent");
         var parent = Waiting(parentId);
-        var node = Activity("ask", $"AskMentor{suffix}", 250, ("who", Expression("Literal", "Ana")));
+        var node = Activity("ask", $"AskMentor{char.ToUpperInvariant(suffix[0])}{suffix[1..]}", 250, ("who", Expression("Literal", "Ana")));
         node["workflowDefinitionId"] = childId;
         node["workflowDefinitionVersionId"] = (string?)child["workflowDefinition"]!["id"];
         node["latestAvailablePublishedVersion"] = 1;
@@ -104,6 +104,9 @@ public sealed class ElsaDefinitionActivityContractTests : IClassFixture<StudioSe
         var instance = await _factory.Services.GetRequiredService<IWorkflowRuntime>().GetInstanceAsync(executed.Headers.GetValues("x-elsa-workflow-instance-id").Single());
         Assert.Equal("hi Ana", instance!.Variables["Greeting"]!.GetValue<string>());
         Assert.Contains(instance.Journal, j => j.ActivityType == "Elsa.WriteLine" && j.Message == $"hi Ana from {parentId}");
+
+        var consumers = await GetJsonAsync(client, $"/elsa/api/workflow-definitions/{childId}/consumers");
+        Assert.Equal([parentId], consumers["consumingWorkflowDefinitionIds"]!.AsArray().Select(c => (string?)c));
 
         await PostAsync(client, $"/elsa/api/workflow-definitions/{childId}/retract", null);
         parent["description"] = "changed";

@@ -54,110 +54,110 @@ public static class ApplicationValidator
         ParticipantRole role = default;
         if (string.IsNullOrWhiteSpace(input.Role))
         {
-            errors.Add("role", "The role is required: 'mentor' or 'mentee'.");
+            errors.Add("role", "The role is required: 'mentor' or 'mentee'.", new("Invalid.Role"));
         }
         else if (!Vocabulary.TryParseRole(input.Role, out role))
         {
-            errors.Add("role", $"'{input.Role}' is not a role: use 'mentor' or 'mentee'.");
+            errors.Add("role", $"'{input.Role}' is not a role: use 'mentor' or 'mentee'.", new("Invalid.Role"));
         }
 
         var name = input.Name?.Trim() ?? "";
         if (name.Length == 0)
         {
-            errors.Add("name", "The name is required.");
+            errors.Add("name", "The name is required.", new("Invalid.Name.Required"));
         }
         else if (name.Length > 200)
         {
-            errors.Add("name", "The name must be at most 200 characters.");
+            errors.Add("name", "The name must be at most 200 characters.", new("Invalid.Name.TooLong", 200));
         }
 
         var email = input.Email?.Trim() ?? "";
         if (email.Length == 0)
         {
-            errors.Add("email", "The email address is required.");
+            errors.Add("email", "The email address is required.", new("Invalid.Email"));
         }
         else if (!Vocabulary.IsEmail(email))
         {
-            errors.Add("email", $"'{email}' is not a valid email address.");
+            errors.Add("email", $"'{email}' is not a valid email address.", new("Invalid.Email"));
         }
 
         var timeZone = input.TimeZone?.Trim() ?? "";
         if (timeZone.Length == 0)
         {
-            errors.Add("time_zone", "The time zone is required (an IANA id such as Europe/London).");
+            errors.Add("time_zone", "The time zone is required (an IANA id such as Europe/London).", new("Invalid.TimeZone"));
         }
         else if (!Vocabulary.IsIanaTimeZone(timeZone))
         {
-            errors.Add("time_zone", $"'{timeZone}' is not an IANA time zone id (e.g. Europe/London).");
+            errors.Add("time_zone", $"'{timeZone}' is not an IANA time zone id (e.g. Europe/London).", new("Invalid.TimeZone"));
         }
 
         var interests = Vocabulary.Tags(input.Interests);
         if (interests.Count == 0)
         {
-            errors.Add("interests", "At least one interest is required.");
+            errors.Add("interests", "At least one interest is required.", new("Invalid.Interests.Required"));
         }
 
         var careerPath = Vocabulary.Tags(input.CareerPath is null ? null : [input.CareerPath]);
         if (careerPath.Count == 0)
         {
-            errors.Add("career_path", "The career path is required (one tag, e.g. engineering-management).");
+            errors.Add("career_path", "The career path is required (one tag, e.g. engineering-management).", new("Invalid.CareerPath.Required"));
         }
         else if (careerPath[0].Contains(';', StringComparison.Ordinal))
         {
-            errors.Add("career_path", "The career path is one tag, not a list.");
+            errors.Add("career_path", "The career path is one tag, not a list.", new("Invalid.CareerPath.One"));
         }
 
         var goals = Vocabulary.Tags(input.Goals);
         if (goals.Count == 0)
         {
-            errors.Add("goals", "At least one goal is required.");
+            errors.Add("goals", "At least one goal is required.", new("Invalid.Goals.Required"));
         }
 
         foreach (var (field, tags) in new[] { ("interests", interests), ("goals", goals), ("expertise", Vocabulary.Tags(input.Expertise)), ("languages", Vocabulary.Tags(input.Languages)) })
         {
             if (tags.Count > MaxTags)
             {
-                errors.Add(field, $"At most {MaxTags} entries ({tags.Count} sent).");
+                errors.Add(field, $"At most {MaxTags} entries ({tags.Count} sent).", new("Invalid.List.TooMany", MaxTags, tags.Count));
             }
 
             if (tags.Any(tag => tag.Length > 60))
             {
-                errors.Add(field, "Each tag must be at most 60 characters.");
+                errors.Add(field, "Each tag must be at most 60 characters.", new("Invalid.List.TooLong", 60));
             }
         }
 
         if (careerPath.Count > 0 && careerPath[0].Length > 60)
         {
-            errors.Add("career_path", "The career path must be at most 60 characters.");
+            errors.Add("career_path", "The career path must be at most 60 characters.", new("Invalid.CareerPath.TooLong", 60));
         }
 
         if (input.SeniorityYears is null)
         {
-            errors.Add("seniority_years", "The years of seniority are required (a whole number ≥ 0).");
+            errors.Add("seniority_years", "The years of seniority are required (a whole number ≥ 0).", new("Invalid.Seniority.Required"));
         }
         else if (input.SeniorityYears is < 0 or > 70)
         {
-            errors.Add("seniority_years", "The years of seniority must be between 0 and 70.");
+            errors.Add("seniority_years", "The years of seniority must be between 0 and 70.", new("Invalid.Seniority.Range", 0, 70));
         }
 
         if (input.HoursPerMonth is { } hours && (hours <= 0 || hours > 200))
         {
-            errors.Add("hours_per_month", "Hours per month must be more than 0 and at most 200.");
+            errors.Add("hours_per_month", "Hours per month must be more than 0 and at most 200.", new("Invalid.Hours.Range", 200));
         }
 
         ProgrammeLength length = default;
         if (string.IsNullOrWhiteSpace(input.PreferredLength))
         {
-            errors.Add("preferred_length", "The preferred length is required: '3-6', '6-9' or '9-12'.");
+            errors.Add("preferred_length", "The preferred length is required: '3-6', '6-9' or '9-12'.", new("Invalid.Length.Required"));
         }
         else if (!Vocabulary.TryParseLength(input.PreferredLength, out length))
         {
-            errors.Add("preferred_length", $"'{input.PreferredLength}' is not a length: use '3-6', '6-9' or '9-12'.");
+            errors.Add("preferred_length", $"'{input.PreferredLength}' is not a length: use '3-6', '6-9' or '9-12'.", new("Invalid.Length.Required"));
         }
         else if (programme.LengthOptions.Count > 0 && !programme.LengthOptions.Contains(length))
         {
-            errors.Add("preferred_length",
-                $"This programme offers {string.Join(", ", programme.LengthOptions.Select(o => o.Format()))} months.");
+            var offered = string.Join(", ", programme.LengthOptions.Select(o => o.Format()));
+            errors.Add("preferred_length", $"This programme offers {offered} months.", new("Invalid.Length.NotOffered", offered));
         }
 
         var communication = Vocabulary.Tags(input.Communication);
@@ -165,14 +165,14 @@ public static class ApplicationValidator
         if (unknown.Count > 0)
         {
             errors.Add("communication",
-                $"Unknown method(s) {string.Join(", ", unknown)}: use {string.Join(", ", Vocabulary.CommunicationMethods)}.");
+                $"Unknown method(s) {string.Join(", ", unknown)}: use {string.Join(", ", Vocabulary.CommunicationMethods)}.", new("Invalid.Communication"));
         }
 
         var languages = Vocabulary.Tags(input.Languages);
         var badLanguages = languages.Where(code => !Vocabulary.IsLanguage(code)).ToList();
         if (badLanguages.Count > 0)
         {
-            errors.Add("languages", $"Not ISO 639-1 language codes: {string.Join(", ", badLanguages)} (e.g. en;es).");
+            errors.Add("languages", $"Not ISO 639-1 language codes: {string.Join(", ", badLanguages)} (e.g. en;es).", new("Invalid.Languages", string.Join(", ", badLanguages)));
         }
 
         int? capacity = null;
@@ -180,11 +180,11 @@ public static class ApplicationValidator
         {
             if (input.Capacity is null)
             {
-                errors.Add("capacity", "Mentors say how many mentees they take (1 or more).");
+                errors.Add("capacity", "Mentors say how many mentees they take (1 or more).", new("Invalid.Capacity.Required"));
             }
             else if (input.Capacity is < 1 or > 20)
             {
-                errors.Add("capacity", "The capacity must be between 1 and 20 mentees.");
+                errors.Add("capacity", "The capacity must be between 1 and 20 mentees.", new("Invalid.Capacity.Range", 1, 20));
             }
             else
             {
@@ -195,7 +195,7 @@ public static class ApplicationValidator
         var statement = input.Statement?.Trim() ?? "";
         if (statement.Length > MaxStatement)
         {
-            errors.Add("statement", $"The statement must be at most {MaxStatement} characters.");
+            errors.Add("statement", $"The statement must be at most {MaxStatement} characters.", new("Invalid.Text.TooLong", MaxStatement));
         }
 
         if (errors.MessageCount > before)

@@ -12,6 +12,20 @@ public sealed class MentoringProblemException(int status, string title, IReadOnl
     public string Title { get; } = title;
     public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
 
+    /// <summary>
+    /// What a participant reads for each message of <see cref="Errors"/> (same field, same order), where the message has
+    /// participant words: the API and CSV import answer the precise <see cref="Errors"/>, the participant pages these.
+    /// </summary>
+    public IReadOnlyDictionary<string, ParticipantMessage?[]> ParticipantMessages { get; init; } = new Dictionary<string, ParticipantMessage?[]>();
+
+    /// <summary>The messages of <paramref name="field"/> as a participant reads them in <paramref name="words"/>' language.</summary>
+    public IEnumerable<string> ForParticipant(string field, ParticipantWords words)
+    {
+        var messages = Errors.GetValueOrDefault(field) ?? [];
+        var spoken = ParticipantMessages.GetValueOrDefault(field) ?? [];
+        return messages.Select((message, i) => i < spoken.Length && spoken[i] is { } said ? said.In(words) : message);
+    }
+
     public static MentoringProblemException NotFound(string field, string message) =>
         new(404, "Not found", new Dictionary<string, string[]> { [field] = [message] });
 
@@ -24,12 +38,30 @@ public sealed class MentoringProblemException(int status, string title, IReadOnl
 
     public static MentoringProblemException Invalid(string field, string message) =>
         new(400, "One or more validation errors occurred.", new Dictionary<string, string[]> { [field] = [message] });
+
+    /// <summary>An invalid answer on a participant's form: <paramref name="message"/> for the API, <paramref name="said"/> for the participant.</summary>
+    public static MentoringProblemException Invalid(string field, string message, ParticipantMessage said) =>
+        new(400, "One or more validation errors occurred.", new Dictionary<string, string[]> { [field] = [message] })
+        {
+            ParticipantMessages = new Dictionary<string, ParticipantMessage?[]> { [field] = [said] },
+        };
+}
+
+/// <summary>
+/// A validation message in a participant's words: a <see cref="ParticipantWords"/> key (<c>Invalid.*</c>) and its
+/// arguments, read in the programme's language (numbers in its culture, dates as <see cref="ParticipantWords.Date"/>).
+/// </summary>
+public sealed record ParticipantMessage(string Key, params object[] Arguments)
+{
+    public string In(ParticipantWords words) =>
+        string.Format(words.Culture, words[Key], Arguments.Select(a => a is DateOnly date ? words.Date(date) : a).ToArray());
 }
 
 /// <summary>Collects field-level messages; throws them together.</summary>
 public sealed class FieldErrors
 {
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<ParticipantMessage?>> _said = new(StringComparer.Ordinal);
 
     public bool Any => _errors.Count > 0;
 
@@ -38,23 +70,28 @@ public sealed class FieldErrors
     /// <summary>All messages (a field may have several).</summary>
     public int MessageCount => _errors.Values.Sum(list => list.Count);
 
-    public void Add(string field, string message)
+    public void Add(string field, string message) => Add(field, message, null);
+
+    /// <summary>A message (for the API and CSV import) and what a participant reads instead on a form.</summary>
+    public void Add(string field, string message, ParticipantMessage? said)
     {
         if (!_errors.TryGetValue(field, out var list))
         {
             _errors[field] = list = [];
+            _said[field] = [];
         }
 
         list.Add(message);
+        _said[field].Add(said);
     }
 
     public void AddAll(FieldErrors other, Func<string, string> rename)
     {
         foreach (var (field, messages) in other._errors)
         {
-            foreach (var message in messages)
+            for (var i = 0; i < messages.Count; i++)
             {
-                Add(rename(field), message);
+                Add(rename(field), messages[i], other._said[field][i]);
             }
         }
     }
@@ -66,7 +103,10 @@ public sealed class FieldErrors
     {
         if (Any)
         {
-            throw new MentoringProblemException(400, "One or more validation errors occurred.", ToDictionary());
+            throw new MentoringProblemException(400, "One or more validation errors occurred.", ToDictionary())
+            {
+                ParticipantMessages = _said.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal),
+            };
         }
     }
 }

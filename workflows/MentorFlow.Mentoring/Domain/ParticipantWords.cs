@@ -29,6 +29,16 @@ public sealed class ParticipantWords
 
     public string this[string key] => Resources.GetString(key, Culture) ?? key;
 
+    /// <summary>
+    /// Every key with a text of this language itself (English is the neutral resource; a translation lists only what it
+    /// translates): the both-languages test compares them.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Own() =>
+        (Resources.GetResourceSet(Language == "en" ? CultureInfo.InvariantCulture : Culture, createIfNotExists: true, tryParents: false)
+            ?? throw new InvalidOperationException($"No participant words in '{Language}'."))
+        .Cast<System.Collections.DictionaryEntry>()
+        .ToDictionary(e => (string)e.Key, e => (string)e.Value!, StringComparer.Ordinal);
+
     /// <summary>"every two weeks", "cada dos semanas".</summary>
     public string Frequency(MeetingFrequency frequency) => this["Frequency." + frequency.Format()];
 

@@ -72,7 +72,7 @@ public sealed class MentorChoiceService(IMentoringDb database, TimeProvider cloc
         ParticipationService.RequirePurpose(link, LinkPurpose.ChooseMentor);
         if (!Guid.TryParseExact(mentor?.Trim(), "N", out var mentorId))
         {
-            throw MentoringProblemException.Invalid("mentor", "Choose one of the proposed mentors.");
+            throw MentoringProblemException.Invalid("mentor", "Choose one of the proposed mentors.", new("Invalid.Mentor"));
         }
 
         var (chosen, after) = await SerializableAsync(async db =>
@@ -92,7 +92,7 @@ public sealed class MentorChoiceService(IMentoringDb database, TimeProvider cloc
             }
 
             var candidate = choice.Candidates.FirstOrDefault(c => c.MentorId == mentorId)
-                ?? throw MentoringProblemException.Invalid("mentor", "Choose one of the proposed mentors.");
+                ?? throw MentoringProblemException.Invalid("mentor", "Choose one of the proposed mentors.", new("Invalid.Mentor"));
             var application = await db.Set<Application>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == mentorId, cancellationToken);
             if (application is null || application.ErasedAt is not null || !await HasRoomAsync(db, application, cancellationToken))
             {

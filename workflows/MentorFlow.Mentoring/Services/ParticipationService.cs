@@ -61,19 +61,19 @@ public sealed class ParticipationService(IMentoringDb database, TimeProvider clo
         if (string.IsNullOrWhiteSpace(input.Choice) || !Enum.TryParse(input.Choice.Trim(), ignoreCase: true, out choice) || !Enum.IsDefined(choice)
             || int.TryParse(input.Choice, out _))
         {
-            errors.Add("choice", "Choose whether you would mentor, be mentored, or both.");
+            errors.Add("choice", "Choose whether you would mentor, be mentored, or both.", new("Invalid.Poll.Choice"));
         }
 
         var topics = Vocabulary.Tags(input.Topics);
         if (topics.Count > 20 || topics.Any(t => t.Length > 60))
         {
-            errors.Add("topics", "At most 20 topics of at most 60 characters each.");
+            errors.Add("topics", "At most 20 topics of at most 60 characters each.", new("Invalid.Poll.Topics", 20, 60));
         }
 
         var name = input.Name?.Trim() ?? "";
         if (name.Length > 200)
         {
-            errors.Add("name", "The name must be at most 200 characters.");
+            errors.Add("name", "The name must be at most 200 characters.", new("Invalid.Name.TooLong", 200));
         }
 
         errors.ThrowIfAny();

@@ -52,7 +52,7 @@ public sealed class PartnershipService(IMentoringDb database, TimeProvider clock
         ParticipationService.RequirePurpose(link, LinkPurpose.ConfirmMatch);
         if (input.Accept is null)
         {
-            throw MentoringProblemException.Invalid("accept", "Say whether you accept the match.");
+            throw MentoringProblemException.Invalid("accept", "Say whether you accept the match.", new("Invalid.Accept"));
         }
 
         await using var db = await database.CreateAsync(cancellationToken);
@@ -116,22 +116,23 @@ public sealed class PartnershipService(IMentoringDb database, TimeProvider clock
         var errors = new FieldErrors();
         if (!Vocabulary.TryParseFrequency(input.MeetingFrequency, out var frequency))
         {
-            errors.Add("meetingFrequency", "Choose weekly, every-2-weeks or monthly.");
+            errors.Add("meetingFrequency", "Choose weekly, every-2-weeks or monthly.", new("Invalid.Frequency"));
         }
 
         var communication = input.Communication?.Trim().ToLowerInvariant() ?? "";
         if (!Vocabulary.CommunicationMethods.Contains(communication))
         {
-            errors.Add("communication", $"Choose one of {string.Join(", ", Vocabulary.CommunicationMethods)}.");
+            errors.Add("communication", $"Choose one of {string.Join(", ", Vocabulary.CommunicationMethods)}.", new("Invalid.Communication.One"));
         }
 
         if (!Vocabulary.TryParseLength(input.Length, out var length))
         {
-            errors.Add("length", "Choose 3-6, 6-9 or 9-12 months.");
+            errors.Add("length", "Choose 3-6, 6-9 or 9-12 months.", new("Invalid.Length.Choose"));
         }
         else if (context.Programme.LengthOptions.Count > 0 && !context.Programme.LengthOptions.Contains(length))
         {
-            errors.Add("length", $"This programme offers {string.Join(", ", context.Programme.LengthOptions.Select(o => o.Format()))} months.");
+            var offered = string.Join(", ", context.Programme.LengthOptions.Select(o => o.Format()));
+            errors.Add("length", $"This programme offers {offered} months.", new("Invalid.Length.NotOffered", offered));
         }
 
         errors.ThrowIfAny();
@@ -166,7 +167,7 @@ public sealed class PartnershipService(IMentoringDb database, TimeProvider clock
         var decision = input.Decision?.Trim().ToLowerInvariant();
         if (decision is not (null or "" or "continue" or "close"))
         {
-            throw MentoringProblemException.Invalid("decision", "Choose 'continue' (with a new goal) or 'close'.");
+            throw MentoringProblemException.Invalid("decision", "Choose 'continue' (with a new goal) or 'close'.", new("Invalid.Decision"));
         }
 
         if (decision == "close")
@@ -185,20 +186,20 @@ public sealed class PartnershipService(IMentoringDb database, TimeProvider clock
         var text = input.Text?.Trim() ?? "";
         if (text.Length is 0 or > 1000)
         {
-            errors.Add("text", "Describe the goal (at most 1000 characters).");
+            errors.Add("text", "Describe the goal (at most 1000 characters).", new("Invalid.Goal.Text", 1000));
         }
 
         if (input.TargetDate is not { } target)
         {
-            errors.Add("targetDate", "The target date is required.");
+            errors.Add("targetDate", "The target date is required.", new("Invalid.Goal.DateRequired"));
         }
         else if (target <= today)
         {
-            errors.Add("targetDate", "The target date must be in the future.");
+            errors.Add("targetDate", "The target date must be in the future.", new("Invalid.Goal.DateFuture"));
         }
         else if (pair.EndDate is { } end && target > end)
         {
-            errors.Add("targetDate", $"The target date must be on or before the partnership's end ({end:yyyy-MM-dd}).");
+            errors.Add("targetDate", $"The target date must be on or before the partnership's end ({end:yyyy-MM-dd}).", new("Invalid.Goal.DateAfterEnd", end));
         }
 
         errors.ThrowIfAny();
@@ -269,18 +270,18 @@ public sealed class PartnershipService(IMentoringDb database, TimeProvider clock
         var errors = new FieldErrors();
         if (input.Rating is not (>= 1 and <= 5))
         {
-            errors.Add("rating", "Rate from 1 (poor) to 5 (excellent).");
+            errors.Add("rating", "Rate from 1 (poor) to 5 (excellent).", new("Invalid.Rating"));
         }
 
         if (kind == SurveyKind.CheckIn && input.Met is null)
         {
-            errors.Add("met", "Say whether you met since the last check-in.");
+            errors.Add("met", "Say whether you met since the last check-in.", new("Invalid.Met"));
         }
 
         var comment = input.Comment?.Trim() ?? "";
         if (comment.Length > 4000)
         {
-            errors.Add("comment", "The comment must be at most 4000 characters.");
+            errors.Add("comment", "The comment must be at most 4000 characters.", new("Invalid.Text.TooLong", 4000));
         }
 
         errors.ThrowIfAny();
@@ -350,12 +351,12 @@ public sealed class PartnershipService(IMentoringDb database, TimeProvider clock
         var text = input.Text?.Trim() ?? "";
         if (text.Length is < 10 or > 4000)
         {
-            errors.Add("text", "Write between 10 and 4000 characters.");
+            errors.Add("text", "Write between 10 and 4000 characters.", new("Invalid.Testimonial.Text", 10, 4000));
         }
 
         if (input.Consent is null)
         {
-            errors.Add("consent", "Say whether we may publish your testimonial.");
+            errors.Add("consent", "Say whether we may publish your testimonial.", new("Invalid.Testimonial.Consent"));
         }
 
         errors.ThrowIfAny();

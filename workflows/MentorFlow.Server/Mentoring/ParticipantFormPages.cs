@@ -64,7 +64,9 @@ public static class ParticipantFormPages
         }
 
         var state = new FormState(form);
-        var s = words.For((await programmes.GetAsync(link.ProgrammeId, ct)).Language);
+        var language = (await programmes.GetAsync(link.ProgrammeId, ct)).Language;
+        var s = words.For(language);
+        var said = ParticipantWords.For(language);
         try
         {
             // The long forms show what was entered before sending: "review" checks it (nothing saved) and shows the
@@ -102,14 +104,15 @@ public static class ParticipantFormPages
         catch (MentoringProblemException problem) when (link.Purpose == LinkPurpose.ChooseMentor && problem.Errors.ContainsKey("mentor"))
         {
             // A mentor who is now full (409) or no mentor picked (400): choose again among those who still have room.
-            state.Errors["mentor"] = problem.Status == StatusCodes.Status409Conflict ? s["ChooseMentor.Full"] : string.Join(" ", problem.Errors["mentor"]);
+            state.Errors["mentor"] = problem.Status == StatusCodes.Status409Conflict ? s["ChooseMentor.Full"] : string.Join(" ", problem.ForParticipant("mentor", said));
             return await RenderAsync(link, state, words, programmes, participation, partnership, choices, problem.Status, ct);
         }
         catch (MentoringProblemException problem) when (problem.Status == StatusCodes.Status400BadRequest && !problem.Errors.ContainsKey("link"))
         {
-            foreach (var (field, messages) in problem.Errors)
+            // In the participant's words and language (the API answers the precise, column-named messages).
+            foreach (var field in problem.Errors.Keys)
             {
-                state.Errors[field] = string.Join(" ", messages);
+                state.Errors[field] = string.Join(" ", problem.ForParticipant(field, said));
             }
 
             return await RenderAsync(link, state, words, programmes, participation, partnership, choices, StatusCodes.Status400BadRequest, ct);

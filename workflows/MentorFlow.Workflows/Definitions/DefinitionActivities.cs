@@ -90,7 +90,7 @@ internal static class DefinitionActivities
         var typeName = TypeName(name);
         var options = DefinitionReader.Get(model, "options") as JsonObject;
         var category = options is null ? null : DefinitionReader.Str(options, "activityCategory");
-        var ports = new List<PortDescriptor> { new() { Name = "Root", DisplayName = "Root", Type = "Embedded", IsBrowsable = false } };
+        var ports = new List<PortDescriptor> { new() { Name = "Root", DisplayName = "Root", Type = PortDescriptor.EmbeddedType, IsBrowsable = false } };
         ports.AddRange(Outcomes(model).Select(o => new PortDescriptor { Name = o, DisplayName = o }));
         var order = 0f;
         return new ActivityDescriptor
@@ -168,7 +168,7 @@ internal static class DefinitionActivities
     /// <summary>The outcome ports a node of this descriptor has: the declared outcomes and <c>Done</c> (what a child that ends without naming an outcome completes with).</summary>
     public static IReadOnlyList<string> Outcomes(ActivityDescriptor descriptor) =>
         descriptor.CustomProperties.ContainsKey("WorkflowDefinitionVersionId")
-            ? [.. descriptor.Ports.Where(p => p.Type == "Flow").Select(p => p.Name).Prepend("Done").Distinct(StringComparer.Ordinal)]
+            ? [.. descriptor.Ports.Where(p => p.Type == PortDescriptor.FlowType).Select(p => p.Name).Prepend("Done").Distinct(StringComparer.Ordinal)]
             : ["*"];
 
     /// <summary>The outcomes a flow declares (<c>outcomes</c>: names).</summary>

@@ -38,6 +38,47 @@ internal sealed class WorkflowDefinitionActivities<TContext>(IDbContextFactory<T
         return descriptors;
     }
 
+    public async Task<IReadOnlyList<string>> ConsumersAsync(string definitionId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var consumers = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal) { definitionId };
+        var pending = new Queue<string>([definitionId]);
+        while (pending.TryDequeue(out var used) && seen.Count <= MaxFlowsFollowed)
+        {
+            // Only versions naming the flow can use it; each is read to make sure a node uses it as an activity.
+            var candidates = await db.Set<WorkflowDefinitionRecord>().AsNoTracking()
+                .Where(d => d.IsLatest && d.Json.Contains(used) && d.DefinitionId != used)
+                .OrderBy(d => d.DefinitionId)
+                .Take(MaxFlowsFollowed)
+                .ToListAsync(cancellationToken);
+            foreach (var candidate in candidates.Where(c => !seen.Contains(c.DefinitionId)))
+            {
+                if (JsonNode.Parse(candidate.Json) is JsonObject model && Uses(candidate, model, used))
+                {
+                    seen.Add(candidate.DefinitionId);
+                    consumers.Add(candidate.DefinitionId);
+                    pending.Enqueue(candidate.DefinitionId);
+                }
+            }
+        }
+
+        return consumers;
+    }
+
+    private bool Uses(WorkflowDefinitionRecord record, JsonObject model, string definitionId)
+    {
+        try
+        {
+            var flowchart = DefinitionReader.ToFlowchart(record.Id, record.DefinitionId, record.Version, model, registry);
+            return DefinitionActivities.References(flowchart).Any(r => r.IsDefinitionActivity && r.DefinitionId == definitionId);
+        }
+        catch (Exception exception) when (exception is WorkflowDefinitionFormatException or InvalidOperationException or InvalidCastException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// The problems of the flows <paramref name="model"/> starts, and the descriptors of the flows it uses as
     /// activities (for validating the nodes that use them).

@@ -55,7 +55,7 @@ internal sealed class ActivityRegistry : IActivityRegistry
 
         if (!descriptor.HasDynamicOutcomes || descriptor.ClrType is null)
         {
-            return [.. descriptor.Ports.Select(p => p.Name)];
+            return [.. descriptor.Ports.Where(p => p.Type == PortDescriptor.FlowType).Select(p => p.Name)];
         }
 
         var resolver = _dynamic.GetOrAdd(descriptor.ClrType, static type =>
@@ -144,7 +144,13 @@ internal sealed class ActivityRegistry : IActivityRegistry
             Kind = attribute.Kind.ToString(),
             Inputs = inputs,
             Outputs = outputs,
-            Ports = dynamic ? [] : [.. outcomes.Select(o => new PortDescriptor { Name = o, DisplayName = o })],
+            Ports =
+            [
+                .. dynamic ? [] : outcomes.Select(o => new PortDescriptor { Name = o, DisplayName = o }),
+
+                // Elsa's activities with a body have it as an embedded port: the designer shows it in the node and opens it.
+                .. typeof(IBodyActivity).IsAssignableFrom(type) ? [new PortDescriptor { Name = "Body", DisplayName = "Body", Type = PortDescriptor.EmbeddedType }] : Array.Empty<PortDescriptor>(),
+            ],
             IsBrowsable = attribute.IsBrowsable,
             IsStart = typeName == "Elsa.Start",
             IsTerminal = typeName is "Elsa.End" or "Elsa.Finish" or "Elsa.Complete" or "Elsa.Fault",

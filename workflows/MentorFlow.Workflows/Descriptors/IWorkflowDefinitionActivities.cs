@@ -9,4 +9,10 @@ namespace MentorFlow.Workflows.Descriptors;
 public interface IWorkflowDefinitionActivities
 {
     Task<IReadOnlyList<ActivityDescriptor>> ListAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The definition ids of the flows whose latest version uses <paramref name="definitionId"/> as an activity,
+    /// directly or through flows that do (Elsa's consumers); at most 200 flows are followed.
+    /// </summary>
+    Task<IReadOnlyList<string>> ConsumersAsync(string definitionId, CancellationToken cancellationToken = default);
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using MentorFlow.Workflows.Activities;
 using MentorFlow.Workflows.Definitions;
+using MentorFlow.Workflows.Descriptors;
 using MentorFlow.Workflows.Expressions;
 
 namespace MentorFlow.Workflows.Runtime;
@@ -52,7 +53,9 @@ internal sealed class BurstContext(
     public string? CurrentOutputName(object output) => _memberNames.TryGetValue(output, out var name) ? name : null;
 
     public string DefaultOutcome(ActivityNode node) =>
-        node.Descriptor is { HasDynamicOutcomes: false, Ports.Count: 1 } descriptor ? descriptor.Ports[0].Name : "Done";
+        node.Descriptor is { HasDynamicOutcomes: false } descriptor && descriptor.Ports.Where(p => p.Type == PortDescriptor.FlowType).Take(2).ToList() is [var only]
+            ? only.Name
+            : "Done";
 
     public void SetVariableByReference(string reference, JsonNode? value)
     {

@@ -45,7 +45,7 @@ public sealed class FormState(IFormCollection? form = null)
             return value;
         }
 
-        errors.Add(name, $"'{text}' is not a whole number.");
+        errors.Add(name, $"'{text}' is not a whole number.", new("Invalid.WholeNumber"));
         return null;
     }
 
@@ -62,7 +62,7 @@ public sealed class FormState(IFormCollection? form = null)
             return value;
         }
 
-        errors.Add(name, $"'{text}' is not a number.");
+        errors.Add(name, $"'{text}' is not a number.", new("Invalid.Number"));
         return null;
     }
 
@@ -79,7 +79,7 @@ public sealed class FormState(IFormCollection? form = null)
             return value;
         }
 
-        errors.Add(name, $"'{text}' is not a date (YYYY-MM-DD).");
+        errors.Add(name, $"'{text}' is not a date (YYYY-MM-DD).", new("Invalid.Date"));
         return null;
     }
 

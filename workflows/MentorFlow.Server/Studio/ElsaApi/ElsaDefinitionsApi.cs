@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MentorFlow.Workflows.Definitions;
+using MentorFlow.Workflows.Descriptors;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -21,11 +22,9 @@ internal static partial class ElsaDefinitionsApi
         api.MapGet("/workflow-definitions/{definitionId}", Get);
         api.MapGet("/workflow-definitions/by-id/{id}", GetById);
         api.MapGet("/workflow-definitions/many-by-id", GetManyById);
-        api.MapGet("/workflow-definitions/subgraph/{id}", GetSubgraph);
         api.MapGet("/workflow-definitions/validation/is-name-unique", IsNameUnique);
         api.MapGet("/workflow-definitions/query/count", Count);
-        api.MapGet("/workflow-definitions/{definitionId}/consumers", (string definitionId) =>
-            TypedResults.Ok(new ElsaConsumersResponse([])));
+        api.MapGet("/workflow-definitions/{definitionId}/consumers", Consumers);
         api.MapPost("/workflow-definitions", Save);
         api.MapPost("/workflow-definitions/{definitionId}/publish", Publish);
         api.MapPost("/workflow-definitions/{definitionId}/retract", Retract);
@@ -116,28 +115,17 @@ internal static partial class ElsaDefinitionsApi
             : TypedResults.Ok(DefinitionPresenter.Present(version));
     }
 
-    /// <summary>
-    /// One activity of a definition version with everything below it, as <c>{ nodeId, port, activity }</c> (the designer
-    /// asks for it when it opens a container it does not hold yet); an unknown <c>parentNodeId</c> gives the root.
-    /// </summary>
-    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetSubgraph(
-        string id, string? parentNodeId, [FromServices] IWorkflowDefinitionService definitions, CancellationToken cancellationToken)
+    /// <summary>The flows using this one as an activity, directly or through others (404 for an unknown definition, as in Elsa).</summary>
+    private static async Task<Results<Ok<ElsaConsumersResponse>, ProblemHttpResult>> Consumers(
+        string definitionId, [FromServices] IWorkflowDefinitionService definitions, [FromServices] IWorkflowDefinitionActivities flows,
+        CancellationToken cancellationToken)
     {
-        var version = await definitions.FindByIdAsync(id, cancellationToken);
-        if (version?.Model["root"] is not JsonObject stored)
+        if (await definitions.FindAsync(definitionId, VersionOptions.Latest, cancellationToken) is null)
         {
-            return ElsaRequests.NotFound($"No workflow definition version '{id}'.");
+            return ElsaRequests.NotFound($"No workflow definition '{definitionId}'.");
         }
 
-        var root = (JsonObject)stored.DeepClone();
-        ElsaNodeIds.AssignMissing(root);
-        var node = (parentNodeId is null ? null : ElsaNodeIds.Find(root, parentNodeId)) ?? root;
-        return TypedResults.Ok(new JsonObject
-        {
-            ["nodeId"] = node["nodeId"]?.DeepClone(),
-            ["port"] = null,
-            ["activity"] = node.DeepClone(),
-        });
+        return TypedResults.Ok(new ElsaConsumersResponse(await flows.ConsumersAsync(definitionId, cancellationToken)));
     }
 
     private static async Task<Ok<ElsaListResponse<JsonObject>>> GetManyById(

@@ -19,6 +19,22 @@ internal static class ElsaNodeIds
     /// <summary>Gives every activity of the tree under <paramref name="root"/> that lacks a node id the one Elsa would give it.</summary>
     public static void AssignMissing(JsonObject root) => Assign(root, WorkflowNodeId);
 
+    /// <summary>Gives every activity of the tree under <paramref name="root"/> a node id below <paramref name="parentNodeId"/>, replacing stored ones.</summary>
+    public static void Reassign(JsonObject root, string parentNodeId)
+    {
+        RemoveAll(root);
+        Assign(root, parentNodeId);
+
+        static void RemoveAll(JsonObject activity)
+        {
+            activity.Remove("nodeId");
+            foreach (var child in Children(activity))
+            {
+                RemoveAll(child);
+            }
+        }
+    }
+
     /// <summary>Activity id → node id for every activity of the tree (stored node id, else the computed one).</summary>
     public static Dictionary<string, string> Map(JsonObject? root)
     {
@@ -40,6 +56,37 @@ internal static class ElsaNodeIds
         }
 
         return Children(activity).Select(child => Find(child, nodeId)).FirstOrDefault(found => found is not null);
+    }
+
+    /// <summary>
+    /// The activities from <paramref name="root"/> (whose node ids are assigned) down to the one with the given node id,
+    /// each with the port it sits in within its parent (Elsa's name: the property in PascalCase, e.g. <c>Body</c>,
+    /// <c>Activities</c> for a flowchart's; null for the root); null when no activity has that node id.
+    /// </summary>
+    public static List<(JsonObject Activity, string? Port)>? PathTo(JsonObject root, string nodeId)
+    {
+        var path = new List<(JsonObject, string?)>();
+        return Walk(root, null) ? path : null;
+
+        bool Walk(JsonObject activity, string? port)
+        {
+            path.Add((activity, port));
+            if (activity["nodeId"] is JsonValue value && value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() == nodeId)
+            {
+                return true;
+            }
+
+            foreach (var (key, child) in ChildrenWithKeys(activity))
+            {
+                if (Walk(child, char.ToUpperInvariant(key[0]) + key[1..]))
+                {
+                    return true;
+                }
+            }
+
+            path.RemoveAt(path.Count - 1);
+            return false;
+        }
     }
 
     /// <summary>The node id of the root activity (stored, else computed).</summary>
@@ -121,7 +168,10 @@ internal static class ElsaNodeIds
         activity["id"] is JsonValue id && id.GetValueKind() == JsonValueKind.String ? id.GetValue<string>() : null;
 
     /// <summary>The activities directly below one: a flowchart's <c>activities</c> and activity-valued properties (e.g. a container's body).</summary>
-    private static IEnumerable<JsonObject> Children(JsonObject activity)
+    private static IEnumerable<JsonObject> Children(JsonObject activity) => ChildrenWithKeys(activity).Select(child => child.Activity);
+
+    /// <summary>The activities directly below one with the property holding each.</summary>
+    private static IEnumerable<(string Key, JsonObject Activity)> ChildrenWithKeys(JsonObject activity)
     {
         foreach (var (key, value) in activity)
         {
@@ -135,12 +185,12 @@ internal static class ElsaNodeIds
                 case JsonArray array when key == "activities":
                     foreach (var item in array.OfType<JsonObject>())
                     {
-                        yield return item;
+                        yield return (key, item);
                     }
 
                     break;
                 case JsonObject child when IsActivity(child):
-                    yield return child;
+                    yield return (key, child);
                     break;
             }
         }

@@ -12,6 +12,7 @@ internal static class ElsaStudioApi
             .RequireAuthorization(ManagerAuthenticationExtensions.ManagerPolicy)
             .WithTags("Elsa Studio API");
         api.MapElsaDefinitionsApi();
+        api.MapElsaDefinitionGraphApi();
         api.MapElsaDefinitionBulkActionsApi();
         api.MapElsaDefinitionFilesApi();
         api.MapElsaDefinitionRunsApi();
