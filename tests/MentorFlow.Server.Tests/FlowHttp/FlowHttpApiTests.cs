@@ -311,4 +311,38 @@ public sealed class FlowHttpApiTests(FlowHttpServer server) : IClassFixture<Flow
         var text = await response.Content.ReadAsStringAsync();
         Assert.Contains("GET /workflows/Hello-World is already answered by the published flow 'HTTP hello world'", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ExposedRequestTooLargeOutcome_LetsTheFlowAnswerAnOversizedBodyThroughThatPort()
+    {
+        var endpoint = Endpoint("/upload-note", "[\"POST\"]", ("requestSizeLimit", Literal("16", "Int64")), ("exposeRequestTooLargeOutcome", JsonValue.Create(true)));
+        var tooBig = new JsonObject
+        {
+            ["id"] = "tooBig", ["type"] = "Elsa.WriteHttpResponse", ["version"] = 1,
+            ["statusCode"] = Literal("UnprocessableEntity"), ["content"] = Literal("keep notes under 16 bytes"),
+        };
+        await PublishAsync(new JsonObject
+        {
+            ["definitionId"] = "upload-note",
+            ["name"] = "HTTP test upload-note",
+            ["root"] = new JsonObject
+            {
+                ["type"] = "Elsa.Flowchart", ["id"] = "root",
+                ["activities"] = new JsonArray { endpoint, Reply("noted"), tooBig },
+                ["connections"] = new JsonArray
+                {
+                    new JsonObject { ["source"] = new JsonObject { ["activity"] = "in", ["port"] = "Done" }, ["target"] = new JsonObject { ["activity"] = "reply", ["port"] = "In" } },
+                    new JsonObject { ["source"] = new JsonObject { ["activity"] = "in", ["port"] = "Request too large" }, ["target"] = new JsonObject { ["activity"] = "tooBig", ["port"] = "In" } },
+                },
+            },
+        }.ToJsonString());
+        using var client = server.CreateClient();
+
+        var small = await client.PostAsync(new Uri("/workflows/upload-note", UriKind.Relative), new StringContent("short", Encoding.UTF8, "text/plain"));
+        var large = await client.PostAsync(new Uri("/workflows/upload-note", UriKind.Relative), new StringContent(new string('x', 40), Encoding.UTF8, "text/plain"));
+
+        Assert.Equal("noted", await small.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, large.StatusCode);
+        Assert.Equal("keep notes under 16 bytes", await large.Content.ReadAsStringAsync());
+    }
 }

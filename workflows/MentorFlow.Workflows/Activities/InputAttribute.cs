@@ -30,6 +30,12 @@ public sealed class InputAttribute : Attribute
     public bool IsBrowsable { get; set; } = true;
 
     /// <summary>
+    /// False for inputs Elsa declares as plain properties (a bare <c>true</c> in the definition, not
+    /// <c>{typeName, expression}</c>), so the Studio reads and writes them bare; the engine reads either shape.
+    /// </summary>
+    public bool IsWrapped { get; set; } = true;
+
+    /// <summary>
     /// Where the input's text goes, which decides how the engine encodes it: <see cref="InputContent.Html"/> for mail
     /// and invite bodies (Liquid HTML-encodes the values it inserts), <see cref="InputContent.SingleLine"/> for
     /// subjects (control characters and line breaks removed), <see cref="InputContent.PlainText"/> for plain-text

@@ -112,6 +112,7 @@ internal sealed class ActivityRegistry : IActivityRegistry
                     DefaultValue = input.DefaultValue,
                     Category = input.Category,
                     IsBrowsable = input.IsBrowsable,
+                    IsWrapped = input.IsWrapped,
                     Required = input.Required,
                     Content = input.Content,
                     ClrType = valueType,

@@ -48,7 +48,7 @@ public sealed class HttpEndpoint : Activity, IHasDynamicOutcomes
     [Input(DisplayName = "Request Size Limit", Description = "The maximum request size allowed in bytes (at most Workflows:HttpEndpoints:MaxRequestBytes).", Category = "Upload")]
     public Input<long> RequestSizeLimit { get; init; } = new(WorkflowExpression.Literal(null));
 
-    [Input(DisplayName = "Expose Request Too Large Outcome", Description = "A value indicating whether to expose the \"Request too large\" outcome.", Category = "Outcomes", UIHint = "checkbox")]
+    [Input(DisplayName = "Expose Request Too Large Outcome", Description = "A value indicating whether to expose the \"Request too large\" outcome.", Category = "Outcomes", UIHint = "checkbox", IsWrapped = false)]
     public Input<bool> ExposeRequestTooLargeOutcome { get; init; } = new(false);
 
     [Output(DisplayName = "Parsed Content", Description = "The parsed request content, if any (JSON as an object, a form as a dictionary, text as a string).")]
