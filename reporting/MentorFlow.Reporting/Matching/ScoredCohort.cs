@@ -135,32 +135,31 @@ public sealed class ScoredCohort
             }
         });
 
-        // 2. Full inputs of the kept pairs, built and scored by the model in chunks of mentees run in parallel; a
-        //    chunk's inputs are dropped once scored, so they never all live at once.
-        var total = mentees.Count * k;
-        options.Progress?.Report(("score", 0, total));
-        var scores = new double[total];
-        var perChunk = Math.Clamp((mentees.Count + parallel.MaxDegreeOfParallelism - 1) / parallel.MaxDegreeOfParallelism, 1, 500);
-        var chunks = (mentees.Count + perChunk - 1) / perChunk;
-        var scoredPairs = 0;
+        // 2. Full features of the kept pairs, scored by the model in parallel chunks.
+        var features = new float[mentees.Count * k][];
+        Parallel.For(0, mentees.Count, parallel, e =>
+        {
+            var goals = ModelInputs.GoalIndicatorsOf(menteeProfiles[e], model.Goals);
+            for (var j = 0; j < k; j++)
+            {
+                features[(e * k) + j] = ModelInputs.Of(mentorProfiles[chosen[e][j]], menteeProfiles[e], goals);
+            }
+        });
+
+        options.Progress?.Report(("score", 0, features.Length));
+        var scores = new double[features.Length];
+        var chunk = Math.Max(1, (features.Length + parallel.MaxDegreeOfParallelism - 1) / parallel.MaxDegreeOfParallelism);
+        chunk = Math.Min(chunk, 50_000);
+        var chunks = (features.Length + chunk - 1) / chunk;
+        var scoredChunks = 0;
         Parallel.For(0, chunks, parallel, c =>
         {
-            var first = c * perChunk;
-            var count = Math.Min(perChunk, mentees.Count - first);
-            var inputs = new float[count * k][];
-            for (var e = 0; e < count; e++)
-            {
-                var mentee = menteeProfiles[first + e];
-                var goals = ModelInputs.GoalIndicatorsOf(mentee, model.Goals);
-                for (var j = 0; j < k; j++)
-                {
-                    inputs[(e * k) + j] = ModelInputs.Of(mentorProfiles[chosen[first + e][j]], mentee, goals);
-                }
-            }
-
-            model.Predict(inputs).CopyTo(scores, first * k);
-            var scored = Interlocked.Add(ref scoredPairs, inputs.Length);
-            options.Progress?.Report(("score", scored, total));
+            var start = c * chunk;
+            var length = Math.Min(chunk, features.Length - start);
+            var predicted = model.Predict(new ArraySegment<float[]>(features, start, length));
+            predicted.CopyTo(scores, start);
+            var count = Interlocked.Increment(ref scoredChunks);
+            options.Progress?.Report(("score", Math.Min(count * chunk, features.Length), features.Length));
         });
 
         var candidates = new Candidate[mentees.Count][];
