@@ -69,8 +69,10 @@ public sealed record MatchReview(
                 $"success. Every mentee gets a mentor while one has room, and pairs below {min} are marked as weak matches to review before approving.",
             nameof(ScoringMethod.LearnedModel) =>
                 "The score is the model's chance that the pair completes and meets its goal, learned from past pairs' outcomes. " +
-                $"Pairs below {min} are not proposed; those mentees are listed as unmatched with the reason.",
-            _ => $"With outcomes of past pairs, pairs whose predicted chance of success is below {min} are not proposed. Without them, every mentee " +
+                $"Pairs below {min} are proposed only when still at least as likely to succeed as an average past pair, and then marked as weak " +
+                "matches to review; mentees without such a pair are listed as unmatched with the reason.",
+            _ => $"With outcomes of past pairs, a pair whose predicted chance of success is below {min} is proposed only when it is at least as " +
+                "likely to succeed as an average past pair, marked as a weak match to review. Without outcomes, every mentee " +
                 $"gets a mentor while one has room, and pairs below {min} are marked as weak matches to review.",
         };
     }
