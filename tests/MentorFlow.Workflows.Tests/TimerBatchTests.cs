@@ -30,6 +30,27 @@ public sealed class TimerBatchTests : EngineTestBase
         return (id, instances);
     }
 
+    /// <summary>Another replica's executor holds the instance's lease for two hours.</summary>
+    private async Task HoldByAnotherExecutorAsync(string instanceId)
+    {
+        await using var db = Database.CreateContext();
+        var until = Clock.GetUtcNow().AddHours(2).ToUnixTimeMilliseconds();
+        await db.Set<WorkflowInstanceRecord>().Where(i => i.Id == instanceId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, "other-replica").SetProperty(i => i.LeaseExpiresAt, until));
+    }
+
+    private async Task ExpireLeaseAsync(string instanceId)
+    {
+        await using var db = Database.CreateContext();
+        await db.Set<WorkflowInstanceRecord>().Where(i => i.Id == instanceId).ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseExpiresAt, 0L));
+    }
+
+    private async Task<int> InboxRowsAsync(string instanceId)
+    {
+        await using var db = Database.CreateContext();
+        return await db.Set<WorkflowInboxRecord>().CountAsync(m => m.InstanceId == instanceId);
+    }
+
     private async Task<WorkflowSubStatus> SubStatusAsync(string instanceId) =>
         (await Host.Runtime.GetInstanceAsync(instanceId))!.Summary.SubStatus;
 
@@ -59,25 +80,16 @@ public sealed class TimerBatchTests : EngineTestBase
     {
         var (_, instances) = await StartWaitingAsync(5);
         var held = instances[2];
-        await using (var db = Database.CreateContext())
-        {
-            var until = Clock.GetUtcNow().AddHours(2).ToUnixTimeMilliseconds();
-            await db.Set<WorkflowInstanceRecord>().Where(i => i.Id == held)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, "other-replica").SetProperty(i => i.LeaseExpiresAt, until));
-        }
+        await HoldByAnotherExecutorAsync(held);
 
         Clock.Advance(TimeSpan.FromMinutes(30));
         Assert.Equal(5, await Host.Maintenance.FireDueTimersAsync());
         Assert.Equal(0, Probe.Count(held));
         Assert.All(instances.Where(i => i != held), instance => Assert.Equal(1, Probe.Count(instance)));
-        await using (var db = Database.CreateContext())
-        {
-            Assert.Equal(1, await db.Set<WorkflowInboxRecord>().CountAsync(m => m.InstanceId == held));
+        Assert.Equal(1, await InboxRowsAsync(held));
 
-            // The other executor stops without resuming it: its lease runs out and recovery delivers the queued resume.
-            await db.Set<WorkflowInstanceRecord>().Where(i => i.Id == held)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseExpiresAt, 0L));
-        }
+        // The other executor stops without resuming it: its lease runs out and recovery delivers the queued resume.
+        await ExpireLeaseAsync(held);
 
         Assert.Equal(1, await Host.Maintenance.RecoverAsync());
         Assert.Equal(1, Probe.Count(held));
@@ -90,12 +102,7 @@ public sealed class TimerBatchTests : EngineTestBase
     {
         var (_, instances) = await StartWaitingAsync(1);
         var held = instances[0];
-        await using (var db = Database.CreateContext())
-        {
-            var until = Clock.GetUtcNow().AddHours(2).ToUnixTimeMilliseconds();
-            await db.Set<WorkflowInstanceRecord>().Where(i => i.Id == held)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, "other-replica").SetProperty(i => i.LeaseExpiresAt, until));
-        }
+        await HoldByAnotherExecutorAsync(held);
 
         Clock.Advance(TimeSpan.FromMinutes(30));
         await Host.Maintenance.FireDueTimersAsync();
@@ -108,12 +115,8 @@ public sealed class TimerBatchTests : EngineTestBase
         }
 
         Assert.DoesNotContain(logs.Collector.GetSnapshot(), r => r.Level >= LogLevel.Warning);
-        await using (var db = Database.CreateContext())
-        {
-            Assert.Equal(1, await db.Set<WorkflowInboxRecord>().CountAsync(m => m.InstanceId == held));
-            await db.Set<WorkflowInstanceRecord>().Where(i => i.Id == held)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseExpiresAt, 0L));
-        }
+        Assert.Equal(1, await InboxRowsAsync(held));
+        await ExpireLeaseAsync(held);
 
         Assert.Equal(1, await Host.Maintenance.RecoverAsync());
         Assert.Equal(1, Probe.Count(held));
