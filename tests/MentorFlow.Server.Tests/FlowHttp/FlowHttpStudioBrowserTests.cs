@@ -48,6 +48,7 @@ public sealed class FlowHttpStudioBrowserTests(KestrelServer server) : IClassFix
         await Assertions.Expect(page.GetByText("The path to associate with the workflow", new() { Exact = false }).First).ToBeVisibleAsync();
         await page.WaitForTimeoutAsync(1000);
         await Assertions.Expect(page.GetByText("Unsupported UI hint", new() { Exact = false })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator(".mud-chip").Filter(new() { HasText = "GET" }).First).ToBeVisibleAsync();
         await Browser.ScreenshotAsync(page, "flow-http-01-endpoint-properties");
         problems.AssertNone();
 

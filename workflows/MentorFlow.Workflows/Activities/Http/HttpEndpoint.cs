@@ -33,8 +33,9 @@ public sealed class HttpEndpoint : Activity, IHasDynamicOutcomes
     [Input(Description = "The path to associate with the workflow, under /workflows (e.g. /orders/{id}).", UIHint = "singleline", Required = true)]
     public Input<string> Path { get; init; } = new(string.Empty);
 
-    [Input(DisplayName = "Supported Methods", Description = "The HTTP methods to accept (GET, POST, PUT, PATCH, DELETE, HEAD).", UIHint = "multitext", DefaultValue = "[\"GET\"]")]
-    public Input<JsonNode> SupportedMethods { get; init; } = new(WorkflowExpression.Literal("[\"GET\"]"));
+    // Elsa's multitext editor reads and writes the list as an Object expression holding JSON text, so that is the default.
+    [Input(DisplayName = "Supported Methods", Description = "The HTTP methods to accept (GET, POST, PUT, PATCH, DELETE, HEAD).", UIHint = "multitext", DefaultValue = "[\"GET\"]", DefaultSyntax = ExpressionSyntax.Object)]
+    public Input<JsonNode> SupportedMethods { get; init; } = new(WorkflowExpression.Object("[\"GET\"]"));
 
     [Input(Description = "Allow authenticated requests only (callers send a manager API key); off lets anyone call the path.", Category = "Security", UIHint = "checkbox")]
     public Input<bool> Authorize { get; init; } = new(false);
