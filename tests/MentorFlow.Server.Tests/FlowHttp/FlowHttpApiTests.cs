@@ -216,7 +216,7 @@ public sealed class FlowHttpApiTests(FlowHttpServer server) : IClassFixture<Flow
     }
 
     [Fact]
-    public async Task BadJson_Is400NamingTheBody_AndAFileUpload_Is415()
+    public async Task BadJson_Is400NamingTheBodyAndWhereItBroke_AndAFileUpload_Is415()
     {
         await PublishCorpusAsync();
         using var client = server.CreateClient();
@@ -226,7 +226,9 @@ public sealed class FlowHttpApiTests(FlowHttpServer server) : IClassFixture<Flow
         var multipart = await client.PostAsync(new Uri("/workflows/echo", UriKind.Relative), upload);
 
         Assert.Equal(HttpStatusCode.BadRequest, badJson.StatusCode);
-        Assert.NotNull((await ProblemOf(badJson))["errors"]!["body"]);
+        var said = (string?)(await ProblemOf(badJson))["errors"]!["body"]![0];
+        Assert.StartsWith("the body is not valid JSON at line 1, position ", said, StringComparison.Ordinal);
+        Assert.EndsWith("send one complete JSON document (at most 64 levels deep), or use another Content-Type.", said, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, multipart.StatusCode);
         Assert.Contains("multipart/form-data", (string?)(await ProblemOf(multipart))["detail"], StringComparison.Ordinal);
     }

@@ -84,7 +84,9 @@ internal static class FlowHttpRequestReader
             }
             catch (JsonException exception)
             {
-                return new Body(null, false, bytes.Length, "body", $"the body is not valid JSON ({Clip(exception.Message)}).");
+                // Where it broke, and what to send; never the parser's own wording.
+                var where = exception.LineNumber is { } line ? $" at line {line + 1}, position {(exception.BytePositionInLine ?? 0) + 1}" : "";
+                return new Body(null, false, bytes.Length, "body", $"the body is not valid JSON{where}: send one complete JSON document (at most {MaxJsonDepth} levels deep), or use another Content-Type.");
             }
         }
 
