@@ -39,10 +39,13 @@ public static class MatchingBenchmark
 
         if (!args.Contains("--no-speed"))
         {
-            Speed("interactive", smoke ? 100 : 250, smoke ? 400 : 1000, TimeSpan.FromSeconds(0.5), null, 3);
+            var speedWorld = Option(args, "--speed-world") is { } named
+                ? GroundTruth.Parse(named) ?? throw new ArgumentException($"unknown world '{named}'; worlds: {string.Join(", ", GroundTruth.Names)}")
+                : SyntheticWorld.Classic;
+            Speed("interactive", smoke ? 100 : 250, smoke ? 400 : 1000, TimeSpan.FromSeconds(0.5), null, 3, speedWorld);
             if (!smoke)
             {
-                Speed("large", 2500, 10_000, TimeSpan.FromSeconds(3), 1024, 5);
+                Speed("large", 2500, 10_000, TimeSpan.FromSeconds(3), 1024, 5, speedWorld);
             }
         }
 
@@ -58,7 +61,7 @@ public static class MatchingBenchmark
     private static void Quality(IReadOnlyList<SyntheticWorld> worlds, IReadOnlyList<int> seeds, bool smoke, IReadOnlyList<TrainerKind>? trainers, int? candidates)
     {
         Console.WriteLine("quality: total true success of the assigned pairs (min-score 0 for all methods), as a share of the oracle's");
-        Console.WriteLine($"{"world",-13} {"seed",4} {"outcomes",8} {"oracle",7} {"ceiling",7} {"model",6} {"m+greedy",8} {"greedy",6} {"random",6} {"train s",7}  chosen (CV: assignment lift, AUC, Spearman, calibration error)");
+        Console.WriteLine($"{"world",-13} {"seed",4} {"outcomes",8} {"oracle",7} {"ceiling",7} {"model",6} {"m+greedy",8} {"greedy",6} {"random",6} {"train s",7} {"k",3}  chosen (CV: assignment lift, AUC, Spearman, calibration error)");
         var summary = new List<string>();
         foreach (var world in worlds)
         {
@@ -79,8 +82,8 @@ public static class MatchingBenchmark
                 var e = report.Model.Evaluation;
                 var chosen = e is null
                     ? $"cold start ({report.Model.ColdStartReason})"
-                    : Invariant($"{e.Trainer} ({e.AssignmentLift:0.000}, {e.Auc:0.000}, {e.Spearman:0.000}, {e.CalibrationError:0.000}{(e.Candidates.First(c => c.Trainer == e.Trainer).Lambda is { } l ? Invariant($", λ {l}") : string.Empty)}); others: {string.Join(", ", e.Candidates.Where(c => c.Trainer != e.Trainer).Select(c => Invariant($"{c.Trainer} {c.AssignmentLift:0.000}")))}");
-                Console.WriteLine(Invariant($"{world.ToString().ToLowerInvariant(),-13} {seed,4} {data.Outcomes.Count,8} {oracle.TotalTrueSuccess,7:0.0} {report.Row(MatchQuality.Ceiling).RatioToOracle,7:0.000} {model,6:0.000} {report.Row(MatchQuality.ModelGreedy).RatioToOracle,8:0.000} {greedy,6:0.000} {random,6:0.000} {seconds,7:0.0}  {chosen}"));
+                    : Invariant($"{e.Trainer} ({e.AssignmentLift:0.000}, {e.Auc:0.000}, {e.Spearman:0.000}, {e.CalibrationError:0.000}{(e.Candidates.First(c => c.Trainer == e.Trainer).Lambda is { } l ? Invariant($", λ {l:G3}") : string.Empty)}); others: {string.Join(", ", e.Candidates.Where(c => c.Trainer != e.Trainer).Select(c => Invariant($"{c.Trainer} {c.AssignmentLift:0.000}")))}");
+                Console.WriteLine(Invariant($"{world.ToString().ToLowerInvariant(),-13} {seed,4} {data.Outcomes.Count,8} {oracle.TotalTrueSuccess,7:0.0} {report.Row(MatchQuality.Ceiling).RatioToOracle,7:0.000} {model,6:0.000} {report.Row(MatchQuality.ModelGreedy).RatioToOracle,8:0.000} {greedy,6:0.000} {random,6:0.000} {seconds,7:0.0} {report.CandidatesPerMentee,3}  {chosen}"));
             }
 
             var medianModel = Median(ratios.Select(r => r.Model));
@@ -107,9 +110,9 @@ public static class MatchingBenchmark
         return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private static void Speed(string name, int mentors, int mentees, TimeSpan target, int? memoryTargetMiB, int measured)
+    private static void Speed(string name, int mentors, int mentees, TimeSpan target, int? memoryTargetMiB, int measured, SyntheticWorld world)
     {
-        var data = SyntheticData.Generate(new SynthOptions { Mentors = mentors, Mentees = mentees, HistoryMentors = HistoryMentors, HistoryMentees = HistoryMentees, Seed = 7 });
+        var data = SyntheticData.Generate(new SynthOptions { Mentors = mentors, Mentees = mentees, HistoryMentors = HistoryMentors, HistoryMentees = HistoryMentees, Seed = 7, World = world });
         var clock = Stopwatch.StartNew();
         var model = MatchModel.Train(data.History, data.Outcomes, 42);
         var train = clock.Elapsed;
@@ -134,7 +137,7 @@ public static class MatchingBenchmark
 
         var median = runs.OrderBy(r => r.Wall).ElementAt(runs.Count / 2);
         var peak = runs.OrderBy(r => r.PeakMiB).ElementAt(runs.Count / 2).PeakMiB;
-        Console.WriteLine(Invariant($"{name}: {mentees:N0} mentees × {mentors:N0} mentors (capacity 1–4), {Environment.ProcessorCount} cores; training {train.TotalSeconds:0.00} s ({model.Evaluation?.Trainer}, {data.Outcomes.Count} outcomes)"));
+        Console.WriteLine(Invariant($"{name}: {mentees:N0} mentees × {mentors:N0} mentors (capacity 1–4), {Environment.ProcessorCount} cores, {world.ToString().ToLowerInvariant()} world; training {train.TotalSeconds:0.00} s ({model.Evaluation?.Trainer}, {data.Outcomes.Count} outcomes)"));
         Console.WriteLine(Invariant($"cold first run (JIT, native loads): {cold.Elapsed.TotalSeconds:0.000} s"));
         Console.WriteLine($"{"run",-5} {"score+assign",13} {"of which score",15} {"cpu",8} {"peak RSS",10} {"pairs scored",13} {"matched",8}");
         for (var i = 0; i < runs.Count; i++)

@@ -50,8 +50,8 @@ public sealed class MatchCommand : Command<MatchCommand.Settings>
         public string? Forbid { get; init; }
 
         [CommandOption("--candidates <K>")]
-        [Description("Candidate mentors kept per mentee by the pre-filter before the model scores them (default 40)")]
-        public int Candidates { get; init; } = 40;
+        [Description("Candidate mentors kept per mentee by the pre-filter before the model scores them (default: sized to the model, 40–160)")]
+        public int? Candidates { get; init; }
 
         [CommandOption("--model-out <FILE>")]
         [Description("Also save the trained model (versioned file with its feature schema)")]
@@ -76,7 +76,7 @@ public sealed class MatchCommand : Command<MatchCommand.Settings>
                 return ValidationResult.Error("--min-score must be between 0 and 1");
             }
 
-            return Candidates < 1 ? ValidationResult.Error("--candidates must be at least 1") : ValidationResult.Success();
+            return Candidates is < 1 ? ValidationResult.Error("--candidates must be at least 1") : ValidationResult.Success();
         }
     }
 

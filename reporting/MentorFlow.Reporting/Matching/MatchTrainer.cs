@@ -59,6 +59,12 @@ public enum TrainerKind
 
     /// <summary>The mean of the standardised scores of <see cref="RidgeInteractions"/> and <see cref="LightGbm"/>.</summary>
     Blend,
+
+    /// <summary>
+    /// Lasso (L1-regularised) regression of satisfaction on the model inputs (main effects only, <see cref="LassoFit"/>):
+    /// the sparsest candidate, listed first — the others must clearly beat it.
+    /// </summary>
+    LassoLinear,
 }
 
 /// <summary>
@@ -121,7 +127,7 @@ internal static class MatchTrainer
 
     public static readonly IReadOnlyList<TrainerKind> DefaultTrainers =
     [
-        TrainerKind.RidgeLinear, TrainerKind.RidgeInteractions, TrainerKind.RidgeInteractionsComposite, TrainerKind.LinearLogistic,
+        TrainerKind.LassoLinear, TrainerKind.RidgeLinear, TrainerKind.RidgeInteractions, TrainerKind.RidgeInteractionsComposite, TrainerKind.LinearLogistic,
         TrainerKind.LightGbm, TrainerKind.Blend, TrainerKind.Similarity,
     ];
 
@@ -167,6 +173,36 @@ internal static class MatchTrainer
 
         var train = Enumerable.Range(0, k).Select(f => all.Where(i => fold[i] != f).ToArray()).ToArray();
         var test = Enumerable.Range(0, k).Select(f => all.Where(i => fold[i] == f).ToArray()).ToArray();
+        if (kind == TrainerKind.LassoLinear)
+        {
+            // One λmax (from every row) for the folds and the final fit, so a path position means one penalty.
+            var (_, lambdaMax) = LassoFit.Fit(inputs, satisfaction, all, [1.0]);
+            var fractions = LassoFit.PathFractions;
+            var perFold = new RidgeModel[k][];
+            var oof = new double[fractions.Count][];
+            for (var l = 0; l < fractions.Count; l++)
+            {
+                oof[l] = new double[inputs.Count];
+            }
+
+            for (var f = 0; f < k; f++)
+            {
+                perFold[f] = LassoFit.Fit(inputs, satisfaction, train[f], fractions, lambdaMax).Models;
+                foreach (var i in test[f])
+                {
+                    for (var l = 0; l < fractions.Count; l++)
+                    {
+                        oof[l][i] = perFold[f][l].Predict(inputs[i]);
+                    }
+                }
+            }
+
+            var best = Enumerable.Range(0, fractions.Count).MinBy(l => Enumerable.Range(0, inputs.Count).Sum(i => Math.Pow(oof[l][i] - satisfaction[i], 2)));
+            return new CandidateRun(
+                kind, oof[best], [.. perFold.Select(models => (Predictor)new RidgePredictor(models[best]))], lambdaMax * fractions[best],
+                () => new RidgePredictor(LassoFit.Fit(inputs, satisfaction, all, [.. fractions.Take(best + 1)], lambdaMax).Models[best]));
+        }
+
         if (kind is TrainerKind.RidgeLinear or TrainerKind.RidgeInteractions or TrainerKind.RidgeInteractionsComposite)
         {
             var terms = ModelInputs.Terms(interactions: kind != TrainerKind.RidgeLinear);

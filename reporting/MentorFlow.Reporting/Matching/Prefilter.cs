@@ -83,9 +83,24 @@ internal sealed class Prefilter
         }
     }
 
-    /// <summary>The indices of the k mentors with the highest pre-filter score for this mentee (ties → lower index).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>The indices of the k mentors with the highest pre-filter score for this mentee (ties → lower index; in no particular order).</summary>
     public int[] Top(PersonProfile mentee, int k)
+    {
+        var scores = System.Buffers.ArrayPool<double>.Shared.Rent(_count);
+        try
+        {
+            ScoreAll(mentee, scores);
+            return Select(scores, k);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(scores);
+        }
+    }
+
+    /// <summary>The pre-filter score of every mentor for the mentee, into <paramref name="scores"/> (length ≥ mentors).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void ScoreAll(PersonProfile mentee, Span<double> scores)
     {
         var w = _weights;
         double wCoverage = w[PairFeatures.InterestCoverage], wOverlap = w[PairFeatures.InterestOverlap], wGoals = w[PairFeatures.GoalCoverage];
@@ -98,9 +113,6 @@ internal sealed class Prefilter
         var goals = mentee.Goals;
         var wants = mentee.Wants;
         double interestCount = mentee.InterestCount, goalCount = mentee.GoalCount, wantCount = mentee.WantCount;
-        var heapScore = new double[k];
-        var heapMentor = new int[k];
-        var size = 0;
         for (var m = 0; m < _count; m++)
         {
             var at = m * words;
@@ -165,7 +177,19 @@ internal sealed class Prefilter
             }
 
             s += wGap * Math.Clamp(gap, -10, 30) / 10.0;
+            scores[m] = s;
+        }
+    }
 
+    private int[] Select(double[] scores, int k)
+    {
+        k = Math.Min(k, _count);
+        var heapScore = new double[k];
+        var heapMentor = new int[k];
+        var size = 0;
+        for (var m = 0; m < _count; m++)
+        {
+            var s = scores[m];
             if (size < k)
             {
                 heapScore[size] = s;

@@ -6,10 +6,34 @@ namespace MentorFlow.Reporting.Matching;
 public sealed record ScoringOptions
 {
     /// <summary>
-    /// Candidate pruning: each mentee keeps the mentors with the best pre-filter similarity (<see cref="ColdStart"/>
-    /// without the statement term), and only those pairs are scored by the model and offered to the assignment.
+    /// Candidate pruning: each mentee keeps the mentors with the best pre-filter score (the model's linear summary over
+    /// cheap features, <see cref="MatchModel.PrefilterWeights"/>), and only those pairs are scored by the model and
+    /// offered to the assignment. A number keeps exactly that many. Null (the default) sizes it to the model: from
+    /// <see cref="MinimumCandidates"/> up, wide enough that the model's own <see cref="RecallTop"/> best mentors of
+    /// <see cref="RecallSample"/> sampled mentees (scored against every mentor) survive the pre-filter in
+    /// <see cref="RecallTarget"/> of cases, at most <see cref="MaximumCandidates"/> — a model whose best pairs depend
+    /// on facts the pre-filter does not weigh (goal-dependent seniority, live meetings across time zones) keeps more —
+    /// and never more than <see cref="MaximumPairs"/> pairs in all (large cohorts keep the minimum).
     /// </summary>
-    public int CandidatesPerMentee { get; init; } = 40;
+    public int? CandidatesPerMentee { get; init; }
+
+    /// <summary>Fewest candidates per mentee when sized to the model.</summary>
+    public const int MinimumCandidates = 40;
+
+    /// <summary>Most candidates per mentee when sized to the model (bounds the scoring time and memory).</summary>
+    public const int MaximumCandidates = 160;
+
+    /// <summary>Most pairs scored in all when sized to the model (bounds the time and memory of a large cohort).</summary>
+    public const int MaximumPairs = 400_000;
+
+    /// <summary>Mentees (evenly spaced) whose every pair is scored to size the candidate list.</summary>
+    public const int RecallSample = 64;
+
+    /// <summary>The model's best mentors per sampled mentee that the candidate list should keep.</summary>
+    public const int RecallTop = 20;
+
+    /// <summary>Share of the sampled mentees' best mentors the candidate list keeps.</summary>
+    public const double RecallTarget = 0.95;
 
     /// <summary>Threads for pre-filtering and scoring; by default all cores.</summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
@@ -54,6 +78,9 @@ public sealed class ScoredCohort
     public ScoringMethod Method => Model?.Method ?? ScoringMethod.LearnedModel;
 
     public int PairCount => _candidates.Sum(c => c.Length);
+
+    /// <summary>Candidates kept per mentee (the requested number, or the one sized to the model).</summary>
+    public int CandidatesPerMentee { get; private init; }
 
     /// <summary>The candidates of a mentee, best first.</summary>
     public IReadOnlyList<Candidate> CandidatesOf(int mentee) => _candidates[mentee];
@@ -113,18 +140,20 @@ public sealed class ScoredCohort
         var space = new ProfileSpace(cohort);
         var mentorProfiles = mentors.Select(space.Profile).ToArray();
         var menteeProfiles = mentees.Select(space.Profile).ToArray();
-        var k = Math.Min(Math.Max(1, options.CandidatesPerMentee), mentors.Count);
-        if (k == 0)
+        if (mentors.Count == 0)
         {
             return new ScoredCohort(model, mentors, mentees, [.. mentees.Select(_ => Array.Empty<Candidate>())], null);
         }
 
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism) };
+        var prefilter = new Prefilter(mentorProfiles, model.PrefilterWeights);
+        var k = options.CandidatesPerMentee is { } requested
+            ? Math.Min(Math.Max(1, requested), mentors.Count)
+            : SizeToModel(model, prefilter, mentorProfiles, menteeProfiles, parallel);
 
         // 1. Pre-filter every pair cheaply and keep each mentee's k best mentors.
         var chosen = new int[mentees.Count][];
         var done = 0;
-        var prefilter = new Prefilter(mentorProfiles, model.PrefilterWeights);
         Parallel.For(0, mentees.Count, parallel, e =>
         {
             chosen[e] = prefilter.Top(menteeProfiles[e], k);
@@ -175,7 +204,66 @@ public sealed class ScoredCohort
             candidates[e] = list;
         }
 
-        return new ScoredCohort(model, mentors, mentees, candidates, (m, e) => model.Input(mentorProfiles[m], menteeProfiles[e]));
+        return new ScoredCohort(model, mentors, mentees, candidates, (m, e) => model.Input(mentorProfiles[m], menteeProfiles[e]))
+        {
+            CandidatesPerMentee = k,
+        };
+    }
+
+    /// <summary>
+    /// The candidate count that keeps the model's own best mentors (see <see cref="ScoringOptions.CandidatesPerMentee"/>):
+    /// for each sampled mentee, where the model's <see cref="ScoringOptions.RecallTop"/> best mentors rank in the
+    /// pre-filter's order; the count is the rank that covers <see cref="ScoringOptions.RecallTarget"/> of them.
+    /// </summary>
+    internal static int SizeToModel(
+        MatchModel model, Prefilter prefilter, PersonProfile[] mentors, PersonProfile[] mentees, ParallelOptions parallel)
+    {
+        var floor = Math.Min(ScoringOptions.MinimumCandidates, mentors.Length);
+        var ceiling = Math.Min(Math.Min(ScoringOptions.MaximumCandidates, mentors.Length), Math.Max(floor, ScoringOptions.MaximumPairs / Math.Max(1, mentees.Length)));
+        if (model.Method == ScoringMethod.ColdStartSimilarity || mentees.Length == 0 || ceiling <= floor)
+        {
+            // The cold-start pre-filter is the similarity itself (without the statement): its order is the model's.
+            return floor;
+        }
+
+        var sample = Math.Min(ScoringOptions.RecallSample, mentees.Length);
+        var top = Math.Min(ScoringOptions.RecallTop, mentors.Length);
+        var ranks = new int[sample][];
+        Parallel.For(0, sample, parallel, s =>
+        {
+            var mentee = mentees[(int)((long)s * mentees.Length / sample)];
+            var filterScores = new double[mentors.Length];
+            prefilter.ScoreAll(mentee, filterScores);
+
+            var goals = ModelInputs.GoalIndicatorsOf(mentee, model.Goals);
+            var inputs = new float[mentors.Length][];
+            for (var m = 0; m < mentors.Length; m++)
+            {
+                inputs[m] = ModelInputs.Of(mentors[m], mentee, goals);
+            }
+
+            var scores = model.Predict(inputs);
+            ranks[s] = [.. Enumerable.Range(0, mentors.Length).OrderByDescending(m => scores[m]).ThenBy(m => m).Take(top).Select(m => RankOf(filterScores, m))];
+        });
+
+        var all = ranks.SelectMany(r => r).Order().ToArray();
+        var needed = all[Math.Min(all.Length - 1, (int)Math.Ceiling(ScoringOptions.RecallTarget * all.Length) - 1)] + 1;
+        return Math.Clamp(needed, floor, ceiling);
+    }
+
+    /// <summary>Place of mentor <paramref name="m"/> in the pre-filter's order (0 = best; among equal scores lower indices first).</summary>
+    private static int RankOf(double[] scores, int m)
+    {
+        var rank = 0;
+        for (var i = 0; i < scores.Length; i++)
+        {
+            if (scores[i] > scores[m] || (scores[i] == scores[m] && i < m))
+            {
+                rank++;
+            }
+        }
+
+        return rank;
     }
 
     private static Dictionary<string, int> Index(IReadOnlyList<Application> people)

@@ -9,7 +9,7 @@ public sealed record QualityRow(string Method, int Matched, double TotalTrueSucc
     public double MeanTrueSuccess => Matched == 0 ? 0 : TotalTrueSuccess / Matched;
 }
 
-public sealed record QualityReport(IReadOnlyList<QualityRow> Rows, MatchModel Model, int Mentors, int Mentees, int Outcomes)
+public sealed record QualityReport(IReadOnlyList<QualityRow> Rows, MatchModel Model, int Mentors, int Mentees, int Outcomes, int CandidatesPerMentee)
 {
     public QualityRow Row(string method) => Rows.Single(r => r.Method == method);
 }
@@ -50,7 +50,7 @@ public static class MatchQuality
             Row(Greedy, True(truth, Assigner.Greedy(naive, new AssignmentOptions { MinScore = 0 })), oracle),
             Row(RandomMethod, True(truth, Assigner.Random(scores, seed)), oracle),
         };
-        return new QualityReport(rows, model, scores.Mentors.Count, scores.Mentees.Count, data.Outcomes.Count);
+        return new QualityReport(rows, model, scores.Mentors.Count, scores.Mentees.Count, data.Outcomes.Count, scores.CandidatesPerMentee);
     }
 
     /// <summary>

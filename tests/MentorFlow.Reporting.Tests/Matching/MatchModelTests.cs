@@ -249,6 +249,69 @@ public sealed class MatchModelTests(TrainedModelFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public void Score_WithoutACount_KeepsEnoughCandidatesThatTheModelsOwnBestMentorsSurviveThePrefilter()
+    {
+        // Goal-dependent effects the pre-filter's linear summary cannot weigh: the model's best mentors of a mentee
+        // often rank low in the pre-filter's order.
+        var data = SyntheticData.Generate(new SynthOptions
+        {
+            Mentors = 250, Mentees = 400, HistoryMentors = 400, HistoryMentees = 1000, Seed = 8, World = SyntheticWorld.Interactions,
+        });
+        var model = MatchModel.Train(data.History, data.Outcomes, new MatchTrainingOptions { Seed = 5, Folds = 3, Trainers = [TrainerKind.RidgeInteractions] });
+
+        var sized = model.Score(data.Cohort);
+        var fixedForty = model.Score(data.Cohort, new ScoringOptions { CandidatesPerMentee = 40 });
+
+        Assert.InRange(sized.CandidatesPerMentee, ScoringOptions.MinimumCandidates + 1, ScoringOptions.MaximumCandidates);
+        Assert.All(Enumerable.Range(0, sized.Mentees.Count), e => Assert.Equal(sized.CandidatesPerMentee, sized.CandidatesOf(e).Count));
+        Assert.True(KeptOfModelsBest(sized) >= ScoringOptions.RecallTarget - 0.05, $"kept {KeptOfModelsBest(sized):0.000} of the model's best mentors");
+        Assert.True(KeptOfModelsBest(sized) > KeptOfModelsBest(fixedForty), $"sized {KeptOfModelsBest(sized):0.000}, 40 kept {KeptOfModelsBest(fixedForty):0.000}");
+    }
+
+    [Fact]
+    public void Score_AtColdStart_KeepsTheMinimumCandidates_ThePrefilterBeingTheSimilarityItself()
+    {
+        var scores = MatchModel.ColdStart("no history").Score(fixture.Data.Cohort);
+
+        Assert.Equal(ScoringOptions.MinimumCandidates, scores.CandidatesPerMentee);
+    }
+
+    [Fact]
+    public void SizeToModel_ForALargeCohort_StaysWithinThePairBudgetWithoutScoringASample()
+    {
+        var space = new ProfileSpace(fixture.Data.Cohort);
+        var mentors = fixture.Data.Cohort.Where(a => a.IsMentor).Select(space.Profile).ToArray();
+        var mentee = space.Profile(fixture.Data.Cohort.First(a => !a.IsMentor));
+        var mentees = Enumerable.Repeat(mentee, (ScoringOptions.MaximumPairs / ScoringOptions.MinimumCandidates) + 1).ToArray();
+
+        var k = ScoredCohort.SizeToModel(fixture.Model, new Prefilter(mentors, fixture.Model.PrefilterWeights), mentors, mentees, new ParallelOptions());
+
+        Assert.Equal(Math.Min(ScoringOptions.MinimumCandidates, mentors.Length), k);
+    }
+
+    /// <summary>Share of the model's 20 best mentors (scored against every mentor) of every tenth mentee that are among its candidates.</summary>
+    private static double KeptOfModelsBest(ScoredCohort scores)
+    {
+        var model = scores.Model!;
+        var space = new ProfileSpace([.. scores.Mentors, .. scores.Mentees]);
+        var mentors = scores.Mentors.Select(space.Profile).ToArray();
+        int kept = 0, total = 0;
+        for (var e = 0; e < scores.Mentees.Count; e += 10)
+        {
+            var mentee = space.Profile(scores.Mentees[e]);
+            var all = model.Predict([.. mentors.Select(m => model.Input(m, mentee))]);
+            var candidates = scores.CandidatesOf(e).Select(c => c.Mentor).ToHashSet();
+            foreach (var best in Enumerable.Range(0, mentors.Length).OrderByDescending(m => all[m]).Take(20))
+            {
+                total++;
+                kept += candidates.Contains(best) ? 1 : 0;
+            }
+        }
+
+        return (double)kept / total;
+    }
+
+    [Fact]
     public void Score_PrefilterKeepsTheMentorsWithTheBestSimilarity()
     {
         var cohort = fixture.Data.Cohort;

@@ -1,0 +1,55 @@
+using MentorFlow.Reporting.Matching;
+
+namespace MentorFlow.Reporting.Tests.Matching;
+
+public sealed class LassoFitTests
+{
+    /// <summary>Twelve inputs, of which only 0 (+2) and 5 (−1) move the target; seeded noise.</summary>
+    private static (List<float[]> X, double[] Y) Sparse(int n = 600)
+    {
+        var random = new Random(4);
+        var x = Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, 12).Select(_ => (float)random.NextDouble()).ToArray()).ToList();
+        return (x, [.. x.Select(v => 3 + (2 * v[0]) - v[5] + (0.2 * (random.NextDouble() - 0.5)))]);
+    }
+
+    [Fact]
+    public void Fit_AtTheLargestPenalty_PredictsTheMeanWithEveryWeightZero()
+    {
+        var (x, y) = Sparse();
+
+        var (models, lambdaMax) = LassoFit.Fit(x, y, [.. Enumerable.Range(0, x.Count)], [1.0]);
+
+        Assert.True(lambdaMax > 0);
+        Assert.All(models[0].Weights, w => Assert.Equal(0, w));
+        Assert.Equal(y.Average(), models[0].Predict(x[0]), 9);
+    }
+
+    [Fact]
+    public void Fit_AlongThePath_KeepsOnlyTheInputsThatMoveTheTarget_WithTheirSignsAndSizes()
+    {
+        var (x, y) = Sparse();
+
+        var (models, _) = LassoFit.Fit(x, y, [.. Enumerable.Range(0, x.Count)], LassoFit.PathFractions);
+
+        var middle = models[8];
+        Assert.True(middle.Weights[0] > 0 && middle.Weights[5] < 0, $"weights {string.Join(", ", middle.Weights.Select(w => w.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)))}");
+        Assert.All(Enumerable.Range(0, 12).Except([0, 5]), i => Assert.Equal(0, middle.Weights[i]));
+        var last = models[^1];
+        Assert.Equal(2.0, last.Weights[0], 1);
+        Assert.Equal(-1.0, last.Weights[5], 1);
+        Assert.All(Enumerable.Range(0, 12).Except([0, 5]), i => Assert.InRange(Math.Abs(last.Weights[i]), 0, 0.05));
+    }
+
+    [Fact]
+    public void Fit_GivenTheLambdaMaxOfOtherRows_UsesThatPenaltyScale()
+    {
+        var (x, y) = Sparse();
+        var all = Enumerable.Range(0, x.Count).ToArray();
+        var (_, lambdaMax) = LassoFit.Fit(x, y, all, [1.0]);
+
+        var (models, used) = LassoFit.Fit(x, y, all[..300], [0.5], lambdaMax);
+
+        Assert.Equal(lambdaMax, used);
+        Assert.Equal(lambdaMax * 0.5, models[0].Lambda, 12);
+    }
+}
