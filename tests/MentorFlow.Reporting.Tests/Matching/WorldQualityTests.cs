@@ -24,13 +24,19 @@ public sealed class WorldQualityTests
     }
 
     [Fact]
-    public void Quality_OnNoisyWorldWithSeveralHundredOutcomes_ModelAndAssignmentBeatNaiveGreedyByAtLeastFivePercentOfTheOracle()
+    public void Quality_OnNoisyWorldWithSeveralHundredOutcomes_ModelAndAssignmentBeatNaiveGreedyByAtLeastFivePercentOfTheOracle_MedianOfThreeWorlds()
     {
-        var report = MatchQuality.Evaluate(World(SyntheticWorld.Noisy, 400, 1000), seed: 42);
+        // One noisy world is one draw of ~700 unreliable outcomes (the choice between candidates is itself noisy), so
+        // the claim is about the median of three, as the matching benchmark states its targets.
+        var margins = new[] { 5, 6, 7 }.Select(seed =>
+        {
+            var data = SyntheticData.Generate(new SynthOptions { Mentors = 60, Mentees = 240, HistoryMentors = 400, HistoryMentees = 1000, Seed = seed, World = SyntheticWorld.Noisy });
+            var report = MatchQuality.Evaluate(data, seed: 42);
+            return report.Row(MatchQuality.Model).RatioToOracle - report.Row(MatchQuality.Greedy).RatioToOracle;
+        }).Order().ToArray();
 
-        var model = report.Row(MatchQuality.Model).RatioToOracle;
-        var greedy = report.Row(MatchQuality.Greedy).RatioToOracle;
-        Assert.True(model >= greedy + 0.05, $"noisy: model {model:0.000}, greedy on interests + career {greedy:0.000}");
+        Assert.True(margins[1] >= 0.05, $"noisy: model − greedy on interests + career, per world: {string.Join(" / ", margins.Select(m => m.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))}");
+        Assert.True(margins[0] > 0, "the model beats naive greedy on every one of the three noisy worlds");
     }
 
     [Fact]
