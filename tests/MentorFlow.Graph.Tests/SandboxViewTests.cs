@@ -3,6 +3,7 @@ using Ical.Net;
 using MentorFlow.Graph.Gateway;
 using MentorFlow.Graph.Model;
 using MentorFlow.Graph.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MentorFlow.Graph.Tests;
 
@@ -157,6 +158,24 @@ public sealed class SandboxViewTests : IAsyncLifetime
         Assert.Contains("<h1>&lt;/a&gt;&lt;script&gt;", details, StringComparison.Ordinal);
         Assert.Contains($"src=\"/mailbox/mentee%40contoso.test/events/{id}/body\"", details, StringComparison.Ordinal); // the body only in its frame
         Assert.DoesNotContain("alert('b')", details, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Calendar_WithoutADate_OpensOnTodayInThePersonsZone()
+    {
+        // Sunday 15 March 23:30 UTC is already Monday 16 March in Berlin, the zone of the person's invites.
+        await using var server = await SandboxServer.StartAsync(clock: new FakeTimeProvider(new DateTimeOffset(2026, 3, 15, 23, 30, 0, TimeSpan.Zero)));
+        await server.CreateGateway().ExecuteAsync(SandboxServer.Organizer,
+            [new CreateEventOperation("k", "kickoff", Requests.Invite(start: new DateTime(2026, 3, 16, 9, 0, 0)))], CancellationToken.None);
+        using var http = server.CreateManagerHttpClient();
+
+        var week = WebUtility.HtmlDecode(await http.GetStringAsync(new Uri(server.Origin, "mailbox/mentee%40contoso.test/calendar?view=week")));
+        var inUtc = WebUtility.HtmlDecode(await http.GetStringAsync(new Uri(server.Origin, "mailbox/mentee%40contoso.test/calendar?view=week&zone=UTC")));
+
+        Assert.Contains("Week of 16 March 2026", week, StringComparison.Ordinal);
+        Assert.Contains("Monday 16 March 2026, today", week, StringComparison.Ordinal);
+        Assert.Contains("Week of 9 March 2026", inUtc, StringComparison.Ordinal);
+        Assert.Contains("Sunday 15 March 2026, today", inUtc, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -93,6 +93,14 @@ public sealed class WeekViewBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Tuesday 10 March 2026, today" })).ToBeVisibleAsync();
         await BrowserShots.SaveAsync(page, "sandbox-05-week-grid");
 
+        // By keyboard: from the link before the grid, Tab reaches Monday's check-in first, its focus ring shown whole.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Go to the first meeting" }).FocusAsync();
+        await page.Keyboard.PressAsync("Tab");
+        Assert.StartsWith("09:00–09:30 Mentoring check-in: Ann & Ben, Room 1, Monday 9 March 2026",
+            await page.EvaluateAsync<string>("() => document.activeElement.getAttribute('aria-label')"), StringComparison.Ordinal);
+        Assert.Equal("-3px", await page.EvaluateAsync<string>("() => getComputedStyle(document.activeElement).outlineOffset"));
+        await BrowserShots.SaveAsync(page, "sandbox-05b-week-focus");
+
         // The weekly check-in is on Monday at 09:00 in each following week.
         foreach (var monday in new[] { "Monday 16 March 2026", "Monday 23 March 2026" })
         {

@@ -58,13 +58,14 @@ public static class MailboxPages
                 return Invalid("view", "The view is 'week' or 'month'.");
             }
 
-            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-            if (ReadDateAndZone(date, zone, today, out var anchor) is { } invalid)
+            if (ReadDateAndZone(date, zone, out var asked) is { } invalid)
             {
                 return invalid;
             }
 
             var events = await sandbox.Store.EventsAsync(person: address, cancellationToken: cancellationToken);
+            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), CalendarGrid.ShownZone(events, zone).Zone).DateTime);
+            var anchor = asked ?? today;
             var grid = CalendarGrid.Build(address, events, span, anchor, today, zone);
             return Page<CalendarPage>(new() { ["Grid"] = grid, ["Zone"] = zone });
         }).ExcludeFromDescription();
@@ -76,7 +77,7 @@ public static class MailboxPages
                 return problem;
             }
 
-            if (ReadDateAndZone(date, zone, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), out var day) is { } invalid)
+            if (ReadDateAndZone(date, zone, out var asked) is { } invalid)
             {
                 return invalid;
             }
@@ -88,6 +89,7 @@ public static class MailboxPages
             }
 
             var (shownZone, label) = CalendarGrid.ShownZone(events, zone);
+            var day = asked ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), shownZone).DateTime);
             var occurrence = CalendarGrid.Occurrences(item, shownZone)
                 .TakeWhile(e => DateOnly.FromDateTime(e.Start) <= day)
                 .FirstOrDefault(e => DateOnly.FromDateTime(e.Start) == day);
@@ -139,13 +141,18 @@ public static class MailboxPages
             ? (await sandbox.Store.EventsAsync(person: address, cancellationToken: cancellationToken)).FirstOrDefault(e => e.Id == id)
             : null;
 
-    /// <summary>Reads the <c>date</c> (default <paramref name="today"/>) and checks the <c>zone</c>; a 400 problem naming the bad one.</summary>
-    private static IResult? ReadDateAndZone(string? date, string? zone, DateOnly today, out DateOnly day)
+    /// <summary>Reads the <c>date</c> (none when absent) and checks the <c>zone</c>; a 400 problem naming the bad one.</summary>
+    private static IResult? ReadDateAndZone(string? date, string? zone, out DateOnly? day)
     {
-        day = today;
-        if (date is not null && !DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
+        day = null;
+        if (date is not null)
         {
-            return Invalid("date", "The date is a day written yyyy-MM-dd, e.g. 2026-03-02.");
+            if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            {
+                return Invalid("date", "The date is a day written yyyy-MM-dd, e.g. 2026-03-02.");
+            }
+
+            day = parsed;
         }
 
         return zone is not null && (zone.Length > 64 || !Model.GraphTimeZones.TryFind(zone, out _))
