@@ -138,6 +138,45 @@ public sealed class WeekViewBrowserTests : IAsyncLifetime
         await context.CloseAsync();
     }
 
+    [Fact]
+    public async Task CrowdedSlot_ShowsThreeMeetingsAndAMoreBox_ThatLeadsToTheOthersListedOnce()
+    {
+        Assert.True(File.Exists(BrowserShots.ChromiumPath), "Debian Chromium is missing: apt-get install -y chromium (./test.sh does it).");
+        for (var batch = 0; batch < 5; batch++)
+        {
+            await _server.CreateGateway().ExecuteAsync(SandboxServer.Organizer, Enumerable.Range(batch * 20 + 1, 20)
+                .Select(i => (GraphOperation)new CreateEventOperation($"m{i}", $"m{i}", Requests.Invite(start: new DateTime(2026, 3, 11, 10, 0, 0), subject: $"Speed meeting {i:000}")))
+                .ToList(), CancellationToken.None);
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await BrowserShots.LaunchAsync(playwright);
+        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout((float)Slow.TotalMilliseconds);
+        await page.GotoAsync(_server.Origin.ToString());
+        await page.GetByLabel("Manager API key").FillAsync(SandboxServer.ManagerKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Calendar of mentee@contoso.test" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Week", Exact = true }).ClickAsync();
+
+        var wednesday = page.GetByRole(AriaRole.List, new() { Name = "Meetings on Wednesday 11 March 2026" });
+        await Assertions.Expect(wednesday.GetByRole(AriaRole.Link)).ToHaveCountAsync(4);
+        var more = wednesday.GetByRole(AriaRole.Link, new() { Name = "97 more on Wednesday 11 March 2026 from 10:00 to 10:30" });
+        await Assertions.Expect(more).ToHaveTextAsync("+97 more");
+        var day = await BoxAsync(wednesday);
+        var moreBox = await BoxAsync(more);
+        Assert.True(moreBox.X + moreBox.Width <= day.X + day.Width + 1, "the more box stays inside its day");
+        await BrowserShots.SaveAsync(page, "sandbox-08-week-crowded");
+
+        await more.ClickAsync();
+        Assert.EndsWith("#more-20260311-1000", page.Url, StringComparison.Ordinal);
+        var listed = page.GetByRole(AriaRole.Region, new() { Name = "More meetings this week" }).GetByRole(AriaRole.Link);
+        await Assertions.Expect(listed).ToHaveCountAsync(97);
+        await Assertions.Expect(listed.First).ToHaveAccessibleNameAsync("10:00–10:30 Speed meeting 004, Room 1, Wednesday 11 March 2026");
+        await context.CloseAsync();
+    }
+
     private static ILocator Meeting(IPage page, string name) =>
         page.Locator(".sb-wk-slots").GetByRole(AriaRole.Link, new() { Name = name });
 
