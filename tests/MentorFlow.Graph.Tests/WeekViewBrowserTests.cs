@@ -138,6 +138,11 @@ public sealed class WeekViewBrowserTests : IAsyncLifetime
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling");
         await Assertions.Expect(kickoff).ToBeVisibleAsync();
         await BrowserShots.SaveAsync(page, "sandbox-07-week-narrow");
+        await kickoff.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Kick-off <img src=x onerror=alert(1)>", Level = 1 })).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling on the invite");
+        await Assertions.Expect(page.GetByText("11 Mar 2026, 14:00–15:30 (Europe/Berlin)", new() { Exact = true })).ToBeVisibleAsync();
+        await BrowserShots.SaveAsync(page, "sandbox-09-invite-narrow");
 
         Assert.Equal(0, dialogs);
         Assert.True(problems.Count == 0, "console errors (CSP violations, failed loads):\n" + string.Join('\n', problems));
