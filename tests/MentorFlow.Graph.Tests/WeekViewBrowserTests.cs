@@ -91,6 +91,12 @@ public sealed class WeekViewBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByRole(AriaRole.List, new() { Name = "All day on Friday 13 March 2026" })
             .GetByRole(AriaRole.Link, new() { Name = "All day Programme away day" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Tuesday 10 March 2026, today" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.List, new() { Name = "Meetings on Saturday 14 March 2026" })).ToHaveCountAsync(0); // empty: not announced
+        await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Saturday 14 March 2026" }).GetByRole(AriaRole.List)).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Link, new() { Name = "All day Programme away day" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Fri 13 Mar 2026, all day (Europe/Berlin)", new() { Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("13 Mar 2026, All day", new() { Exact = true })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Back to the week of 9 Mar 2026" }).ClickAsync();
         await BrowserShots.SaveAsync(page, "sandbox-05-week-grid");
 
         // By keyboard: from the link before the grid, Tab reaches Monday's check-in first, its focus ring shown whole.
