@@ -6,10 +6,10 @@ namespace MentorFlow.Server.Studio.ElsaApi;
 
 /// <summary>
 /// The upgrade hint of the nodes that use another flow as an activity (Elsa's workflow-definition activities): each
-/// carries <c>latestAvailablePublishedVersion</c> and <c>latestAvailablePublishedVersionId</c>, and the Studio offers
-/// to upgrade a node whose pinned <c>version</c> is older. Both are filled in whenever a definition is served, from the
-/// flows' published versions read in one query; they are never stored from what the Studio posts (the engine runs the
-/// pinned <c>version</c> / <c>workflowDefinitionVersionId</c> and reads neither).
+/// carries <c>latestAvailablePublishedVersion</c> and <c>latestAvailablePublishedVersionId</c>, which tell a tool that
+/// a newer version than the pinned <c>version</c> is published. Both are filled in whenever a definition is served, as
+/// Elsa's server does, from the flows' published versions read in one query; they are never stored from what the
+/// Studio posts (the engine runs the pinned <c>version</c> / <c>workflowDefinitionVersionId</c> and reads neither).
 /// </summary>
 internal static class DefinitionActivityVersions
 {
