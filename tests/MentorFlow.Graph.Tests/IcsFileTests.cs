@@ -28,6 +28,31 @@ public sealed class IcsFileTests : IAsyncLifetime
     }
 
     [Fact]
+    public void IcsFile_OfAnAllDayEvent_HasDatesWithoutTimesOrZone()
+    {
+        var item = new SandboxEvent
+        {
+            Id = "AAMkAllDay",
+            ICalUId = "040000008200E00074C5B7101A82E008000000002",
+            Mailbox = "programmes@contoso.test",
+            CreatedAt = new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero),
+            Subject = "Programme away days",
+            Start = new DateTime(2026, 3, 13, 0, 0, 0),
+            End = new DateTime(2026, 3, 15, 0, 0, 0),
+            TimeZone = "Europe/Berlin",
+            IsAllDay = true,
+        };
+
+        var text = EventCalendarFile.Write(item);
+
+        Assert.Contains("DTSTART;VALUE=DATE:20260313\r\n", text, StringComparison.Ordinal);
+        Assert.Contains("DTEND;VALUE=DATE:20260315\r\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("TZID", text, StringComparison.Ordinal);
+        var loaded = Assert.Single(Calendar.Load(text)!.Events);
+        Assert.False(loaded.DtStart!.HasTime);
+    }
+
+    [Fact]
     public async Task IcsDownload_WithAHostileSummaryAndName_IsOneWellFormedEvent_FoldedAt75Octets()
     {
         var item = new SandboxEvent

@@ -3,6 +3,7 @@ using Ical.Net;
 using MentorFlow.Graph.Gateway;
 using MentorFlow.Graph.Model;
 using MentorFlow.Graph.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MentorFlow.Graph.Tests;
 
@@ -64,7 +65,7 @@ public sealed class SandboxViewTests : IAsyncLifetime
         Assert.Equal(3, CountOf(april, ">Fortnightly check-in<")); // 30 March (the grid's first week, greyed), 13, 27 April
         Assert.Contains("aria-label=\"Monday 27 April 2026\"", april, StringComparison.Ordinal);
         Assert.Equal(1, CountOf(week, ">Fortnightly check-in<")); // the week of 16 March
-        Assert.Contains("09:00–09:30", week, StringComparison.Ordinal);
+        Assert.Contains("09:00–09:30", WebUtility.HtmlDecode(week), StringComparison.Ordinal);
         Assert.Equal(1, CountOf(may, ">Fortnightly check-in<")); // only 27 April, in the grid's first (greyed) week
         Assert.Contains("<td class=\"sb-day sb-outside\" aria-label=\"Monday 27 April 2026\">", may, StringComparison.Ordinal);
         Assert.Contains("Times in Europe/Berlin", march, StringComparison.Ordinal);
@@ -120,8 +121,101 @@ public sealed class SandboxViewTests : IAsyncLifetime
         Assert.Contains("class=\"cancelled\"", page, StringComparison.Ordinal);
         Assert.Contains("Cancelled: Pair closed", page, StringComparison.Ordinal);
         var calendar = await _http.GetStringAsync(new Uri(_server.Origin, "mailbox/mentor%40contoso.test/calendar?view=week&date=2026-03-02"));
-        Assert.Contains("class=\"sb-entry cancelled\"", calendar, StringComparison.Ordinal);
+        Assert.Contains("class=\"sb-wk-event cancelled sb-y9 sb-h2 sb-x1 sb-w12 sb-short\"", calendar, StringComparison.Ordinal);
         Assert.Contains(">Cancelled<", calendar, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WeekView_AndTheInvitePage_EncodeHostileSubjectsLocationsAndNames()
+    {
+        const string subject = "</a><script>alert('s')</script><b title=\"x\">";
+        var invite = Requests.Invite(start: new DateTime(2026, 3, 3, 10, 0, 0), subject: subject) with
+        {
+            Location = "\"><img src=x onerror=alert('l')>",
+            Attendees = [new EmailContact("mentee@contoso.test", "<svg onload=alert('n')>")],
+            HtmlBody = "<p>Hi</p><script>alert('b')</script>",
+        };
+        var created = await _server.CreateGateway().ExecuteAsync(SandboxServer.Organizer, [new CreateEventOperation("k", "kickoff", invite)], CancellationToken.None);
+        var id = Uri.EscapeDataString(created["k"].Event!.EventId);
+
+        var week = await _http.GetStringAsync(new Uri(_server.Origin, "mailbox/mentee%40contoso.test/calendar?view=week&date=2026-03-03"));
+        var details = await _http.GetStringAsync(new Uri(_server.Origin, $"mailbox/mentee%40contoso.test/events/{id}?date=2026-03-03"));
+
+        foreach (var page in new[] { week, details })
+        {
+            Assert.DoesNotContain("<script", page, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("<img", page, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("<svg", page, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("<b title", page, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("&lt;script&gt;alert(&#x27;s&#x27;)&lt;/script&gt;", page, StringComparison.Ordinal);
+        }
+
+        // In attributes too: the link's name and title hold the subject and location as they are, without ending the attribute.
+        var link = Assert.Single(new AngleSharp.Html.Parser.HtmlParser().ParseDocument(week).QuerySelectorAll(".sb-wk-slots a"));
+        Assert.Equal($"10:00–10:30 {subject}, {invite.Location}, Tuesday 3 March 2026", link.GetAttribute("aria-label"));
+        Assert.Equal($"10:00–10:30 {subject} · {invite.Location}", link.GetAttribute("title"));
+        Assert.Equal(["href", "title", "aria-label"], link.Attributes.Select(a => a.Name));
+        Assert.Contains("<h1>&lt;/a&gt;&lt;script&gt;", details, StringComparison.Ordinal);
+        Assert.Contains($"src=\"/mailbox/mentee%40contoso.test/events/{id}/body\"", details, StringComparison.Ordinal); // the body only in its frame
+        Assert.DoesNotContain("alert('b')", details, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Calendar_WithoutADate_OpensOnTodayInThePersonsZone()
+    {
+        // Sunday 15 March 23:30 UTC is already Monday 16 March in Berlin, the zone of the person's invites.
+        await using var server = await SandboxServer.StartAsync(clock: new FakeTimeProvider(new DateTimeOffset(2026, 3, 15, 23, 30, 0, TimeSpan.Zero)));
+        await server.CreateGateway().ExecuteAsync(SandboxServer.Organizer,
+            [new CreateEventOperation("k", "kickoff", Requests.Invite(start: new DateTime(2026, 3, 16, 9, 0, 0)))], CancellationToken.None);
+        using var http = server.CreateManagerHttpClient();
+
+        var week = WebUtility.HtmlDecode(await http.GetStringAsync(new Uri(server.Origin, "mailbox/mentee%40contoso.test/calendar?view=week")));
+        var inUtc = WebUtility.HtmlDecode(await http.GetStringAsync(new Uri(server.Origin, "mailbox/mentee%40contoso.test/calendar?view=week&zone=UTC")));
+
+        Assert.Contains("Week of 16 March 2026", week, StringComparison.Ordinal);
+        Assert.Contains("Monday 16 March 2026, today", week, StringComparison.Ordinal);
+        Assert.Contains("Week of 9 March 2026", inUtc, StringComparison.Ordinal);
+        Assert.Contains("Sunday 15 March 2026, today", inUtc, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvitePage_OfAnUnknownInvite_IsNotFound_AndABadDateIs400NamingIt()
+    {
+        var created = await _server.CreateGateway().ExecuteAsync(SandboxServer.Organizer, [new CreateEventOperation("k", "kickoff", Requests.Invite())], CancellationToken.None);
+        var id = Uri.EscapeDataString(created["k"].Event!.EventId);
+
+        using var unknown = await _http.GetAsync(new Uri(_server.Origin, "mailbox/mentee%40contoso.test/events/nope?date=2026-03-02"));
+        using var stranger = await _http.GetAsync(new Uri(_server.Origin, $"mailbox/stranger%40contoso.test/events/{id}"));
+        using var badDate = await _http.GetAsync(new Uri(_server.Origin, $"mailbox/mentee%40contoso.test/events/{id}?date=02.03.2026"));
+        using var badZone = await _http.GetAsync(new Uri(_server.Origin, $"mailbox/mentee%40contoso.test/events/{id}?zone=Nowhere"));
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, stranger.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badDate.StatusCode);
+        Assert.Contains("\"date\"", await badDate.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, badZone.StatusCode);
+        Assert.Contains("\"zone\"", await badZone.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AllDayEvent_ThroughTheSdk_IsStoredAsAllDay_AndOneNotAtMidnightIsRefused()
+    {
+        static Microsoft.Graph.Models.Event AllDay(string start, string end) => new()
+        {
+            Subject = "Away day",
+            IsAllDay = true,
+            Start = new Microsoft.Graph.Models.DateTimeTimeZone { DateTime = start, TimeZone = "Europe/Berlin" },
+            End = new Microsoft.Graph.Models.DateTimeTimeZone { DateTime = end, TimeZone = "Europe/Berlin" },
+        };
+        var events = _server.Client.Users[SandboxServer.Organizer].Events;
+
+        var created = await events.PostAsync(AllDay("2026-03-13T00:00:00", "2026-03-14T00:00:00"));
+        var refused = await Assert.ThrowsAsync<Microsoft.Graph.Models.ODataErrors.ODataError>(() => events.PostAsync(AllDay("2026-03-13T09:00:00", "2026-03-14T00:00:00")));
+
+        Assert.True(created!.IsAllDay);
+        Assert.True(Assert.Single(await _server.Sandbox.EventsAsync()).IsAllDay);
+        Assert.Equal(400, refused.ResponseStatusCode);
+        Assert.Contains("all-day", refused.Error!.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -215,6 +215,22 @@ public sealed class DefinitionActivityTests : EngineTestBase
         Assert.Equal(1, child.Version);
     }
 
+    [Fact]
+    public async Task PublishedVersions_NameEachFlowsCurrentlyPublishedVersion_AndNothingForAFlowWithoutOne()
+    {
+        var v1 = await ImportAndPublishAsync("definition-activity-child.json");
+        await Host.Definitions.SaveDraftAsync(Model("definition-activity-child.json"));
+        var v2 = (await Host.Definitions.PublishAsync(ChildId)).Definition!;
+        await Host.Definitions.ImportAsync(Read("definition-activity-parent.json"));
+
+        var published = await Flows.PublishedVersionsAsync([ChildId, ParentId, ChildId, "no-such-flow"]);
+
+        var only = Assert.Single(published);
+        Assert.Equal((ChildId, v2.Id, 2), (only.DefinitionId, only.Id, only.Version));
+        Assert.NotEqual(v1.Id, v2.Id);
+        Assert.Empty(await Flows.PublishedVersionsAsync([]));
+    }
+
     private async Task<WorkflowDefinitionVersion> ImportAndPublishAsync(string file)
     {
         var saved = await Host.Definitions.ImportAsync(Read(file));

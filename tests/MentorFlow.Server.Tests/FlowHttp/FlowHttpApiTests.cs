@@ -13,9 +13,10 @@ namespace MentorFlow.Server.Tests.FlowHttp;
 /// Requests under <c>/workflows/{path}</c> through the real server: the Elsa-shaped corpus flows (hello world, a route
 /// parameter, a JSON echo, an endpoint waiting mid-flow) answer what they wrote; bad requests get problem details
 /// naming the part (404, 405, 400, 413, 415, 401), a response the flow author got wrong is an incident (never a header
-/// sent), and a caller past the limit gets 429 with Retry-After.
+/// sent), a retracted flow's path is 404 again, and a caller past the limit gets 429 with Retry-After. Each test runs
+/// on SQLite (<see cref="FlowHttpApiSqliteTests"/>) and on the real PostgreSQL (<see cref="FlowHttpApiPostgresTests"/>).
 /// </summary>
-public sealed class FlowHttpApiTests(FlowHttpServer server) : IClassFixture<FlowHttpServer>
+public abstract class FlowHttpApiTests(ServerFactory server)
 {
     private static readonly SemaphoreSlim Setup = new(1, 1);
     private static bool _published;
@@ -293,6 +294,27 @@ public sealed class FlowHttpApiTests(FlowHttpServer server) : IClassFixture<Flow
         Assert.Equal(WorkflowSubStatus.Suspended, (await Runtime.GetInstanceAsync((string)body["workflowInstanceId"]!))!.Summary.SubStatus);
         Assert.Equal(HttpStatusCode.OK, ends.StatusCode);
         Assert.Equal("", await ends.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task RetractedFlow_ItsPathIs404Again_AndRepublishingItAnswersOnceMore()
+    {
+        await PublishFlowAsync("retract-me", Endpoint("/retract-me"), Reply("still here"));
+        using var client = server.CreateClient();
+        using var manager = server.CreateManagerClient();
+        var published = await client.GetAsync(new Uri("/workflows/retract-me", UriKind.Relative));
+
+        var retract = await manager.PostAsync(new Uri("/elsa/api/workflow-definitions/retract-me/retract", UriKind.Relative), new StringContent("{}", Encoding.UTF8, "application/json"));
+        var retracted = await client.GetAsync(new Uri("/workflows/retract-me", UriKind.Relative));
+        var republish = await manager.PostAsync(new Uri("/elsa/api/workflow-definitions/retract-me/publish", UriKind.Relative), new StringContent("{}", Encoding.UTF8, "application/json"));
+        var again = await client.GetAsync(new Uri("/workflows/retract-me", UriKind.Relative));
+
+        Assert.Equal("still here", await published.Content.ReadAsStringAsync());
+        Assert.True(retract.IsSuccessStatusCode, await retract.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, retracted.StatusCode);
+        Assert.Equal("No published flow has an HTTP Endpoint for /workflows/retract-me.", (string?)(await ProblemOf(retracted))["detail"]);
+        Assert.True(republish.IsSuccessStatusCode, await republish.Content.ReadAsStringAsync());
+        Assert.Equal("still here", await again.Content.ReadAsStringAsync());
     }
 
     [Fact]

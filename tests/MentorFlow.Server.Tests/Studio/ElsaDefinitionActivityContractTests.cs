@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using MentorFlow.Workflows.Definitions;
 using MentorFlow.Workflows.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using static MentorFlow.Server.Tests.Studio.StudioFlows;
@@ -8,7 +9,8 @@ namespace MentorFlow.Server.Tests.Studio;
 
 /// <summary>
 /// Flows usable as activities through the Elsa API: the descriptor the Studio's toolbox shows (Elsa's
-/// workflow-definition activity shape), following publish, retract and delete, and a parent using one.
+/// workflow-definition activity shape), following publish, retract and delete, and a parent using one, whose node is
+/// served with the flow's latest published version (the Studio's upgrade hint) while it runs the version it pins.
 /// </summary>
 public sealed class ElsaDefinitionActivityContractTests : IClassFixture<StudioServer>
 {
@@ -116,6 +118,52 @@ public sealed class ElsaDefinitionActivityContractTests : IClassFixture<StudioSe
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var message = (string?)problem!["errors"]!["ask.workflowDefinitionId"]![0];
         Assert.Contains($"'Ask mentor {suffix}' this activity runs is not published", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ParentPinnedToChildV1_IsServedWithV2AsTheLatestAvailable_OnceTheChildIsPublishedAgain_AndSavingItKeepsItsPin()
+    {
+        using var client = _factory.CreateManagerClient();
+        var childId = Unique("asking");
+        var suffix = childId["asking-".Length..];
+        var childModel = Asking(childId, $"Ask mentor {suffix}");
+        var v1 = (string)(await SaveAsync(client, childModel, publish: true))["workflowDefinition"]!["id"]!;
+        var parentId = Unique("asking-parent");
+        var parent = Waiting(parentId);
+        var node = Activity("ask", $"AskMentor{char.ToUpperInvariant(suffix[0])}{suffix[1..]}", 250, ("who", Expression("Literal", "Ana")));
+        node["workflowDefinitionId"] = childId;
+        node["workflowDefinitionVersionId"] = v1;
+        node["latestAvailablePublishedVersion"] = 1;
+        node["latestAvailablePublishedVersionId"] = v1;
+        parent["root"]!["activities"]!.AsArray().Insert(1, node);
+        parent["root"]!["connections"]![0]!["target"]!["activity"] = "ask";
+        parent["root"]!["connections"]!.AsArray().Add(Connection("ask", "Yes", "write"));
+        var parentVersion = (string)(await SaveAsync(client, parent, publish: true))["workflowDefinition"]!["id"]!;
+
+        childModel["description"] = "Asks a mentor, kindly.";
+        var v2 = (string)(await SaveAsync(client, childModel, publish: true))["workflowDefinition"]!["id"]!;
+        var served = await GetJsonAsync(client, $"/elsa/api/workflow-definitions/by-definition-id/{parentId}?versionOptions=Published");
+        var byId = await GetJsonAsync(client, $"/elsa/api/workflow-definitions/by-id/{parentVersion}");
+
+        var ask = Ask(served);
+        Assert.NotEqual(v1, v2);
+        Assert.Equal((1, v1, 2, v2), ((int?)ask["version"], (string?)ask["workflowDefinitionVersionId"], (int?)ask["latestAvailablePublishedVersion"], (string?)ask["latestAvailablePublishedVersionId"]));
+        Assert.Equal((2, v2), ((int?)Ask(byId)["latestAvailablePublishedVersion"], (string?)Ask(byId)["latestAvailablePublishedVersionId"]));
+
+        // The Studio posts back what it read: the pin stays v1 and the hint is not stored as the node's.
+        var resaved = await SaveAsync(client, served.AsObject());
+        var stored = await _factory.Services.GetRequiredService<IWorkflowDefinitionService>().FindAsync(parentId, VersionOptions.Latest);
+        var storedAsk = stored!.Model["root"]!["activities"]!.AsArray().Single(a => (string?)a!["id"] == "ask")!.AsObject();
+        Assert.Equal((1, v1), ((int?)storedAsk["version"], (string?)storedAsk["workflowDefinitionVersionId"]));
+        Assert.False(storedAsk.ContainsKey("latestAvailablePublishedVersion"));
+        Assert.False(storedAsk.ContainsKey("latestAvailablePublishedVersionId"));
+        Assert.Equal((2, v2), ((int?)Ask(resaved["workflowDefinition"]!)["latestAvailablePublishedVersion"], (string?)Ask(resaved["workflowDefinition"]!)["latestAvailablePublishedVersionId"]));
+
+        await PostAsync(client, $"/elsa/api/workflow-definitions/{childId}/retract", null);
+        var afterRetract = Ask(await GetJsonAsync(client, $"/elsa/api/workflow-definitions/by-id/{parentVersion}"));
+        Assert.Equal((1, v1), ((int?)afterRetract["latestAvailablePublishedVersion"], (string?)afterRetract["latestAvailablePublishedVersionId"]));
+
+        static JsonObject Ask(JsonNode definition) => definition["root"]!["activities"]!.AsArray().Single(a => (string?)a!["id"] == "ask")!.AsObject();
     }
 
     private static async Task<JsonNode?> FindAsync(HttpClient client, string typeName)

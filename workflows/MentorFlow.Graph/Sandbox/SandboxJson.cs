@@ -77,6 +77,17 @@ internal static partial class SandboxJson
             return new SandboxProblem(400, "ErrorPropertyValidationFailure", "At least one property failed validation. The end must not be before the start.");
         }
 
+        if (body["isAllDay"] is JsonValue allDay && allDay.TryGetValue<bool>(out var isAllDay))
+        {
+            target.IsAllDay = isAllDay;
+        }
+
+        if (target.IsAllDay && (target.Start.TimeOfDay != TimeSpan.Zero || target.End.TimeOfDay != TimeSpan.Zero || target.End <= target.Start))
+        {
+            return new SandboxProblem(400, "ErrorPropertyValidationFailure",
+                "At least one property failed validation. An all-day event starts and ends at midnight and lasts at least one day.");
+        }
+
         if (body["attendees"] is JsonNode attendees)
         {
             var people = People(attendees);
@@ -241,6 +252,7 @@ internal static partial class SandboxJson
             ["iCalUId"] = item.ICalUId,
             ["subject"] = item.Subject,
             ["isCancelled"] = item.IsCancelled,
+            ["isAllDay"] = item.IsAllDay,
             ["isOrganizer"] = true,
             ["responseRequested"] = true,
             ["showAs"] = "busy",
@@ -355,6 +367,7 @@ internal static partial class SandboxJson
             Start = source.Start,
             End = source.End,
             TimeZone = source.TimeZone,
+            IsAllDay = source.IsAllDay,
             Location = source.Location,
             Attendees = [.. source.Attendees],
             IsOnlineMeeting = source.IsOnlineMeeting,

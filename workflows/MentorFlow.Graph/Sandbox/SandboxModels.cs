@@ -47,6 +47,10 @@ public sealed class SandboxEvent
     public DateTime Start { get; set; }
     public DateTime End { get; set; }
     public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>Graph's <c>isAllDay</c>: whole days (start and end at midnight), shown on their dates in every zone.</summary>
+    public bool IsAllDay { get; set; }
+
     public string? Location { get; set; }
     public List<SandboxAttendee> Attendees { get; set; } = [];
     public bool IsOnlineMeeting { get; set; }

@@ -66,6 +66,21 @@ internal sealed class WorkflowDefinitionActivities<TContext>(IDbContextFactory<T
         return consumers;
     }
 
+    public async Task<IReadOnlyList<WorkflowDefinitionSummary>> PublishedVersionsAsync(IReadOnlyCollection<string> definitionIds, CancellationToken cancellationToken = default)
+    {
+        var ids = definitionIds.Distinct(StringComparer.Ordinal).Take(MaxVersions).ToList();
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Set<WorkflowDefinitionRecord>().AsNoTracking()
+            .Where(d => d.IsPublished && ids.Contains(d.DefinitionId))
+            .Select(d => new WorkflowDefinitionSummary(d.Id, d.DefinitionId, d.Name, d.Description, d.Version, d.IsLatest, d.IsPublished, d.CreatedAt))
+            .ToListAsync(cancellationToken);
+    }
+
     private bool Uses(WorkflowDefinitionRecord record, JsonObject model, string definitionId)
     {
         try

@@ -15,4 +15,11 @@ public interface IWorkflowDefinitionActivities
     /// directly or through flows that do (Elsa's consumers); at most 200 flows are followed.
     /// </summary>
     Task<IReadOnlyList<string>> ConsumersAsync(string definitionId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The published version of each of <paramref name="definitionIds"/> that has one, in one query (at most
+    /// <c>2000</c> distinct ids are looked up): what a node using one of these flows could be upgraded to (Elsa's
+    /// <c>latestAvailablePublishedVersion</c>).
+    /// </summary>
+    Task<IReadOnlyList<Definitions.WorkflowDefinitionSummary>> PublishedVersionsAsync(IReadOnlyCollection<string> definitionIds, CancellationToken cancellationToken = default);
 }

@@ -22,10 +22,16 @@ public static class WorkflowEngineModel
             e.Property(x => x.CreatedAt).HasColumnName("created_at");
             e.Property(x => x.Json).HasColumnName("json");
             e.Property(x => x.ValidationErrors).HasColumnName("validation_errors");
+            e.Property(x => x.HasHttpEndpoint).HasColumnName("has_http_endpoint");
             e.HasIndex(x => new { x.DefinitionId, x.Version }).IsUnique().HasDatabaseName("ix_wf_definitions_definition_version");
             e.HasIndex(x => new { x.DefinitionId, x.IsLatest }).HasDatabaseName("ix_wf_definitions_latest");
             e.HasIndex(x => new { x.DefinitionId, x.IsPublished }).HasDatabaseName("ix_wf_definitions_published");
             e.HasIndex(x => x.Name).HasDatabaseName("ix_wf_definitions_name");
+
+            // The flow HTTP router's lookup on every request: only published versions naming an HTTP Endpoint are in
+            // it. The filter is written as both providers' queries put it (a bare boolean column each), so SQLite and
+            // PostgreSQL both see that the query implies it.
+            e.HasIndex(x => x.Id).HasFilter("is_published AND has_http_endpoint").HasDatabaseName("ix_wf_definitions_http_endpoints");
         });
 
         modelBuilder.Entity<WorkflowInstanceRecord>(e =>

@@ -10,7 +10,11 @@ public enum CalendarSpan
     Month,
 }
 
-/// <summary>One occurrence placed on the grid, in the zone the grid is shown in.</summary>
+/// <summary>
+/// One occurrence placed on the grid, in the zone the grid is shown in (an all-day event keeps its dates: Outlook
+/// shows it on the same days in every zone). <see cref="End"/> is the occurrence's own end converted on its own, so a
+/// meeting across a daylight-saving change ends at the wall-clock time it really ends.
+/// </summary>
 public sealed record CalendarEntry(
     string EventId,
     string Subject,
@@ -19,7 +23,12 @@ public sealed record CalendarEntry(
     string Organizer,
     string? Location,
     bool IsSeries,
-    bool IsCancelled);
+    bool IsCancelled,
+    bool IsAllDay = false)
+{
+    /// <summary>Whether the week view shows it in the all-day band: an all-day event or one lasting a day or more.</summary>
+    public bool InAllDayBand => IsAllDay || End - Start >= TimeSpan.FromDays(1);
+}
 
 /// <summary>A day of the grid with its occurrences in start order.</summary>
 public sealed record CalendarDay(DateOnly Date, bool InPeriod, bool IsToday, IReadOnlyList<CalendarEntry> Entries);
@@ -40,7 +49,8 @@ public sealed record CalendarGrid(
     DateOnly Today,
     string ZoneId,
     IReadOnlyList<IReadOnlyList<CalendarDay>> Weeks,
-    DateOnly? FirstInvite)
+    DateOnly? FirstInvite,
+    WeekLayout? Week = null)
 {
     public const int MaxOccurrencesPerEvent = 500;
 
@@ -54,9 +64,7 @@ public sealed record CalendarGrid(
     /// <summary>Builds the grid of <paramref name="span"/> around <paramref name="anchor"/> for <paramref name="address"/>.</summary>
     public static CalendarGrid Build(string address, IReadOnlyList<SandboxEvent> events, CalendarSpan span, DateOnly anchor, DateOnly today, string? zoneId)
     {
-        var zoneName = zoneId ?? events.LastOrDefault()?.TimeZone;
-        var zone = zoneName is not null && GraphTimeZones.TryFind(zoneName, out var found) ? found : TimeZoneInfo.Utc;
-        var zoneLabel = zone == TimeZoneInfo.Utc ? "UTC" : (GraphTimeZones.TryFromGraph(zoneName!, out var iana) ? iana : zoneName!);
+        var (zone, zoneLabel) = ShownZone(events, zoneId);
         DateOnly first, last, previous, next;
         if (span == CalendarSpan.Week)
         {
@@ -78,24 +86,28 @@ public sealed record CalendarGrid(
         var to = last.AddDays(1).ToDateTime(TimeOnly.MinValue);
         DateOnly? firstInvite = null;
         var byDay = new Dictionary<DateOnly, List<CalendarEntry>>();
+        var overlapping = new List<CalendarEntry>();
         foreach (var item in events)
         {
-            var duration = item.End - item.Start;
-            foreach (var start in item.OccurrenceStarts(MaxOccurrencesPerEvent))
+            foreach (var entry in Occurrences(item, zone))
             {
-                var shownStart = TimeZoneInfo.ConvertTime(GraphTimeZones.ToUtc(start, item.Zone), zone).DateTime;
-                var day = DateOnly.FromDateTime(shownStart);
+                var day = DateOnly.FromDateTime(entry.Start);
                 if (!item.IsCancelled && (firstInvite is null || day < firstInvite))
                 {
                     firstInvite = day;
                 }
 
-                if (shownStart >= to)
+                if (entry.Start >= to)
                 {
                     break;
                 }
 
-                if (shownStart < from)
+                if (entry.End > from || (entry.End == from && entry.Start == from))
+                {
+                    overlapping.Add(entry);
+                }
+
+                if (entry.Start < from)
                 {
                     continue;
                 }
@@ -105,8 +117,7 @@ public sealed record CalendarGrid(
                     byDay[day] = list = [];
                 }
 
-                list.Add(new CalendarEntry(item.Id, item.Subject, shownStart, shownStart + duration, item.Mailbox, item.Location,
-                    item.Recurrence is not null, item.IsCancelled));
+                list.Add(entry);
             }
         }
 
@@ -120,8 +131,41 @@ public sealed record CalendarGrid(
                 byDay.TryGetValue(date, out var entries) ? entries.OrderBy(e => e.Start).ThenBy(e => e.Subject, StringComparer.Ordinal).ToList() : [])).ToList());
         }
 
-        return new CalendarGrid(address, span, anchor, first, last, previous, next, today, zoneLabel, weeks, firstInvite);
+        var week = span == CalendarSpan.Week ? WeekLayout.Build(first, today, overlapping) : null;
+        return new CalendarGrid(address, span, anchor, first, last, previous, next, today, zoneLabel, weeks, firstInvite, week);
     }
+
+    /// <summary>
+    /// The zone a person's calendar is shown in: <paramref name="zoneId"/> when asked for, else the zone of their
+    /// latest invite, else UTC; with its IANA name.
+    /// </summary>
+    public static (TimeZoneInfo Zone, string Label) ShownZone(IReadOnlyList<SandboxEvent> events, string? zoneId)
+    {
+        var zoneName = zoneId ?? events.LastOrDefault()?.TimeZone;
+        var zone = zoneName is not null && GraphTimeZones.TryFind(zoneName, out var found) ? found : TimeZoneInfo.Utc;
+        var label = zone == TimeZoneInfo.Utc ? "UTC" : (GraphTimeZones.TryFromGraph(zoneName!, out var iana) ? iana : zoneName!);
+        return (zone, label);
+    }
+
+    /// <summary>
+    /// The occurrences of <paramref name="item"/> (at most <see cref="MaxOccurrencesPerEvent"/>) in start order, in
+    /// <paramref name="zone"/>; an all-day event keeps its dates.
+    /// </summary>
+    public static IEnumerable<CalendarEntry> Occurrences(SandboxEvent item, TimeZoneInfo zone)
+    {
+        var duration = item.End - item.Start;
+        foreach (var start in item.OccurrenceStarts(MaxOccurrencesPerEvent))
+        {
+            var (shownStart, shownEnd) = item.IsAllDay
+                ? (start, start + duration)
+                : (Shown(start, item.Zone, zone), Shown(start + duration, item.Zone, zone));
+            yield return new CalendarEntry(item.Id, item.Subject, shownStart, shownEnd, item.Mailbox, item.Location,
+                item.Recurrence is not null, item.IsCancelled, item.IsAllDay);
+        }
+    }
+
+    private static DateTime Shown(DateTime wallClock, TimeZoneInfo from, TimeZoneInfo to) =>
+        TimeZoneInfo.ConvertTime(GraphTimeZones.ToUtc(wallClock, from), to).DateTime;
 
     /// <summary>Monday of the week holding <paramref name="date"/> (Outlook's default for most locales).</summary>
     public static DateOnly StartOfWeek(DateOnly date) => date.AddDays(-(((int)date.DayOfWeek + 6) % 7));

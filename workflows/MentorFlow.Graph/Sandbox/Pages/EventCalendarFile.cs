@@ -9,7 +9,7 @@ namespace MentorFlow.Graph.Sandbox.Pages;
 
 /// <summary>
 /// An invite as an RFC 5545 iCalendar file: one VEVENT with the event's iCalUId as UID, DTSTART/DTEND with the
-/// event's TZID (and its VTIMEZONE) or UTC, an RRULE for a series, ORGANIZER and ATTENDEEs, SUMMARY, LOCATION and a
+/// event's TZID (and its VTIMEZONE) or UTC (an all-day event: dates, <c>VALUE=DATE</c>), an RRULE for a series, ORGANIZER and ATTENDEEs, SUMMARY, LOCATION and a
 /// plain-text DESCRIPTION (the mail body without markup), METHOD:REQUEST, or METHOD:CANCEL once cancelled. Text is
 /// escaped by Ical.Net (backslash, semicolon, comma, newline); control characters a participant's text may carry
 /// are dropped and names lose the quotes a parameter cannot hold, so no text can end a property or the event early.
@@ -28,8 +28,8 @@ public static class EventCalendarFile
             Summary = Text(item.Subject),
             Description = Text(PlainText(item.BodyContentType, item.BodyContent)),
             Location = string.IsNullOrEmpty(item.Location) ? null : Text(item.Location),
-            DtStart = new CalDateTime(item.Start, zone),
-            DtEnd = new CalDateTime(item.End, zone),
+            DtStart = item.IsAllDay ? Date(item.Start) : new CalDateTime(item.Start, zone),
+            DtEnd = item.IsAllDay ? Date(item.End) : new CalDateTime(item.End, zone),
             DtStamp = new CalDateTime((item.LastModifiedAt == default ? item.CreatedAt : item.LastModifiedAt).UtcDateTime, CalDateTime.UtcTzId),
             Organizer = new Organizer($"mailto:{item.Mailbox}"),
             Status = item.IsCancelled ? EventStatus.Cancelled : EventStatus.Confirmed,
@@ -51,7 +51,7 @@ public static class EventCalendarFile
         }
 
         var calendar = new Calendar { Method = item.IsCancelled ? "CANCEL" : "REQUEST", ProductId = "-//MentorFlow//Graph sandbox//EN" };
-        if (zone != "UTC")
+        if (zone != "UTC" && !item.IsAllDay)
         {
             calendar.AddTimeZone(zone);
         }
@@ -59,6 +59,9 @@ public static class EventCalendarFile
         calendar.Events.Add(calendarEvent);
         return Fold(new CalendarSerializer().SerializeToString(calendar) ?? string.Empty);
     }
+
+    /// <summary>An all-day event's day (<c>VALUE=DATE</c>): the same dates in every zone, as Outlook shows it.</summary>
+    private static CalDateTime Date(DateTime value) => new(value.Year, value.Month, value.Day);
 
     /// <summary>Unfolds the serializer's lines and folds each again at <see cref="MaxLineOctets"/> octets (RFC 5545 §3.1).</summary>
     public static string Fold(string text)

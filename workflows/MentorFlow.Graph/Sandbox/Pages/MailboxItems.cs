@@ -37,8 +37,14 @@ public sealed record InviteItem(
     string? JoinUrl,
     string Attendees,
     bool IsCancelled,
-    string? CancellationComment)
+    string? CancellationComment,
+    bool IsAllDay = false)
 {
+    /// <summary>"Mon 2 Mar 2026 09:00 – 09:30", the end's day too when it is another, or "Fri 13 Mar 2026, all day".</summary>
+    public string When => IsAllDay
+        ? (End.Date.AddDays(-1) > Start.Date ? $"{Weekday(Start)} – {Weekday(End.AddDays(-1))}, all day" : $"{Weekday(Start)}, all day")
+        : $"{Stamp(Start)} – " + (End.Date == Start.Date ? End.ToString("HH:mm", CultureInfo.InvariantCulture) : Stamp(End));
+
     public static InviteItem Of(SandboxEvent item) => new(
         item.Id,
         item.Subject,
@@ -51,7 +57,8 @@ public sealed record InviteItem(
         item.JoinUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var join) && join.Scheme == Uri.UriSchemeHttps ? url : null,
         string.Join(", ", item.Attendees.Select(a => a.Address)),
         item.IsCancelled,
-        item.CancellationComment);
+        item.CancellationComment,
+        item.IsAllDay);
 
     /// <summary>"Every 2 weeks on Monday, from 2 Mar 2026 until 30 Apr 2026", as Outlook words a series.</summary>
     public static string Describe(SandboxRecurrence rule)
@@ -77,6 +84,8 @@ public sealed record InviteItem(
     }
 
     public static string Day(DateOnly date) => date.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+
+    private static string Weekday(DateTime value) => value.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture);
 
     public static string Stamp(DateTime value) => value.ToString("ddd d MMM yyyy HH:mm", CultureInfo.InvariantCulture);
 }

@@ -10,6 +10,7 @@ namespace MentorFlow.Graph.Sandbox.Pages;
 /// <summary>
 /// The mailbox view: <c>/</c> (every mailbox), <c>/mailbox/{address}</c> (mail and invitations),
 /// <c>/mailbox/{address}/calendar?view=week|month&amp;date=yyyy-MM-dd&amp;zone=IANA</c> (the calendar grid),
+/// <c>…/events/{id}?date=yyyy-MM-dd&amp;zone=IANA</c> (an invite opened from the calendar),
 /// <c>…/messages/{id}/body</c> and <c>…/events/{id}/body</c> (a body as its own sandboxed document),
 /// <c>…/events/{id}.ics</c>, plus the stylesheet and icon. Pages are Razor components rendered on the server
 /// (<see cref="RazorComponentResult{TComponent}"/>) under <see cref="PagePolicy"/>: no script, no inline style.
@@ -57,21 +58,50 @@ public static class MailboxPages
                 return Invalid("view", "The view is 'week' or 'month'.");
             }
 
-            var anchor = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-            var today = anchor;
-            if (date is not null && !DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out anchor))
+            if (ReadDateAndZone(date, zone, out var asked) is { } invalid)
             {
-                return Invalid("date", "The date is a day written yyyy-MM-dd, e.g. 2026-03-02.");
-            }
-
-            if (zone is not null && (zone.Length > 64 || !Model.GraphTimeZones.TryFind(zone, out _)))
-            {
-                return Invalid("zone", "The zone is an IANA time zone, e.g. Europe/Berlin.");
+                return invalid;
             }
 
             var events = await sandbox.Store.EventsAsync(person: address, cancellationToken: cancellationToken);
+            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), CalendarGrid.ShownZone(events, zone).Zone).DateTime);
+            var anchor = asked ?? today;
             var grid = CalendarGrid.Build(address, events, span, anchor, today, zone);
             return Page<CalendarPage>(new() { ["Grid"] = grid, ["Zone"] = zone });
+        }).ExcludeFromDescription();
+        app.MapGet("/mailbox/{address}/events/{id}", async (string address, string id, string? date, string? zone,
+            GraphSandbox sandbox, TimeProvider clock, CancellationToken cancellationToken) =>
+        {
+            if (BadAddress(address) is { } problem)
+            {
+                return problem;
+            }
+
+            if (ReadDateAndZone(date, zone, out var asked) is { } invalid)
+            {
+                return invalid;
+            }
+
+            var events = await sandbox.Store.EventsAsync(person: address, cancellationToken: cancellationToken);
+            if (events.FirstOrDefault(e => e.Id == id) is not { } item)
+            {
+                return Results.NotFound();
+            }
+
+            var (shownZone, label) = CalendarGrid.ShownZone(events, zone);
+            var day = asked ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), shownZone).DateTime);
+            var occurrence = CalendarGrid.Occurrences(item, shownZone)
+                .TakeWhile(e => DateOnly.FromDateTime(e.Start) <= day)
+                .FirstOrDefault(e => DateOnly.FromDateTime(e.Start) == day);
+            return Page<EventPage>(new()
+            {
+                ["Address"] = address,
+                ["Invite"] = InviteItem.Of(item),
+                ["Occurrence"] = occurrence,
+                ["Date"] = day,
+                ["ZoneLabel"] = label,
+                ["Zone"] = zone,
+            });
         }).ExcludeFromDescription();
         app.MapGet("/mailbox/{address}/messages/{id}/body", async (string address, string id, HttpContext http, GraphSandbox sandbox, CancellationToken cancellationToken) =>
         {
@@ -110,6 +140,25 @@ public static class MailboxPages
         BadAddress(address) is null
             ? (await sandbox.Store.EventsAsync(person: address, cancellationToken: cancellationToken)).FirstOrDefault(e => e.Id == id)
             : null;
+
+    /// <summary>Reads the <c>date</c> (none when absent) and checks the <c>zone</c>; a 400 problem naming the bad one.</summary>
+    private static IResult? ReadDateAndZone(string? date, string? zone, out DateOnly? day)
+    {
+        day = null;
+        if (date is not null)
+        {
+            if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            {
+                return Invalid("date", "The date is a day written yyyy-MM-dd, e.g. 2026-03-02.");
+            }
+
+            day = parsed;
+        }
+
+        return zone is not null && (zone.Length > 64 || !Model.GraphTimeZones.TryFind(zone, out _))
+            ? Invalid("zone", "The zone is an IANA time zone, e.g. Europe/Berlin.")
+            : null;
+    }
 
     private static bool TryReadSpan(string? view, out CalendarSpan span)
     {

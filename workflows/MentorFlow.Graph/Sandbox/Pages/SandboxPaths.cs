@@ -17,5 +17,10 @@ public static class SandboxPaths
 
     public static string EventBody(string address, string id) => $"{Mailbox(address)}/events/{Uri.EscapeDataString(id)}/body";
 
+    /// <summary>An invite's page, opened from the calendar on the occurrence of <paramref name="date"/> shown in <paramref name="zone"/>.</summary>
+    public static string Event(string address, string id, DateOnly date, string? zone) =>
+        $"{Mailbox(address)}/events/{Uri.EscapeDataString(id)}?date={date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}"
+        + (zone is null ? string.Empty : $"&zone={Uri.EscapeDataString(zone)}");
+
     public static string Ics(string address, string id) => $"{Mailbox(address)}/events/{Uri.EscapeDataString(id)}.ics";
 }

@@ -1,12 +1,14 @@
 using System.Text.Json.Nodes;
 using MentorFlow.Workflows.Definitions;
+using MentorFlow.Workflows.Descriptors;
 
 namespace MentorFlow.Server.Studio.ElsaApi;
 
 /// <summary>
 /// Turns stored definition versions into the Elsa 3 <c>WorkflowDefinition</c> the Studio reads (the stored model plus
-/// the fields and links the Studio needs), and strips those presentation-only additions from what the Studio posts back,
-/// so a definition opened and saved unchanged is stored unchanged.
+/// the fields and links the Studio needs, and the upgrade hint of the nodes using other flows, see
+/// <see cref="DefinitionActivityVersions"/>), and strips those presentation-only additions from what the Studio posts
+/// back, so a definition opened and saved unchanged is stored unchanged.
 /// </summary>
 internal static class DefinitionPresenter
 {
@@ -29,7 +31,19 @@ internal static class DefinitionPresenter
     /// <summary>Keys the server computes; never stored from a posted model.</summary>
     private static readonly string[] ServerOnly = ["links", "tenantId", "providerName", "materializerContext", "isMaterializerAvailable"];
 
-    public static JsonObject Present(WorkflowDefinitionVersion version)
+    /// <summary>One version as the Studio reads it, its nodes' upgrade hints read from the flows they use.</summary>
+    public static async Task<JsonObject> PresentAsync(WorkflowDefinitionVersion version, IWorkflowDefinitionActivities flows, CancellationToken cancellationToken) =>
+        (await PresentAllAsync([version], flows, cancellationToken))[0];
+
+    /// <summary>Versions as the Studio reads them, the upgrade hints of all their nodes read in one query.</summary>
+    public static async Task<List<JsonObject>> PresentAllAsync(IReadOnlyList<WorkflowDefinitionVersion> versions, IWorkflowDefinitionActivities flows, CancellationToken cancellationToken)
+    {
+        var presented = versions.Select(Present).ToList();
+        await DefinitionActivityVersions.RefreshAsync(presented.Select(definition => definition["root"]).OfType<JsonObject>(), flows, cancellationToken);
+        return presented;
+    }
+
+    private static JsonObject Present(WorkflowDefinitionVersion version)
     {
         var json = (JsonObject)version.Model.DeepClone();
         json["id"] = version.Id;
@@ -123,6 +137,7 @@ internal static class DefinitionPresenter
     /// default (null, false, empty string, array or object) is removed, recursively (activities matched by id);</item>
     /// <item>the node sizes the designer measures are not stored for activities that had none (it measures them again);</item>
     /// <item>node ids <see cref="Present"/> computed (<see cref="ElsaNodeIds"/>) are not stored for activities that had none;</item>
+    /// <item>the upgrade hints of nodes using other flows are kept as stored (<see cref="DefinitionActivityVersions.KeepStored"/>);</item>
     /// <item>the unset <c>createdAt</c> a new definition from the Studio carries is not stored.</item>
     /// </list>
     /// A new key with a real value, a new activity and every edit are kept.
@@ -172,6 +187,7 @@ internal static class DefinitionPresenter
         if (clean["root"] is JsonObject postedRoot)
         {
             ElsaNodeIds.RemoveComputed(postedRoot, stored?["root"] as JsonObject);
+            DefinitionActivityVersions.KeepStored(postedRoot, stored?["root"] as JsonObject);
         }
 
         StripDefaults(clean, stored);

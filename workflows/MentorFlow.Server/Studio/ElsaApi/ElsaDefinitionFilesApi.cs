@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using MentorFlow.Workflows.Definitions;
+using MentorFlow.Workflows.Descriptors;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -72,7 +73,7 @@ internal static partial class ElsaDefinitionFilesApi
     }
 
     private static async Task<Results<Created<JsonObject>, Ok<JsonObject>, ValidationProblem>> Import(
-        HttpRequest request, [FromServices] IWorkflowDefinitionService definitions, CancellationToken cancellationToken)
+        HttpRequest request, [FromServices] IWorkflowDefinitionService definitions, [FromServices] IWorkflowDefinitionActivities flows, CancellationToken cancellationToken)
     {
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var json = await reader.ReadToEndAsync(cancellationToken);
@@ -82,7 +83,7 @@ internal static partial class ElsaDefinitionFilesApi
             return ElsaRequests.Invalid(new() { ["model"] = [result.Error] });
         }
 
-        var body = DefinitionPresenter.Present(result.Saved!.Definition);
+        var body = await DefinitionPresenter.PresentAsync(result.Saved!.Definition, flows, cancellationToken);
         return result.Saved.Created
             ? TypedResults.Created($"{DefinitionPresenter.ApiBase}/workflow-definitions/by-id/{Uri.EscapeDataString(result.Saved.Definition.Id)}", body)
             : TypedResults.Ok(body);

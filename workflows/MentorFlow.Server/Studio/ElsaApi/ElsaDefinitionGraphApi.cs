@@ -33,9 +33,9 @@ internal static class ElsaDefinitionGraphApi
     /// </summary>
     private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetSubgraph(
         string id, string? parentNodeId, [FromServices] IWorkflowDefinitionService definitions, [FromServices] IActivityRegistry registry,
-        CancellationToken cancellationToken)
+        [FromServices] IWorkflowDefinitionActivities flows, CancellationToken cancellationToken)
     {
-        if (await LoadTreeAsync(id, definitions, cancellationToken) is not { } root)
+        if (await LoadTreeAsync(id, definitions, flows, cancellationToken) is not { } root)
         {
             return ElsaRequests.NotFound($"No workflow definition version '{id}'.");
         }
@@ -45,6 +45,7 @@ internal static class ElsaDefinitionGraphApi
         var activity = (JsonObject)node.DeepClone();
         if (IsFlowActivity(activity, registry) && await ChildRootAsync(activity, definitions, cancellationToken) is { } childRoot)
         {
+            await DefinitionActivityVersions.RefreshAsync([childRoot], flows, cancellationToken);
             activity["root"] = childRoot;
         }
 
@@ -56,9 +57,10 @@ internal static class ElsaDefinitionGraphApi
     /// from the root down to it (each: the container's node id, id, type, name and the port the path goes through).
     /// </summary>
     private static async Task<Results<Ok<JsonObject>, ProblemHttpResult, ValidationProblem>> GetPathSegments(
-        string id, string? childNodeId, [FromServices] IWorkflowDefinitionService definitions, CancellationToken cancellationToken)
+        string id, string? childNodeId, [FromServices] IWorkflowDefinitionService definitions, [FromServices] IWorkflowDefinitionActivities flows,
+        CancellationToken cancellationToken)
     {
-        if (await LoadTreeAsync(id, definitions, cancellationToken) is not { } root)
+        if (await LoadTreeAsync(id, definitions, flows, cancellationToken) is not { } root)
         {
             return ElsaRequests.NotFound($"No workflow definition version '{id}'.");
         }
@@ -108,7 +110,8 @@ internal static class ElsaDefinitionGraphApi
         });
     }
 
-    private static async Task<JsonObject?> LoadTreeAsync(string id, IWorkflowDefinitionService definitions, CancellationToken cancellationToken)
+    /// <summary>The tree of a version with its node ids and its nodes' upgrade hints (<see cref="DefinitionActivityVersions"/>).</summary>
+    private static async Task<JsonObject?> LoadTreeAsync(string id, IWorkflowDefinitionService definitions, IWorkflowDefinitionActivities flows, CancellationToken cancellationToken)
     {
         var version = await definitions.FindByIdAsync(id, cancellationToken);
         if (version?.Model["root"] is not JsonObject stored)
@@ -118,6 +121,7 @@ internal static class ElsaDefinitionGraphApi
 
         var root = (JsonObject)stored.DeepClone();
         ElsaNodeIds.AssignMissing(root);
+        await DefinitionActivityVersions.RefreshAsync([root], flows, cancellationToken);
         return root;
     }
 

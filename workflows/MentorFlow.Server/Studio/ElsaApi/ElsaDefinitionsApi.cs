@@ -92,7 +92,8 @@ internal static partial class ElsaDefinitionsApi
     }
 
     private static async Task<Results<Ok<JsonObject>, ValidationProblem, ProblemHttpResult>> Get(
-        string definitionId, HttpRequest request, [FromServices] IWorkflowDefinitionService definitions, CancellationToken cancellationToken)
+        string definitionId, HttpRequest request, [FromServices] IWorkflowDefinitionService definitions, [FromServices] IWorkflowDefinitionActivities flows,
+        CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (!ElsaRequests.TryVersionOptions(ElsaRequests.Text(request, "versionOptions"), VersionOptions.Latest, out var options, errors))
@@ -103,16 +104,16 @@ internal static partial class ElsaDefinitionsApi
         var version = await definitions.FindAsync(definitionId, options!.Value, cancellationToken);
         return version is null
             ? ElsaRequests.NotFound($"No version '{options}' of workflow definition '{definitionId}'.")
-            : TypedResults.Ok(DefinitionPresenter.Present(version));
+            : TypedResults.Ok(await DefinitionPresenter.PresentAsync(version, flows, cancellationToken));
     }
 
     private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetById(
-        string id, [FromServices] IWorkflowDefinitionService definitions, CancellationToken cancellationToken)
+        string id, [FromServices] IWorkflowDefinitionService definitions, [FromServices] IWorkflowDefinitionActivities flows, CancellationToken cancellationToken)
     {
         var version = await definitions.FindByIdAsync(id, cancellationToken);
         return version is null
             ? ElsaRequests.NotFound($"No workflow definition version '{id}'.")
-            : TypedResults.Ok(DefinitionPresenter.Present(version));
+            : TypedResults.Ok(await DefinitionPresenter.PresentAsync(version, flows, cancellationToken));
     }
 
     /// <summary>The flows using this one as an activity, directly or through others (404 for an unknown definition, as in Elsa).</summary>
@@ -129,16 +130,18 @@ internal static partial class ElsaDefinitionsApi
     }
 
     private static async Task<Ok<ElsaListResponse<JsonObject>>> GetManyById(
-        HttpRequest request, [FromServices] IWorkflowDefinitionService definitions, CancellationToken cancellationToken)
+        HttpRequest request, [FromServices] IWorkflowDefinitionService definitions, [FromServices] IWorkflowDefinitionActivities flows, CancellationToken cancellationToken)
     {
-        var items = new List<JsonObject>();
+        var versions = new List<WorkflowDefinitionVersion>();
         foreach (var id in ElsaRequests.List(request, "ids") ?? [])
         {
             if (await definitions.FindByIdAsync(id, cancellationToken) is { } version)
             {
-                items.Add(DefinitionPresenter.Present(version));
+                versions.Add(version);
             }
         }
+
+        var items = await DefinitionPresenter.PresentAllAsync(versions, flows, cancellationToken);
 
         return TypedResults.Ok(new ElsaListResponse<JsonObject>(items, items.Count));
     }
@@ -163,7 +166,8 @@ internal static partial class ElsaDefinitionsApi
     }
 
     private static async Task<Results<Ok<ElsaSaveWorkflowDefinitionResponse>, ValidationProblem>> Save(
-        ElsaSaveWorkflowDefinitionRequest request, [FromServices] IWorkflowDefinitionService definitions, ILoggerFactory loggers, CancellationToken cancellationToken)
+        ElsaSaveWorkflowDefinitionRequest request, [FromServices] IWorkflowDefinitionService definitions, [FromServices] IWorkflowDefinitionActivities flows,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (request.Model is null)
         {
@@ -212,7 +216,7 @@ internal static partial class ElsaDefinitionsApi
         if (request.Publish != true)
         {
             return TypedResults.Ok(new ElsaSaveWorkflowDefinitionResponse(
-                DefinitionPresenter.Present(saved.Definition), false, 0, saved.Errors.Select(error => error.ToString()).ToList()));
+                await DefinitionPresenter.PresentAsync(saved.Definition, flows, cancellationToken), false, 0, saved.Errors.Select(error => error.ToString()).ToList()));
         }
 
         var published = await definitions.PublishAsync(saved.Definition.DefinitionId, cancellationToken);
@@ -221,11 +225,11 @@ internal static partial class ElsaDefinitionsApi
             return ElsaRequests.Invalid(ElsaRequests.ToErrors(published.Errors));
         }
 
-        return TypedResults.Ok(new ElsaSaveWorkflowDefinitionResponse(DefinitionPresenter.Present(published.Definition), false, 0, []));
+        return TypedResults.Ok(new ElsaSaveWorkflowDefinitionResponse(await DefinitionPresenter.PresentAsync(published.Definition, flows, cancellationToken), false, 0, []));
     }
 
     private static async Task<Results<Ok<ElsaSaveWorkflowDefinitionResponse>, ValidationProblem, ProblemHttpResult>> Publish(
-        string definitionId, [FromServices] IWorkflowDefinitionService definitions, CancellationToken cancellationToken)
+        string definitionId, [FromServices] IWorkflowDefinitionService definitions, [FromServices] IWorkflowDefinitionActivities flows, CancellationToken cancellationToken)
     {
         if (await definitions.FindAsync(definitionId, VersionOptions.Latest, cancellationToken) is null)
         {
@@ -239,11 +243,11 @@ internal static partial class ElsaDefinitionsApi
         }
 
         return TypedResults.Ok(new ElsaSaveWorkflowDefinitionResponse(
-            DefinitionPresenter.Present(result.Definition), result.AlreadyPublished, 0, []));
+            await DefinitionPresenter.PresentAsync(result.Definition, flows, cancellationToken), result.AlreadyPublished, 0, []));
     }
 
     private static async Task<Results<Ok<JsonObject>, ValidationProblem, ProblemHttpResult>> Retract(
-        string definitionId, [FromServices] IWorkflowDefinitionService definitions, CancellationToken cancellationToken)
+        string definitionId, [FromServices] IWorkflowDefinitionService definitions, [FromServices] IWorkflowDefinitionActivities flows, CancellationToken cancellationToken)
     {
         if (await definitions.FindAsync(definitionId, VersionOptions.LatestOrPublished, cancellationToken) is null)
         {
@@ -253,7 +257,7 @@ internal static partial class ElsaDefinitionsApi
         var retracted = await definitions.RetractAsync(definitionId, cancellationToken);
         return retracted is null
             ? ElsaRequests.Invalid(new() { ["definitionId"] = [$"Workflow definition '{definitionId}' has no published version to retract."] })
-            : TypedResults.Ok(DefinitionPresenter.Present(retracted));
+            : TypedResults.Ok(await DefinitionPresenter.PresentAsync(retracted, flows, cancellationToken));
     }
 
     private static async Task<Results<Created<ElsaWorkflowDefinitionSummary>, ProblemHttpResult>> Revert(

@@ -89,6 +89,20 @@ internal static class ElsaNodeIds
         }
     }
 
+    /// <summary>Every activity of the tree under <paramref name="root"/>, the root first, parents before their children.</summary>
+    public static IEnumerable<JsonObject> Activities(JsonObject root)
+    {
+        var pending = new Stack<JsonObject>([root]);
+        while (pending.TryPop(out var activity))
+        {
+            yield return activity;
+            foreach (var child in Children(activity).Reverse())
+            {
+                pending.Push(child);
+            }
+        }
+    }
+
     /// <summary>The node id of the root activity (stored, else computed).</summary>
     public static string RootNodeId(JsonObject? root) =>
         root is null ? WorkflowNodeId : NodeIdOf(root, WorkflowNodeId);

@@ -6,9 +6,12 @@ using Microsoft.EntityFrameworkCore;
 namespace MentorFlow.Workflows.Activities.Http;
 
 /// <summary>
-/// The HTTP Endpoints of the published flows. Each request reads which versions are published and hold an HTTP
-/// Endpoint (one indexed query of ids), so a publish or retract on any replica counts at once; the routes of a version
-/// are parsed once per process (a published version's JSON never changes).
+/// The HTTP Endpoints of the published flows. Each request reads the ids of the published versions whose JSON names an
+/// HTTP Endpoint (<see cref="WorkflowDefinitionRecord.HasHttpEndpoint"/>, through the partial index
+/// <c>ix_wf_definitions_http_endpoints</c>), so a publish or retract on any replica counts at once. The routes of a
+/// version are parsed once per process (a published version's JSON never changes) and kept while it stays published:
+/// each lookup drops the versions no longer in the published set, so the cache holds at most one version per
+/// definition.
 /// </summary>
 internal sealed class HttpEndpointRouter<TContext>(IDbContextFactory<TContext> dbFactory, FlowchartCache cache) : IHttpEndpointRouter
     where TContext : DbContext
@@ -47,18 +50,41 @@ internal sealed class HttpEndpointRouter<TContext>(IDbContextFactory<TContext> d
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var set = db.Set<WorkflowDefinitionRecord>().AsNoTracking();
-        var ids = await set.Where(d => d.IsPublished && d.Json.Contains(HttpEndpoint.TypeName)).Select(d => d.Id).ToListAsync(cancellationToken);
-        var missing = ids.Where(id => !_routes.ContainsKey(id)).ToList();
+        var ids = await PublishedEndpointVersionIds(set).ToListAsync(cancellationToken);
+        var published = ids.ToHashSet(StringComparer.Ordinal);
+        foreach (var cached in _routes.Keys.Where(id => !published.Contains(id)))
+        {
+            _routes.TryRemove(cached, out _);
+        }
+
+        // What this request answers from: its own snapshot, whatever a concurrent lookup evicts meanwhile.
+        var found = new Dictionary<string, IReadOnlyList<HttpEndpointRoute>>(StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            if (_routes.TryGetValue(id, out var routes))
+            {
+                found[id] = routes;
+            }
+        }
+
+        var missing = ids.Where(id => !found.ContainsKey(id)).ToList();
         if (missing.Count > 0)
         {
             foreach (var record in await set.Where(d => missing.Contains(d.Id)).ToListAsync(cancellationToken))
             {
-                _routes[record.Id] = RoutesOf(cache, record);
+                found[record.Id] = _routes[record.Id] = RoutesOf(cache, record);
             }
         }
 
-        return [.. ids.SelectMany(id => _routes.TryGetValue(id, out var routes) ? routes : [])];
+        return [.. ids.SelectMany(id => found.TryGetValue(id, out var routes) ? routes : [])];
     }
+
+    /// <summary>The ids of the published versions naming an HTTP Endpoint (the query the partial index answers).</summary>
+    internal static IQueryable<string> PublishedEndpointVersionIds(IQueryable<WorkflowDefinitionRecord> definitions) =>
+        definitions.Where(d => d.IsPublished && d.HasHttpEndpoint).Select(d => d.Id);
+
+    /// <summary>The version ids whose routes this process holds (those published at the last lookup).</summary>
+    internal IReadOnlyCollection<string> CachedVersionIds => [.. _routes.Keys];
 
     /// <summary>The routes of one stored version (none when it cannot be parsed: publish refuses such a version).</summary>
     internal static IReadOnlyList<HttpEndpointRoute> RoutesOf(FlowchartCache cache, WorkflowDefinitionRecord record)
@@ -88,7 +114,7 @@ internal sealed class HttpEndpointRouter<TContext>(IDbContextFactory<TContext> d
         }
 
         var others = await definitions.AsNoTracking()
-            .Where(d => d.IsPublished && d.DefinitionId != flowchart.DefinitionId && d.Json.Contains(HttpEndpoint.TypeName))
+            .Where(d => d.IsPublished && d.HasHttpEndpoint && d.DefinitionId != flowchart.DefinitionId)
             .ToListAsync(cancellationToken);
         var claimed = others.SelectMany(o => RoutesOf(cache, o).Select(r => (Record: o, Route: r))).ToList();
         foreach (var route in mine)

@@ -1081,6 +1081,10 @@ namespace MentorFlow.Server.Persistence.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("description");
 
+                    b.Property<bool>("HasHttpEndpoint")
+                        .HasColumnType("boolean")
+                        .HasColumnName("has_http_endpoint");
+
                     b.Property<bool>("IsLatest")
                         .HasColumnType("boolean")
                         .HasColumnName("is_latest");
@@ -1109,6 +1113,10 @@ namespace MentorFlow.Server.Persistence.Migrations.Postgres
                         .HasColumnName("version");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_wf_definitions_http_endpoints")
+                        .HasFilter("is_published AND has_http_endpoint");
 
                     b.HasIndex("Name")
                         .HasDatabaseName("ix_wf_definitions_name");

@@ -1074,6 +1074,10 @@ namespace MentorFlow.Server.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("description");
 
+                    b.Property<bool>("HasHttpEndpoint")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("has_http_endpoint");
+
                     b.Property<bool>("IsLatest")
                         .HasColumnType("INTEGER")
                         .HasColumnName("is_latest");
@@ -1102,6 +1106,10 @@ namespace MentorFlow.Server.Persistence.Migrations.Sqlite
                         .HasColumnName("version");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_wf_definitions_http_endpoints")
+                        .HasFilter("is_published AND has_http_endpoint");
 
                     b.HasIndex("Name")
                         .HasDatabaseName("ix_wf_definitions_name");

@@ -1,0 +1,202 @@
+using MentorFlow.Graph.Gateway;
+using MentorFlow.Graph.Model;
+using MentorFlow.Graph.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.Graph.Models;
+using Microsoft.Playwright;
+
+namespace MentorFlow.Graph.Tests;
+
+/// <summary>
+/// The calendar's week view as a manager uses it, in Debian Chromium: from the sandbox's front page to a participant's
+/// calendar, the week's hourly grid (meetings at their hours, overlapping ones side by side, an all-day band), the
+/// weekly check-in in each following week, an invite opened from the grid, and the same week on a phone-sized screen.
+/// </summary>
+public sealed class WeekViewBrowserTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(90);
+
+    // The manager looks on Tuesday 10 March 2026.
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
+    private SandboxServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await SandboxServer.StartAsync(clock: _clock);
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task Manager_ClicksThroughToTheWeek_SeesMeetingsAtTheirHoursAndTheWeeklyCheckInEveryWeek()
+    {
+        Assert.True(File.Exists(BrowserShots.ChromiumPath), "Debian Chromium is missing: apt-get install -y chromium (./test.sh does it).");
+        await _server.CreateGateway().ExecuteAsync(SandboxServer.Organizer,
+        [
+            new CreateSeriesOperation("s", "series", new SeriesRequest(
+                Requests.Invite(start: new DateTime(2026, 3, 9, 9, 0, 0), subject: "Mentoring check-in: Ann & Ben"),
+                RecurrenceCadence.Weekly, new DateOnly(2026, 6, 30))),
+            new CreateEventOperation("k", "kickoff", Requests.Invite(start: new DateTime(2026, 3, 11, 14, 0, 0), minutes: 90,
+                subject: "Kick-off <img src=x onerror=alert(1)>")),
+            new CreateEventOperation("o", "overlap", Requests.Invite(start: new DateTime(2026, 3, 11, 14, 30, 0), minutes: 30, subject: "Mentor briefing")),
+            new CreateEventOperation("l", "late", Requests.Invite(start: new DateTime(2026, 3, 12, 22, 0, 0), minutes: 180, subject: "Night shift hand-over")),
+        ], CancellationToken.None);
+        await _server.Client.Users[SandboxServer.Organizer].Events.PostAsync(new Event
+        {
+            Subject = "Programme away day",
+            IsAllDay = true,
+            Start = new DateTimeTimeZone { DateTime = "2026-03-13T00:00:00", TimeZone = "Europe/Berlin" },
+            End = new DateTimeTimeZone { DateTime = "2026-03-14T00:00:00", TimeZone = "Europe/Berlin" },
+            Attendees = [new Attendee { EmailAddress = new EmailAddress { Address = "mentee@contoso.test" }, Type = AttendeeType.Required }],
+        });
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await BrowserShots.LaunchAsync(playwright);
+        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout((float)Slow.TotalMilliseconds);
+
+        // The sandbox's address, as the AppHost prints it: sign in, the mailboxes, the person, their calendar, the week.
+        await page.GotoAsync(_server.Origin.ToString());
+        await page.GetByLabel("Manager API key").FillAsync(SandboxServer.ManagerKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        var problems = new List<string>();
+        page.Console += (_, message) => { if (message.Type == "error") problems.Add(message.Text); };
+        var dialogs = 0;
+        page.Dialog += (_, dialog) => { dialogs++; _ = dialog.DismissAsync(); };
+        await page.GetByRole(AriaRole.Link, new() { Name = "mentee@contoso.test", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Views of mentee@contoso.test" }).GetByRole(AriaRole.Link, new() { Name = "Calendar" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Week", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Week of 9 March 2026" })).ToBeVisibleAsync();
+
+        // Each meeting's top is on its hour's line and its height is its duration; the two Wednesday ones share the day.
+        var hour = await HourHeightAsync(page);
+        var checkIn = Meeting(page, "09:00–09:30 Mentoring check-in: Ann & Ben");
+        var kickoff = Meeting(page, "14:00–15:30 Kick-off <img src=x onerror=alert(1)>");
+        var briefing = Meeting(page, "14:30–15:00 Mentor briefing");
+        await Assertions.Expect(checkIn).ToHaveCountAsync(1);
+        var checkInBox = await BoxAsync(checkIn);
+        var kickoffBox = await BoxAsync(kickoff);
+        var briefingBox = await BoxAsync(briefing);
+        Assert.InRange(checkInBox.Y - await HourTopAsync(page, "09:00"), -2, 3);
+        Assert.InRange(kickoffBox.Y - await HourTopAsync(page, "14:00"), -2, 3);
+        Assert.InRange(briefingBox.Y - await HourTopAsync(page, "14:00") - hour / 2, -2, 3);
+        Assert.InRange(kickoffBox.Height, 1.5 * hour - 4, 1.5 * hour + 1);
+        Assert.InRange(checkInBox.Height, 0.5 * hour - 4, 0.5 * hour + 1);
+        Assert.True(briefingBox.X >= kickoffBox.X + kickoffBox.Width - 1, "overlapping meetings side by side");
+        var wednesday = await BoxAsync(page.Locator("section.sb-wk-day", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Wednesday 11 March 2026" }) }));
+        Assert.InRange(kickoffBox.Width + briefingBox.Width, wednesday.Width * 0.85, wednesday.Width);
+
+        // Across midnight: Thursday from 22:00 to the end of the grid, Friday from its top; the all-day meeting in the band.
+        var night = Meeting(page, "Thu 22:00 – Fri 01:00 Night shift hand-over");
+        await Assertions.Expect(night).ToHaveCountAsync(2);
+        Assert.InRange((await BoxAsync(night.Nth(1))).Y - await HourTopAsync(page, "00:00"), -2, 3);
+        await Assertions.Expect(page.GetByRole(AriaRole.List, new() { Name = "All day on Friday 13 March 2026" })
+            .GetByRole(AriaRole.Link, new() { Name = "All day Programme away day" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Tuesday 10 March 2026, today" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.List, new() { Name = "Meetings on Saturday 14 March 2026" })).ToHaveCountAsync(0); // empty: not announced
+        await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Saturday 14 March 2026" }).GetByRole(AriaRole.List)).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Link, new() { Name = "All day Programme away day" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Fri 13 Mar 2026, all day (Europe/Berlin)", new() { Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("13 Mar 2026, All day", new() { Exact = true })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Back to the week of 9 Mar 2026" }).ClickAsync();
+        await BrowserShots.SaveAsync(page, "sandbox-05-week-grid");
+
+        // By keyboard: from the link before the grid, Tab reaches Monday's check-in first, its focus ring shown whole.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Go to the first meeting" }).FocusAsync();
+        await page.Keyboard.PressAsync("Tab");
+        Assert.StartsWith("09:00–09:30 Mentoring check-in: Ann & Ben, Room 1, Monday 9 March 2026",
+            await page.EvaluateAsync<string>("() => document.activeElement.getAttribute('aria-label')"), StringComparison.Ordinal);
+        Assert.Equal("-3px", await page.EvaluateAsync<string>("() => getComputedStyle(document.activeElement).outlineOffset"));
+        await BrowserShots.SaveAsync(page, "sandbox-05b-week-focus");
+
+        // The weekly check-in is on Monday at 09:00 in each following week.
+        foreach (var monday in new[] { "Monday 16 March 2026", "Monday 23 March 2026" })
+        {
+            await page.GetByRole(AriaRole.Link, new() { Name = "Next week" }).ClickAsync();
+            var inWeek = page.GetByRole(AriaRole.List, new() { Name = $"Meetings on {monday}" }).GetByRole(AriaRole.Link, new() { Name = "09:00–09:30 Mentoring check-in: Ann & Ben" });
+            await Assertions.Expect(inWeek).ToHaveCountAsync(1);
+            Assert.InRange((await BoxAsync(inWeek)).Y - await HourTopAsync(page, "09:00"), -2, 3);
+        }
+
+        // Back to this week through "Today", then the check-in opens its invite; the invite leads back to its week.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Today", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Week of 9 March 2026" })).ToBeVisibleAsync();
+        await checkIn.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Mentoring check-in: Ann & Ben", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Every week on Monday, from 9 Mar 2026 until 30 Jun 2026")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("9 Mar 2026, 09:00–09:30")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download .ics" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.FrameLocator("iframe[title='Invitation: Mentoring check-in: Ann & Ben']").GetByText("Welcome to the programme")).ToBeVisibleAsync();
+        await BrowserShots.SaveAsync(page, "sandbox-06-week-invite");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Back to the week of 9 Mar 2026" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Week of 9 March 2026" })).ToBeVisibleAsync();
+
+        // On a phone: one day after another, meetings in start order, nothing wider than the screen.
+        await page.SetViewportSizeAsync(390, 844);
+        var monday9 = await BoxAsync(page.Locator("section.sb-wk-day").Nth(0));
+        var tuesday10 = await BoxAsync(page.Locator("section.sb-wk-day").Nth(1));
+        Assert.True(tuesday10.Y >= monday9.Y + monday9.Height - 1, "days stack on a narrow screen");
+        Assert.InRange(tuesday10.X - monday9.X, -1, 1);
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling");
+        await Assertions.Expect(kickoff).ToBeVisibleAsync();
+        await BrowserShots.SaveAsync(page, "sandbox-07-week-narrow");
+        await kickoff.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Kick-off <img src=x onerror=alert(1)>", Level = 1 })).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling on the invite");
+        await Assertions.Expect(page.GetByText("11 Mar 2026, 14:00–15:30 (Europe/Berlin)", new() { Exact = true })).ToBeVisibleAsync();
+        await BrowserShots.SaveAsync(page, "sandbox-09-invite-narrow");
+
+        Assert.Equal(0, dialogs);
+        Assert.True(problems.Count == 0, "console errors (CSP violations, failed loads):\n" + string.Join('\n', problems));
+        await context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task CrowdedSlot_ShowsThreeMeetingsAndAMoreBox_ThatLeadsToTheOthersListedOnce()
+    {
+        Assert.True(File.Exists(BrowserShots.ChromiumPath), "Debian Chromium is missing: apt-get install -y chromium (./test.sh does it).");
+        for (var batch = 0; batch < 5; batch++)
+        {
+            await _server.CreateGateway().ExecuteAsync(SandboxServer.Organizer, Enumerable.Range(batch * 20 + 1, 20)
+                .Select(i => (GraphOperation)new CreateEventOperation($"m{i}", $"m{i}", Requests.Invite(start: new DateTime(2026, 3, 11, 10, 0, 0), subject: $"Speed meeting {i:000}")))
+                .ToList(), CancellationToken.None);
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await BrowserShots.LaunchAsync(playwright);
+        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout((float)Slow.TotalMilliseconds);
+        await page.GotoAsync(_server.Origin.ToString());
+        await page.GetByLabel("Manager API key").FillAsync(SandboxServer.ManagerKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Calendar of mentee@contoso.test" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Week", Exact = true }).ClickAsync();
+
+        var wednesday = page.GetByRole(AriaRole.List, new() { Name = "Meetings on Wednesday 11 March 2026" });
+        await Assertions.Expect(wednesday.GetByRole(AriaRole.Link)).ToHaveCountAsync(4);
+        var more = wednesday.GetByRole(AriaRole.Link, new() { Name = "97 more on Wednesday 11 March 2026 from 10:00 to 10:30" });
+        await Assertions.Expect(more).ToHaveTextAsync("+97 more");
+        var day = await BoxAsync(wednesday);
+        var moreBox = await BoxAsync(more);
+        Assert.True(moreBox.X + moreBox.Width <= day.X + day.Width + 1, "the more box stays inside its day");
+        await BrowserShots.SaveAsync(page, "sandbox-08-week-crowded");
+
+        await more.ClickAsync();
+        Assert.EndsWith("#more-20260311-1000", page.Url, StringComparison.Ordinal);
+        var listed = page.GetByRole(AriaRole.Region, new() { Name = "More meetings this week" }).GetByRole(AriaRole.Link);
+        await Assertions.Expect(listed).ToHaveCountAsync(97);
+        await Assertions.Expect(listed.First).ToHaveAccessibleNameAsync("10:00–10:30 Speed meeting 004, Room 1, Wednesday 11 March 2026");
+        await context.CloseAsync();
+    }
+
+    private static ILocator Meeting(IPage page, string name) =>
+        page.Locator(".sb-wk-slots").GetByRole(AriaRole.Link, new() { Name = name });
+
+    private static async Task<LocatorBoundingBoxResult> BoxAsync(ILocator locator) =>
+        await locator.BoundingBoxAsync() ?? throw new InvalidOperationException("The element is not shown.");
+
+    private static async Task<float> HourTopAsync(IPage page, string hour) =>
+        (await BoxAsync(page.Locator(".sb-wk-hour", new() { HasText = hour }))).Y;
+
+    private static async Task<float> HourHeightAsync(IPage page) =>
+        (await BoxAsync(page.Locator(".sb-wk-hour", new() { HasText = "12:00" }))).Height;
+}
