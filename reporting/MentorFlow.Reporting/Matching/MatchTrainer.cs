@@ -178,28 +178,9 @@ internal static class MatchTrainer
             // One λmax (from every row) for the folds and the final fit, so a path position means one penalty.
             var (_, lambdaMax) = LassoFit.Fit(inputs, satisfaction, all, [1.0]);
             var fractions = LassoFit.PathFractions;
-            var perFold = new RidgeModel[k][];
-            var oof = new double[fractions.Count][];
-            for (var l = 0; l < fractions.Count; l++)
-            {
-                oof[l] = new double[inputs.Count];
-            }
-
-            for (var f = 0; f < k; f++)
-            {
-                perFold[f] = LassoFit.Fit(inputs, satisfaction, train[f], fractions, lambdaMax).Models;
-                foreach (var i in test[f])
-                {
-                    for (var l = 0; l < fractions.Count; l++)
-                    {
-                        oof[l][i] = perFold[f][l].Predict(inputs[i]);
-                    }
-                }
-            }
-
-            var best = Enumerable.Range(0, fractions.Count).MinBy(l => Enumerable.Range(0, inputs.Count).Sum(i => Math.Pow(oof[l][i] - satisfaction[i], 2)));
+            var (best, oof, perFold) = PenaltyPath(inputs, satisfaction, train, test, rows => LassoFit.Fit(inputs, satisfaction, rows, fractions, lambdaMax).Models);
             return new CandidateRun(
-                kind, oof[best], [.. perFold.Select(models => (Predictor)new RidgePredictor(models[best]))], lambdaMax * fractions[best],
+                kind, oof, [.. perFold.Select(models => (Predictor)new RidgePredictor(models[best]))], lambdaMax * fractions[best],
                 () => new RidgePredictor(LassoFit.Fit(inputs, satisfaction, all, [.. fractions.Take(best + 1)], lambdaMax).Models[best]));
         }
 
@@ -207,31 +188,10 @@ internal static class MatchTrainer
         {
             var terms = ModelInputs.Terms(interactions: kind != TrainerKind.RidgeLinear);
             double[] targets = kind == TrainerKind.RidgeInteractionsComposite ? composite : satisfaction;
-            var lambdas = RidgeModel.Lambdas;
-            var perFold = new RidgeModel[k][];
-            var oof = new double[lambdas.Count][];
-            for (var l = 0; l < lambdas.Count; l++)
-            {
-                oof[l] = new double[inputs.Count];
-            }
-
-            for (var f = 0; f < k; f++)
-            {
-                perFold[f] = RidgeModel.Fit(inputs, targets, train[f], terms, lambdas);
-                foreach (var i in test[f])
-                {
-                    for (var l = 0; l < lambdas.Count; l++)
-                    {
-                        oof[l][i] = perFold[f][l].Predict(inputs[i]);
-                    }
-                }
-            }
-
-            // The penalty with the lowest held-out squared error of the target it was fitted to.
-            var best = Enumerable.Range(0, lambdas.Count).MinBy(l => Enumerable.Range(0, inputs.Count).Sum(i => Math.Pow(oof[l][i] - targets[i], 2)));
-            var lambda = lambdas[best];
+            var (best, oof, perFold) = PenaltyPath(inputs, targets, train, test, rows => RidgeModel.Fit(inputs, targets, rows, terms, RidgeModel.Lambdas));
+            var lambda = RidgeModel.Lambdas[best];
             return new CandidateRun(
-                kind, oof[best], [.. perFold.Select(models => (Predictor)new RidgePredictor(models[best]))], lambda,
+                kind, oof, [.. perFold.Select(models => (Predictor)new RidgePredictor(models[best]))], lambda,
                 () => new RidgePredictor(RidgeModel.Fit(inputs, targets, all, terms, [lambda])[0]));
         }
 
@@ -248,6 +208,32 @@ internal static class MatchTrainer
         }
 
         return new CandidateRun(kind, result, folds, null, () => FitMlNet(ml, kind, inputs, outcomes, all, seed));
+    }
+
+    /// <summary>
+    /// Cross-validates a model family along its penalty path: <paramref name="fit"/> fits one model per penalty on a
+    /// fold's training rows; returns the penalty with the lowest held-out squared error of <paramref name="targets"/>,
+    /// its held-out predictions and every fold's path.
+    /// </summary>
+    private static (int Best, double[] OutOfFold, RidgeModel[][] PerFold) PenaltyPath(
+        IReadOnlyList<float[]> inputs, double[] targets, int[][] train, int[][] test, Func<int[], RidgeModel[]> fit)
+    {
+        var perFold = train.Select(fit).ToArray();
+        var penalties = perFold[0].Length;
+        var oof = Enumerable.Range(0, penalties).Select(_ => new double[inputs.Count]).ToArray();
+        for (var f = 0; f < perFold.Length; f++)
+        {
+            foreach (var i in test[f])
+            {
+                for (var l = 0; l < penalties; l++)
+                {
+                    oof[l][i] = perFold[f][l].Predict(inputs[i]);
+                }
+            }
+        }
+
+        var best = Enumerable.Range(0, penalties).MinBy(l => Enumerable.Range(0, inputs.Count).Sum(i => Math.Pow(oof[l][i] - targets[i], 2)));
+        return (best, oof[best], perFold);
     }
 
     /// <summary>The blend of two cross-validated candidates (same folds).</summary>
