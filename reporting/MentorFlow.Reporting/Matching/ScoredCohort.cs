@@ -12,8 +12,9 @@ public sealed record ScoringOptions
     /// <see cref="MinimumCandidates"/> up, wide enough that the model's own <see cref="RecallTop"/> best mentors of
     /// <see cref="RecallSample"/> sampled mentees (scored against every mentor) survive the pre-filter in
     /// <see cref="RecallTarget"/> of cases, at most <see cref="MaximumCandidates"/> — a model whose best pairs depend
-    /// on facts the pre-filter does not weigh (goal-dependent seniority, live meetings across time zones) keeps more —
-    /// and never more than <see cref="MaximumPairs"/> pairs in all (large cohorts keep the minimum).
+    /// on facts the pre-filter does not weigh (goal-dependent seniority, live meetings across time zones) keeps more.
+    /// It widens past the minimum only while the pairs in all stay within <see cref="MaximumPairs"/>: a cohort of
+    /// 10,000 mentees or more keeps the minimum.
     /// </summary>
     public int? CandidatesPerMentee { get; init; }
 
@@ -23,7 +24,7 @@ public sealed record ScoringOptions
     /// <summary>Most candidates per mentee when sized to the model (bounds the scoring time and memory).</summary>
     public const int MaximumCandidates = 160;
 
-    /// <summary>Most pairs scored in all when sized to the model (bounds the time and memory of a large cohort).</summary>
+    /// <summary>Pairs in all up to which a list sized to the model may widen past the minimum (bounds the time and memory of a large cohort).</summary>
     public const int MaximumPairs = 400_000;
 
     /// <summary>Mentees (evenly spaced) whose every pair is scored to size the candidate list.</summary>
