@@ -133,7 +133,15 @@ public sealed partial class ManagerKeyStore(
         var generated = "mf_dev_" + Base64Url(RandomNumberGenerator.GetBytes(KeyBytes));
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            var firstExists = await db.ManagerApiKeys.AnyAsync(k => k.Id == ManagerApiKey.FirstDevelopmentKeyId, cancellationToken);
+            var first = await db.ManagerApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == ManagerApiKey.FirstDevelopmentKeyId, cancellationToken);
+            if (first is { RevokedAt: null })
+            {
+                // Another replica generated the first key since this one looked: use theirs (that replica prints it).
+                await RefreshAsync(cancellationToken);
+                return null;
+            }
+
+            var firstExists = first is not null;
             var record = new ManagerApiKey
             {
                 Id = firstExists ? Guid.NewGuid() : ManagerApiKey.FirstDevelopmentKeyId,
