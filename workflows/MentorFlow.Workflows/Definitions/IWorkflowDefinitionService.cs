@@ -42,7 +42,10 @@ public interface IWorkflowDefinitionService
 
     Task<bool> IsNameUniqueAsync(string name, string? definitionId = null, CancellationToken cancellationToken = default);
 
-    /// <summary>The version's model JSON, indented; null when not found.</summary>
+    /// <summary>
+    /// The version's stored model JSON, indented; null when not found. The nodes using other flows carry the upgrade hints
+    /// (<c>latestAvailablePublishedVersion</c>) as stored; the Elsa API's export fills them in from the flows' published versions.
+    /// </summary>
     Task<string?> ExportAsync(string definitionId, VersionOptions versionOptions, CancellationToken cancellationToken = default);
 
     /// <summary>Validates a model without storing it.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using MentorFlow.Workflows.Definitions;
 using MentorFlow.Workflows.Descriptors;
@@ -28,6 +29,8 @@ internal static class DefinitionPresenter
         ("options", () => new JsonObject { ["autoUpdateConsumingWorkflows"] = false }),
     ];
 
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     /// <summary>Keys the server computes; never stored from a posted model.</summary>
     private static readonly string[] ServerOnly = ["links", "tenantId", "providerName", "materializerContext", "isMaterializerAvailable"];
 
@@ -41,6 +44,18 @@ internal static class DefinitionPresenter
         var presented = versions.Select(Present).ToList();
         await DefinitionActivityVersions.RefreshAsync(presented.Select(definition => definition["root"]).OfType<JsonObject>(), flows, cancellationToken);
         return presented;
+    }
+
+    /// <summary>
+    /// Versions as exported files (the stored model, indented): the upgrade hints of their nodes are read from the flows
+    /// they use in one query, as when a definition is served, so a file never carries stale ones. The stored versions
+    /// are not changed.
+    /// </summary>
+    public static async Task<List<string>> ExportAllAsync(IReadOnlyList<WorkflowDefinitionVersion> versions, IWorkflowDefinitionActivities flows, CancellationToken cancellationToken)
+    {
+        var models = versions.Select(version => (JsonObject)version.Model.DeepClone()).ToList();
+        await DefinitionActivityVersions.RefreshAsync(models.Select(model => model["root"]).OfType<JsonObject>(), flows, cancellationToken);
+        return models.Select(model => model.ToJsonString(Indented)).ToList();
     }
 
     private static JsonObject Present(WorkflowDefinitionVersion version)

@@ -26,7 +26,8 @@ internal static partial class ElsaDefinitionFilesApi
     }
 
     private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> Export(
-        string definitionId, HttpRequest request, [FromServices] IWorkflowDefinitionService definitions, CancellationToken cancellationToken)
+        string definitionId, HttpRequest request, [FromServices] IWorkflowDefinitionService definitions, [FromServices] IWorkflowDefinitionActivities flows,
+        CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (!ElsaRequests.TryVersionOptions(ElsaRequests.Text(request, "versionOptions"), VersionOptions.Latest, out var options, errors))
@@ -34,38 +35,42 @@ internal static partial class ElsaDefinitionFilesApi
             return ElsaRequests.Invalid(errors);
         }
 
-        var version = await definitions.FindAsync(definitionId, options!.Value, cancellationToken);
-        var json = version is null ? null : await definitions.ExportAsync(definitionId, options.Value, cancellationToken);
-        if (version is null || json is null)
+        if (await definitions.FindAsync(definitionId, options!.Value, cancellationToken) is not { } version)
         {
             return ElsaRequests.NotFound($"No version '{options}' of workflow definition '{definitionId}'.");
         }
 
+        var json = (await DefinitionPresenter.ExportAllAsync([version], flows, cancellationToken))[0];
         return TypedResults.File(Encoding.UTF8.GetBytes(json), "application/json", ExportFileName(version));
     }
 
     private static async Task<Results<FileContentHttpResult, ValidationProblem>> BulkExport(
-        ElsaIdsRequest request, [FromServices] IWorkflowDefinitionService definitions, CancellationToken cancellationToken)
+        ElsaIdsRequest request, [FromServices] IWorkflowDefinitionService definitions, [FromServices] IWorkflowDefinitionActivities flows,
+        CancellationToken cancellationToken)
     {
         if (request.Ids is not { Count: > 0 })
         {
             return ElsaRequests.Invalid(new() { ["ids"] = ["At least one version id is required."] });
         }
 
+        var versions = new List<WorkflowDefinitionVersion>();
+        foreach (var id in request.Ids.Distinct(StringComparer.Ordinal))
+        {
+            if (await definitions.FindByIdAsync(id, cancellationToken) is { } version)
+            {
+                versions.Add(version);
+            }
+        }
+
+        var files = await DefinitionPresenter.ExportAllAsync(versions, flows, cancellationToken);
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
-            foreach (var id in request.Ids.Distinct(StringComparer.Ordinal))
+            for (var i = 0; i < versions.Count; i++)
             {
-                if (await definitions.FindByIdAsync(id, cancellationToken) is not { } version
-                    || await definitions.ExportAsync(version.DefinitionId, VersionOptions.SpecificVersion(version.Version), cancellationToken) is not { } json)
-                {
-                    continue;
-                }
-
-                var entry = zip.CreateEntry(ExportFileName(version));
+                var entry = zip.CreateEntry(ExportFileName(versions[i]));
                 await using var stream = await entry.OpenAsync(cancellationToken);
-                await stream.WriteAsync(Encoding.UTF8.GetBytes(json), cancellationToken);
+                await stream.WriteAsync(Encoding.UTF8.GetBytes(files[i]), cancellationToken);
             }
         }
 
