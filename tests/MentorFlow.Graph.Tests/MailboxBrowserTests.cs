@@ -7,7 +7,8 @@ namespace MentorFlow.Graph.Tests;
 
 /// <summary>
 /// The mailbox view as a manager uses it, in Debian Chromium: sign in on the sandbox, open a participant's mailbox,
-/// open a link from a mail (a new tab), switch to the calendar and walk a pair's recurring check-ins by month and week.
+/// open a link from a mail (a new tab), switch to the calendar and walk a pair's recurring check-ins by month and week;
+/// open an invitation's page from the mailbox.
 /// </summary>
 public sealed class MailboxBrowserTests : IAsyncLifetime
 {
@@ -90,6 +91,35 @@ public sealed class MailboxBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "July 2026" })).ToBeVisibleAsync();
         await Assertions.Expect(checkIns).ToHaveCountAsync(0);
 
+        _sandbox.AssertNoScriptRanAndNothingFailed();
+    }
+
+    [Fact]
+    public async Task Invitation_InTheMailbox_OpensItsInvitePage_OnItsTimeInItsOwnZone()
+    {
+        // An evening call set in New York (02:00 the next day in Berlin, the zone of the person's calendar).
+        await _sandbox.SendAsync(
+            new CreateEventOperation("e", "evening", Requests.Invite(start: new DateTime(2026, 3, 20, 21, 0, 0), minutes: 45,
+                timeZone: "America/New_York", subject: "Evening call <b>with</b> Ann & Ben")),
+            new CreateEventOperation("k", "kickoff", Requests.Invite(start: new DateTime(2026, 3, 23, 9, 0, 0), subject: "Kick-off")));
+
+        var page = await _sandbox.SignInAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "mentee@contoso.test", Exact = true }).ClickAsync();
+        var invitations = page.GetByRole(AriaRole.Region, new() { Name = "Invitations (2)" });
+        var evening = invitations.GetByRole(AriaRole.Link, new() { Name = "Fri 20 Mar 2026 21:00 – 21:45 Evening call <b>with</b> Ann & Ben", Exact = true });
+        await Assertions.Expect(evening).ToHaveTextAsync("Fri 20 Mar 2026 21:00 – 21:45");
+        await BrowserShots.SaveAsync(page, "sandbox-10-mailbox-invitation-links");
+
+        await evening.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Evening call <b>with</b> Ann & Ben", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("20 Mar 2026, 21:00–21:45 (America/New_York)", new() { Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Fri 20 Mar 2026 21:00 – 21:45 (America/New_York)", new() { Exact = true })).ToBeVisibleAsync();
+        await BrowserShots.SaveAsync(page, "sandbox-11-invite-from-mailbox");
+
+        // Its week, still in the invite's zone, holds the call at 21:00 on Friday.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Back to the week of 16 Mar 2026" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.List, new() { Name = "Meetings on Friday 20 March 2026" })
+            .GetByRole(AriaRole.Link, new() { Name = "21:00–21:45 Evening call <b>with</b> Ann & Ben" })).ToBeVisibleAsync();
         _sandbox.AssertNoScriptRanAndNothingFailed();
     }
 }

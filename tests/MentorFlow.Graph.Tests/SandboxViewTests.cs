@@ -126,7 +126,7 @@ public sealed class SandboxViewTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task WeekView_AndTheInvitePage_EncodeHostileSubjectsLocationsAndNames()
+    public async Task MailboxWeekViewAndInvitePage_EncodeHostileSubjectsLocationsAndNames_InTextAndInTheirLinks()
     {
         const string subject = "</a><script>alert('s')</script><b title=\"x\">";
         var invite = Requests.Invite(start: new DateTime(2026, 3, 3, 10, 0, 0), subject: subject) with
@@ -140,8 +140,9 @@ public sealed class SandboxViewTests : IAsyncLifetime
 
         var week = await _http.GetStringAsync(new Uri(_server.Origin, "mailbox/mentee%40contoso.test/calendar?view=week&date=2026-03-03"));
         var details = await _http.GetStringAsync(new Uri(_server.Origin, $"mailbox/mentee%40contoso.test/events/{id}?date=2026-03-03"));
+        var mailbox = await _http.GetStringAsync(new Uri(_server.Origin, "mailbox/mentee%40contoso.test"));
 
-        foreach (var page in new[] { week, details })
+        foreach (var page in new[] { week, details, mailbox })
         {
             Assert.DoesNotContain("<script", page, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("<img", page, StringComparison.OrdinalIgnoreCase);
@@ -155,6 +156,14 @@ public sealed class SandboxViewTests : IAsyncLifetime
         Assert.Equal($"10:00–10:30 {subject}, {invite.Location}, Tuesday 3 March 2026", link.GetAttribute("aria-label"));
         Assert.Equal($"10:00–10:30 {subject} · {invite.Location}", link.GetAttribute("title"));
         Assert.Equal(["href", "title", "aria-label"], link.Attributes.Select(a => a.Name));
+        var invitation = Assert.Single(new AngleSharp.Html.Parser.HtmlParser().ParseDocument(mailbox).QuerySelectorAll("table a[aria-label]"));
+        Assert.Equal($"Tue 3 Mar 2026 10:00 – 10:30 {subject}", invitation.GetAttribute("aria-label"));
+        Assert.Equal($"/mailbox/mentee%40contoso.test/events/{id}?date=2026-03-03&zone=Europe%2FBerlin", invitation.GetAttribute("href"));
+        Assert.Equal(["href", "aria-label"], invitation.Attributes.Select(a => a.Name));
+        Assert.Equal("Tue 3 Mar 2026 10:00 – 10:30", invitation.TextContent);
+        var linked = await _http.GetStringAsync(new Uri(_server.Origin, invitation.GetAttribute("href")));
+        Assert.Contains("<h1>&lt;/a&gt;&lt;script&gt;", linked, StringComparison.Ordinal);
+        Assert.Contains("3 Mar 2026, 10:00–10:30 <span class=\"sb-meta\">(Europe/Berlin)</span>", WebUtility.HtmlDecode(linked), StringComparison.Ordinal);
         Assert.Contains("<h1>&lt;/a&gt;&lt;script&gt;", details, StringComparison.Ordinal);
         Assert.Contains($"src=\"/mailbox/mentee%40contoso.test/events/{id}/body\"", details, StringComparison.Ordinal); // the body only in its frame
         Assert.DoesNotContain("alert('b')", details, StringComparison.Ordinal);

@@ -45,6 +45,13 @@ public sealed record InviteItem(
         ? (End.Date.AddDays(-1) > Start.Date ? $"{Weekday(Start)} – {Weekday(End.AddDays(-1))}, all day" : $"{Weekday(Start)}, all day")
         : $"{Stamp(Start)} – " + (End.Date == Start.Date ? End.ToString("HH:mm", CultureInfo.InvariantCulture) : Stamp(End));
 
+    /// <summary>
+    /// The invite's page (<see cref="SandboxPaths.Event"/>) opened on its first meeting in the invite's own zone, the
+    /// day and zone this list shows it in (no zone when the invite's is unknown: the person's then).
+    /// </summary>
+    public string Page(string address) =>
+        SandboxPaths.Event(address, Id, DateOnly.FromDateTime(Start), Model.GraphTimeZones.TryFind(TimeZone, out _) ? TimeZone : null);
+
     public static InviteItem Of(SandboxEvent item) => new(
         item.Id,
         item.Subject,
