@@ -1,7 +1,6 @@
 using MentorFlow.Graph.Gateway;
 using MentorFlow.Graph.Model;
 using MentorFlow.Graph.Tests.Infrastructure;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
 
 namespace MentorFlow.Graph.Tests;
@@ -12,46 +11,29 @@ namespace MentorFlow.Graph.Tests;
 /// </summary>
 public sealed class MailboxBrowserTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(90);
-
     // The manager looks on Tuesday 10 March 2026, a week into the pair's fortnightly check-ins.
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
-    private SandboxServer _server = null!;
+    private SandboxBrowser _sandbox = null!;
 
-    public async Task InitializeAsync() => _server = await SandboxServer.StartAsync(clock: _clock);
+    public async Task InitializeAsync() => _sandbox = await SandboxBrowser.StartAsync(SandboxBrowser.TuesdayMorning);
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async Task DisposeAsync() => await _sandbox.DisposeAsync();
 
     [Fact]
     public async Task Manager_OpensAMailLinkInANewTab_ThenSeesThePairsFortnightlyCheckInsOnTheCalendar()
     {
-        Assert.True(File.Exists(BrowserShots.ChromiumPath), "Debian Chromium is missing: apt-get install -y chromium (./test.sh does it).");
-        var formLink = new Uri(_server.Origin, "sandbox/sign-in?returnUrl=/").ToString();
-        var created = await _server.CreateGateway().ExecuteAsync(SandboxServer.Organizer,
-        [
+        var formLink = new Uri(_sandbox.Server.Origin, "sandbox/sign-in?returnUrl=/").ToString();
+        var created = await _sandbox.SendAsync(
             new CreateSeriesOperation("s", "series", new SeriesRequest(
                 Requests.Invite(start: new DateTime(2026, 3, 2, 9, 0, 0), subject: "Mentoring check-in: Ann & Ben"),
                 RecurrenceCadence.EveryTwoWeeks, new DateOnly(2026, 6, 30))),
             new CreateEventOperation("k", "kickoff", Requests.Invite(start: new DateTime(2026, 3, 4, 16, 0, 0), subject: "Kick-off <with> the programme team")),
             new SendMailOperation("m", "mail", new MailRequest([new EmailContact("mentee@contoso.test", "Ann")], "Please confirm your match",
-                $"<p>Hello Ann,</p><p>Please <a href=\"{formLink}\" target=\"_self\">confirm your match</a>.</p><script>document.body.textContent='hacked'</script>")),
-        ], CancellationToken.None);
-        await _server.CreateGateway().ExecuteAsync(SandboxServer.Organizer,
-            [new CancelEventOperation("c", "cancel", created["k"].Event!.EventId, "Moved to the first check-in")], CancellationToken.None);
-
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserShots.LaunchAsync(playwright);
-        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout((float)Slow.TotalMilliseconds);
+                $"<p>Hello Ann,</p><p>Please <a href=\"{formLink}\" target=\"_self\">confirm your match</a>.</p><script>document.body.textContent='hacked'</script>")));
+        await _sandbox.SendAsync(new CancelEventOperation("c", "cancel", created["k"].Event!.EventId, "Moved to the first check-in"));
 
         // The sandbox's address, as the AppHost prints it: sign in with the manager key, then the list of mailboxes.
-        await page.GotoAsync(_server.Origin.ToString());
-        await page.GetByLabel("Manager API key").FillAsync(SandboxServer.ManagerKey);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "MentorFlow Graph sandbox", Level = 1 })).ToBeVisibleAsync();
-        var problems = new List<string>(); // from here on (the sign-in page itself answers 401, which Chromium logs)
-        page.Console += (_, message) => { if (message.Type == "error") problems.Add(message.Text); };
+        var page = await _sandbox.SignInAsync();
+        var context = _sandbox.Context;
         await page.GetByRole(AriaRole.Link, new() { Name = "mentee@contoso.test", Exact = true }).ClickAsync();
 
         // The mail: its link opens in a new tab, the mail frame stays on the mail, its script never ran.
@@ -108,7 +90,6 @@ public sealed class MailboxBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "July 2026" })).ToBeVisibleAsync();
         await Assertions.Expect(checkIns).ToHaveCountAsync(0);
 
-        Assert.True(problems.Count == 0, "console errors (CSP violations, failed loads):\n" + string.Join('\n', problems));
-        await context.CloseAsync();
+        _sandbox.AssertNoScriptRanAndNothingFailed();
     }
 }

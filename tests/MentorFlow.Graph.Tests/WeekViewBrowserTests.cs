@@ -1,7 +1,6 @@
 using MentorFlow.Graph.Gateway;
 using MentorFlow.Graph.Model;
 using MentorFlow.Graph.Tests.Infrastructure;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Graph.Models;
 using Microsoft.Playwright;
 
@@ -14,31 +13,25 @@ namespace MentorFlow.Graph.Tests;
 /// </summary>
 public sealed class WeekViewBrowserTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(90);
-
     // The manager looks on Tuesday 10 March 2026.
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
-    private SandboxServer _server = null!;
+    private SandboxBrowser _sandbox = null!;
 
-    public async Task InitializeAsync() => _server = await SandboxServer.StartAsync(clock: _clock);
+    public async Task InitializeAsync() => _sandbox = await SandboxBrowser.StartAsync(SandboxBrowser.TuesdayMorning);
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async Task DisposeAsync() => await _sandbox.DisposeAsync();
 
     [Fact]
     public async Task Manager_ClicksThroughToTheWeek_SeesMeetingsAtTheirHoursAndTheWeeklyCheckInEveryWeek()
     {
-        Assert.True(File.Exists(BrowserShots.ChromiumPath), "Debian Chromium is missing: apt-get install -y chromium (./test.sh does it).");
-        await _server.CreateGateway().ExecuteAsync(SandboxServer.Organizer,
-        [
+        await _sandbox.SendAsync(
             new CreateSeriesOperation("s", "series", new SeriesRequest(
                 Requests.Invite(start: new DateTime(2026, 3, 9, 9, 0, 0), subject: "Mentoring check-in: Ann & Ben"),
                 RecurrenceCadence.Weekly, new DateOnly(2026, 6, 30))),
             new CreateEventOperation("k", "kickoff", Requests.Invite(start: new DateTime(2026, 3, 11, 14, 0, 0), minutes: 90,
                 subject: "Kick-off <img src=x onerror=alert(1)>")),
             new CreateEventOperation("o", "overlap", Requests.Invite(start: new DateTime(2026, 3, 11, 14, 30, 0), minutes: 30, subject: "Mentor briefing")),
-            new CreateEventOperation("l", "late", Requests.Invite(start: new DateTime(2026, 3, 12, 22, 0, 0), minutes: 180, subject: "Night shift hand-over")),
-        ], CancellationToken.None);
-        await _server.Client.Users[SandboxServer.Organizer].Events.PostAsync(new Event
+            new CreateEventOperation("l", "late", Requests.Invite(start: new DateTime(2026, 3, 12, 22, 0, 0), minutes: 180, subject: "Night shift hand-over")));
+        await _sandbox.Server.Client.Users[SandboxServer.Organizer].Events.PostAsync(new Event
         {
             Subject = "Programme away day",
             IsAllDay = true,
@@ -47,20 +40,8 @@ public sealed class WeekViewBrowserTests : IAsyncLifetime
             Attendees = [new Attendee { EmailAddress = new EmailAddress { Address = "mentee@contoso.test" }, Type = AttendeeType.Required }],
         });
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserShots.LaunchAsync(playwright);
-        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout((float)Slow.TotalMilliseconds);
-
         // The sandbox's address, as the AppHost prints it: sign in, the mailboxes, the person, their calendar, the week.
-        await page.GotoAsync(_server.Origin.ToString());
-        await page.GetByLabel("Manager API key").FillAsync(SandboxServer.ManagerKey);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        var problems = new List<string>();
-        page.Console += (_, message) => { if (message.Type == "error") problems.Add(message.Text); };
-        var dialogs = 0;
-        page.Dialog += (_, dialog) => { dialogs++; _ = dialog.DismissAsync(); };
+        var page = await _sandbox.SignInAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "mentee@contoso.test", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Views of mentee@contoso.test" }).GetByRole(AriaRole.Link, new() { Name = "Calendar" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Week", Exact = true }).ClickAsync();
@@ -144,30 +125,20 @@ public sealed class WeekViewBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByText("11 Mar 2026, 14:00–15:30 (Europe/Berlin)", new() { Exact = true })).ToBeVisibleAsync();
         await BrowserShots.SaveAsync(page, "sandbox-09-invite-narrow");
 
-        Assert.Equal(0, dialogs);
-        Assert.True(problems.Count == 0, "console errors (CSP violations, failed loads):\n" + string.Join('\n', problems));
-        await context.CloseAsync();
+        _sandbox.AssertNoScriptRanAndNothingFailed();
     }
 
     [Fact]
     public async Task CrowdedSlot_ShowsThreeMeetingsAndAMoreBox_ThatLeadsToTheOthersListedOnce()
     {
-        Assert.True(File.Exists(BrowserShots.ChromiumPath), "Debian Chromium is missing: apt-get install -y chromium (./test.sh does it).");
         for (var batch = 0; batch < 5; batch++)
         {
-            await _server.CreateGateway().ExecuteAsync(SandboxServer.Organizer, Enumerable.Range(batch * 20 + 1, 20)
+            await _sandbox.SendAsync(Enumerable.Range(batch * 20 + 1, 20)
                 .Select(i => (GraphOperation)new CreateEventOperation($"m{i}", $"m{i}", Requests.Invite(start: new DateTime(2026, 3, 11, 10, 0, 0), subject: $"Speed meeting {i:000}")))
-                .ToList(), CancellationToken.None);
+                .ToArray());
         }
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserShots.LaunchAsync(playwright);
-        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout((float)Slow.TotalMilliseconds);
-        await page.GotoAsync(_server.Origin.ToString());
-        await page.GetByLabel("Manager API key").FillAsync(SandboxServer.ManagerKey);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        var page = await _sandbox.SignInAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Calendar of mentee@contoso.test" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Week", Exact = true }).ClickAsync();
 
@@ -185,7 +156,7 @@ public sealed class WeekViewBrowserTests : IAsyncLifetime
         var listed = page.GetByRole(AriaRole.Region, new() { Name = "More meetings this week" }).GetByRole(AriaRole.Link);
         await Assertions.Expect(listed).ToHaveCountAsync(97);
         await Assertions.Expect(listed.First).ToHaveAccessibleNameAsync("10:00–10:30 Speed meeting 004, Room 1, Wednesday 11 March 2026");
-        await context.CloseAsync();
+        _sandbox.AssertNoScriptRanAndNothingFailed();
     }
 
     private static ILocator Meeting(IPage page, string name) =>
