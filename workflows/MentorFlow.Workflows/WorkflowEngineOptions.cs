@@ -89,6 +89,13 @@ public sealed class WorkflowEngineOptions : IValidatableObject
     [Range(1024, 1L << 30)]
     public long VariableValueLimitBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Most parsed definition versions one process keeps in memory, the least recently used dropped first; a dropped
+    /// version is parsed again from its stored JSON when next started, resumed or routed to.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxCachedFlowcharts { get; set; } = 512;
+
     /// <summary>Where flows' HTTP request activities may go, and their limits (section <c>Workflows:Http</c>).</summary>
     public OutboundHttpOptions Http { get; set; } = new();
 
