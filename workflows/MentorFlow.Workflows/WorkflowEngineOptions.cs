@@ -96,6 +96,13 @@ public sealed class WorkflowEngineOptions : IValidatableObject
     [Range(1, 100_000)]
     public int MaxCachedFlowcharts { get; set; } = 512;
 
+    /// <summary>
+    /// Most parsed Liquid templates, and most prepared JavaScript scripts, one process keeps in memory (each), the least
+    /// recently used dropped first; a dropped expression is parsed again when next evaluated or validated.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxCachedExpressions { get; set; } = 2048;
+
     /// <summary>Where flows' HTTP request activities may go, and their limits (section <c>Workflows:Http</c>).</summary>
     public OutboundHttpOptions Http { get; set; } = new();
 

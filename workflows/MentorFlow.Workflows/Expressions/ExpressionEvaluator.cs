@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -11,6 +10,7 @@ using Jint;
 using Jint.Native;
 using Jint.Runtime;
 using MentorFlow.Workflows.Activities;
+using MentorFlow.Workflows.Runtime;
 using Microsoft.Extensions.Options;
 
 namespace MentorFlow.Workflows.Expressions;
@@ -52,8 +52,10 @@ internal sealed class ExpressionScope
 internal sealed class ExpressionEvaluator
 {
     private static readonly FluidParser LiquidParser = new(new FluidParserOptions { AllowFunctions = false });
-    private readonly ConcurrentDictionary<string, IFluidTemplate> _templates = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Prepared<Script>> _scripts = new(StringComparer.Ordinal);
+
+    /// <summary>Parsed Liquid templates and prepared scripts by source, each at most <see cref="WorkflowEngineOptions.MaxCachedExpressions"/>.</summary>
+    private readonly BoundedCache<string, IFluidTemplate> _templates;
+    private readonly BoundedCache<string, Prepared<Script>> _scripts;
 
     /// <summary>Scripts may <c>return</c> their value at top level, as Elsa's do.</summary>
     private static readonly ScriptPreparationOptions ScriptPreparation = new()
@@ -66,8 +68,13 @@ internal sealed class ExpressionEvaluator
     public ExpressionEvaluator(IOptions<WorkflowEngineOptions> options)
     {
         _options = options.Value;
+        _templates = new(_options.MaxCachedExpressions, StringComparer.Ordinal);
+        _scripts = new(_options.MaxCachedExpressions, StringComparer.Ordinal);
         _templateOptions = BoundedLiquid.Options(_options.LiquidStepLimit, _options.ExpressionOutputLimitBytes);
     }
+
+    /// <summary>The Liquid templates and scripts held parsed (each at most <see cref="WorkflowEngineOptions.MaxCachedExpressions"/>).</summary>
+    internal (int Templates, int Scripts) CachedCounts => (_templates.Count, _scripts.Count);
 
     /// <summary>Throws an <see cref="ActivityInputException"/> when a value to write to a variable or output is over <see cref="WorkflowEngineOptions.VariableValueLimitBytes"/>.</summary>
     public void CheckValue(JsonNode? value, string activityId, string target) =>
@@ -136,33 +143,33 @@ internal sealed class ExpressionEvaluator
         }
     }
 
-    /// <summary>Parses a Liquid template (cached); null error when it compiles.</summary>
     /// <summary>The names a Liquid template reads from its scope (null when it does not compile).</summary>
     public IReadOnlyCollection<string>? LiquidReads(string template)
     {
-        if (!_templates.TryGetValue(template, out var parsed))
+        if (!_templates.TryGet(template, out var parsed))
         {
             if (!LiquidParser.TryParse(template, out parsed, out _))
             {
                 return null;
             }
 
-            _templates.TryAdd(template, parsed);
+            _templates.Set(template, parsed);
         }
 
         return LiquidNames.ReadFromScope(parsed);
     }
 
+    /// <summary>Parses a Liquid template (cached); null error when it compiles.</summary>
     public string? LiquidError(string template)
     {
-        if (_templates.ContainsKey(template))
+        if (_templates.TryGet(template, out _))
         {
             return null;
         }
 
         if (LiquidParser.TryParse(template, out var parsed, out var error))
         {
-            _templates.TryAdd(template, parsed);
+            _templates.Set(template, parsed);
             return null;
         }
 
@@ -185,14 +192,14 @@ internal sealed class ExpressionEvaluator
 
     private string RenderLiquid(string source, ExpressionScope scope, string activityId, string input, bool html)
     {
-        if (!_templates.TryGetValue(source, out var template))
+        if (!_templates.TryGet(source, out var template))
         {
             if (!LiquidParser.TryParse(source, out template, out var error))
             {
                 throw new ActivityInputException(activityId, input, $"Liquid template does not compile: {error}");
             }
 
-            _templates.TryAdd(source, template);
+            _templates.Set(source, template);
         }
 
         var context = new TemplateContext(_templateOptions);
@@ -257,7 +264,7 @@ internal sealed class ExpressionEvaluator
 
     private JsonNode? RunJavaScript(string source, ExpressionScope scope, string activityId, string input)
     {
-        if (!_scripts.TryGetValue(source, out var prepared))
+        if (!_scripts.TryGet(source, out var prepared))
         {
             try
             {
@@ -268,7 +275,7 @@ internal sealed class ExpressionEvaluator
                 throw new ActivityInputException(activityId, input, $"JavaScript does not compile: {exception.Message}", exception);
             }
 
-            _scripts.TryAdd(source, prepared);
+            _scripts.Set(source, prepared);
         }
 
         var limit = _options.ExpressionOutputLimitBytes;
