@@ -74,6 +74,19 @@ public abstract class ElsaDefinitionExportContractTests
         Assert.True(JsonNode.DeepEquals(storedBefore, (await store.FindAsync(parentId, VersionOptions.Published))!.Model), "exporting rewrote the stored parent");
     }
 
+    [Fact]
+    public async Task BulkExportOfMoreVersionsThanTheLimit_Is400NamingIds()
+    {
+        using var client = _factory.CreateManagerClient();
+        var ids = new JsonArray([.. Enumerable.Range(0, 501).Select(i => JsonValue.Create($"version-{i}"))]);
+
+        var (response, problem) = await PostRawAsync(client, "/elsa/api/bulk-actions/export/workflow-definitions", new JsonObject { ["ids"] = ids });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("At most 500 versions", (string?)problem!["errors"]!["ids"]![0], StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Child v1 published; a parent imported (as a file exported back then would be) with its node pinned to v1 and
     /// the hint stored as v1, published; then child v2 published. Returns the parent's id and published version id and

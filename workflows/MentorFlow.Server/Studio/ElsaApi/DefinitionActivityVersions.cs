@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MentorFlow.Workflows.Definitions;
 using MentorFlow.Workflows.Descriptors;
 
 namespace MentorFlow.Server.Studio.ElsaApi;
@@ -15,6 +16,9 @@ internal static class DefinitionActivityVersions
 {
     public const string LatestVersion = "latestAvailablePublishedVersion";
     public const string LatestVersionId = "latestAvailablePublishedVersionId";
+
+    /// <summary>The most flows <see cref="IWorkflowDefinitionActivities.PublishedVersionsAsync"/> looks up at once.</summary>
+    private const int LookupBatch = 2_000;
 
     /// <summary>
     /// Sets both fields on every node under <paramref name="roots"/> that uses a flow as an activity: that flow's
@@ -32,8 +36,16 @@ internal static class DefinitionActivityVersions
             return;
         }
 
-        var published = (await flows.PublishedVersionsAsync([.. nodes.Select(pair => pair.DefinitionId!)], cancellationToken))
-            .ToDictionary(version => version.DefinitionId, StringComparer.Ordinal);
+        // One query, unless the flows used are more than one lookup answers for (a large zip being exported).
+        var published = new Dictionary<string, WorkflowDefinitionSummary>(StringComparer.Ordinal);
+        foreach (var batch in nodes.Select(pair => pair.DefinitionId!).Distinct(StringComparer.Ordinal).Chunk(LookupBatch))
+        {
+            foreach (var version in await flows.PublishedVersionsAsync(batch, cancellationToken))
+            {
+                published[version.DefinitionId] = version;
+            }
+        }
+
         foreach (var (node, definitionId) in nodes)
         {
             if (published.TryGetValue(definitionId!, out var latest))

@@ -16,6 +16,9 @@ namespace MentorFlow.Server.Studio.ElsaApi;
 /// </summary>
 internal static partial class ElsaDefinitionFilesApi
 {
+    /// <summary>The most version ids one bulk export takes (the zip is built in memory).</summary>
+    public const int MaxExportVersions = 500;
+
     public static IEndpointRouteBuilder MapElsaDefinitionFilesApi(this IEndpointRouteBuilder api)
     {
         api.MapMethods("/workflow-definitions/{definitionId}/export", ["GET", "POST"], Export);
@@ -51,6 +54,11 @@ internal static partial class ElsaDefinitionFilesApi
         if (request.Ids is not { Count: > 0 })
         {
             return ElsaRequests.Invalid(new() { ["ids"] = ["At least one version id is required."] });
+        }
+
+        if (request.Ids.Count > MaxExportVersions)
+        {
+            return ElsaRequests.Invalid(new() { ["ids"] = [$"At most {MaxExportVersions} versions can be exported at once; {request.Ids.Count} were asked for."] });
         }
 
         var versions = new List<WorkflowDefinitionVersion>();
