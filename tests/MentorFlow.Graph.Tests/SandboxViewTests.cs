@@ -188,6 +188,42 @@ public sealed class SandboxViewTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WeekView_DrawsTheNowLineOnTodayAtTheTimeInThePersonsZone_NotOnOtherWeeks_NorAfterTheLastHour()
+    {
+        // Tuesday 10 March 09:07 UTC is 10:07 in Berlin, the zone of the person's invites.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 9, 7, 0, TimeSpan.Zero));
+        await using var server = await SandboxServer.StartAsync(clock: clock);
+        await server.CreateGateway().ExecuteAsync(SandboxServer.Organizer,
+            [new CreateEventOperation("k", "kickoff", Requests.Invite(start: new DateTime(2026, 3, 10, 10, 0, 0)))], CancellationToken.None);
+        using var http = server.CreateManagerHttpClient();
+        var parser = new AngleSharp.Html.Parser.HtmlParser();
+        async Task<AngleSharp.Html.Dom.IHtmlDocument> WeekAsync(string query) =>
+            parser.ParseDocument(await http.GetStringAsync(new Uri(server.Origin, $"mailbox/mentee%40contoso.test/calendar?view=week{query}")));
+
+        var berlin = await WeekAsync("");
+        var line = Assert.Single(berlin.QuerySelectorAll(".sb-wk-now"));
+        Assert.Equal("sb-wk-now sb-y13 sb-m7", line.ClassName); // 12 quarter hours after 07:00, 7 minutes into the 13th
+        Assert.Equal("day-20260310", line.Closest("section")!.GetAttribute("aria-labelledby"));
+        Assert.Equal("true", line.ParentElement!.GetAttribute("aria-hidden"));
+        Assert.Contains("sb-hours14", line.ParentElement.ClassList);
+        Assert.Equal("sb-wk-now sb-y9 sb-m7", Assert.Single((await WeekAsync("&zone=UTC")).QuerySelectorAll(".sb-wk-now")).ClassName);
+
+        var next = berlin.QuerySelector("a[rel=next]")!.GetAttribute("href")!;
+        var nextWeek = parser.ParseDocument(await http.GetStringAsync(new Uri(server.Origin, next)));
+        Assert.Contains("Week of 16 March 2026", nextWeek.QuerySelector("h2")!.TextContent, StringComparison.Ordinal);
+        Assert.Empty(nextWeek.QuerySelectorAll(".sb-wk-now"));
+        Assert.Empty((await WeekAsync("&date=2026-03-03")).QuerySelectorAll(".sb-wk-now"));
+
+        // 20:59 in Berlin is the grid's last minute; at 21:00 the line is gone, not pinned to the bottom.
+        clock.SetUtcNow(new DateTimeOffset(2026, 3, 10, 19, 59, 0, TimeSpan.Zero));
+        Assert.Equal("sb-wk-now sb-y56 sb-m14", Assert.Single((await WeekAsync("")).QuerySelectorAll(".sb-wk-now")).ClassName);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var evening = await WeekAsync("");
+        Assert.Contains("Tuesday 10 March 2026, today", evening.QuerySelector("#day-20260310")!.TextContent, StringComparison.Ordinal);
+        Assert.Empty(evening.QuerySelectorAll(".sb-wk-now"));
+    }
+
+    [Fact]
     public async Task InvitePage_OfAnUnknownInvite_IsNotFound_AndABadDateIs400NamingIt()
     {
         var created = await _server.CreateGateway().ExecuteAsync(SandboxServer.Organizer, [new CreateEventOperation("k", "kickoff", Requests.Invite())], CancellationToken.None);

@@ -5,7 +5,8 @@ namespace MentorFlow.Graph.Tests;
 
 /// <summary>
 /// The week view's layout (<see cref="WeekLayout"/> through <see cref="CalendarGrid.Build"/>): rows of quarter hours
-/// from 07:00 (row 1) unless the week starts earlier, 12 columns per day shared by overlapping meetings.
+/// from 07:00 (row 1) unless the week starts earlier, 12 columns per day shared by overlapping meetings, the
+/// current-time line on today within the hours shown.
 /// </summary>
 public sealed class WeekLayoutTests
 {
@@ -86,7 +87,7 @@ public sealed class WeekLayoutTests
         awayDay.IsAllDay = true;
         var grid = CalendarGrid.Build("mentee@contoso.test",
             [awayDay, Event("Retreat", new DateTime(2026, 3, 9, 12, 0, 0), minutes: 25 * 60)],
-            CalendarSpan.Week, Monday, Monday, "America/New_York");
+            CalendarSpan.Week, Monday, Monday.ToDateTime(TimeOnly.MinValue), "America/New_York");
         var week = grid.Week!;
 
         Assert.Equal(["Away days"], week.Days[3].AllDay.Select(e => e.Entry.Subject)); // Thursday 12 in New York too
@@ -106,7 +107,7 @@ public sealed class WeekLayoutTests
         var berlinDaily = Event("Berlin check-in", new DateTime(2026, 3, 23, 9, 0, 0), minutes: 15, daily: true);
         var acrossTheGap = Event("Across the gap", new DateTime(2026, 3, 29, 0, 30, 0), minutes: 120, zone: "UTC");
 
-        var week = CalendarGrid.Build("mentee@contoso.test", [utcDaily, berlinDaily, acrossTheGap], CalendarSpan.Week, dstMonday, dstMonday, "Europe/Berlin").Week!;
+        var week = CalendarGrid.Build("mentee@contoso.test", [utcDaily, berlinDaily, acrossTheGap], CalendarSpan.Week, dstMonday, dstMonday.ToDateTime(TimeOnly.MinValue), "Europe/Berlin").Week!;
 
         Assert.Equal(1, week.FirstHour);
         var saturday = week.Days[5].Events.ToDictionary(e => e.Entry.Subject, e => e.Time);
@@ -167,8 +168,51 @@ public sealed class WeekLayoutTests
         Assert.Equal(["Day 3", "Day 4"], Assert.Single(week.Overflow).Events.Select(e => e.Entry.Subject));
     }
 
-    private static WeekLayout Week(IReadOnlyList<SandboxEvent> events) =>
-        CalendarGrid.Build("mentee@contoso.test", events, CalendarSpan.Week, Monday, Monday, "Europe/Berlin").Week!;
+    [Fact]
+    public void NowLine_IsOnTodaysColumnOnly_OnTheRowOfItsQuarterHour_MovedDownByItsMinute()
+    {
+        var week = Week([Event("Check-in", new DateTime(2026, 3, 10, 10, 0, 0), minutes: 30)], now: new DateTime(2026, 3, 10, 10, 7, 30));
+
+        Assert.Equal("sb-y13 sb-m7", week.Days[1].NowLine); // 10:07 is 12 quarter hours after 07:00 and 7 minutes into the next
+        Assert.All(week.Days.Where(d => d.Date != new DateOnly(2026, 3, 10)), day => Assert.Null(day.NowLine));
+    }
+
+    [Theory]
+    [InlineData(6, 59, null)] // before the grid's first hour: none (drawn on its top edge it would say 07:00)
+    [InlineData(7, 0, "sb-y1 sb-m0")]
+    [InlineData(20, 59, "sb-y56 sb-m14")]
+    [InlineData(21, 0, null)] // the grid's last hour ends at 21:00
+    [InlineData(23, 30, null)]
+    public void NowLine_IsDrawnOnlyWithinTheHoursShown(int hour, int minute, string? expected)
+    {
+        var week = Week([], now: new DateTime(2026, 3, 12, hour, minute, 0));
+
+        Assert.Equal(expected, week.Days[3].NowLine);
+        Assert.All(week.Days.Where(d => d.Date != new DateOnly(2026, 3, 12)), day => Assert.Null(day.NowLine));
+    }
+
+    [Fact]
+    public void NowLine_BeforeSeven_IsDrawnWhenAnEarlyMeetingWidensTheWeeksHours()
+    {
+        var week = Week([Event("Early", new DateTime(2026, 3, 12, 6, 0, 0), minutes: 30)], now: new DateTime(2026, 3, 10, 6, 40, 0));
+
+        Assert.Equal(6, week.FirstHour);
+        Assert.Equal("sb-y3 sb-m10", week.Days[1].NowLine);
+    }
+
+    [Theory]
+    [InlineData(2026, 3, 8)] // the Sunday before
+    [InlineData(2026, 3, 16)] // the Monday after
+    public void NowLine_IsNotDrawn_WhenTodayIsNotInTheWeek(int year, int month, int day)
+    {
+        var week = Week([Event("Check-in", new DateTime(2026, 3, 10, 10, 0, 0), minutes: 30)], now: new DateTime(year, month, day, 10, 0, 0));
+
+        Assert.All(week.Days, column => Assert.Null(column.NowLine));
+        Assert.All(week.Days, column => Assert.False(column.IsToday));
+    }
+
+    private static WeekLayout Week(IReadOnlyList<SandboxEvent> events, DateTime? now = null) =>
+        CalendarGrid.Build("mentee@contoso.test", events, CalendarSpan.Week, Monday, now ?? Monday.ToDateTime(TimeOnly.MinValue), "Europe/Berlin").Week!;
 
     private static SandboxEvent Event(string subject, DateTime start, int minutes, string zone = "Europe/Berlin", bool daily = false)
     {

@@ -9,7 +9,8 @@ namespace MentorFlow.Graph.Tests;
 /// <summary>
 /// The calendar's week view as a manager uses it, in Debian Chromium: from the sandbox's front page to a participant's
 /// calendar, the week's hourly grid (meetings at their hours, overlapping ones side by side, an all-day band), the
-/// weekly check-in in each following week, an invite opened from the grid, and the same week on a phone-sized screen.
+/// weekly check-in in each following week, an invite opened from the grid, and the same week on a phone-sized screen;
+/// the line at the current time on today's column.
 /// </summary>
 public sealed class WeekViewBrowserTests : IAsyncLifetime
 {
@@ -156,6 +157,50 @@ public sealed class WeekViewBrowserTests : IAsyncLifetime
         var listed = page.GetByRole(AriaRole.Region, new() { Name = "More meetings this week" }).GetByRole(AriaRole.Link);
         await Assertions.Expect(listed).ToHaveCountAsync(97);
         await Assertions.Expect(listed.First).ToHaveAccessibleNameAsync("10:00–10:30 Speed meeting 004, Room 1, Wednesday 11 March 2026");
+        _sandbox.AssertNoScriptRanAndNothingFailed();
+    }
+
+    [Fact]
+    public async Task NowLine_CrossesTodayAtTheCurrentMinute_LetsClicksThrough_FollowsTheClock_AndIsOnlyOnThisWeek()
+    {
+        // 13:40 UTC is 14:40 in Berlin: the line crosses Tuesday's 14:00–15:30 workshop.
+        _sandbox.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 10, 13, 40, 0, TimeSpan.Zero));
+        await _sandbox.SendAsync(new CreateEventOperation("w", "workshop", Requests.Invite(start: new DateTime(2026, 3, 10, 14, 0, 0), minutes: 90, subject: "Mentor workshop")));
+
+        var page = await _sandbox.SignInAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Calendar of mentee@contoso.test" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Week", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Week of 9 March 2026" })).ToBeVisibleAsync();
+
+        var line = page.Locator(".sb-wk-now");
+        await Assertions.Expect(line).ToHaveCountAsync(1);
+        var hour = await HourHeightAsync(page);
+        var box = await BoxAsync(line);
+        Assert.InRange(box.Y + box.Height / 2 - (await HourTopAsync(page, "14:00") + hour * 40 / 60), -1.5, 1.5);
+        var tuesday = await BoxAsync(page.Locator("section.sb-wk-day", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Tuesday 10 March 2026, today" }) }));
+        Assert.InRange(box.X - tuesday.X, -1, 3);
+        Assert.InRange(box.Width, tuesday.Width - 4, tuesday.Width);
+        await BrowserShots.SaveAsync(page, "sandbox-12-week-now-line");
+
+        // A click on the line reaches the workshop beneath it.
+        await page.Mouse.ClickAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Mentor workshop", Level = 1 })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Back to the week of 9 Mar 2026" }).ClickAsync();
+
+        // 45 minutes later (within the sign-in's hour) the page shows it at 15:25; next week has none.
+        _sandbox.Clock.Advance(TimeSpan.FromMinutes(45));
+        await page.ReloadAsync();
+        box = await BoxAsync(line);
+        Assert.InRange(box.Y + box.Height / 2 - (await HourTopAsync(page, "15:00") + hour * 25 / 60), -1.5, 1.5);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Next week" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Week of 16 March 2026" })).ToBeVisibleAsync();
+        await Assertions.Expect(line).ToHaveCountAsync(0);
+
+        // On a phone the days are lists without hours: no line.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Today", Exact = true }).ClickAsync();
+        await page.SetViewportSizeAsync(390, 844);
+        await Assertions.Expect(line).ToHaveCountAsync(1);
+        await Assertions.Expect(line).ToBeHiddenAsync();
         _sandbox.AssertNoScriptRanAndNothingFailed();
     }
 

@@ -61,9 +61,13 @@ public sealed record CalendarGrid(
         ? $"Week of {First.ToString("d MMMM yyyy", CultureInfo.InvariantCulture)}"
         : Anchor.ToString("MMMM yyyy", CultureInfo.InvariantCulture);
 
-    /// <summary>Builds the grid of <paramref name="span"/> around <paramref name="anchor"/> for <paramref name="address"/>.</summary>
-    public static CalendarGrid Build(string address, IReadOnlyList<SandboxEvent> events, CalendarSpan span, DateOnly anchor, DateOnly today, string? zoneId)
+    /// <summary>
+    /// Builds the grid of <paramref name="span"/> around <paramref name="anchor"/> for <paramref name="address"/>;
+    /// <paramref name="now"/> is the current wall-clock time in the shown zone (<see cref="ShownZone"/>).
+    /// </summary>
+    public static CalendarGrid Build(string address, IReadOnlyList<SandboxEvent> events, CalendarSpan span, DateOnly anchor, DateTime now, string? zoneId)
     {
+        var today = DateOnly.FromDateTime(now);
         var (zone, zoneLabel) = ShownZone(events, zoneId);
         DateOnly first, last, previous, next;
         if (span == CalendarSpan.Week)
@@ -131,7 +135,7 @@ public sealed record CalendarGrid(
                 byDay.TryGetValue(date, out var entries) ? entries.OrderBy(e => e.Start).ThenBy(e => e.Subject, StringComparer.Ordinal).ToList() : [])).ToList());
         }
 
-        var week = span == CalendarSpan.Week ? WeekLayout.Build(first, today, overlapping) : null;
+        var week = span == CalendarSpan.Week ? WeekLayout.Build(first, now, overlapping) : null;
         return new CalendarGrid(address, span, anchor, first, last, previous, next, today, zoneLabel, weeks, firstInvite, week);
     }
 

@@ -64,9 +64,9 @@ public static class MailboxPages
             }
 
             var events = await sandbox.Store.EventsAsync(person: address, cancellationToken: cancellationToken);
-            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), CalendarGrid.ShownZone(events, zone).Zone).DateTime);
-            var anchor = asked ?? today;
-            var grid = CalendarGrid.Build(address, events, span, anchor, today, zone);
+            var now = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), CalendarGrid.ShownZone(events, zone).Zone).DateTime;
+            var anchor = asked ?? DateOnly.FromDateTime(now);
+            var grid = CalendarGrid.Build(address, events, span, anchor, now, zone);
             return Page<CalendarPage>(new() { ["Grid"] = grid, ["Zone"] = zone });
         }).ExcludeFromDescription();
         app.MapGet("/mailbox/{address}/events/{id}", async (string address, string id, string? date, string? zone,

@@ -8,9 +8,11 @@ namespace MentorFlow.Graph.Sandbox.Pages;
 /// meetings and those lasting a day or more sit in a band above the hours, a meeting across midnight shows on both
 /// days. The hours shown are 07:00–21:00, widened to the week's earliest start and latest end. Placement is given as
 /// CSS classes (the pages' policy forbids inline style): rows <c>sb-y{n}</c>/<c>sb-h{n}</c> (1-based start, span) and
-/// columns <c>sb-x{n}</c>/<c>sb-w{n}</c> out of <see cref="Columns"/>. Bounded: at most <see cref="MaxLanes"/> meetings
-/// side by side and <see cref="MaxAllDay"/> per day in the band; the others are counted in a "more" box that links to
-/// the list of them below the grid.
+/// columns <c>sb-x{n}</c>/<c>sb-w{n}</c> out of <see cref="Columns"/>. When the week holds today, a line marks the
+/// current time on today's column (<see cref="WeekColumn.NowLine"/>): the row of its quarter hour and <c>sb-m{n}</c>, the
+/// minute within it; outside the hours shown there is no line (pinned to the grid's edge it would show a wrong time).
+/// Bounded: at most <see cref="MaxLanes"/> meetings side by side and <see cref="MaxAllDay"/> per day in the band; the
+/// others are counted in a "more" box that links to the list of them below the grid.
 /// </summary>
 public sealed record WeekLayout(int FirstHour, int LastHour, IReadOnlyList<WeekColumn> Days, IReadOnlyList<WeekOverflow> Overflow)
 {
@@ -37,9 +39,13 @@ public sealed record WeekLayout(int FirstHour, int LastHour, IReadOnlyList<WeekC
     /// <summary>The class giving a day's hour area its number of rows.</summary>
     public string RowsClass => $"sb-hours{LastHour - FirstHour}";
 
-    /// <summary>Places <paramref name="entries"/> (occurrences in the shown zone) on the week starting <paramref name="first"/>.</summary>
-    public static WeekLayout Build(DateOnly first, DateOnly today, IEnumerable<CalendarEntry> entries)
+    /// <summary>
+    /// Places <paramref name="entries"/> (occurrences in the shown zone) on the week starting <paramref name="first"/>;
+    /// <paramref name="now"/> is the current wall-clock time in that zone (its day is today).
+    /// </summary>
+    public static WeekLayout Build(DateOnly first, DateTime now, IEnumerable<CalendarEntry> entries)
     {
+        var today = DateOnly.FromDateTime(now);
         var dates = Enumerable.Range(0, 7).Select(first.AddDays).ToArray();
         var band = dates.ToDictionary(d => d, _ => new List<CalendarEntry>());
         var timed = dates.ToDictionary(d => d, _ => new List<Segment>());
@@ -62,6 +68,10 @@ public sealed record WeekLayout(int FirstHour, int LastHour, IReadOnlyList<WeekC
         var firstHour = Math.Min(DefaultFirstHour, segments.Count == 0 ? DefaultFirstHour : segments.Min(s => s.StartSlot) / SlotsPerHour);
         var lastHour = Math.Max(DefaultLastHour, segments.Count == 0 ? DefaultLastHour : (segments.Max(s => s.EndSlot) + SlotsPerHour - 1) / SlotsPerHour);
         var offset = firstHour * SlotsPerHour;
+        var nowMinute = now.Hour * 60 + now.Minute;
+        var nowLine = nowMinute >= firstHour * 60 && nowMinute < lastHour * 60
+            ? $"sb-y{(nowMinute / SlotMinutes) - offset + 1} sb-m{nowMinute % SlotMinutes}"
+            : null;
         var overflow = new List<WeekOverflow>();
         var days = new List<WeekColumn>();
         foreach (var date in dates)
@@ -111,7 +121,8 @@ public sealed record WeekLayout(int FirstHour, int LastHour, IReadOnlyList<WeekC
             }
 
             days.Add(new WeekColumn(date, date == today, shownAllDay.Select(e => new WeekEvent(e, date, Label(e), "")).ToList(), moreAllDay,
-                boxes.OrderBy(b => b.Entry.Start).ThenBy(b => b.Entry.Subject, StringComparer.Ordinal).ToList(), mores));
+                boxes.OrderBy(b => b.Entry.Start).ThenBy(b => b.Entry.Subject, StringComparer.Ordinal).ToList(), mores,
+                date == today ? nowLine : null));
         }
 
         return new WeekLayout(firstHour, lastHour, days, overflow);
@@ -221,14 +232,18 @@ public sealed record WeekHour(int Hour, string Classes)
     public string Text => $"{Hour:00}:00";
 }
 
-/// <summary>A day column: its all-day band (and "more" link), its placed meetings in start order, its "more" boxes.</summary>
+/// <summary>
+/// A day column: its all-day band (and "more" link), its placed meetings in start order, its "more" boxes, and on today
+/// within the hours shown the placement of the current-time line (<c>sb-y{n} sb-m{n}</c>; none otherwise).
+/// </summary>
 public sealed record WeekColumn(
     DateOnly Date,
     bool IsToday,
     IReadOnlyList<WeekEvent> AllDay,
     WeekMore? MoreAllDay,
     IReadOnlyList<WeekEvent> Events,
-    IReadOnlyList<WeekMore> More)
+    IReadOnlyList<WeekMore> More,
+    string? NowLine = null)
 {
     public string Id => $"day-{Date:yyyyMMdd}";
 
