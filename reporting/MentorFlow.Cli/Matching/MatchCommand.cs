@@ -50,7 +50,7 @@ public sealed class MatchCommand : Command<MatchCommand.Settings>
         public string? Forbid { get; init; }
 
         [CommandOption("--candidates <K>")]
-        [Description("Candidate mentors kept per mentee by the pre-filter before the model scores them (default: sized to the model, 40–160)")]
+        [Description("Candidate mentors kept per mentee by the pre-filter before the model scores them, beside each mentor's own best mentees (default: sized to the model, 40–160)")]
         public int? Candidates { get; init; }
 
         [CommandOption("--model-out <FILE>")]

@@ -198,6 +198,10 @@ public sealed class MatchModel
     /// <summary>The model input of a pair (<see cref="ModelInputs"/>; profiles from one <see cref="ProfileSpace"/>).</summary>
     public float[] Input(PersonProfile mentor, PersonProfile mentee) => ModelInputs.Of(mentor, mentee, Goals);
 
+    /// <summary>Uncalibrated scores (the scale the pre-filter's weights were fitted on); the similarity at cold start.</summary>
+    internal double[] Raw(IReadOnlyList<float[]> inputs) =>
+        _predictor is null ? [.. inputs.Select(f => ColdStartSimilarity(f))] : _predictor.Raw(inputs);
+
     /// <summary>Scores model inputs: calibrated P(success), or the cold-start similarity.</summary>
     public double[] Predict(IReadOnlyList<float[]> inputs)
     {

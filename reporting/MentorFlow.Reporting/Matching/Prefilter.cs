@@ -6,9 +6,10 @@ namespace MentorFlow.Reporting.Matching;
 /// <summary>
 /// Candidate pruning: a linear score over the cheap pair features (<see cref="Features"/>) — the model's own linear
 /// summary (<see cref="MatchModel.PrefilterWeights"/>) or, at cold start, the similarity without the statement term
-/// (<see cref="ColdStart.Prefilter"/>) — computed for every (mentor, mentee) pair from flat arrays so that 25 million
-/// pairs take well under a second, and the k best mentors of each mentee kept with a min-heap. Same result as
-/// computing the features one pair at a time.
+/// (<see cref="ColdStart.Prefilter"/>) — plus an offset per mentor (what the model sees in a mentor whatever the
+/// mentee: time to give, seniority, anything the cheap features miss), computed for every (mentor, mentee) pair from
+/// flat arrays so that 25 million pairs take well under a second, and the k best mentors of each mentee kept with a
+/// min-heap. Same result as computing the features one pair at a time.
 /// </summary>
 internal sealed class Prefilter
 {
@@ -26,6 +27,7 @@ internal sealed class Prefilter
     private readonly double[] _offset;
     private readonly int[] _seniority;
     private readonly double[] _weights;
+    private readonly double[] _mentorOffsets;
 
     /// <summary>The features the pre-filter computes (the weights of any other feature are ignored).</summary>
     public static readonly IReadOnlyList<int> Features =
@@ -50,9 +52,21 @@ internal sealed class Prefilter
         return weights;
     }
 
-    public Prefilter(IReadOnlyList<PersonProfile> mentors, IReadOnlyList<double> weights)
+    /// <param name="mentors">The cohort's mentors.</param>
+    /// <param name="weights">Weight of each pair feature (<see cref="Features"/> only are read).</param>
+    /// <param name="mentorOffsets">
+    /// Added to every score of a mentor (one per mentor; none → 0): what the model sees in a mentor whatever the mentee
+    /// (<see cref="ScoredCohort"/> measures it on a sample of mentees).
+    /// </param>
+    public Prefilter(IReadOnlyList<PersonProfile> mentors, IReadOnlyList<double> weights, IReadOnlyList<double>? mentorOffsets = null)
     {
+        if (mentorOffsets is not null && mentorOffsets.Count != mentors.Count)
+        {
+            throw new ArgumentException($"{mentorOffsets.Count} mentor offsets for {mentors.Count} mentors", nameof(mentorOffsets));
+        }
+
         _weights = [.. weights];
+        _mentorOffsets = mentorOffsets is null ? new double[mentors.Count] : [.. mentorOffsets];
         _count = mentors.Count;
         _words = mentors.Count == 0 ? 1 : mentors[0].Interests.Length;
         _interests = new ulong[_count * _words];
@@ -84,12 +98,26 @@ internal sealed class Prefilter
     }
 
     /// <summary>The indices of the k mentors with the highest pre-filter score for this mentee (ties → lower index; in no particular order).</summary>
-    public int[] Top(PersonProfile mentee, int k)
+    public int[] Top(PersonProfile mentee, int k) => Top(mentee, k, -1, null);
+
+    /// <summary>
+    /// As <see cref="Top(PersonProfile, int)"/>, and offers the mentee (as <paramref name="menteeIndex"/>) with its score
+    /// to each mentor's keeper of its best mentees (<paramref name="mentorBest"/>, one per mentor).
+    /// </summary>
+    public int[] Top(PersonProfile mentee, int k, int menteeIndex, TopKeeper[]? mentorBest)
     {
         var scores = System.Buffers.ArrayPool<double>.Shared.Rent(_count);
         try
         {
             ScoreAll(mentee, scores);
+            if (mentorBest is not null)
+            {
+                for (var m = 0; m < _count; m++)
+                {
+                    mentorBest[m].Offer(scores[m], menteeIndex);
+                }
+            }
+
             return Select(scores, k);
         }
         finally
@@ -177,55 +205,80 @@ internal sealed class Prefilter
             }
 
             s += wGap * Math.Clamp(gap, -10, 30) / 10.0;
-            scores[m] = s;
+            scores[m] = s + _mentorOffsets[m];
         }
     }
 
     private int[] Select(double[] scores, int k)
     {
-        k = Math.Min(k, _count);
-        var heapScore = new double[k];
-        var heapMentor = new int[k];
-        var size = 0;
+        var best = new TopKeeper(Math.Min(k, _count));
         for (var m = 0; m < _count; m++)
         {
-            var s = scores[m];
-            if (size < k)
-            {
-                heapScore[size] = s;
-                heapMentor[size] = m;
-                SiftUp(heapScore, heapMentor, size++);
-            }
-            else if (s > heapScore[0] || (s == heapScore[0] && m < heapMentor[0]))
-            {
-                heapScore[0] = s;
-                heapMentor[0] = m;
-                SiftDown(heapScore, heapMentor, size);
-            }
+            best.Offer(scores[m], m);
         }
 
-        return heapMentor[..size];
+        return best.Items();
+    }
+}
+
+/// <summary>
+/// The k items with the highest scores seen so far (a min-heap); among equal scores lower ids are kept. Items come out
+/// in no particular order.
+/// </summary>
+internal sealed class TopKeeper(int k)
+{
+    private readonly double[] _score = new double[Math.Max(0, k)];
+    private readonly int[] _id = new int[Math.Max(0, k)];
+    private int _size;
+
+    public int Count => _size;
+
+    public void Offer(double score, int id)
+    {
+        if (_size < _score.Length)
+        {
+            _score[_size] = score;
+            _id[_size] = id;
+            SiftUp(_size++);
+        }
+        else if (_size > 0 && (score > _score[0] || (score == _score[0] && id < _id[0])))
+        {
+            _score[0] = score;
+            _id[0] = id;
+            SiftDown();
+        }
     }
 
-    // Min-heap on score; among equal scores the higher mentor index is "smaller", so lower indices are kept.
-    private static bool Less(double[] s, int[] m, int a, int b) => s[a] < s[b] || (s[a] == s[b] && m[a] > m[b]);
+    /// <summary>Offers every item another keeper holds.</summary>
+    public void Merge(TopKeeper other)
+    {
+        for (var i = 0; i < other._size; i++)
+        {
+            Offer(other._score[i], other._id[i]);
+        }
+    }
 
-    private static void SiftUp(double[] s, int[] m, int i)
+    public int[] Items() => _id[.._size];
+
+    // Min-heap on score; among equal scores the higher id is "smaller", so lower ids are kept.
+    private bool Less(int a, int b) => _score[a] < _score[b] || (_score[a] == _score[b] && _id[a] > _id[b]);
+
+    private void SiftUp(int i)
     {
         while (i > 0)
         {
             var parent = (i - 1) / 2;
-            if (!Less(s, m, i, parent))
+            if (!Less(i, parent))
             {
                 break;
             }
 
-            Swap(s, m, i, parent);
+            Swap(i, parent);
             i = parent;
         }
     }
 
-    private static void SiftDown(double[] s, int[] m, int size)
+    private void SiftDown()
     {
         var i = 0;
         while (true)
@@ -233,12 +286,12 @@ internal sealed class Prefilter
             var left = (2 * i) + 1;
             var right = left + 1;
             var smallest = i;
-            if (left < size && Less(s, m, left, smallest))
+            if (left < _size && Less(left, smallest))
             {
                 smallest = left;
             }
 
-            if (right < size && Less(s, m, right, smallest))
+            if (right < _size && Less(right, smallest))
             {
                 smallest = right;
             }
@@ -248,14 +301,14 @@ internal sealed class Prefilter
                 return;
             }
 
-            Swap(s, m, i, smallest);
+            Swap(i, smallest);
             i = smallest;
         }
     }
 
-    private static void Swap(double[] s, int[] m, int a, int b)
+    private void Swap(int a, int b)
     {
-        (s[a], s[b]) = (s[b], s[a]);
-        (m[a], m[b]) = (m[b], m[a]);
+        (_score[a], _score[b]) = (_score[b], _score[a]);
+        (_id[a], _id[b]) = (_id[b], _id[a]);
     }
 }

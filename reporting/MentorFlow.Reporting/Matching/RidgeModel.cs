@@ -14,7 +14,7 @@ public sealed record RidgeModel(double Lambda, double Intercept, int[] First, in
     public static readonly IReadOnlyList<double> Lambdas = [0.03, 0.1, 0.3, 1, 3, 10, 30];
 
     /// <summary>Main effects get this fraction of the interaction penalty.</summary>
-    public const double MainEffectPenalty = 0.1;
+    public static double MainEffectPenalty { get; set; } = 0.1;
 
     public double Predict(ReadOnlySpan<float> x)
     {

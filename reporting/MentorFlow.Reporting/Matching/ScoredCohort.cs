@@ -36,6 +36,16 @@ public sealed record ScoringOptions
     /// <summary>Share of the sampled mentees' best mentors the candidate list keeps.</summary>
     public const double RecallTarget = 0.95;
 
+    /// <summary>
+    /// Each mentor also keeps its own best mentees by the pre-filter score, this many per place it offers (beside the
+    /// mentees' lists): when every mentee ranks the same popular mentors first, the others still get candidates and
+    /// their places can be filled.
+    /// </summary>
+    public const int MenteesPerMentorPlace = 4;
+
+    /// <summary>Fewest mentees a mentor keeps as its own candidates.</summary>
+    public const int MinimumMenteesPerMentor = 8;
+
     /// <summary>Threads for pre-filtering and scoring; by default all cores.</summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 
@@ -148,31 +158,78 @@ public sealed class ScoredCohort
 
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism) };
         var prefilter = new Prefilter(mentorProfiles, model.PrefilterWeights);
+        var sample = model.Method == ScoringMethod.ColdStartSimilarity ? null : Sample(model, prefilter, mentorProfiles, menteeProfiles, parallel);
+        if (sample is not null)
+        {
+            prefilter = new Prefilter(mentorProfiles, model.PrefilterWeights, sample.MentorOffsets);
+        }
+
         var k = options.CandidatesPerMentee is { } requested
             ? Math.Min(Math.Max(1, requested), mentors.Count)
-            : SizeToModel(model, prefilter, mentorProfiles, menteeProfiles, parallel);
+            : SizeToModel(sample, mentors.Count, mentees.Count);
 
-        // 1. Pre-filter every pair cheaply and keep each mentee's k best mentors.
+        // 1. Pre-filter every pair cheaply: each mentee keeps its k best mentors, and each mentor its best mentees (so
+        //    that a mentor whom every mentee ranks below the popular ones can still fill its places).
         var chosen = new int[mentees.Count][];
+        var mentorBest = mentors.Select(m => new TopKeeper(MentorCandidates(m, mentees.Count))).ToArray();
+        var threadBests = new System.Collections.Concurrent.ConcurrentBag<TopKeeper[]>();
         var done = 0;
-        Parallel.For(0, mentees.Count, parallel, e =>
-        {
-            chosen[e] = prefilter.Top(menteeProfiles[e], k);
-            var count = Interlocked.Increment(ref done);
-            if (count % 500 == 0 || count == mentees.Count)
+        Parallel.For(
+            0,
+            mentees.Count,
+            parallel,
+            () => mentors.Select(m => new TopKeeper(MentorCandidates(m, mentees.Count))).ToArray(),
+            (e, _, local) =>
             {
-                options.Progress?.Report(("pre-filter", count, mentees.Count));
+                chosen[e] = prefilter.Top(menteeProfiles[e], k, e, local);
+                var count = Interlocked.Increment(ref done);
+                if (count % 500 == 0 || count == mentees.Count)
+                {
+                    options.Progress?.Report(("pre-filter", count, mentees.Count));
+                }
+
+                return local;
+            },
+            threadBests.Add);
+        foreach (var local in threadBests)
+        {
+            for (var m = 0; m < mentors.Count; m++)
+            {
+                mentorBest[m].Merge(local[m]);
             }
-        });
+        }
+
+        var added = new List<int>?[mentees.Count];
+        for (var m = 0; m < mentors.Count; m++)
+        {
+            foreach (var e in mentorBest[m].Items())
+            {
+                if (Array.IndexOf(chosen[e], m) < 0)
+                {
+                    (added[e] ??= []).Add(m);
+                }
+            }
+        }
+
+        var start = new int[mentees.Count + 1];
+        for (var e = 0; e < mentees.Count; e++)
+        {
+            if (added[e] is { } more)
+            {
+                chosen[e] = [.. chosen[e], .. more];
+            }
+
+            start[e + 1] = start[e] + chosen[e].Length;
+        }
 
         // 2. Full features of the kept pairs, scored by the model in parallel chunks.
-        var features = new float[mentees.Count * k][];
+        var features = new float[start[mentees.Count]][];
         Parallel.For(0, mentees.Count, parallel, e =>
         {
             var goals = ModelInputs.GoalIndicatorsOf(menteeProfiles[e], model.Goals);
-            for (var j = 0; j < k; j++)
+            for (var j = 0; j < chosen[e].Length; j++)
             {
-                features[(e * k) + j] = ModelInputs.Of(mentorProfiles[chosen[e][j]], menteeProfiles[e], goals);
+                features[start[e] + j] = ModelInputs.Of(mentorProfiles[chosen[e][j]], menteeProfiles[e], goals);
             }
         });
 
@@ -184,10 +241,10 @@ public sealed class ScoredCohort
         var scoredChunks = 0;
         Parallel.For(0, chunks, parallel, c =>
         {
-            var start = c * chunk;
-            var length = Math.Min(chunk, features.Length - start);
-            var predicted = model.Predict(new ArraySegment<float[]>(features, start, length));
-            predicted.CopyTo(scores, start);
+            var first = c * chunk;
+            var length = Math.Min(chunk, features.Length - first);
+            var predicted = model.Predict(new ArraySegment<float[]>(features, first, length));
+            predicted.CopyTo(scores, first);
             var count = Interlocked.Increment(ref scoredChunks);
             options.Progress?.Report(("score", Math.Min(count * chunk, features.Length), features.Length));
         });
@@ -195,10 +252,10 @@ public sealed class ScoredCohort
         var candidates = new Candidate[mentees.Count][];
         for (var e = 0; e < mentees.Count; e++)
         {
-            var list = new Candidate[k];
-            for (var j = 0; j < k; j++)
+            var list = new Candidate[chosen[e].Length];
+            for (var j = 0; j < list.Length; j++)
             {
-                list[j] = new Candidate(chosen[e][j], scores[(e * k) + j]);
+                list[j] = new Candidate(chosen[e][j], scores[start[e] + j]);
             }
 
             Array.Sort(list, (a, b) => b.Score.CompareTo(a.Score) is var s && s != 0 ? s : a.Mentor.CompareTo(b.Mentor));
@@ -212,30 +269,25 @@ public sealed class ScoredCohort
     }
 
     /// <summary>
-    /// The candidate count that keeps the model's own best mentors (see <see cref="ScoringOptions.CandidatesPerMentee"/>):
-    /// for each sampled mentee, where the model's <see cref="ScoringOptions.RecallTop"/> best mentors rank in the
-    /// pre-filter's order; the count is the rank that covers <see cref="ScoringOptions.RecallTarget"/> of them.
+    /// The model's raw scores of <see cref="ScoringOptions.RecallSample"/> evenly spaced mentees against every mentor,
+    /// beside the pre-filter's; from them each mentor's offset (the mean of model − pre-filter over the sample: what the
+    /// model sees in the mentor that the cheap features miss) and, per sampled mentee, the model's own best mentors.
     /// </summary>
-    internal static int SizeToModel(
-        MatchModel model, Prefilter prefilter, PersonProfile[] mentors, PersonProfile[] mentees, ParallelOptions parallel)
+    internal static PrefilterSample? Sample(MatchModel model, Prefilter prefilter, PersonProfile[] mentors, PersonProfile[] mentees, ParallelOptions parallel)
     {
-        var floor = Math.Min(ScoringOptions.MinimumCandidates, mentors.Length);
-        var ceiling = Math.Min(Math.Min(ScoringOptions.MaximumCandidates, mentors.Length), Math.Max(floor, ScoringOptions.MaximumPairs / Math.Max(1, mentees.Length)));
-        if (model.Method == ScoringMethod.ColdStartSimilarity || mentees.Length == 0 || ceiling <= floor)
+        if (mentees.Length == 0 || mentors.Length == 0)
         {
-            // The cold-start pre-filter is the similarity itself (without the statement): its order is the model's.
-            return floor;
+            return null;
         }
 
-        var sample = Math.Min(ScoringOptions.RecallSample, mentees.Length);
-        var top = Math.Min(ScoringOptions.RecallTop, mentors.Length);
-        var ranks = new int[sample][];
-        Parallel.For(0, sample, parallel, s =>
+        var size = Math.Min(ScoringOptions.RecallSample, mentees.Length);
+        var modelScores = new double[size][];
+        var filter = new double[size][];
+        Parallel.For(0, size, parallel, s =>
         {
-            var mentee = mentees[(int)((long)s * mentees.Length / sample)];
-            var filterScores = new double[mentors.Length];
-            prefilter.ScoreAll(mentee, filterScores);
-
+            var mentee = mentees[(int)((long)s * mentees.Length / size)];
+            filter[s] = new double[mentors.Length];
+            prefilter.ScoreAll(mentee, filter[s]);
             var goals = ModelInputs.GoalIndicatorsOf(mentee, model.Goals);
             var inputs = new float[mentors.Length][];
             for (var m = 0; m < mentors.Length; m++)
@@ -243,14 +295,56 @@ public sealed class ScoredCohort
                 inputs[m] = ModelInputs.Of(mentors[m], mentee, goals);
             }
 
-            var scores = model.Predict(inputs);
-            ranks[s] = [.. Enumerable.Range(0, mentors.Length).OrderByDescending(m => scores[m]).ThenBy(m => m).Take(top).Select(m => RankOf(filterScores, m))];
+            modelScores[s] = model.Raw(inputs);
         });
 
-        var all = ranks.SelectMany(r => r).Order().ToArray();
+        var offsets = new double[mentors.Length];
+        for (var m = 0; m < mentors.Length; m++)
+        {
+            var sum = 0.0;
+            for (var s = 0; s < size; s++)
+            {
+                sum += modelScores[s][m] - filter[s][m];
+            }
+
+            offsets[m] = sum / size;
+        }
+
+        return new PrefilterSample(modelScores, filter, offsets);
+    }
+
+    /// <summary>
+    /// The candidate count that keeps the model's own best mentors (see <see cref="ScoringOptions.CandidatesPerMentee"/>):
+    /// for each sampled mentee, where the model's <see cref="ScoringOptions.RecallTop"/> best mentors rank in the
+    /// pre-filter's order (with the mentor offsets); the count is the rank that covers
+    /// <see cref="ScoringOptions.RecallTarget"/> of them. No sample (cold start) → the minimum.
+    /// </summary>
+    internal static int SizeToModel(PrefilterSample? sample, int mentors, int mentees)
+    {
+        var floor = Math.Min(ScoringOptions.MinimumCandidates, mentors);
+        var ceiling = Math.Min(Math.Min(ScoringOptions.MaximumCandidates, mentors), Math.Max(floor, ScoringOptions.MaximumPairs / Math.Max(1, mentees)));
+        if (sample is null || ceiling <= floor)
+        {
+            // The cold-start pre-filter is the similarity itself (without the statement): its order is the model's.
+            return floor;
+        }
+
+        var top = Math.Min(ScoringOptions.RecallTop, mentors);
+        var all = sample.Model.SelectMany((scores, s) =>
+        {
+            var filtered = sample.Filter[s].Select((v, m) => v + sample.MentorOffsets[m]).ToArray();
+            return Enumerable.Range(0, mentors).OrderByDescending(m => scores[m]).ThenBy(m => m).Take(top).Select(m => RankOf(filtered, m));
+        }).Order().ToArray();
         var needed = all[Math.Min(all.Length - 1, (int)Math.Ceiling(ScoringOptions.RecallTarget * all.Length) - 1)] + 1;
         return Math.Clamp(needed, floor, ceiling);
     }
+
+    /// <summary>
+    /// Mentees each mentor keeps as candidates beside the mentees' own lists: <see cref="ScoringOptions.MenteesPerMentorPlace"/>
+    /// per place, at least <see cref="ScoringOptions.MinimumMenteesPerMentor"/>, at most every mentee.
+    /// </summary>
+    private static int MentorCandidates(Application mentor, int mentees) =>
+        Math.Min(mentees, Math.Max(ScoringOptions.MinimumMenteesPerMentor, ScoringOptions.MenteesPerMentorPlace * Math.Max(1, mentor.Capacity)));
 
     /// <summary>Place of mentor <paramref name="m"/> in the pre-filter's order (0 = best; among equal scores lower indices first).</summary>
     private static int RankOf(double[] scores, int m)
@@ -278,3 +372,9 @@ public sealed class ScoredCohort
         return index;
     }
 }
+
+/// <summary>
+/// Sampled mentees' scores against every mentor: the model's raw scores and the pre-filter's (without offsets), per
+/// sampled mentee; and each mentor's offset.
+/// </summary>
+internal sealed record PrefilterSample(double[][] Model, double[][] Filter, double[] MentorOffsets);

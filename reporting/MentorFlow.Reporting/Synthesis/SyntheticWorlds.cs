@@ -24,6 +24,9 @@ public enum SyntheticWorld
 
     /// <summary>Missing application fields, label noise and noisy satisfaction over a mixed rule.</summary>
     Noisy,
+
+    /// <summary>A structure drawn from the seed (<see cref="DrawnTruth"/>): every seed is a different world no model was tuned to.</summary>
+    Drawn,
 }
 
 /// <summary>The true P(success) of a pair in a synthetic world (hidden from the model).</summary>
@@ -52,6 +55,7 @@ public abstract class GroundTruth
         SyntheticWorld.Interactions => new InteractionTruth(seed),
         SyntheticWorld.Thresholds => new ThresholdTruth(seed),
         SyntheticWorld.Noisy => new NoisyTruth(seed),
+        SyntheticWorld.Drawn => new DrawnTruth(seed),
         _ => throw new ArgumentOutOfRangeException(nameof(world), world, "unknown world"),
     };
 

@@ -54,7 +54,7 @@ public sealed class MatchCommandTests(SynthFolderFixture synth) : IClassFixture<
         var result = await MentorflowProcess.RunAsync("synth", "--world", "flat", "--out", Path.Combine(_work, "flat"));
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--world must be one of classic, additive, interactions, thresholds, noisy", result.StandardError + result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("--world must be one of classic, additive, interactions, thresholds, noisy, drawn", result.StandardError + result.StandardOutput, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_work, "flat")));
     }
 

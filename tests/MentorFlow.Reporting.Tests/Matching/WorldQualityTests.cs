@@ -60,7 +60,7 @@ public sealed class WorldQualityTests
     [Fact]
     public void NaiveGreedy_InEveryDiscriminatingWorld_StaysBelow85PercentOfTheOracle()
     {
-        foreach (var world in new[] { SyntheticWorld.Additive, SyntheticWorld.Interactions, SyntheticWorld.Thresholds, SyntheticWorld.Noisy })
+        foreach (var world in new[] { SyntheticWorld.Additive, SyntheticWorld.Interactions, SyntheticWorld.Thresholds, SyntheticWorld.Noisy, SyntheticWorld.Drawn })
         {
             var data = World(world, 10, 10);
             var mentors = data.Cohort.Where(a => a.IsMentor).ToList();

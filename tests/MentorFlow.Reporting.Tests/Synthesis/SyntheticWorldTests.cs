@@ -18,6 +18,7 @@ public sealed class SyntheticWorldTests : IDisposable
     [InlineData(SyntheticWorld.Interactions)]
     [InlineData(SyntheticWorld.Thresholds)]
     [InlineData(SyntheticWorld.Noisy)]
+    [InlineData(SyntheticWorld.Drawn)]
     public void WriteTo_EveryWorld_WritesFilesTheReadersAcceptAndOutcomesOfBothKinds(SyntheticWorld world)
     {
         var data = Generate(world);
@@ -37,6 +38,7 @@ public sealed class SyntheticWorldTests : IDisposable
     [InlineData("interactions", SyntheticWorld.Interactions)]
     [InlineData("THRESHOLDS", SyntheticWorld.Thresholds)]
     [InlineData("classic", SyntheticWorld.Classic)]
+    [InlineData("Drawn", SyntheticWorld.Drawn)]
     public void Parse_TakesWorldNamesCaseInsensitively(string name, SyntheticWorld world) => Assert.Equal(world, GroundTruth.Parse(name));
 
     [Theory]
@@ -81,5 +83,19 @@ public sealed class SyntheticWorldTests : IDisposable
         Assert.True(rule.Probability(mentor, near) - rule.Probability(mentor, mentee) > 0.2);
         var writer = mentee with { Communication = ["email"] };
         Assert.Equal(rule.Probability(mentor, writer with { TimeZone = "Asia/Tokyo" }), rule.Probability(mentor, writer), 12);
+    }
+
+    [Fact]
+    public void DrawnWorld_EachSeedDrawsADifferentStructure_AndTheSameSeedTheSameTruth()
+    {
+        var descriptions = Enumerable.Range(1, 6).Select(seed => string.Join("; ", new DrawnTruth(seed).Describe())).ToList();
+        var mentor = TestData.Application("m", Role.Mentor, careerPath: "data-science", languages: ["en"], seniority: 12);
+        var mentee = TestData.Application("e", Role.Mentee, careerPath: "analytics", languages: ["en"], seniority: 2);
+
+        Assert.Equal(descriptions.Count, descriptions.Distinct().Count());
+        Assert.Equal(descriptions[0], string.Join("; ", new DrawnTruth(1).Describe()));
+        Assert.Equal(new DrawnTruth(4).Probability(mentor, mentee), GroundTruth.For(SyntheticWorld.Drawn, 4).Probability(mentor, mentee));
+        Assert.All(descriptions, d => Assert.InRange(d.Split("; ").Length, 6, 13));
+        Assert.All(Enumerable.Range(1, 6), seed => Assert.InRange(new DrawnTruth(seed).Probability(mentor, mentee), 0, 1));
     }
 }
