@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using MentorFlow.Server.Tests.Infrastructure;
-using MentorFlow.Testing;
 using MentorFlow.Workflows.Definitions;
 using Microsoft.Extensions.DependencyInjection;
 using static MentorFlow.Server.Tests.Studio.StudioFlows;
@@ -14,7 +13,7 @@ namespace MentorFlow.Server.Tests.Studio;
 public sealed class ElsaDefinitionExportSqliteTests(StudioServer server) : ElsaDefinitionExportContractTests(server), IClassFixture<StudioServer>;
 
 /// <summary>The export contract on a database of the real PostgreSQL test server.</summary>
-public sealed class ElsaDefinitionExportPostgresTests(PostgresStudioServer fixture) : ElsaDefinitionExportContractTests(fixture.Server), IClassFixture<PostgresStudioServer>;
+public sealed class ElsaDefinitionExportPostgresTests(PostgresServer<StudioServer> fixture) : ElsaDefinitionExportContractTests(fixture.Server), IClassFixture<PostgresServer<StudioServer>>;
 
 /// <summary>
 /// Exporting a parent that uses another flow as an activity: the exported file (one JSON or a zip of several) carries
@@ -131,38 +130,4 @@ public abstract class ElsaDefinitionExportContractTests
 
     private static JsonObject Ask(JsonNode definition) =>
         definition["root"]!["activities"]!.AsArray().Single(a => (string?)a!["id"] == "ask")!.AsObject();
-}
-
-/// <summary>The Studio's server on its own PostgreSQL database (dropped at the end).</summary>
-public sealed class PostgresStudioServer : IAsyncLifetime
-{
-    private TestPostgres? _database;
-
-    public StudioServer Server { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        _database = await TestPostgres.CreateAsync();
-        Server = new StudioServer
-        {
-            Settings = new Dictionary<string, string?>
-            {
-                ["Database:Provider"] = "Postgres",
-                ["ConnectionStrings:mentorflow"] = _database.ConnectionString,
-            },
-        };
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Server is not null)
-        {
-            await Server.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
 }
