@@ -7,8 +7,9 @@ public sealed record ScoringOptions
 {
     /// <summary>
     /// Candidate pruning: each mentee keeps the mentors with the best pre-filter score (the model's linear summary over
-    /// cheap features, <see cref="MatchModel.PrefilterWeights"/>), and only those pairs are scored by the model and
-    /// offered to the assignment. A number keeps exactly that many. Null (the default) sizes it to the model: from
+    /// cheap features, <see cref="MatchModel.PrefilterWeights"/>, plus each mentor's offset), each mentor its own best
+    /// mentees (<see cref="MenteesPerMentorPlace"/>), and only those pairs are scored by the model and offered to the
+    /// assignment. A number keeps exactly that many mentors per mentee (beside the mentors' own lists). Null (the default) sizes it to the model: from
     /// <see cref="MinimumCandidates"/> up, wide enough that the model's own <see cref="RecallTop"/> best mentors of
     /// <see cref="RecallSample"/> sampled mentees (scored against every mentor) survive the pre-filter in
     /// <see cref="RecallTarget"/> of cases, at most <see cref="MaximumCandidates"/> — a model whose best pairs depend
