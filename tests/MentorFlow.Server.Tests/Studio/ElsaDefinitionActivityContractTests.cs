@@ -129,15 +129,7 @@ public sealed class ElsaDefinitionActivityContractTests : IClassFixture<StudioSe
         var childModel = Asking(childId, $"Ask mentor {suffix}");
         var v1 = (string)(await SaveAsync(client, childModel, publish: true))["workflowDefinition"]!["id"]!;
         var parentId = Unique("asking-parent");
-        var parent = Waiting(parentId);
-        var node = Activity("ask", $"AskMentor{char.ToUpperInvariant(suffix[0])}{suffix[1..]}", 250, ("who", Expression("Literal", "Ana")));
-        node["workflowDefinitionId"] = childId;
-        node["workflowDefinitionVersionId"] = v1;
-        node["latestAvailablePublishedVersion"] = 1;
-        node["latestAvailablePublishedVersionId"] = v1;
-        parent["root"]!["activities"]!.AsArray().Insert(1, node);
-        parent["root"]!["connections"]![0]!["target"]!["activity"] = "ask";
-        parent["root"]!["connections"]!.AsArray().Add(Connection("ask", "Yes", "write"));
+        var parent = ParentPinnedTo(parentId, childId, v1);
         var parentVersion = (string)(await SaveAsync(client, parent, publish: true))["workflowDefinition"]!["id"]!;
 
         childModel["description"] = "Asks a mentor, kindly.";
@@ -162,9 +154,30 @@ public sealed class ElsaDefinitionActivityContractTests : IClassFixture<StudioSe
         await PostAsync(client, $"/elsa/api/workflow-definitions/{childId}/retract", null);
         var afterRetract = Ask(await GetJsonAsync(client, $"/elsa/api/workflow-definitions/by-id/{parentVersion}"));
         Assert.Equal((1, v1), ((int?)afterRetract["latestAvailablePublishedVersion"], (string?)afterRetract["latestAvailablePublishedVersionId"]));
-
-        static JsonObject Ask(JsonNode definition) => definition["root"]!["activities"]!.AsArray().Single(a => (string?)a!["id"] == "ask")!.AsObject();
     }
+
+    /// <summary>
+    /// A waiting flow whose node "ask" runs the asking flow <paramref name="childId"/> (made by <see cref="Asking"/> with
+    /// an "Ask mentor …" name), pinned to its version <paramref name="childVersionId"/> (version 1, the latest when made).
+    /// </summary>
+    public static JsonObject ParentPinnedTo(string parentId, string childId, string childVersionId)
+    {
+        var suffix = childId["asking-".Length..];
+        var parent = Waiting(parentId);
+        var node = Activity("ask", $"AskMentor{char.ToUpperInvariant(suffix[0])}{suffix[1..]}", 250, ("who", Expression("Literal", "Ana")));
+        node["workflowDefinitionId"] = childId;
+        node["workflowDefinitionVersionId"] = childVersionId;
+        node["latestAvailablePublishedVersion"] = 1;
+        node["latestAvailablePublishedVersionId"] = childVersionId;
+        parent["root"]!["activities"]!.AsArray().Insert(1, node);
+        parent["root"]!["connections"]![0]!["target"]!["activity"] = "ask";
+        parent["root"]!["connections"]!.AsArray().Add(Connection("ask", "Yes", "write"));
+        return parent;
+    }
+
+    /// <summary>The node "ask" of a definition.</summary>
+    public static JsonObject Ask(JsonNode definition) =>
+        definition["root"]!["activities"]!.AsArray().Single(a => (string?)a!["id"] == "ask")!.AsObject();
 
     private static async Task<JsonNode?> FindAsync(HttpClient client, string typeName)
     {

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using MentorFlow.Server.Tests.Infrastructure;
 using MentorFlow.Workflows.Definitions;
 using Microsoft.Extensions.DependencyInjection;
+using static MentorFlow.Server.Tests.Studio.ElsaDefinitionActivityContractTests;
 using static MentorFlow.Server.Tests.Studio.StudioFlows;
 
 namespace MentorFlow.Server.Tests.Studio;
@@ -95,20 +96,12 @@ public abstract class ElsaDefinitionExportContractTests
     {
         var childId = Unique("asking");
         var suffix = childId["asking-".Length..];
-        var childModel = ElsaDefinitionActivityContractTests.Asking(childId, $"Ask mentor {suffix}");
+        var childModel = Asking(childId, $"Ask mentor {suffix}");
         var v1 = (string)(await SaveAsync(client, childModel, publish: true))["workflowDefinition"]!["id"]!;
 
         var parentId = Unique("asking-parent");
-        var parent = Waiting(parentId);
-        var node = Activity("ask", $"AskMentor{char.ToUpperInvariant(suffix[0])}{suffix[1..]}", 250, ("who", Expression("Literal", "Ana")));
-        node["workflowDefinitionId"] = childId;
-        node["workflowDefinitionVersionId"] = v1;
-        node["version"] = 1;
-        node["latestAvailablePublishedVersion"] = 1;
-        node["latestAvailablePublishedVersionId"] = v1;
-        parent["root"]!["activities"]!.AsArray().Insert(1, node);
-        parent["root"]!["connections"]![0]!["target"]!["activity"] = "ask";
-        parent["root"]!["connections"]!.AsArray().Add(Connection("ask", "Yes", "write"));
+        var parent = ParentPinnedTo(parentId, childId, v1);
+        Ask(parent)["version"] = 1;
         var (imported, importedBody) = await PostRawAsync(client, "/elsa/api/workflow-definitions/import", parent);
         Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
         var (published, _) = await PostAsync(client, $"/elsa/api/workflow-definitions/{parentId}/publish", null);
@@ -127,7 +120,4 @@ public abstract class ElsaDefinitionExportContractTests
         var isJson = response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) == true;
         return (response, isJson ? JsonNode.Parse(await response.Content.ReadAsStringAsync()) : null);
     }
-
-    private static JsonObject Ask(JsonNode definition) =>
-        definition["root"]!["activities"]!.AsArray().Single(a => (string?)a!["id"] == "ask")!.AsObject();
 }
