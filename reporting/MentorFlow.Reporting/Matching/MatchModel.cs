@@ -205,12 +205,12 @@ public sealed class MatchModel
     /// <summary>Scores model inputs: calibrated P(success), or the cold-start similarity.</summary>
     public double[] Predict(IReadOnlyList<float[]> inputs)
     {
+        var raw = Raw(inputs);
         if (_predictor is null)
         {
-            return [.. inputs.Select(f => ColdStartSimilarity(f))];
+            return raw;
         }
 
-        var raw = _predictor.Raw(inputs);
         for (var i = 0; i < raw.Length; i++)
         {
             raw[i] = Calibration.ApplyScore(raw[i]);
