@@ -30,12 +30,12 @@ public static class MatchingBenchmark
         var smoke = args.Contains("--smoke");
         var worlds = Option(args, "--worlds")?.Split(',').Select(w => GroundTruth.Parse(w) ?? throw new ArgumentException($"unknown world '{w}'; worlds: {string.Join(", ", GroundTruth.Names)}")).ToArray()
             ?? Enum.GetValues<SyntheticWorld>();
-        var seeds = Option(args, "--seeds")?.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() ?? (smoke ? [21] : [7, 8, 9]);
+        var seeds = Option(args, "--seeds")?.Split(',').Select(s => Number("--seeds", s)).ToArray() ?? (smoke ? [21] : [7, 8, 9]);
         if (!args.Contains("--no-quality"))
         {
             var trainers = Option(args, "--trainers")?.Split(',').Select(Enum.Parse<TrainerKind>).ToArray();
-            var candidates = Option(args, "--candidates") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : (int?)null;
-            var historyScale = Option(args, "--history-scale") is { } h ? int.Parse(h, CultureInfo.InvariantCulture) : 1;
+            var candidates = Option(args, "--candidates") is { } c ? Number("--candidates", c) : (int?)null;
+            var historyScale = Option(args, "--history-scale") is { } h ? Number("--history-scale", h) : 1;
             if (historyScale is < 1 or > 32)
             {
                 throw new ArgumentException($"--history-scale must be 1–32 (times the usual history of {HistoryMentors} mentors × {HistoryMentees} mentees), not {historyScale}");
@@ -58,6 +58,11 @@ public static class MatchingBenchmark
 
         return Task.CompletedTask;
     }
+
+    private static int Number(string option, string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ArgumentException($"{option} takes whole numbers, not '{text}'");
 
     private static string? Option(string[] args, string name)
     {

@@ -36,7 +36,16 @@ if (selected.Length == 0)
 foreach (var area in selected)
 {
     Console.WriteLine($"== {area.Name}: {area.Description}");
-    await area.Run(args[1..]);
+    try
+    {
+        await area.Run(args[1..]);
+    }
+    catch (Exception e) when (e is ArgumentException or FormatException)
+    {
+        // A bad option (an unknown world, a scale out of range, a number that is not one): say which, no stack trace.
+        await Console.Error.WriteLineAsync($"{area.Name}: {e.Message}");
+        return 2;
+    }
 }
 
 // An area that finds a failure sets Environment.ExitCode.
