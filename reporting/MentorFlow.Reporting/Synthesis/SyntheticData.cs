@@ -66,6 +66,7 @@ public sealed partial class SyntheticData
     private readonly Dictionary<string, Application> _complete;
     private readonly Dictionary<string, Application> _written;
     private readonly int _seed;
+
     public SyntheticWorld World { get; }
 
     /// <summary>The hidden truth of the world (on complete applications; see <see cref="TrueProbability"/>).</summary>
