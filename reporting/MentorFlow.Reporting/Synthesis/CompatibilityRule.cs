@@ -39,7 +39,7 @@ public sealed class CompatibilityRule(int seed) : GroundTruth
         var hours = HoursApart(mentor.TimeZone, mentee.TimeZone);
         z -= 0.18 * Math.Max(0, hours - 2);
 
-        if (mentor.Languages.Count > 0 && mentee.Languages.Count > 0 && !mentor.Languages.Intersect(mentee.Languages).Any())
+        if (mentor.Languages.Count > 0 && mentee.Languages.Count > 0 && !Shares(mentor.Languages, mentee.Languages))
         {
             z -= 2.0;
         }
@@ -54,7 +54,7 @@ public sealed class CompatibilityRule(int seed) : GroundTruth
         };
 
         z -= 0.35 * Math.Abs((int)mentor.PreferredLength - (int)mentee.PreferredLength);
-        if (mentor.Communication.Intersect(mentee.Communication).Any())
+        if (Shares(mentor.Communication, mentee.Communication))
         {
             z += 0.3;
         }

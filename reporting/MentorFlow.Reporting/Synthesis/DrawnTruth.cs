@@ -112,7 +112,7 @@ public sealed class DrawnTruth : GroundTruth
             new("mentor's expertise names a goal", (m, e) => e.Goals.Any(m.Expertise.Contains) ? 1 : 0, 1),
             new(Invariant($"hours apart beyond {hoursFrom} ÷ 4"), (m, e) => Math.Max(0, HoursApart(m.TimeZone, e.TimeZone) - hoursFrom) / 4, -1),
             new("common language (unknown ½)", (m, e) => CommonLanguage(m, e) switch { true => 1, null => 0.5, false => 0 }, 1),
-            new("a common channel", (m, e) => m.Communication.Intersect(e.Communication).Any() ? 1 : 0, 1),
+            new("a common channel", (m, e) => Shares(m.Communication, e.Communication) ? 1 : 0, 1),
             new("programme length steps apart", (m, e) => Math.Abs((int)m.PreferredLength - (int)e.PreferredLength), -1),
             new(Invariant($"seniority gap of {gapFrom}–{gapTo} years"), (m, e) => m.SeniorityYears - e.SeniorityYears is var g && g >= gapFrom && g <= gapTo ? 1 : 0, 1),
             new(Invariant($"seniority gap (0–{gapCap} years) ÷ 10"), (m, e) => Math.Clamp(m.SeniorityYears - e.SeniorityYears, 0, gapCap) / 10.0, 1),

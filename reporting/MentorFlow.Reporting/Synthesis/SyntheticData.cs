@@ -36,7 +36,7 @@ public sealed record SynthOptions
 /// matching made and how they went (outcomes drawn from the hidden <see cref="CompatibilityRule"/>), their
 /// relationships, testimonials and platform analytics, and a new cohort to match.
 /// </summary>
-public sealed class SyntheticData
+public sealed partial class SyntheticData
 {
     public const string HistoryFile = "history-applications.csv";
     public const string CohortFile = "applications.csv";
@@ -46,12 +46,14 @@ public sealed class SyntheticData
     public const string TestimonialsFile = "testimonials.csv";
 
     private SyntheticData(
-        SyntheticWorld world, GroundTruth rule, Dictionary<string, Application> complete, DateOnly today, List<Application> history,
+        SyntheticWorld world, int seed, GroundTruth rule, Dictionary<string, Application> complete, DateOnly today, List<Application> history,
         List<Application> cohort, List<Outcome> outcomes, List<Relationship> relationships, List<Testimonial> testimonials, List<PlatformDay> platform)
     {
         World = world;
+        _seed = seed;
         Rule = rule;
         _complete = complete;
+        _written = history.Concat(cohort).ToDictionary(a => a.Id, StringComparer.Ordinal);
         Today = today;
         History = history;
         Cohort = cohort;
@@ -62,6 +64,8 @@ public sealed class SyntheticData
     }
 
     private readonly Dictionary<string, Application> _complete;
+    private readonly Dictionary<string, Application> _written;
+    private readonly int _seed;
 
     public SyntheticWorld World { get; }
 
@@ -75,7 +79,11 @@ public sealed class SyntheticData
     public double TrueProbability(Application mentor, Application mentee) =>
         Rule.Probability(_complete.GetValueOrDefault(mentor.Id, mentor), _complete.GetValueOrDefault(mentee.Id, mentee));
 
-    /// <summary>True P(success) without the hidden mentor trait (see <see cref="GroundTruth.Visible"/>).</summary>
+    /// <summary>
+    /// True P(success) without the hidden mentor trait (see <see cref="GroundTruth.Visible"/>), on the complete
+    /// applications like <see cref="TrueProbability"/>; what the written applications tell is
+    /// <see cref="ObservableProbability"/>.
+    /// </summary>
     public double VisibleProbability(Application mentor, Application mentee) =>
         Rule.Visible(_complete.GetValueOrDefault(mentor.Id, mentor), _complete.GetValueOrDefault(mentee.Id, mentee));
 
@@ -123,7 +131,7 @@ public sealed class SyntheticData
         }
 
         var platform = PlatformDays(random, options.Start, today);
-        return new SyntheticData(world, rule, complete, today, history, cohort, outcomes, relationships, testimonials, platform);
+        return new SyntheticData(world, options.Seed, rule, complete, today, history, cohort, outcomes, relationships, testimonials, platform);
     }
 
     /// <summary>
@@ -132,12 +140,8 @@ public sealed class SyntheticData
     /// </summary>
     private static Application Complete(Random random, SyntheticWorld world, Application a)
     {
-        if (world != SyntheticWorld.Thresholds || a.Languages.Count < 2 || random.NextDouble() >= 0.4)
-        {
-            return a;
-        }
-
-        return a with { Languages = [.. a.Languages.Where(l => l != "en")] };
+        var languages = SpokenInWorld(random, world, a.Languages);
+        return ReferenceEquals(languages, a.Languages) ? a : a with { Languages = languages };
     }
 
     /// <summary>What the person wrote. Noisy: a third leave languages, hours and communication empty, a fifth the statement.</summary>
@@ -242,23 +246,8 @@ public sealed class SyntheticData
         }
 
         var zone = SyntheticCatalogue.TimeZones[PickIndex(random, SyntheticCatalogue.TimeZones.Select(z => z.Weight))];
-        var languages = new List<string>();
-        if (zone.Language is null || random.NextDouble() < 0.75)
-        {
-            languages.Add("en");
-        }
-
-        if (zone.Language is not null && (languages.Count == 0 || random.NextDouble() < 0.8))
-        {
-            languages.Add(zone.Language);
-        }
-
-        var communication = new List<string>();
-        var channels = random.Next(1, 4);
-        while (communication.Count < channels)
-        {
-            Add(communication, SyntheticCatalogue.Communication[random.Next(SyntheticCatalogue.Communication.Length)]);
-        }
+        var languages = DrawLanguages(random, zone.Language);
+        var communication = DrawChannels(random);
 
         var first = faker.Name.FirstName();
         var last = faker.Name.LastName();
@@ -280,7 +269,7 @@ public sealed class SyntheticData
             Goals = goals,
             Expertise = expertise,
             SeniorityYears = mentor ? (random.NextDouble() < 0.05 ? random.Next(1, 4) : random.Next(4, 26)) : random.Next(0, 11),
-            HoursPerMonth = random.NextDouble() < (mentor ? 0.7 : 0.6) ? random.Next(mentor ? 2 : 2, mentor ? 13 : 9) : null,
+            HoursPerMonth = DrawHours(random, role),
             PreferredLength = (ProgrammeLength)PickIndex(random, [3, 5, 2]),
             Communication = communication,
             Languages = languages,

@@ -36,8 +36,9 @@ public abstract class GroundTruth
     public double Probability(Application mentor, Application mentee) => Probability(mentor, mentee, Hidden(mentor.Id));
 
     /// <summary>
-    /// P(success) without the hidden mentor trait: the best any model that reads only applications could know (the
-    /// ceiling of the quality table).
+    /// P(success) without the hidden mentor trait: the best any model that reads complete applications could know
+    /// (where people leave fields empty, <see cref="SyntheticData.ObservableProbability"/> averages it over what they
+    /// did not write: the ceiling of the quality table).
     /// </summary>
     public double Visible(Application mentor, Application mentee) => Probability(mentor, mentee, 0);
 
@@ -82,18 +83,75 @@ public abstract class GroundTruth
     protected static double Sigmoid(double z) => 1 / (1 + Math.Exp(-z));
 
     /// <summary>Goals of the mentee the mentor has as a goal or expertise.</summary>
-    protected static int GoalsCovered(Application mentor, Application mentee) =>
-        mentee.Goals.Count(g => mentor.Goals.Contains(g) || mentor.Expertise.Contains(g));
+    protected static int GoalsCovered(Application mentor, Application mentee)
+    {
+        var covered = 0;
+        foreach (var goal in mentee.Goals)
+        {
+            covered += Contains(mentor.Goals, goal) || Contains(mentor.Expertise, goal) ? 1 : 0;
+        }
 
-    protected static int SharedInterests(Application mentor, Application mentee) => mentee.Interests.Count(mentor.Interests.Contains);
+        return covered;
+    }
+
+    protected static int SharedInterests(Application mentor, Application mentee)
+    {
+        var shared = 0;
+        foreach (var interest in mentee.Interests)
+        {
+            shared += Contains(mentor.Interests, interest) ? 1 : 0;
+        }
+
+        return shared;
+    }
+
+    private static bool Contains(IReadOnlyList<string> tags, string tag)
+    {
+        for (var i = 0; i < tags.Count; i++)
+        {
+            if (string.Equals(tags[i], tag, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>False when both name languages and none is common; null when either names none.</summary>
     protected static bool? CommonLanguage(Application mentor, Application mentee) =>
-        mentor.Languages.Count == 0 || mentee.Languages.Count == 0 ? null : mentor.Languages.Intersect(mentee.Languages).Any();
+        mentor.Languages.Count == 0 || mentee.Languages.Count == 0 ? null : Shares(mentor.Languages, mentee.Languages);
+
+    /// <summary>Whether the two lists have a tag in common (a loop: the truth is evaluated millions of times per quality table).</summary>
+    protected static bool Shares(IReadOnlyList<string> a, IReadOnlyList<string> b)
+    {
+        for (var i = 0; i < a.Count; i++)
+        {
+            for (var j = 0; j < b.Count; j++)
+            {
+                if (string.Equals(a[i], b[j], StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Only live channels (video, phone, in person) among the person's preferences.</summary>
-    protected static bool Synchronous(Application a) =>
-        a.Communication.Count > 0 && a.Communication.All(c => c is "video" or "phone" or "in-person");
+    protected static bool Synchronous(Application a)
+    {
+        for (var i = 0; i < a.Communication.Count; i++)
+        {
+            if (a.Communication[i] is not ("video" or "phone" or "in-person"))
+            {
+                return false;
+            }
+        }
+
+        return a.Communication.Count > 0;
+    }
 
     protected static bool Wants(Application mentee, params string[] goals) => goals.Any(mentee.Goals.Contains);
 
@@ -132,7 +190,7 @@ public sealed class AdditiveTruth(int seed) : GroundTruth
         z -= 0.16 * HoursApart(mentor.TimeZone, mentee.TimeZone);
         z += CommonLanguage(mentor, mentee) switch { true => 1.2, null => 0.6, false => 0 };
         z -= 0.07 * Math.Min(Math.Abs(mentor.SeniorityYears - mentee.SeniorityYears - 8), 20);
-        z += mentor.Communication.Intersect(mentee.Communication).Any() ? 0.4 : 0;
+        z += Shares(mentor.Communication, mentee.Communication) ? 0.4 : 0;
         z -= 0.3 * Math.Abs((int)mentor.PreferredLength - (int)mentee.PreferredLength);
         z += 0.6 * Math.Min(TimeRatio(mentor, mentee) ?? 0.7, 1);
         z += hidden;

@@ -40,6 +40,30 @@ public sealed class WorldQualityTests
     }
 
     [Fact]
+    public void Ceiling_OnNoisyWorld_StaysMeasurablyBelowTheOracle_BecauseAThirdOfTheApplicationsLeaveFieldsEmpty()
+    {
+        var report = MatchQuality.Evaluate(World(SyntheticWorld.Noisy), seed: 42);
+
+        var ceiling = report.Row(MatchQuality.Ceiling).RatioToOracle;
+        Assert.True(ceiling < 0.99, $"noisy: ceiling {ceiling:0.000} of the oracle");
+        Assert.True(ceiling > report.Row(MatchQuality.Greedy).RatioToOracle);
+    }
+
+    [Fact]
+    public void Ceiling_OnClassicWorld_IsTheOptimalAssignmentOnTheVisibleTruth_AndReachesTheOracle()
+    {
+        var data = World(SyntheticWorld.Classic);
+        var mentors = data.Cohort.Where(a => a.IsMentor).ToList();
+        var mentees = data.Cohort.Where(a => !a.IsMentor).ToList();
+
+        var report = MatchQuality.Evaluate(data, seed: 42);
+
+        var visible = Assigner.Assign(ScoredCohort.FromScores(mentors, mentees, (m, e) => data.VisibleProbability(mentors[m], mentees[e])), new AssignmentOptions { MinScore = 0 });
+        Assert.Equal(visible.Pairs.Sum(p => data.TrueProbability(mentors[p.Mentor], mentees[p.Mentee])), report.Row(MatchQuality.Ceiling).TotalTrueSuccess);
+        Assert.True(report.Row(MatchQuality.Ceiling).RatioToOracle >= 0.99);
+    }
+
+    [Fact]
     public void Calibration_PredictedProbabilitiesMatchTheTrueSuccessOfTheirBin()
     {
         var data = World(SyntheticWorld.Additive, 400, 1000);
