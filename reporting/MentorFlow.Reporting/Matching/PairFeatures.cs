@@ -10,7 +10,7 @@ namespace MentorFlow.Reporting.Matching;
 public static class PairFeatures
 {
     /// <summary>Bumped whenever a feature is added, removed, reordered or computed differently.</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     public const int InterestOverlap = 0;
     public const int InterestCoverage = 1;
@@ -112,17 +112,12 @@ public static class PairFeatures
         var tz = (float)(hours / 12.0);
         features[TimeZoneDistance] = tz;
 
-        features[SharedLanguage] = mentor.Languages == 0 || mentee.Languages == 0
-            ? 0.5f
-            : (mentor.Languages & mentee.Languages) != 0 ? 1 : 0;
-
-        features[CommunicationOverlap] = mentor.Communication == 0 || mentee.Communication == 0
-            ? 0.5f
-            : (float)BitOperations.PopCount(mentor.Communication & mentee.Communication) /
-              BitOperations.PopCount(mentor.Communication | mentee.Communication);
-
+        // A field someone left empty counts as what people like them wrote (Imputation): expected values, not guesses.
+        var languageShare = Imputation.LanguageShare(mentor, mentee);
+        var channels = mentee.Imputed.Channels(mentor.Communication, mentee.Communication);
+        features[SharedLanguage] = (float)languageShare;
+        features[CommunicationOverlap] = (float)channels.Overlap;
         features[LengthDistance] = Math.Abs((int)mentor.PreferredLength - (int)mentee.PreferredLength) / 2f;
-
         features[HoursFit] = mentor.HoursPerMentee is { } give && mentee.HoursPerMonth is { } want
             ? (float)Math.Min(1.0, give / want)
             : 0.75f;
@@ -135,7 +130,7 @@ public static class PairFeatures
         features[TimeZoneDistanceSquared] = tz * tz;
         features[SeniorityGapSquared] = gapScaled * gapScaled;
 
-        features[LiveChannels] = (float)((mentor.LiveShare ?? 0.5) * (mentee.LiveShare ?? 0.5));
+        features[LiveChannels] = (float)channels.Live;
         features[MenteeSeniority] = Math.Min(mentee.SeniorityYears, 20) / 20f;
         var missing = (mentor.Languages == 0 || mentee.Languages == 0 ? 1 : 0) +
                       (mentor.Communication == 0 || mentee.Communication == 0 ? 1 : 0) +
@@ -149,7 +144,7 @@ public static class PairFeatures
         features[SeniorityGapOver15] = Math.Clamp(gap - 15, 0, 15) / 10f;
         features[TimeZoneOver3Hours] = (float)(Math.Max(0, hours - 3) / 9);
         features[TimeZoneOver6Hours] = (float)(Math.Max(0, hours - 6) / 6);
-        features[BothLiveOnly] = mentor.LiveShare >= 1 && mentee.LiveShare >= 1 ? 1 : 0;
+        features[BothLiveOnly] = (float)channels.BothLiveOnly;
         features[HoursShortfall] = mentor.HoursPerMentee is { } giving && mentee.HoursPerMonth is { } wanting && wanting > 0
             ? (float)Math.Max(0, 1 - (2 * giving / wanting))
             : 0;
@@ -158,11 +153,11 @@ public static class PairFeatures
         // bins (with the indicators a linear model draws any step-shaped effect, GAM-like, without a fixed formula).
         var languageUnknown = mentor.Languages == 0 || mentee.Languages == 0;
         var channelsUnknown = mentor.Communication == 0 || mentee.Communication == 0;
-        features[NoCommonLanguage] = !languageUnknown && (mentor.Languages & mentee.Languages) == 0 ? 1 : 0;
+        features[NoCommonLanguage] = (float)(1 - languageShare);
         features[LanguageUnknown] = languageUnknown ? 1 : 0;
         features[ChannelsUnknown] = channelsUnknown ? 1 : 0;
         features[HoursUnknown] = mentor.HoursPerMentee is null || mentee.HoursPerMonth is null ? 1 : 0;
-        features[CannotMeetLive] = features[BothLiveOnly] > 0 && hours >= 6 ? 1 : 0;
+        features[CannotMeetLive] = hours >= 6 ? features[BothLiveOnly] : 0;
         features[HardIncompatibility] = Math.Max(features[NoCommonLanguage], features[CannotMeetLive]);
         features[AnyGoalCovered] = goalsCovered >= 1 ? 1 : 0;
         features[TwoGoalsCovered] = goalsCovered >= 2 ? 1 : 0;
@@ -173,7 +168,7 @@ public static class PairFeatures
         features[SeniorityGap10To15] = gap is >= 10 and < 15 ? 1 : 0;
         features[SeniorityGapOver15Years] = gap >= 15 ? 1 : 0;
         features[MenteeJunior] = mentee.SeniorityYears < 3 ? 1 : 0;
-        features[NoCommonChannel] = !channelsUnknown && (mentor.Communication & mentee.Communication) == 0 ? 1 : 0;
+        features[NoCommonChannel] = (float)(1 - channels.Common);
         features[LengthTwoSteps] = features[LengthDistance] >= 1 ? 1 : 0;
 
         // Direction of a length mismatch: a mentor who wants to stop before the mentee is done (steps, 0, ½, 1) is not

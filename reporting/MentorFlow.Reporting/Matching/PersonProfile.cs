@@ -8,7 +8,11 @@ namespace MentorFlow.Reporting.Matching;
 /// </summary>
 public sealed class PersonProfile
 {
-    internal PersonProfile(Application application) => Application = application;
+    internal PersonProfile(Application application, Imputation imputed)
+    {
+        Application = application;
+        Imputed = imputed;
+    }
 
     public Application Application { get; }
 
@@ -30,13 +34,17 @@ public sealed class PersonProfile
     internal int SeniorityYears { get; init; }
     internal double UtcOffsetHours { get; init; }
     internal ulong Languages { get; init; }
+
+    /// <summary>Languages left empty: what people of the same time zone speak (<see cref="Imputation"/>); null when written.</summary>
+    internal TagSetMix? LanguagesLikely { get; init; }
+
+    /// <summary>What people of this profile's space who left a field empty likely wrote.</summary>
+    internal Imputation Imputed { get; }
     internal uint Communication { get; init; }
     internal ProgrammeLength PreferredLength { get; init; }
     internal double? HoursPerMonth { get; init; }
     internal double? HoursPerMentee { get; init; }
     internal StatementVector Statement { get; init; } = StatementVector.Empty;
-    /// <summary>Share of live channels (video, phone, in person) among the communication preferences; null when none given.</summary>
-    internal double? LiveShare { get; init; }
     /// <summary>One of the goals names another career path: the person wants to change careers.</summary>
     internal bool Switching { get; init; }
 }
@@ -53,6 +61,7 @@ public sealed class ProfileSpace
     private readonly Dictionary<string, double> _offsets = new(StringComparer.Ordinal);
     private readonly HashSet<string> _paths = new(CareerFamilies.KnownPaths, StringComparer.Ordinal);
     private readonly int _words;
+    private readonly Imputation _imputation;
 
     public ProfileSpace(IEnumerable<Application> applications)
     {
@@ -74,7 +83,18 @@ public sealed class ProfileSpace
         }
 
         _words = Math.Max(1, (_tags.Count + 63) / 64);
+        _imputation = new Imputation([.. list.Select(a => (a, LanguageBits(a), ChannelBits(a)))]);
     }
+
+    private ulong LanguageBits(Application a) =>
+        a.Languages.Aggregate(0UL, (bits, l) => _languages.TryGetValue(l, out var b) ? bits | (1UL << b) : bits);
+
+    private static uint ChannelBits(Application a) =>
+        a.Communication.Aggregate(0u, (bits, c) =>
+        {
+            var i = IndexOf(ContractValues.CommunicationTags, c);
+            return i < 0 ? bits : bits | (1u << i);
+        });
 
     public PersonProfile Profile(Application a)
     {
@@ -82,7 +102,7 @@ public sealed class ProfileSpace
         var goals = a.Goals.Select(Tag).ToList();
         var expertise = a.Expertise.Select(Tag).ToList();
         var wants = goals.Union(interests).ToList();
-        return new PersonProfile(a)
+        return new PersonProfile(a, _imputation)
         {
             Interests = Bits.Of(interests, _words),
             InterestCount = interests.Count,
@@ -96,17 +116,13 @@ public sealed class ProfileSpace
             CareerFamily = _families.TryGetValue(CareerFamilies.Of(a.CareerPath), out var family) ? family : -1,
             SeniorityYears = a.SeniorityYears,
             UtcOffsetHours = Offset(a.TimeZone),
-            Languages = a.Languages.Aggregate(0UL, (bits, l) => _languages.TryGetValue(l, out var b) ? bits | (1UL << b) : bits),
-            Communication = a.Communication.Aggregate(0u, (bits, c) =>
-            {
-                var i = IndexOf(ContractValues.CommunicationTags, c);
-                return i < 0 ? bits : bits | (1u << i);
-            }),
+            Languages = LanguageBits(a),
+            LanguagesLikely = LanguageBits(a) != 0 ? null : _imputation.LanguagesIn(a.TimeZone),
+            Communication = ChannelBits(a),
             PreferredLength = a.PreferredLength,
             HoursPerMonth = a.HoursPerMonth,
             HoursPerMentee = a.HoursPerMonth is { } h && a.IsMentor ? h / Math.Max(1, a.Capacity) : null,
             Statement = StatementVector.Of(a.Statement),
-            LiveShare = a.Communication.Count == 0 ? null : a.Communication.Count(c => c is "video" or "phone" or "in-person") / (double)a.Communication.Count,
             Switching = a.Goals.Any(g => g != a.CareerPath && _paths.Contains(g)),
         };
     }

@@ -23,6 +23,7 @@ internal sealed class Prefilter
     private readonly int[] _family;
     private readonly ulong[] _languages;
     private readonly uint[] _communication;
+    private readonly PersonProfile[] _profiles;
     private readonly int[] _length;
     private readonly double[] _offset;
     private readonly int[] _seniority;
@@ -76,6 +77,7 @@ internal sealed class Prefilter
         _career = new int[_count];
         _family = new int[_count];
         _languages = new ulong[_count];
+        _profiles = [.. mentors];
         _communication = new uint[_count];
         _length = new int[_count];
         _offset = new double[_count];
@@ -189,14 +191,16 @@ internal sealed class Prefilter
                 s += wFamily;
             }
 
-            s += _languages[m] == 0 || mentee.Languages == 0 ? wLanguage * 0.5 : (_languages[m] & mentee.Languages) != 0 ? wLanguage : 0;
+            s += _languages[m] == 0 || mentee.Languages == 0
+                ? wLanguage * Imputation.LanguageShare(_profiles[m], mentee)
+                : (_languages[m] & mentee.Languages) != 0 ? wLanguage : 0;
             var hours = Math.Abs(_offset[m] - mentee.UtcOffsetHours);
             hours = Math.Min(hours, 24 - hours);
             s += wZone * hours / 12;
             s += wLength * Math.Abs(_length[m] - (int)mentee.PreferredLength) / 2.0;
             var c = _communication[m];
             s += c == 0 || mentee.Communication == 0
-                ? wCommunication * 0.5
+                ? wCommunication * mentee.Imputed.Channels(c, mentee.Communication).Overlap
                 : wCommunication * BitOperations.PopCount(c & mentee.Communication) / BitOperations.PopCount(c | mentee.Communication);
             var gap = _seniority[m] - mentee.SeniorityYears;
             if (gap < 0)

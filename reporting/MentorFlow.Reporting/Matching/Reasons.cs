@@ -26,16 +26,18 @@ public static class Reasons
                 Invariant($"{Math.Round(f[PairFeatures.SeniorityGap] * 10):0} more years of experience"),
             PairFeatures.TimeZoneDistance or PairFeatures.TimeZoneDistanceSquared or PairFeatures.TimeZoneOver3Hours or PairFeatures.TimeZoneOver6Hours =>
                 TimeZones(f[PairFeatures.TimeZoneDistance] * 12),
-            PairFeatures.SharedLanguage when v >= 1 => "shared language",
-            PairFeatures.CommunicationOverlap when v >= 0.99f => "same communication preference",
-            PairFeatures.CommunicationOverlap when v > 0 && Math.Abs(v - 0.5f) > 0.001f => "shared communication channel",
+            // Estimated values (a field left empty, see Imputation) are never stated as facts.
+            PairFeatures.SharedLanguage when v >= 1 && f[PairFeatures.LanguageUnknown] == 0 => "shared language",
+            PairFeatures.SharedLanguage when v >= 0.75f => Invariant($"likely a common language ({v * 100:0}%; languages not given)"),
+            PairFeatures.CommunicationOverlap when v >= 0.99f && f[PairFeatures.ChannelsUnknown] == 0 => "same communication preference",
+            PairFeatures.CommunicationOverlap when v > 0 && f[PairFeatures.ChannelsUnknown] == 0 => "shared communication channel",
             PairFeatures.LengthDistance when v == 0 => "same preferred programme length",
             PairFeatures.HoursFit when v >= 0.99f => "enough mentor time per month",
             PairFeatures.StatementSimilarity when v >= 0.1f => Invariant($"similar statements {v:0.##}"),
             PairFeatures.SharedInterests when v > 0 => Invariant($"{Math.Round(v * 4):0} shared interests"),
             PairFeatures.CareerAndGoals when v > 0 => "career path and goals both fit",
             PairFeatures.InterestsAndGoals when v > 0 => "interests and goals both fit",
-            PairFeatures.LiveChannels or PairFeatures.BothLiveOnly when f[PairFeatures.LiveChannels] >= 0.99f => "both prefer to meet live",
+            PairFeatures.LiveChannels or PairFeatures.BothLiveOnly when f[PairFeatures.LiveChannels] >= 0.99f && f[PairFeatures.ChannelsUnknown] == 0 => "both prefer to meet live",
             _ => null,
         };
     }
@@ -96,7 +98,10 @@ public static class Reasons
         var v = f[feature];
         return feature switch
         {
-            PairFeatures.SharedLanguage or PairFeatures.NoCommonLanguage or PairFeatures.HardIncompatibility when f[PairFeatures.NoCommonLanguage] >= 1 => "no common language",
+            PairFeatures.SharedLanguage or PairFeatures.NoCommonLanguage or PairFeatures.HardIncompatibility
+                when f[PairFeatures.NoCommonLanguage] >= 1 && f[PairFeatures.LanguageUnknown] == 0 => "no common language",
+            PairFeatures.SharedLanguage or PairFeatures.NoCommonLanguage or PairFeatures.HardIncompatibility when f[PairFeatures.NoCommonLanguage] >= 0.5f =>
+                Invariant($"probably no common language ({f[PairFeatures.NoCommonLanguage] * 100:0}%; languages not given)"),
             PairFeatures.CannotMeetLive or PairFeatures.HardIncompatibility when f[PairFeatures.CannotMeetLive] >= 1 =>
                 Invariant($"both meet only live, {f[PairFeatures.TimeZoneDistance] * 12:0.#} h apart"),
             PairFeatures.TimeZoneDistance or PairFeatures.TimeZoneDistanceSquared or PairFeatures.LiveChannels or PairFeatures.TimeZoneOver3Hours
@@ -114,7 +119,8 @@ public static class Reasons
             PairFeatures.InterestCoverage or PairFeatures.InterestOverlap or PairFeatures.SharedInterests when f[PairFeatures.InterestCoverage] == 0 => "no shared interests",
             PairFeatures.SameCareerPath or PairFeatures.CareerAndGoals when f[PairFeatures.SameCareerPath] == 0 && f[PairFeatures.SwitchTarget] == 0 => "different career path",
             PairFeatures.SameCareerPath when v >= 1 && f[PairFeatures.MenteeSwitching] >= 1 => "mentor works in the career the mentee wants to leave",
-            PairFeatures.CommunicationOverlap or PairFeatures.NoCommonChannel when f[PairFeatures.NoCommonChannel] >= 1 => "no common communication channel",
+            PairFeatures.CommunicationOverlap or PairFeatures.NoCommonChannel when f[PairFeatures.NoCommonChannel] >= 1 && f[PairFeatures.ChannelsUnknown] == 0 =>
+                "no common communication channel",
             PairFeatures.MissingInformation when v > 0 => "some preferences unknown",
             _ => null,
         };

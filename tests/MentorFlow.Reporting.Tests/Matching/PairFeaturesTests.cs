@@ -6,11 +6,18 @@ namespace MentorFlow.Reporting.Tests.Matching;
 
 public sealed class PairFeaturesTests
 {
-    private static float[] Features(Application mentor, Application mentee)
+    private static float[] Features(Application mentor, Application mentee, params Application[] others)
     {
-        var space = new ProfileSpace([mentor, mentee]);
+        var space = new ProfileSpace([mentor, mentee, .. others]);
         return PairFeatures.Compute(space.Profile(mentor), space.Profile(mentee));
     }
+
+    /// <summary>Four people in Berlin and four in Tokyo who wrote their languages: half only the local one, half it and English.</summary>
+    private static Application[] Residents() =>
+    [
+        .. Enumerable.Range(0, 4).Select(i => TestData.Application($"b{i}", Role.Mentee, timeZone: "Europe/Berlin", languages: i % 2 == 0 ? ["de"] : ["de", "en"])),
+        .. Enumerable.Range(0, 4).Select(i => TestData.Application($"t{i}", Role.Mentee, timeZone: "Asia/Tokyo", languages: i % 2 == 0 ? ["ja"] : ["ja", "en"])),
+    ];
 
     [Fact]
     public void Compute_MeasuresInterestOverlapAndCoverage()
@@ -68,7 +75,6 @@ public sealed class PairFeaturesTests
     [Theory]
     [InlineData(new[] { "en", "es" }, new[] { "es" }, 1f)]
     [InlineData(new[] { "en" }, new[] { "fr" }, 0f)]
-    [InlineData(new string[0], new[] { "fr" }, 0.5f)]
     public void Compute_SharedLanguage(string[] mentorLanguages, string[] menteeLanguages, float expected)
     {
         var f = Features(
@@ -114,7 +120,7 @@ public sealed class PairFeaturesTests
     }
 
     [Fact]
-    public void Compute_HardIncompatibilities_AreFlaggedOnlyWhenBothSidesAreKnown()
+    public void Compute_HardIncompatibilities_AreCertainWhenBothSidesWroteThemAndEstimatedOtherwise()
     {
         var english = TestData.Application("m", Role.Mentor, languages: ["en"], communication: ["video"], timeZone: "Europe/London", hours: 4);
         var frenchFarAway = TestData.Application("e", Role.Mentee, languages: ["fr"], communication: ["phone"], timeZone: "Asia/Tokyo", hours: 4);
@@ -127,9 +133,96 @@ public sealed class PairFeaturesTests
         Assert.Equal(1f, f[PairFeatures.NoCommonChannel]);
         Assert.Equal((0f, 0f, 0f), (f[PairFeatures.LanguageUnknown], f[PairFeatures.ChannelsUnknown], f[PairFeatures.HoursUnknown]));
 
-        var g = Features(english, unknown);
-        Assert.Equal((0f, 0f, 0f, 0f), (g[PairFeatures.NoCommonLanguage], g[PairFeatures.CannotMeetLive], g[PairFeatures.HardIncompatibility], g[PairFeatures.NoCommonChannel]));
+        // Left empty: not a certainty but the chance among people who wrote theirs. Tokyo's one writer speaks French, and
+        // five people drawn from everyone (half English, half French) temper that: P(English) = 2.5 / 6. Both writers
+        // meet only live (video; phone), so the Tokyo mentee likely does too, 9 h away.
+        var g = Features(english, unknown, frenchFarAway);
+        Assert.Equal(3.5f / 6, g[PairFeatures.NoCommonLanguage], 5);
+        Assert.Equal(1f, g[PairFeatures.CannotMeetLive], 5);
+        Assert.Equal(0.5f, g[PairFeatures.NoCommonChannel], 5);
         Assert.Equal((1f, 1f), (g[PairFeatures.LanguageUnknown], g[PairFeatures.ChannelsUnknown]));
+    }
+
+    [Fact]
+    public void Compute_LanguagesLeftEmpty_AreTheChanceOfACommonLanguageAmongPeopleOfTheSameTimeZone()
+    {
+        var germanOnly = TestData.Application("e", Role.Mentee, timeZone: "Europe/Berlin", languages: ["de"]);
+        var berliner = TestData.Application("m", Role.Mentor, timeZone: "Europe/Berlin", languages: []);
+        var tokyoite = TestData.Application("m2", Role.Mentor, timeZone: "Asia/Tokyo", languages: []);
+
+        var sameZone = Features(berliner, germanOnly, [tokyoite, .. Residents()]);
+        var otherZone = Features(tokyoite, germanOnly, [berliner, .. Residents()]);
+
+        // Writers: Berlin de ×2, de+en ×2 and the mentee's de, all five speak German; Tokyo ja ×2, ja+en ×2. A zone's own
+        // people plus five drawn from everyone (9 writers, 5 of them German speakers).
+        var berlin = (5 + (5 * 5 / 9.0)) / (5 + 5);
+        var tokyo = (5 * 5 / 9.0) / (4 + 5);
+        Assert.Equal((float)berlin, sameZone[PairFeatures.SharedLanguage], 5);
+        Assert.Equal((float)(1 - berlin), sameZone[PairFeatures.NoCommonLanguage], 5);
+        Assert.Equal((float)tokyo, otherZone[PairFeatures.SharedLanguage], 5);
+        Assert.True(sameZone[PairFeatures.SharedLanguage] > 0.75f && otherZone[PairFeatures.SharedLanguage] < 0.35f);
+        Assert.Equal((1f, 1f), (sameZone[PairFeatures.LanguageUnknown], otherZone[PairFeatures.LanguageUnknown]));
+    }
+
+    [Fact]
+    public void Compute_LanguagesLeftEmptyOnBothSides_AreLikelierSharedWithinAZoneThanAcrossZones()
+    {
+        var berliner = TestData.Application("m", Role.Mentor, timeZone: "Europe/Berlin", languages: []);
+        var alsoBerlin = TestData.Application("e", Role.Mentee, timeZone: "Europe/Berlin", languages: []);
+        var tokyoite = TestData.Application("e2", Role.Mentee, timeZone: "Asia/Tokyo", languages: []);
+
+        var within = Features(berliner, alsoBerlin, [tokyoite, .. Residents()])[PairFeatures.SharedLanguage];
+        var across = Features(berliner, tokyoite, [alsoBerlin, .. Residents()])[PairFeatures.SharedLanguage];
+
+        // Berlin's mix: de and de+en 3.25 / 9 each, ja and ja+en 1.25 / 9 each (its 4 writers plus 5 drawn from all 8);
+        // Tokyo's mirrors it. Summed over what the first likely speaks: the chance the second shares one of them.
+        double local = 3.25 / 9, far = 1.25 / 9;
+        var expectedWithin = (local * (2 * local)) + (local * (1 - far)) + (far * (2 * far)) + (far * (1 - local));
+        var expectedAcross = (local * (2 * far)) + (local * (1 - local)) + (far * (2 * local)) + (far * (1 - far));
+        Assert.Equal((float)expectedWithin, within, 5);
+        Assert.Equal((float)expectedAcross, across, 5);
+        Assert.True(within > across + 0.1f, $"within {within}, across {across}");
+    }
+
+    [Fact]
+    public void Compute_ChannelsLeftEmpty_AreExpectedOverWhatOthersWrote()
+    {
+        var videoOnly = TestData.Application("m", Role.Mentor, communication: ["video"], timeZone: "Europe/London");
+        var unknown = TestData.Application("e", Role.Mentee, communication: [], timeZone: "Asia/Tokyo");
+        var others = new[]
+        {
+            TestData.Application("o1", Role.Mentee, communication: ["video"]),
+            TestData.Application("o2", Role.Mentee, communication: ["email"]),
+            TestData.Application("o3", Role.Mentee, communication: ["email", "video"]),
+        };
+
+        var f = Features(videoOnly, unknown, others);
+
+        // Writers: video ×2 (the mentor, o1), email, email+video: overlap with {video} 1, 1, 0, ½.
+        Assert.Equal(2.5f / 4, f[PairFeatures.CommunicationOverlap], 5);
+        Assert.Equal(1f / 4, f[PairFeatures.NoCommonChannel], 5);
+        Assert.Equal((1 + 1 + 0 + 0.5f) / 4, f[PairFeatures.LiveChannels], 5);
+        Assert.Equal(2f / 4, f[PairFeatures.BothLiveOnly], 5);
+        Assert.Equal(2f / 4, f[PairFeatures.CannotMeetLive], 5); // 9 h apart: as likely as both meeting only live
+        Assert.Equal(1f, f[PairFeatures.ChannelsUnknown]);
+    }
+
+    [Fact]
+    public void Reasons_NeverStateAnEstimatedLanguageOrChannelAsAFact()
+    {
+        var germanOnly = TestData.Application("e", Role.Mentee, timeZone: "Europe/Berlin", languages: ["de"], communication: []);
+        var berliner = TestData.Application("m", Role.Mentor, timeZone: "Europe/Berlin", languages: [], communication: ["video"]);
+        var tokyoite = TestData.Application("m2", Role.Mentor, timeZone: "Asia/Tokyo", languages: [], communication: ["video"]);
+
+        var likely = Features(berliner, germanOnly, [tokyoite, .. Residents()]);
+        var unlikely = Features(tokyoite, germanOnly, [berliner, .. Residents()]);
+
+        Assert.Equal("likely a common language (78%; languages not given)", Reasons.Describe(PairFeatures.SharedLanguage, likely));
+        Assert.Equal("probably no common language (69%; languages not given)", Reasons.DescribeAgainst(PairFeatures.NoCommonLanguage, unlikely));
+        Assert.Null(Reasons.Describe(PairFeatures.SharedLanguage, unlikely));
+        Assert.Null(Reasons.Describe(PairFeatures.CommunicationOverlap, likely));
+        Assert.Null(Reasons.DescribeAgainst(PairFeatures.NoCommonChannel, likely));
+        Assert.Null(Reasons.Describe(PairFeatures.LiveChannels, likely));
     }
 
     [Theory]
