@@ -23,6 +23,9 @@ internal sealed class Imputation
     private readonly TagSetMix _channels;
     private readonly ChannelFit _channelsBothUnknown;
 
+    /// <summary>The expected channel facts of a pair where one side left channels empty, by the other side's set (one entry per possible set).</summary>
+    private readonly ChannelFit[] _channelsOneUnknown = new ChannelFit[1 << ContractValues.CommunicationTags.Count];
+
     public Imputation(IReadOnlyCollection<(Application Application, ulong Languages, uint Channels)> people)
     {
         var wroteLanguages = people.Where(p => p.Languages != 0).ToList();
@@ -41,6 +44,11 @@ internal sealed class Imputation
             var fit = Channels((uint)_channels.Sets[i], _channels);
             overlap += _channels.Shares[i] * fit.Overlap;
             common += _channels.Shares[i] * fit.Common;
+        }
+
+        for (var set = 1u; set < _channelsOneUnknown.Length; set++)
+        {
+            _channelsOneUnknown[set] = Channels(set, _channels);
         }
 
         var live = _channels.Expect(LiveShare);
@@ -106,7 +114,8 @@ internal sealed class Imputation
             return _channelsBothUnknown;
         }
 
-        return Channels(mentor == 0 ? mentee : mentor, _channels);
+        var known = mentor == 0 ? mentee : mentor;
+        return known < _channelsOneUnknown.Length ? _channelsOneUnknown[known] : Channels(known, _channels);
     }
 
     private static ChannelFit Channels(uint known, TagSetMix other)
