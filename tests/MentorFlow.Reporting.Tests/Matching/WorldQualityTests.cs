@@ -24,7 +24,7 @@ public sealed class WorldQualityTests
     }
 
     [Fact]
-    public void Quality_OnNoisyWorldWithSeveralHundredOutcomes_ModelAndAssignmentBeatNaiveGreedyByAtLeastFivePercentOfTheOracle_MedianOfThreeWorlds()
+    public void Quality_OnNoisyWorldWithSeveralHundredOutcomes_ModelAndAssignmentBeatNaiveGreedyByAtLeastTenPercentOfTheOracle_MedianOfThreeWorlds()
     {
         // One noisy world is one draw of ~700 unreliable outcomes (the choice between candidates is itself noisy), so
         // the claim is about the median of three, as the matching benchmark states its targets.
@@ -35,7 +35,8 @@ public sealed class WorldQualityTests
             return report.Row(MatchQuality.Model).RatioToOracle - report.Row(MatchQuality.Greedy).RatioToOracle;
         }).Order().ToArray();
 
-        Assert.True(margins[1] >= 0.05, $"noisy: model − greedy on interests + career, per world: {string.Join(" / ", margins.Select(m => m.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))}");
+        // Measured 2026-12-05: 0.063 / 0.201 / 0.223 with empty fields filled in from people like them (0.058 / 0.169 / 0.184 before).
+        Assert.True(margins[1] >= 0.10, $"noisy: model − greedy on interests + career, per world: {string.Join(" / ", margins.Select(m => m.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))}");
         Assert.True(margins[0] > 0, "the model beats naive greedy on every one of the three noisy worlds");
     }
 
