@@ -62,9 +62,10 @@ public static class PairFeatures
     public const int NoCommonChannel = 47;
     public const int LengthTwoSteps = 48;
     public const int MentorShorterLength = 49;
+    public const int MentorTimeUnderHalf = 50;
 
     /// <summary>Number of features (the length of a feature vector).</summary>
-    public const int Count = 50;
+    public const int Count = 51;
 
     public static readonly IReadOnlyList<string> Names =
     [
@@ -77,7 +78,7 @@ public static class PairFeatures
         "both_live_only", "hours_shortfall", "no_common_language", "language_unknown", "channels_unknown", "hours_unknown",
         "cannot_meet_live", "hard_incompatibility", "any_goal_covered", "two_goals_covered", "two_shared_interests",
         "seniority_gap_0_2", "seniority_gap_2_5", "seniority_gap_5_10", "seniority_gap_10_15", "seniority_gap_15_plus",
-        "mentee_junior", "no_common_channel", "length_two_steps", "mentor_shorter_length",
+        "mentee_junior", "no_common_channel", "length_two_steps", "mentor_shorter_length", "mentor_time_under_half",
     ];
 
     /// <summary>Computes the feature vector of one pair into <paramref name="features"/> (length <see cref="Count"/>).</summary>
@@ -174,6 +175,9 @@ public static class PairFeatures
         // Direction of a length mismatch: a mentor who wants to stop before the mentee is done (steps, 0, ½, 1) is not
         // the same as a mentor willing to stay longer.
         features[MentorShorterLength] = Math.Max(0, (int)mentee.PreferredLength - (int)mentor.PreferredLength) / 2f;
+
+        // The step beside the shortfall hinge: a mentor who offers less than half the time the mentee asks for (both known).
+        features[MentorTimeUnderHalf] = mentor.HoursPerMentee is { } offer && mentee.HoursPerMonth is { } ask && offer < ask / 2 ? 1 : 0;
     }
 
     public static float[] Compute(PersonProfile mentor, PersonProfile mentee)

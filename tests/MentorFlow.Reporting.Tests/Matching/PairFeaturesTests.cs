@@ -99,6 +99,21 @@ public sealed class PairFeaturesTests
         Assert.Equal(0.5f, f[PairFeatures.HoursFit], 5); // 8 h over 2 mentees = 4 h each, the mentee wants 8
     }
 
+    [Theory]
+    [InlineData(8.0, 2, 9.0, 1f)] // 4 h per mentee against 9 wanted: under half
+    [InlineData(8.0, 2, 8.0, 0f)] // exactly half is not under it
+    [InlineData(8.0, 1, 4.0, 0f)]
+    [InlineData(null, 1, 9.0, 0f)] // unknown: no step, hours_unknown says it
+    public void Compute_MentorTimeUnderHalf_IsTheStepBesideTheShortfallHinge(double? mentorHours, int capacity, double menteeHours, float expected)
+    {
+        var f = Features(
+            TestData.Application("m", Role.Mentor, hours: mentorHours, capacity: capacity),
+            TestData.Application("e", Role.Mentee, hours: menteeHours));
+
+        Assert.Equal(expected, f[PairFeatures.MentorTimeUnderHalf]);
+        Assert.Equal(expected > 0, f[PairFeatures.HoursShortfall] > 0);
+    }
+
     [Fact]
     public void Compute_MentorLessSeniorThanMentee_IsFlagged()
     {
