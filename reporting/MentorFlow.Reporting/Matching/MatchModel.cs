@@ -28,7 +28,7 @@ public sealed class MatchModel
     public const int FileFormatVersion = 2;
 
     /// <summary>
-    /// Assignment lift by which a candidate listed later (more complex) must beat the best simpler one to be chosen:
+    /// Assignment lift by which a candidate listed later must beat the best earlier one to be chosen:
     /// differences smaller than this are within the noise of a few hundred held-out pairs.
     /// </summary>
     public const double SelectionTolerance = 0.02;
@@ -142,16 +142,19 @@ public sealed class MatchModel
         var done = new Dictionary<TrainerKind, CandidateRun>();
         foreach (var kind in options.Trainers.Distinct())
         {
+            CandidateRun Cross(TrainerKind member) => done.GetValueOrDefault(member) ?? (done[member] = MatchTrainer.Run(ml, member, inputs, outcomes, fold, folds, options.Seed));
             CandidateRun run;
             if (kind == TrainerKind.Blend)
             {
-                var first = done.GetValueOrDefault(TrainerKind.RidgeInteractions) ?? MatchTrainer.Run(ml, TrainerKind.RidgeInteractions, inputs, outcomes, fold, folds, options.Seed);
-                var second = done.GetValueOrDefault(TrainerKind.LightGbm) ?? MatchTrainer.Run(ml, TrainerKind.LightGbm, inputs, outcomes, fold, folds, options.Seed);
-                run = MatchTrainer.Blend(first, second);
+                run = MatchTrainer.Blend(Cross(TrainerKind.RidgeInteractions), Cross(TrainerKind.LightGbm));
+            }
+            else if (kind == TrainerKind.Stack)
+            {
+                run = MatchTrainer.Stack([.. MatchTrainer.StackMembers.Select(Cross)], composite, fold, folds);
             }
             else
             {
-                run = MatchTrainer.Run(ml, kind, inputs, outcomes, fold, folds, options.Seed);
+                run = Cross(kind);
             }
 
             done[kind] = run;
@@ -160,11 +163,12 @@ public sealed class MatchModel
             var calibrated = MatchTrainer.CalibrateOutOfFold(run.OutOfFold, labels, fold, folds);
             runs.Add((run, new TrainerEvaluation(
                 kind, lift, error, BinaryMetrics.Auc(run.OutOfFold, labels), BinaryMetrics.LogLoss(calibrated, labels),
-                MatchTrainer.CalibrationError(calibrated, labels), MatchTrainer.Spearman(run.OutOfFold, composite), run.Lambda, foldLifts)));
+                MatchTrainer.CalibrationError(calibrated, labels), MatchTrainer.Spearman(run.OutOfFold, composite), run.Lambda, foldLifts, run.Members)));
         }
 
-        // Chosen for the assignment: the highest held-out assignment lift wins, but a candidate listed later (more
-        // complex) must clearly beat the best earlier one (ClearlyBetter) — smaller or erratic differences are noise.
+        // Chosen for the assignment: the highest held-out assignment lift wins, but a candidate listed later must
+        // clearly beat the best earlier one (ClearlyBetter) — smaller or erratic differences are noise. The stack of
+        // the linear candidates comes first: a single candidate replaces it only when it picks clearly better pairs.
         var best = runs[0];
         foreach (var candidate in runs.Skip(1))
         {
@@ -398,7 +402,10 @@ public sealed class MatchModel
     private static string Why(TrainerEvaluation winner, IReadOnlyList<TrainerEvaluation> all)
     {
         var others = all.Where(c => c.Trainer != winner.Trainer).OrderByDescending(c => c.AssignmentLift).ToList();
-        var text = string.Create(CultureInfo.InvariantCulture, $"{winner.Trainer} picks the best held-out pairs best: assignment lift {winner.AssignmentLift:0.000} ± {winner.AssignmentLiftError:0.000}");
+        var made = winner.Members is { Count: > 0 } members
+            ? " (" + string.Join(" + ", members.OrderByDescending(m => m.Share).Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Share * 100:0}% {m.Trainer}"))) + ")"
+            : string.Empty;
+        var text = string.Create(CultureInfo.InvariantCulture, $"{winner.Trainer}{made} picks the best held-out pairs best: assignment lift {winner.AssignmentLift:0.000} ± {winner.AssignmentLiftError:0.000}");
         if (others.Count == 0)
         {
             return text;
@@ -406,7 +413,7 @@ public sealed class MatchModel
 
         var runnerUp = others[0];
         return runnerUp.AssignmentLift > winner.AssignmentLift
-            ? text + string.Create(CultureInfo.InvariantCulture, $"; {runnerUp.Trainer} reached {runnerUp.AssignmentLift:0.000}, not clearly more (by {SelectionTolerance:0.00} and beyond the spread of its gains over the folds), so the simpler one is kept")
+            ? text + string.Create(CultureInfo.InvariantCulture, $"; {runnerUp.Trainer} reached {runnerUp.AssignmentLift:0.000}, not clearly more (by {SelectionTolerance:0.00} and beyond the spread of its gains over the folds), so the one listed first is kept")
             : text + string.Create(CultureInfo.InvariantCulture, $"; next {runnerUp.Trainer} {runnerUp.AssignmentLift:0.000}");
     }
 

@@ -61,8 +61,14 @@ public enum TrainerKind
     Blend,
 
     /// <summary>
+    /// The non-negative least-squares stack of the four linear candidates (<see cref="MatchTrainer.StackMembers"/>),
+    /// folded into one linear model: listed first, the reference every single candidate must clearly beat.
+    /// </summary>
+    Stack,
+
+    /// <summary>
     /// Lasso (L1-regularised) regression of satisfaction on the model inputs (main effects only, <see cref="LassoFit"/>):
-    /// the sparsest candidate, listed first — the others must clearly beat it.
+    /// the sparsest candidate, listed right after the stack.
     /// </summary>
     LassoLinear,
 }
@@ -73,18 +79,19 @@ public enum TrainerKind
 /// mentor shortage does, and the realised outcome of its picks is compared with picking at random (0) and with
 /// picking by the realised outcomes (1). AUC (of success), log-loss and calibration error (of the Platt-calibrated
 /// held-out probabilities) and the Spearman correlation with the realised outcome are reported beside it.
-/// <see cref="FoldLifts"/> are the lifts of the single validation folds (for the paired comparison of candidates).
+/// <see cref="FoldLifts"/> are the lifts of the single validation folds (for the paired comparison of candidates);
+/// <see cref="Members"/> says what <see cref="TrainerKind.Stack"/> is made of.
 /// </summary>
 public sealed record TrainerEvaluation(
     TrainerKind Trainer, double AssignmentLift, double AssignmentLiftError, double Auc, double LogLoss, double CalibrationError, double Spearman, double? Lambda,
-    IReadOnlyList<double>? FoldLifts = null)
+    IReadOnlyList<double>? FoldLifts = null, IReadOnlyList<StackMember>? Members = null)
 {
     /// <summary>Equal when every figure is equal, the per-fold lifts compared value by value.</summary>
     public bool Equals(TrainerEvaluation? other) =>
         other is not null && Trainer == other.Trainer && AssignmentLift.Equals(other.AssignmentLift) &&
         AssignmentLiftError.Equals(other.AssignmentLiftError) && Auc.Equals(other.Auc) && LogLoss.Equals(other.LogLoss) &&
         CalibrationError.Equals(other.CalibrationError) && Spearman.Equals(other.Spearman) && Lambda.Equals(other.Lambda) &&
-        (FoldLifts ?? []).SequenceEqual(other.FoldLifts ?? []);
+        (FoldLifts ?? []).SequenceEqual(other.FoldLifts ?? []) && (Members ?? []).SequenceEqual(other.Members ?? []);
 
     public override int GetHashCode() => HashCode.Combine(Trainer, AssignmentLift, Auc, Lambda, FoldLifts?.Count ?? 0);
 }
@@ -114,8 +121,18 @@ internal sealed class FeatureRow
     public float[] Features { get; set; } = [];
 }
 
-/// <summary>A candidate after cross-validation: held-out raw scores, the fold models, and how to fit it on everything.</summary>
-internal sealed record CandidateRun(TrainerKind Kind, double[] OutOfFold, Predictor[] FoldModels, double? Lambda, Func<Predictor> FitAll);
+/// <summary>
+/// A candidate after cross-validation: held-out raw scores, the fold models, how to fit it on everything, and for the
+/// stack its members' shares.
+/// </summary>
+internal sealed record CandidateRun(
+    TrainerKind Kind, double[] OutOfFold, Predictor[] FoldModels, double? Lambda, Func<Predictor> FitAll, IReadOnlyList<StackMember>? Members = null);
+
+/// <summary>
+/// One candidate inside <see cref="TrainerKind.Stack"/>: its share of the stack's spread (its weight × the standard
+/// deviation of its held-out scores, over the sum of those; the shares add up to 1).
+/// </summary>
+public sealed record StackMember(TrainerKind Trainer, double Share);
 
 /// <summary>
 /// Trains the candidates: k-fold cross-validation of each, the assignment lift and the other measures of its held-out
@@ -127,9 +144,12 @@ internal static class MatchTrainer
 
     public static readonly IReadOnlyList<TrainerKind> DefaultTrainers =
     [
-        TrainerKind.LassoLinear, TrainerKind.RidgeLinear, TrainerKind.RidgeInteractions, TrainerKind.RidgeInteractionsComposite, TrainerKind.LinearLogistic,
-        TrainerKind.LightGbm, TrainerKind.Blend, TrainerKind.Similarity,
+        TrainerKind.Stack, TrainerKind.LassoLinear, TrainerKind.RidgeLinear, TrainerKind.RidgeInteractions, TrainerKind.RidgeInteractionsComposite,
+        TrainerKind.LinearLogistic, TrainerKind.LightGbm, TrainerKind.Blend, TrainerKind.Similarity,
     ];
+
+    /// <summary>Sweeps of the stack's coordinate descent (a handful of members converge in tens).</summary>
+    private const int MaxStackSweeps = 2000;
 
     /// <summary>Shares of the held-out pairs a candidate picks in the assignment simulation.</summary>
     public static readonly IReadOnlyList<double> PickShares = [0.25, 0.5];
@@ -246,6 +266,102 @@ internal static class MatchTrainer
             [.. first.FoldModels.Select((f, i) => (Predictor)new BlendPredictor(f, second.FoldModels[i], scaling))],
             first.Lambda,
             () => new BlendPredictor(first.FitAll(), second.FitAll(), scaling));
+    }
+
+    /// <summary>The candidates <see cref="TrainerKind.Stack"/> combines: every linear one (each is a <see cref="RidgeModel"/>).</summary>
+    public static readonly IReadOnlyList<TrainerKind> StackMembers =
+        [TrainerKind.LassoLinear, TrainerKind.RidgeLinear, TrainerKind.RidgeInteractions, TrainerKind.RidgeInteractionsComposite];
+
+    /// <summary>
+    /// The stack of the linear candidates (<see cref="StackMembers"/>, cross-validated on the same folds): the
+    /// non-negative weights and intercept whose combination of the members' held-out scores best predicts the composite
+    /// target (non-negative least squares), applied to the members' fitted models and folded into one linear model
+    /// (<see cref="RidgeModel.Combine"/>). Its own held-out scores use weights fitted without the fold (cross-fitted),
+    /// so its assignment lift is as honest as the members'.
+    /// </summary>
+    public static CandidateRun Stack(IReadOnlyList<CandidateRun> members, double[] target, int[] fold, int k)
+    {
+        var n = target.Length;
+        var all = Enumerable.Range(0, n).ToArray();
+        var (intercept, weights) = Nnls(members, target, all);
+        var oof = new double[n];
+        for (var f = 0; f < k; f++)
+        {
+            var (foldIntercept, foldWeights) = Nnls(members, target, [.. all.Where(i => fold[i] != f)]);
+            foreach (var i in all.Where(i => fold[i] == f))
+            {
+                oof[i] = foldIntercept + members.Select((m, j) => foldWeights[j] * m.OutOfFold[i]).Sum();
+            }
+        }
+
+        var spread = members.Select((m, j) => weights[j] * StandardDeviation(m.OutOfFold)).ToArray();
+        var total = spread.Sum();
+        IReadOnlyList<StackMember> shares = [.. members.Select((m, j) => new StackMember(m.Kind, total > 0 ? spread[j] / total : 0)).Where(s => s.Share > 0)];
+
+        static RidgeModel Linear(Predictor p) => p is RidgePredictor ridge ? ridge.Model : throw new ArgumentException("a stack member must be linear");
+        Predictor Combined(Func<CandidateRun, Predictor> pick) =>
+            new RidgePredictor(RidgeModel.Combine(intercept, [.. members.Select((m, j) => (weights[j], m)).Where(x => x.Item1 > 0).Select(x => (x.Item1, Linear(pick(x.m))))]));
+        return new CandidateRun(
+            TrainerKind.Stack, oof, [.. Enumerable.Range(0, k).Select(f => Combined(m => m.FoldModels[f]))], null, () => Combined(m => m.FitAll()), shares);
+    }
+
+    private static double StandardDeviation(double[] x)
+    {
+        var mean = x.Average();
+        return Math.Sqrt(x.Sum(v => (v - mean) * (v - mean)) / Math.Max(1, x.Length));
+    }
+
+    /// <summary>Non-negative least squares of the target on the members' held-out scores (with an intercept), by coordinate descent.</summary>
+    private static (double Intercept, double[] Weights) Nnls(IReadOnlyList<CandidateRun> members, double[] target, int[] rows)
+    {
+        var m = members.Count;
+        var means = members.Select(r => rows.Average(i => r.OutOfFold[i])).ToArray();
+        var yMean = rows.Average(i => target[i]);
+        var x = members.Select((r, j) => rows.Select(i => r.OutOfFold[i] - means[j]).ToArray()).ToArray();
+        var y = rows.Select(i => target[i] - yMean).ToArray();
+        var gram = new double[m, m];
+        var xy = new double[m];
+        for (var a = 0; a < m; a++)
+        {
+            xy[a] = x[a].Zip(y, (p, q) => p * q).Sum();
+            for (var b = 0; b < m; b++)
+            {
+                gram[a, b] = x[a].Zip(x[b], (p, q) => p * q).Sum();
+            }
+        }
+
+        var w = new double[m];
+        for (var sweep = 0; sweep < MaxStackSweeps; sweep++)
+        {
+            var change = 0.0;
+            for (var a = 0; a < m; a++)
+            {
+                if (gram[a, a] < 1e-12)
+                {
+                    continue;
+                }
+
+                var r = xy[a];
+                for (var b = 0; b < m; b++)
+                {
+                    if (b != a)
+                    {
+                        r -= gram[a, b] * w[b];
+                    }
+                }
+
+                var updated = Math.Max(0, r / gram[a, a]);
+                change = Math.Max(change, Math.Abs(updated - w[a]));
+                w[a] = updated;
+            }
+
+            if (change < 1e-10)
+            {
+                break;
+            }
+        }
+
+        return (yMean - w.Select((v, j) => v * means[j]).Sum(), w);
     }
 
     /// <summary>

@@ -57,6 +57,33 @@ public sealed record RidgeModel(double Lambda, double Intercept, int[] First, in
         return phi;
     }
 
+    /// <summary>
+    /// The linear combination c + Σ wₘ·fₘ(x) of models as one model (terms merged; still exact Shapley contributions).
+    /// </summary>
+    public static RidgeModel Combine(double intercept, IReadOnlyList<(double Weight, RidgeModel Model)> members)
+    {
+        var terms = new Dictionary<(int, int), double>();
+        var order = new List<(int, int)>();
+        var c = intercept;
+        foreach (var (weight, model) in members)
+        {
+            c += weight * model.Intercept;
+            for (var t = 0; t < model.Weights.Length; t++)
+            {
+                var key = (model.First[t], model.Second[t]);
+                if (!terms.TryGetValue(key, out var w))
+                {
+                    order.Add(key);
+                }
+
+                terms[key] = w + (weight * model.Weights[t]);
+            }
+        }
+
+        var kept = order.Where(k => terms[k] != 0).ToArray();
+        return new RidgeModel(members.Count == 0 ? 0 : members[0].Model.Lambda, c, [.. kept.Select(k => k.Item1)], [.. kept.Select(k => k.Item2)], [.. kept.Select(k => terms[k])]);
+    }
+
     /// <summary>Fits one model per penalty in <paramref name="lambdas"/> on the given rows (one Gram matrix, one solve each).</summary>
     public static RidgeModel[] Fit(
         IReadOnlyList<float[]> inputs, IReadOnlyList<double> targets, IReadOnlyList<int> rows, IReadOnlyList<(int First, int Second)> terms,

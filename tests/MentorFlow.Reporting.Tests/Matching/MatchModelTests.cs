@@ -202,6 +202,30 @@ public sealed class MatchModelTests(TrainedModelFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public void Train_TheStack_SaysWhatItIsMadeOf_AndSavesAsOneLinearModelThatScoresTheSameAfterLoading()
+    {
+        var model = MatchModel.Train(fixture.Data.History, fixture.Data.Outcomes, new MatchTrainingOptions { Seed = 5, Folds = 3, Trainers = [TrainerKind.Stack] });
+        var path = Path.Combine(_directory, "stack.mfmodel");
+
+        model.Save(path);
+        var loaded = MatchModel.Load(path);
+
+        var stack = Assert.Single(model.Evaluation!.Candidates);
+        Assert.Equal(TrainerKind.Stack, stack.Trainer);
+        Assert.NotEmpty(stack.Members!);
+        Assert.All(stack.Members!, m => Assert.Contains(m.Trainer, MatchTrainingOptions.DefaultTrainers.Skip(1).Take(4)));
+        Assert.Equal(1.0, stack.Members!.Sum(m => m.Share), 9);
+        Assert.All(stack.Members!, m => Assert.Contains($"% {m.Trainer}", model.Evaluation.Why, StringComparison.Ordinal));
+        using (var zip = ZipFile.OpenRead(path))
+        {
+            Assert.Equal(["manifest.json"], zip.Entries.Select(e => e.FullName)); // no ML.NET part: the stack is one linear model
+        }
+
+        Assert.Equal(model.Evaluation.Candidates, loaded.Evaluation!.Candidates);
+        Assert.Equal(Scores(model.Score(fixture.Data.Cohort)), Scores(loaded.Score(fixture.Data.Cohort)));
+    }
+
+    [Fact]
     public void SaveAndLoad_ColdStartModel_KeepsMethodAndReason()
     {
         var path = Path.Combine(_directory, "cold.mfmodel");

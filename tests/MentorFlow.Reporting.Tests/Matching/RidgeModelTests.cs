@@ -49,4 +49,24 @@ public sealed class RidgeModelTests
         Assert.Equal(model.Predict(pair) - model.Predict(baseline), phi.Sum(), 5);
         Assert.True(phi[0] > phi[1], "the interacting input explains more than the one that lowered the score");
     }
+
+    [Fact]
+    public void Combine_PredictsTheWeightedSumOfItsModels_AsOneModelWithEachTermOnce()
+    {
+        var (x, y) = Data(v => 1 + (2 * v[0]) + (3 * v[1] * v[2]));
+        var all = Enumerable.Range(0, x.Count).ToArray();
+        var main = RidgeModel.Fit(x, y, all, [(0, -1), (1, -1), (2, -1)], [1e-6])[0];
+        var products = RidgeModel.Fit(x, y, all, [(0, -1), (1, -1), (2, -1), (1, 2)], [1e-6])[0];
+
+        var combined = RidgeModel.Combine(0.25, [(0.5, main), (2.0, products)]);
+
+        Assert.Equal(4, combined.Weights.Length); // the three shared main effects are merged
+        foreach (var v in x.Take(20))
+        {
+            Assert.Equal(0.25 + (0.5 * main.Predict(v)) + (2.0 * products.Predict(v)), combined.Predict(v), 9);
+        }
+
+        float[] baseline = [0.5f, 0.5f, 0.5f];
+        Assert.Equal(combined.Predict(x[0]) - combined.Predict(baseline), combined.Contributions(x[0], baseline).Sum(), 5); // contributions are computed from the float inputs
+    }
 }
