@@ -61,7 +61,15 @@ public enum TrainerKind
     Blend,
 
     /// <summary>
-    /// The non-negative least-squares stack of the four linear candidates (<see cref="MatchTrainer.StackMembers"/>),
+    /// The lasso fitted on the compatible pairs only, gated by a hard incompatibility (no common language, or both
+    /// meet only live and are 6+ hours apart): such a pair scores a + b·f, b in [0, 1], fitted on the incompatible
+    /// past pairs (<see cref="MatchTrainer.Gate"/>) — on the outcome scale an incompatibility scales down what the
+    /// other facts are worth instead of subtracting a constant from every pair.
+    /// </summary>
+    LassoGated,
+
+    /// <summary>
+    /// The non-negative least-squares stack of the five linear candidates (<see cref="MatchTrainer.StackMembers"/>),
     /// folded into one linear model: listed first, the reference every single candidate must clearly beat.
     /// </summary>
     Stack,
@@ -144,8 +152,8 @@ internal static class MatchTrainer
 
     public static readonly IReadOnlyList<TrainerKind> DefaultTrainers =
     [
-        TrainerKind.Stack, TrainerKind.LassoLinear, TrainerKind.RidgeLinear, TrainerKind.RidgeInteractions, TrainerKind.RidgeInteractionsComposite,
-        TrainerKind.LinearLogistic, TrainerKind.LightGbm, TrainerKind.Blend, TrainerKind.Similarity,
+        TrainerKind.Stack, TrainerKind.LassoLinear, TrainerKind.LassoGated, TrainerKind.RidgeLinear, TrainerKind.RidgeInteractions,
+        TrainerKind.RidgeInteractionsComposite, TrainerKind.LinearLogistic, TrainerKind.LightGbm, TrainerKind.Blend, TrainerKind.Similarity,
     ];
 
     /// <summary>Sweeps of the stack's coordinate descent (a handful of members converge in tens).</summary>
@@ -193,6 +201,25 @@ internal static class MatchTrainer
 
         var train = Enumerable.Range(0, k).Select(f => all.Where(i => fold[i] != f).ToArray()).ToArray();
         var test = Enumerable.Range(0, k).Select(f => all.Where(i => fold[i] == f).ToArray()).ToArray();
+        if (kind == TrainerKind.LassoGated)
+        {
+            var compatibleAll = all.Where(i => inputs[i][PairFeatures.HardIncompatibility] < 0.5).ToArray();
+            var (_, lambdaMax) = LassoFit.Fit(inputs, satisfaction, compatibleAll, [1.0]);
+            var fractions = LassoFit.PathFractions;
+            RidgeModel[] Gated(int[] rows, IReadOnlyList<double> path)
+            {
+                var compatible = rows.Where(i => inputs[i][PairFeatures.HardIncompatibility] < 0.5).ToArray();
+                var gated = rows.Where(i => inputs[i][PairFeatures.HardIncompatibility] >= 0.5).ToArray(); // likely incompatible (estimates of empty fields too)
+                var models = LassoFit.Fit(inputs, satisfaction, compatible, path, lambdaMax).Models;
+                return [.. models.Select(f => Gate(f, gated, inputs, satisfaction))];
+            }
+
+            var (best, oof, perFold) = PenaltyPath(inputs, satisfaction, train, test, rows => Gated(rows, fractions));
+            return new CandidateRun(
+                kind, oof, [.. perFold.Select(models => (Predictor)new RidgePredictor(models[best]))], lambdaMax * fractions[best],
+                () => new RidgePredictor(Gated(all, [.. fractions.Take(best + 1)])[best]));
+        }
+
         if (kind == TrainerKind.LassoLinear)
         {
             // One λmax (from every row) for the folds and the final fit, so a path position means one penalty.
@@ -228,6 +255,69 @@ internal static class MatchTrainer
         }
 
         return new CandidateRun(kind, result, folds, null, () => FitMlNet(ml, kind, inputs, outcomes, all, seed));
+    }
+
+    /// <summary>Hard-incompatible training pairs needed to fit the gate's rescaling (fewer: only its shift).</summary>
+    public const int MinimumGatedPairs = 10;
+
+    /// <summary>
+    /// The gated model of <see cref="TrainerKind.LassoGated"/>: <paramref name="f"/> (fitted on the compatible pairs) for
+    /// a compatible pair, a + b·f for a hard-incompatible one, with a and b the least squares of the incompatible
+    /// training pairs' target on f and b held in [0, 1] (an incompatibility can shrink what the other facts are worth,
+    /// never amplify or reverse it). Folded into one linear model with h = <see cref="PairFeatures.HardIncompatibility"/>:
+    /// f + h·(a + (b − 1)·f), i.e. f's terms, h × each of them and h itself.
+    /// </summary>
+    internal static RidgeModel Gate(RidgeModel f, IReadOnlyList<int> gated, IReadOnlyList<float[]> inputs, IReadOnlyList<double> targets)
+    {
+        var h = PairFeatures.HardIncompatibility;
+        var fx = gated.Select(i => f.Predict(inputs[i])).ToArray();
+        var y = gated.Select(i => targets[i]).ToArray();
+        double a = 0, b = 1;
+        if (gated.Count >= MinimumGatedPairs)
+        {
+            var mf = fx.Average();
+            var my = y.Average();
+            var sff = fx.Sum(v => (v - mf) * (v - mf));
+            var sfy = fx.Select((v, k) => (v - mf) * (y[k] - my)).Sum();
+            b = sff < 1e-12 ? 1 : Math.Clamp(sfy / sff, 0, 1);
+            a = my - (b * mf);
+        }
+        else if (gated.Count > 0)
+        {
+            // Too few to fit a slope: the mean shift only, shrunk towards none by MinimumGatedPairs pairs.
+            a = y.Zip(fx, (t, v) => t - v).Sum() / (gated.Count + MinimumGatedPairs);
+        }
+
+        var first = new List<int>();
+        var second = new List<int>();
+        var weights = new List<double>();
+        for (var t = 0; t < f.Weights.Length; t++)
+        {
+            if (f.Weights[t] == 0)
+            {
+                continue;
+            }
+
+            if (f.Second[t] >= 0)
+            {
+                throw new ArgumentException("the gate rescales a main-effect model (a product × h would be a third-order term)", nameof(f));
+            }
+
+            first.Add(f.First[t]);
+            second.Add(-1);
+            weights.Add(f.Weights[t]);
+            if (b != 1)
+            {
+                first.Add(f.First[t]);
+                second.Add(h);
+                weights.Add((b - 1) * f.Weights[t]);
+            }
+        }
+
+        first.Add(h);
+        second.Add(-1);
+        weights.Add(a + ((b - 1) * f.Intercept));
+        return new RidgeModel(f.Lambda, f.Intercept, [.. first], [.. second], [.. weights]);
     }
 
     /// <summary>
@@ -270,7 +360,7 @@ internal static class MatchTrainer
 
     /// <summary>The candidates <see cref="TrainerKind.Stack"/> combines: every linear one (each is a <see cref="RidgeModel"/>).</summary>
     public static readonly IReadOnlyList<TrainerKind> StackMembers =
-        [TrainerKind.LassoLinear, TrainerKind.RidgeLinear, TrainerKind.RidgeInteractions, TrainerKind.RidgeInteractionsComposite];
+        [TrainerKind.LassoLinear, TrainerKind.LassoGated, TrainerKind.RidgeLinear, TrainerKind.RidgeInteractions, TrainerKind.RidgeInteractionsComposite];
 
     /// <summary>
     /// The stack of the linear candidates (<see cref="StackMembers"/>, cross-validated on the same folds): the
