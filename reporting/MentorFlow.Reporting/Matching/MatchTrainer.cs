@@ -203,14 +203,20 @@ internal static class MatchTrainer
         var test = Enumerable.Range(0, k).Select(f => all.Where(i => fold[i] == f).ToArray()).ToArray();
         if (kind == TrainerKind.LassoGated)
         {
-            var compatibleAll = all.Where(i => inputs[i][PairFeatures.HardIncompatibility] < 0.5).ToArray();
-            var (_, lambdaMax) = LassoFit.Fit(inputs, satisfaction, compatibleAll, [1.0]);
+            // f is fitted on the compatible pairs (likely compatible where a field is empty) — on every pair when
+            // most are incompatible, so that f always rests on most of the history.
+            int[] Compatible(int[] rows)
+            {
+                var compatible = rows.Where(i => inputs[i][PairFeatures.HardIncompatibility] < 0.5).ToArray();
+                return compatible.Length * 2 < rows.Length ? rows : compatible;
+            }
+
+            var (_, lambdaMax) = LassoFit.Fit(inputs, satisfaction, Compatible(all), [1.0]);
             var fractions = LassoFit.PathFractions;
             RidgeModel[] Gated(int[] rows, IReadOnlyList<double> path)
             {
-                var compatible = rows.Where(i => inputs[i][PairFeatures.HardIncompatibility] < 0.5).ToArray();
-                var gated = rows.Where(i => inputs[i][PairFeatures.HardIncompatibility] >= 0.5).ToArray(); // likely incompatible (estimates of empty fields too)
-                var models = LassoFit.Fit(inputs, satisfaction, compatible, path, lambdaMax).Models;
+                var gated = rows.Where(i => inputs[i][PairFeatures.HardIncompatibility] >= 0.5).ToArray();
+                var models = LassoFit.Fit(inputs, satisfaction, Compatible(rows), path, lambdaMax).Models;
                 return [.. models.Select(f => Gate(f, gated, inputs, satisfaction))];
             }
 

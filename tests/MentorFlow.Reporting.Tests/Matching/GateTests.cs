@@ -1,3 +1,4 @@
+using MentorFlow.Reporting.Data;
 using MentorFlow.Reporting.Matching;
 
 namespace MentorFlow.Reporting.Tests.Matching;
@@ -88,5 +89,45 @@ public sealed class GateTests
         var products = RidgeModel.Fit(x, y, [.. Enumerable.Range(0, x.Count)], [(Fit, -1), (Fit, Fit)], [1e-6])[0];
 
         Assert.Throws<ArgumentException>(() => MatchTrainer.Gate(products, [0, 1], x, y));
+    }
+
+    /// <summary>Model inputs with input 0 uniform and the given share of hard-incompatible pairs; satisfaction 1 + 3·x₀ (seeded noise).</summary>
+    private static (List<float[]> X, List<Outcome> Outcomes) History(double incompatibleShare)
+    {
+        var random = new Random(21);
+        var x = new List<float[]>();
+        var outcomes = new List<Outcome>();
+        for (var i = 0; i < 400; i++)
+        {
+            var v = new float[ModelInputs.Count];
+            v[Fit] = (float)random.NextDouble();
+            v[PairFeatures.HardIncompatibility] = random.NextDouble() < incompatibleShare ? 1 : 0;
+            x.Add(v);
+            var satisfaction = Math.Clamp(1 + (3 * v[Fit]) + (0.3 * (random.NextDouble() - 0.5)), 1, 5);
+            outcomes.Add(new Outcome($"m{i}", $"e{i}", satisfaction > 2.5, satisfaction, satisfaction > 3));
+        }
+
+        return (x, outcomes);
+    }
+
+    private static double[] HeldOut(TrainerKind kind, List<float[]> x, List<Outcome> outcomes) =>
+        MatchTrainer.Run(new Microsoft.ML.MLContext(1), kind, x, outcomes, MatchTrainer.Folds(x.Count, 5, 2), 5, 1).OutOfFold;
+
+    [Fact]
+    public void GatedLasso_WithoutIncompatiblePastPairs_ScoresExactlyLikeTheLasso()
+    {
+        var (x, outcomes) = History(incompatibleShare: 0);
+
+        Assert.Equal(HeldOut(TrainerKind.LassoLinear, x, outcomes), HeldOut(TrainerKind.LassoGated, x, outcomes), (a, b) => Math.Abs(a - b) < 1e-9);
+    }
+
+    [Fact]
+    public void GatedLasso_WhenMostPastPairsAreIncompatible_StillFitsTheOtherFactsOnEveryPair()
+    {
+        var (x, outcomes) = History(incompatibleShare: 0.9);
+
+        var scores = HeldOut(TrainerKind.LassoGated, x, outcomes);
+
+        Assert.True(MatchTrainer.Spearman(scores, [.. outcomes.Select(o => o.Satisfaction)]) > 0.9);
     }
 }
