@@ -150,7 +150,7 @@ public sealed class MatchModel
             }
             else if (kind == TrainerKind.Stack)
             {
-                run = MatchTrainer.Stack([.. MatchTrainer.StackMembers.Select(Cross)], composite, fold, folds);
+                run = Stacking.Stack([.. Stacking.Members.Select(Cross)], composite, fold, folds);
             }
             else
             {

@@ -63,13 +63,13 @@ public enum TrainerKind
     /// <summary>
     /// The lasso fitted on the compatible pairs only, gated by a hard incompatibility (no common language, or both
     /// meet only live and are 6+ hours apart): such a pair scores a + b·f, b in [0, 1], fitted on the incompatible
-    /// past pairs (<see cref="MatchTrainer.Gate"/>) — on the outcome scale an incompatibility scales down what the
+    /// past pairs (<see cref="GatedLasso"/>) — on the outcome scale an incompatibility scales down what the
     /// other facts are worth instead of subtracting a constant from every pair.
     /// </summary>
     LassoGated,
 
     /// <summary>
-    /// The non-negative least-squares stack of the five linear candidates (<see cref="MatchTrainer.StackMembers"/>),
+    /// The non-negative least-squares stack of the five linear candidates (<see cref="Stacking.Members"/>),
     /// folded into one linear model: listed first, the reference every single candidate must clearly beat.
     /// </summary>
     Stack,
@@ -137,12 +137,6 @@ internal sealed record CandidateRun(
     TrainerKind Kind, double[] OutOfFold, Predictor[] FoldModels, double? Lambda, Func<Predictor> FitAll, IReadOnlyList<StackMember>? Members = null);
 
 /// <summary>
-/// One candidate inside <see cref="TrainerKind.Stack"/>: its share of the stack's spread (its weight × the standard
-/// deviation of its held-out scores, over the sum of those; the shares add up to 1).
-/// </summary>
-public sealed record StackMember(TrainerKind Trainer, double Share);
-
-/// <summary>
 /// Trains the candidates: k-fold cross-validation of each, the assignment lift and the other measures of its held-out
 /// scores; the selection and calibration happen in <see cref="MatchModel"/>.
 /// </summary>
@@ -155,9 +149,6 @@ internal static class MatchTrainer
         TrainerKind.Stack, TrainerKind.LassoLinear, TrainerKind.LassoGated, TrainerKind.RidgeLinear, TrainerKind.RidgeInteractions,
         TrainerKind.RidgeInteractionsComposite, TrainerKind.LinearLogistic, TrainerKind.LightGbm, TrainerKind.Blend, TrainerKind.Similarity,
     ];
-
-    /// <summary>Sweeps of the stack's coordinate descent (a handful of members converge in tens).</summary>
-    private const int MaxStackSweeps = 2000;
 
     /// <summary>Shares of the held-out pairs a candidate picks in the assignment simulation.</summary>
     public static readonly IReadOnlyList<double> PickShares = [0.25, 0.5];
@@ -203,27 +194,7 @@ internal static class MatchTrainer
         var test = Enumerable.Range(0, k).Select(f => all.Where(i => fold[i] == f).ToArray()).ToArray();
         if (kind == TrainerKind.LassoGated)
         {
-            // f is fitted on the compatible pairs (likely compatible where a field is empty) — on every pair when
-            // most are incompatible, so that f always rests on most of the history.
-            int[] Compatible(int[] rows)
-            {
-                var compatible = rows.Where(i => inputs[i][PairFeatures.HardIncompatibility] < 0.5).ToArray();
-                return compatible.Length * 2 < rows.Length ? rows : compatible;
-            }
-
-            var (_, lambdaMax) = LassoFit.Fit(inputs, satisfaction, Compatible(all), [1.0]);
-            var fractions = LassoFit.PathFractions;
-            RidgeModel[] Gated(int[] rows, IReadOnlyList<double> path)
-            {
-                var gated = rows.Where(i => inputs[i][PairFeatures.HardIncompatibility] >= 0.5).ToArray();
-                var models = LassoFit.Fit(inputs, satisfaction, Compatible(rows), path, lambdaMax).Models;
-                return [.. models.Select(f => Gate(f, gated, inputs, satisfaction))];
-            }
-
-            var (best, oof, perFold) = PenaltyPath(inputs, satisfaction, train, test, rows => Gated(rows, fractions));
-            return new CandidateRun(
-                kind, oof, [.. perFold.Select(models => (Predictor)new RidgePredictor(models[best]))], lambdaMax * fractions[best],
-                () => new RidgePredictor(Gated(all, [.. fractions.Take(best + 1)])[best]));
+            return GatedLasso.Run(inputs, satisfaction, all, train, test);
         }
 
         if (kind == TrainerKind.LassoLinear)
@@ -263,75 +234,12 @@ internal static class MatchTrainer
         return new CandidateRun(kind, result, folds, null, () => FitMlNet(ml, kind, inputs, outcomes, all, seed));
     }
 
-    /// <summary>Hard-incompatible training pairs needed to fit the gate's rescaling (fewer: only its shift).</summary>
-    public const int MinimumGatedPairs = 10;
-
-    /// <summary>
-    /// The gated model of <see cref="TrainerKind.LassoGated"/>: <paramref name="f"/> (fitted on the compatible pairs) for
-    /// a compatible pair, a + b·f for a hard-incompatible one, with a and b the least squares of the incompatible
-    /// training pairs' target on f and b held in [0, 1] (an incompatibility can shrink what the other facts are worth,
-    /// never amplify or reverse it). Folded into one linear model with h = <see cref="PairFeatures.HardIncompatibility"/>:
-    /// f + h·(a + (b − 1)·f), i.e. f's terms, h × each of them and h itself.
-    /// </summary>
-    internal static RidgeModel Gate(RidgeModel f, IReadOnlyList<int> gated, IReadOnlyList<float[]> inputs, IReadOnlyList<double> targets)
-    {
-        var h = PairFeatures.HardIncompatibility;
-        var fx = gated.Select(i => f.Predict(inputs[i])).ToArray();
-        var y = gated.Select(i => targets[i]).ToArray();
-        double a = 0, b = 1;
-        if (gated.Count >= MinimumGatedPairs)
-        {
-            var mf = fx.Average();
-            var my = y.Average();
-            var sff = fx.Sum(v => (v - mf) * (v - mf));
-            var sfy = fx.Select((v, k) => (v - mf) * (y[k] - my)).Sum();
-            b = sff < 1e-12 ? 1 : Math.Clamp(sfy / sff, 0, 1);
-            a = my - (b * mf);
-        }
-        else if (gated.Count > 0)
-        {
-            // Too few to fit a slope: the mean shift only, shrunk towards none by MinimumGatedPairs pairs.
-            a = y.Zip(fx, (t, v) => t - v).Sum() / (gated.Count + MinimumGatedPairs);
-        }
-
-        var first = new List<int>();
-        var second = new List<int>();
-        var weights = new List<double>();
-        for (var t = 0; t < f.Weights.Length; t++)
-        {
-            if (f.Weights[t] == 0)
-            {
-                continue;
-            }
-
-            if (f.Second[t] >= 0)
-            {
-                throw new ArgumentException("the gate rescales a main-effect model (a product × h would be a third-order term)", nameof(f));
-            }
-
-            first.Add(f.First[t]);
-            second.Add(-1);
-            weights.Add(f.Weights[t]);
-            if (b != 1)
-            {
-                first.Add(f.First[t]);
-                second.Add(h);
-                weights.Add((b - 1) * f.Weights[t]);
-            }
-        }
-
-        first.Add(h);
-        second.Add(-1);
-        weights.Add(a + ((b - 1) * f.Intercept));
-        return new RidgeModel(f.Lambda, f.Intercept, [.. first], [.. second], [.. weights]);
-    }
-
     /// <summary>
     /// Cross-validates a model family along its penalty path: <paramref name="fit"/> fits one model per penalty on a
     /// fold's training rows; returns the penalty with the lowest held-out squared error of <paramref name="targets"/>,
     /// its held-out predictions and every fold's path.
     /// </summary>
-    private static (int Best, double[] OutOfFold, RidgeModel[][] PerFold) PenaltyPath(
+    internal static (int Best, double[] OutOfFold, RidgeModel[][] PerFold) PenaltyPath(
         IReadOnlyList<float[]> inputs, double[] targets, int[][] train, int[][] test, Func<int[], RidgeModel[]> fit)
     {
         var perFold = train.Select(fit).ToArray();
@@ -362,102 +270,6 @@ internal static class MatchTrainer
             [.. first.FoldModels.Select((f, i) => (Predictor)new BlendPredictor(f, second.FoldModels[i], scaling))],
             first.Lambda,
             () => new BlendPredictor(first.FitAll(), second.FitAll(), scaling));
-    }
-
-    /// <summary>The candidates <see cref="TrainerKind.Stack"/> combines: every linear one (each is a <see cref="RidgeModel"/>).</summary>
-    public static readonly IReadOnlyList<TrainerKind> StackMembers =
-        [TrainerKind.LassoLinear, TrainerKind.LassoGated, TrainerKind.RidgeLinear, TrainerKind.RidgeInteractions, TrainerKind.RidgeInteractionsComposite];
-
-    /// <summary>
-    /// The stack of the linear candidates (<see cref="StackMembers"/>, cross-validated on the same folds): the
-    /// non-negative weights and intercept whose combination of the members' held-out scores best predicts the composite
-    /// target (non-negative least squares), applied to the members' fitted models and folded into one linear model
-    /// (<see cref="RidgeModel.Combine"/>). Its own held-out scores use weights fitted without the fold (cross-fitted),
-    /// so its assignment lift is as honest as the members'.
-    /// </summary>
-    public static CandidateRun Stack(IReadOnlyList<CandidateRun> members, double[] target, int[] fold, int k)
-    {
-        var n = target.Length;
-        var all = Enumerable.Range(0, n).ToArray();
-        var (intercept, weights) = Nnls(members, target, all);
-        var oof = new double[n];
-        for (var f = 0; f < k; f++)
-        {
-            var (foldIntercept, foldWeights) = Nnls(members, target, [.. all.Where(i => fold[i] != f)]);
-            foreach (var i in all.Where(i => fold[i] == f))
-            {
-                oof[i] = foldIntercept + members.Select((m, j) => foldWeights[j] * m.OutOfFold[i]).Sum();
-            }
-        }
-
-        var spread = members.Select((m, j) => weights[j] * StandardDeviation(m.OutOfFold)).ToArray();
-        var total = spread.Sum();
-        IReadOnlyList<StackMember> shares = [.. members.Select((m, j) => new StackMember(m.Kind, total > 0 ? spread[j] / total : 0)).Where(s => s.Share > 0)];
-
-        static RidgeModel Linear(Predictor p) => p is RidgePredictor ridge ? ridge.Model : throw new ArgumentException("a stack member must be linear");
-        Predictor Combined(Func<CandidateRun, Predictor> pick) =>
-            new RidgePredictor(RidgeModel.Combine(intercept, [.. members.Select((m, j) => (weights[j], m)).Where(x => x.Item1 > 0).Select(x => (x.Item1, Linear(pick(x.m))))]));
-        return new CandidateRun(
-            TrainerKind.Stack, oof, [.. Enumerable.Range(0, k).Select(f => Combined(m => m.FoldModels[f]))], null, () => Combined(m => m.FitAll()), shares);
-    }
-
-    private static double StandardDeviation(double[] x)
-    {
-        var mean = x.Average();
-        return Math.Sqrt(x.Sum(v => (v - mean) * (v - mean)) / Math.Max(1, x.Length));
-    }
-
-    /// <summary>Non-negative least squares of the target on the members' held-out scores (with an intercept), by coordinate descent.</summary>
-    private static (double Intercept, double[] Weights) Nnls(IReadOnlyList<CandidateRun> members, double[] target, int[] rows)
-    {
-        var m = members.Count;
-        var means = members.Select(r => rows.Average(i => r.OutOfFold[i])).ToArray();
-        var yMean = rows.Average(i => target[i]);
-        var x = members.Select((r, j) => rows.Select(i => r.OutOfFold[i] - means[j]).ToArray()).ToArray();
-        var y = rows.Select(i => target[i] - yMean).ToArray();
-        var gram = new double[m, m];
-        var xy = new double[m];
-        for (var a = 0; a < m; a++)
-        {
-            xy[a] = x[a].Zip(y, (p, q) => p * q).Sum();
-            for (var b = 0; b < m; b++)
-            {
-                gram[a, b] = x[a].Zip(x[b], (p, q) => p * q).Sum();
-            }
-        }
-
-        var w = new double[m];
-        for (var sweep = 0; sweep < MaxStackSweeps; sweep++)
-        {
-            var change = 0.0;
-            for (var a = 0; a < m; a++)
-            {
-                if (gram[a, a] < 1e-12)
-                {
-                    continue;
-                }
-
-                var r = xy[a];
-                for (var b = 0; b < m; b++)
-                {
-                    if (b != a)
-                    {
-                        r -= gram[a, b] * w[b];
-                    }
-                }
-
-                var updated = Math.Max(0, r / gram[a, a]);
-                change = Math.Max(change, Math.Abs(updated - w[a]));
-                w[a] = updated;
-            }
-
-            if (change < 1e-10)
-            {
-                break;
-            }
-        }
-
-        return (yMean - w.Select((v, j) => v * means[j]).Sum(), w);
     }
 
     /// <summary>

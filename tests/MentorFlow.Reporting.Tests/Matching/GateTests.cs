@@ -33,7 +33,7 @@ public sealed class GateTests
         var compatible = Enumerable.Range(0, x.Count).Where(i => x[i][PairFeatures.HardIncompatibility] == 0).ToArray();
         var incompatible = Enumerable.Range(0, x.Count).Where(i => x[i][PairFeatures.HardIncompatibility] == 1).ToArray();
         var f = RidgeModel.Fit(x, y, compatible, [(Fit, -1)], [1e-6])[0];
-        return MatchTrainer.Gate(f, incompatible, x, y);
+        return GatedLasso.Gate(f, incompatible, x, y);
     }
 
     private static float[] Pair(double fit, bool incompatible)
@@ -73,7 +73,7 @@ public sealed class GateTests
     {
         var (x, y) = Data(fit => 0.5 * fit, n: 400, share: 0.01);
         var gated = x.Count(v => v[PairFeatures.HardIncompatibility] == 1);
-        Assert.InRange(gated, 1, MatchTrainer.MinimumGatedPairs - 1);
+        Assert.InRange(gated, 1, GatedLasso.MinimumGatedPairs - 1);
 
         var model = Gated(x, y);
 
@@ -88,7 +88,7 @@ public sealed class GateTests
         var (x, y) = Data(fit => fit);
         var products = RidgeModel.Fit(x, y, [.. Enumerable.Range(0, x.Count)], [(Fit, -1), (Fit, Fit)], [1e-6])[0];
 
-        Assert.Throws<ArgumentException>(() => MatchTrainer.Gate(products, [0, 1], x, y));
+        Assert.Throws<ArgumentException>(() => GatedLasso.Gate(products, [0, 1], x, y));
     }
 
     /// <summary>Model inputs with input 0 uniform and the given share of hard-incompatible pairs; satisfaction 1 + 3·x₀ (seeded noise).</summary>

@@ -213,7 +213,7 @@ public sealed class MatchModelTests(TrainedModelFixture fixture) : IClassFixture
         var stack = Assert.Single(model.Evaluation!.Candidates);
         Assert.Equal(TrainerKind.Stack, stack.Trainer);
         Assert.NotEmpty(stack.Members!);
-        Assert.All(stack.Members!, m => Assert.Contains(m.Trainer, MatchTrainer.StackMembers));
+        Assert.All(stack.Members!, m => Assert.Contains(m.Trainer, Stacking.Members));
         Assert.Equal(1.0, stack.Members!.Sum(m => m.Share), 9);
         Assert.All(stack.Members!, m => Assert.Contains($"% {m.Trainer}", model.Evaluation.Why, StringComparison.Ordinal));
         using (var zip = ZipFile.OpenRead(path))

@@ -43,7 +43,7 @@ public sealed class StackTests
         var first = Member(TrainerKind.LassoLinear, x, y, fold, 0);
         var second = Member(TrainerKind.RidgeLinear, x, y, fold, 1);
 
-        var stack = MatchTrainer.Stack([first, second], y, fold, Folds);
+        var stack = Stacking.Stack([first, second], y, fold, Folds);
 
         Assert.Equal([TrainerKind.LassoLinear, TrainerKind.RidgeLinear], stack.Members!.Select(m => m.Trainer));
         Assert.All(stack.Members!, m => Assert.InRange(m.Share, 0.35, 0.65));
@@ -61,7 +61,7 @@ public sealed class StackTests
         var informative = Member(TrainerKind.LassoLinear, x, y, fold, 0, 1);
         var unrelated = Member(TrainerKind.RidgeInteractions, x, y, fold, 2);
 
-        var stack = MatchTrainer.Stack([informative, unrelated], y, fold, Folds);
+        var stack = Stacking.Stack([informative, unrelated], y, fold, Folds);
 
         var share = stack.Members!.SingleOrDefault(m => m.Trainer == TrainerKind.RidgeInteractions)?.Share ?? 0;
         Assert.InRange(share, 0, 0.02);
@@ -75,8 +75,8 @@ public sealed class StackTests
         CandidateRun[] members = [Member(TrainerKind.LassoLinear, x, y, fold, 0), Member(TrainerKind.RidgeLinear, x, y, fold, 1)];
         var changed = y.Select((v, i) => fold[i] == 0 ? 10 - v : v).ToArray(); // only fold 0's outcomes differ
 
-        var before = MatchTrainer.Stack(members, y, fold, Folds).OutOfFold;
-        var after = MatchTrainer.Stack(members, changed, fold, Folds).OutOfFold;
+        var before = Stacking.Stack(members, y, fold, Folds).OutOfFold;
+        var after = Stacking.Stack(members, changed, fold, Folds).OutOfFold;
 
         Assert.All(Enumerable.Range(0, y.Length).Where(i => fold[i] == 0), i => Assert.Equal(before[i], after[i], 12));
         Assert.Contains(Enumerable.Range(0, y.Length).Where(i => fold[i] != 0), i => Math.Abs(before[i] - after[i]) > 1e-6);
