@@ -24,8 +24,11 @@ public enum ScoringMethod
 /// </summary>
 public sealed class MatchModel
 {
-    /// <summary>Version of the saved file layout (a zip with <c>manifest.json</c> and, for ML.NET candidates, <c>mlnet*.zip</c>).</summary>
-    public const int FileFormatVersion = 2;
+    /// <summary>
+    /// Version of the saved file layout (a zip with <c>manifest.json</c> and, for ML.NET candidates, <c>mlnet*.zip</c>);
+    /// 3: sixteen goal inputs, which may be learned goal groups (<see cref="GoalGroups"/>).
+    /// </summary>
+    public const int FileFormatVersion = 3;
 
     /// <summary>
     /// Assignment lift by which a candidate listed later must beat the best earlier one to be chosen:
@@ -132,12 +135,16 @@ public sealed class MatchModel
         }
 
         var goals = ModelInputs.GoalVocabulary(outcomes.Select(o => byId[o.MenteeId].Application).DistinctBy(a => a.Id));
-        var inputs = outcomes.Select(o => ModelInputs.Of(byId[o.MentorId], byId[o.MenteeId], goals)).ToList();
-        var baseline = Mean(inputs);
-        var ml = new MLContext(options.Seed);
         var composite = outcomes.Select(MatchTrainer.Target).ToArray();
         var folds = Math.Clamp(options.Folds, 2, 10);
         var fold = MatchTrainer.Folds(outcomes.Count, folds, options.Seed);
+        goals = GoalGroups.Learn(
+            goals, vocabulary => [.. outcomes.Select(o => ModelInputs.Of(byId[o.MentorId], byId[o.MenteeId], vocabulary))],
+            [.. outcomes.Select(o => o.Satisfaction)], fold, folds);
+
+        var inputs = outcomes.Select(o => ModelInputs.Of(byId[o.MentorId], byId[o.MenteeId], goals)).ToList();
+        var baseline = Mean(inputs);
+        var ml = new MLContext(options.Seed);
         var runs = new List<(CandidateRun Run, TrainerEvaluation Evaluation)>();
         var done = new Dictionary<TrainerKind, CandidateRun>();
         foreach (var kind in options.Trainers.Distinct())

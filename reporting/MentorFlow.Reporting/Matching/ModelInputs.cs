@@ -2,14 +2,18 @@ namespace MentorFlow.Reporting.Matching;
 
 /// <summary>
 /// What the learned model reads about a pair: the <see cref="PairFeatures"/> followed by <see cref="GoalIndicators"/>
-/// indicators of the mentee's goals — the most common mentee goals of the training history (its own vocabulary, saved
-/// with the model), so that effects may depend on what the mentee wants (e.g. the value of a seniority gap for a mentee
-/// who wants to lead). Missing goals (a small history) leave their indicators at 0.
+/// indicators of the mentee's goals — the most common mentee goals of the training history, or groups of them learned
+/// from its outcomes (<see cref="GoalGroups"/>; the vocabulary is saved with the model), so that effects may depend on
+/// what the mentee wants (e.g. the value of a seniority gap for a mentee who wants to lead). Missing goals (a small
+/// history) leave their indicators at 0.
 /// </summary>
 public static class ModelInputs
 {
-    /// <summary>Mentee goals with an indicator input.</summary>
-    public const int GoalIndicators = 10;
+    /// <summary>
+    /// Mentee goals (or goal groups) with an indicator input: sixteen, so that a programme's dozen or so goals and the
+    /// career paths switchers name fit (with ten, goals as common as the rest were left out).
+    /// </summary>
+    public const int GoalIndicators = 16;
 
     /// <summary>Length of a model input vector.</summary>
     public const int Count = PairFeatures.Count + GoalIndicators;
@@ -101,13 +105,16 @@ public static class ModelInputs
         return x;
     }
 
-    /// <summary>The <see cref="GoalIndicators"/> inputs of a mentee: 1 for each of <paramref name="goals"/> the mentee has.</summary>
+    /// <summary>
+    /// The <see cref="GoalIndicators"/> inputs of a mentee: 1 for each entry of <paramref name="goals"/> the mentee has —
+    /// the goal, or any goal of a learned group.
+    /// </summary>
     public static float[] GoalIndicatorsOf(PersonProfile mentee, IReadOnlyList<string> goals)
     {
         var x = new float[GoalIndicators];
         for (var g = 0; g < goals.Count && g < GoalIndicators; g++)
         {
-            x[g] = mentee.Application.Goals.Contains(goals[g]) ? 1 : 0;
+            x[g] = GoalGroups.Members(goals[g]).Any(mentee.Application.Goals.Contains) ? 1 : 0;
         }
 
         return x;

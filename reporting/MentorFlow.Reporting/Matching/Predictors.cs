@@ -115,15 +115,15 @@ public sealed record BlendScaling(double FirstMean, double FirstSd, double Secon
 
     public static BlendScaling Of(double[] first, double[] second)
     {
-        static (double Mean, double Sd) Moments(double[] x)
-        {
-            var mean = x.Average();
-            var sd = Math.Sqrt(x.Sum(v => (v - mean) * (v - mean)) / x.Length);
-            return (mean, sd < 1e-12 ? 1 : sd);
-        }
-
         var (m1, s1) = Moments(first);
         var (m2, s2) = Moments(second);
-        return new BlendScaling(m1, s1, m2, s2);
+        return new BlendScaling(m1, s1 < 1e-12 ? 1 : s1, m2, s2 < 1e-12 ? 1 : s2);
+    }
+
+    /// <summary>Mean and (population) standard deviation of held-out scores.</summary>
+    internal static (double Mean, double Sd) Moments(double[] x)
+    {
+        var mean = x.Length == 0 ? 0 : x.Average();
+        return (mean, Math.Sqrt(x.Sum(v => (v - mean) * (v - mean)) / Math.Max(1, x.Length)));
     }
 }

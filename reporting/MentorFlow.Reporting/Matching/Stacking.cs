@@ -41,7 +41,7 @@ internal static class Stacking
             }
         }
 
-        var spread = members.Select((m, j) => weights[j] * StandardDeviation(m.OutOfFold)).ToArray();
+        var spread = members.Select((m, j) => weights[j] * BlendScaling.Moments(m.OutOfFold).Sd).ToArray();
         var total = spread.Sum();
         IReadOnlyList<StackMember> shares = [.. members.Select((m, j) => new StackMember(m.Kind, total > 0 ? spread[j] / total : 0)).Where(s => s.Share > 0)];
 
@@ -50,12 +50,6 @@ internal static class Stacking
             new RidgePredictor(RidgeModel.Combine(intercept, [.. members.Select((m, j) => (weights[j], m)).Where(x => x.Item1 > 0).Select(x => (x.Item1, Linear(pick(x.m))))]));
         return new CandidateRun(
             TrainerKind.Stack, oof, [.. Enumerable.Range(0, k).Select(f => Combined(m => m.FoldModels[f]))], null, () => Combined(m => m.FitAll()), shares);
-    }
-
-    private static double StandardDeviation(double[] x)
-    {
-        var mean = x.Average();
-        return Math.Sqrt(x.Sum(v => (v - mean) * (v - mean)) / Math.Max(1, x.Length));
     }
 
     /// <summary>Non-negative least squares of the target on the members' held-out scores (with an intercept), by coordinate descent.</summary>

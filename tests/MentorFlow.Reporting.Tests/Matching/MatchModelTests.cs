@@ -195,6 +195,7 @@ public sealed class MatchModelTests(TrainedModelFixture fixture) : IClassFixture
         var loaded = MatchModel.Load(path);
 
         Assert.Equal(fixture.Model.Method, loaded.Method);
+        Assert.Equal(fixture.Model.Goals, loaded.Goals);
         Assert.Equal(fixture.Model.Evaluation!.Candidates, loaded.Evaluation!.Candidates);
         var original = Assigner.Assign(fixture.Model.Score(fixture.Data.Cohort)).ToPairs();
         var reloaded = Assigner.Assign(loaded.Score(fixture.Data.Cohort)).ToPairs();

@@ -24,6 +24,19 @@ public sealed class WorldQualityTests
     }
 
     [Fact]
+    public void Train_OnInteractionsWorld_LearnsThatFourGoalsMakeOneKindOfMentee_FromTheOutcomesAlone()
+    {
+        // The world's truth gives a seniority gap its value for a mentee with any of these goals; nothing tells the model so.
+        var data = World(SyntheticWorld.Interactions, historyMentors: 400, historyMentees: 1000);
+
+        var model = MatchModel.Train(data.History, data.Outcomes, new MatchTrainingOptions { Seed = 42 });
+
+        Assert.Contains(
+            model.Goals,
+            entry => GoalGroups.Members(entry).Order(StringComparer.Ordinal).SequenceEqual(["leadership", "management", "promotion", "strategy"]));
+    }
+
+    [Fact]
     public void Quality_OnNoisyWorldWithSeveralHundredOutcomes_ModelAndAssignmentBeatNaiveGreedyByAtLeastTenPercentOfTheOracle_MedianOfThreeWorlds()
     {
         // One noisy world is one draw of ~700 unreliable outcomes (the choice between candidates is itself noisy), so
