@@ -100,7 +100,10 @@ public sealed class MatchModel
     /// <summary>Platt scaling from the candidate's raw score to P(success), fitted on held-out scores.</summary>
     public PlattCalibration Calibration { get; }
 
-    /// <summary>The mentee goals with an indicator input (<see cref="ModelInputs"/>), from the training history.</summary>
+    /// <summary>
+    /// The mentee goals with an indicator input (<see cref="ModelInputs"/>), from the training history; an entry of
+    /// several goals joined by ';' is a group learned from the outcomes (on for a mentee with any of them).
+    /// </summary>
     public IReadOnlyList<string> Goals { get; }
 
     /// <summary>
