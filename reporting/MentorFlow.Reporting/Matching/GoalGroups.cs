@@ -6,12 +6,13 @@ namespace MentorFlow.Reporting.Matching;
 /// goals and sums the effect for a mentee with two of them. This finds such groups in the history and gives each one
 /// indicator, on for a mentee who has any goal of the group:
 /// <list type="number">
-/// <item>the interaction ridge on one indicator per goal gives each goal a profile: its weights on the
-/// goal-dependent features (<see cref="ModelInputs.GoalDependent"/>), each × the feature's standard deviation;</item>
+/// <item>a ridge of satisfaction on every input and every goal-dependent feature × goal indicator (<see cref="Terms"/>)
+/// gives each goal a profile: its weights on the goal-dependent features (<see cref="ModelInputs.GoalDependent"/>),
+/// each × the feature's standard deviation;</item>
 /// <item>k-means (k = 2…<see cref="MaxGroups"/>, farthest-point start, deterministic) clusters the profiles;</item>
 /// <item>each k is scored by nested cross-validation (profiles and clusters found on the training folds only, the
-/// ridge refitted on the grouped indicators, squared error on the held-out fold); the best k is kept only if it beats
-/// one indicator per goal, otherwise the goals stay apart.</item>
+/// ridge refitted on the grouped indicators along its penalty path, squared error on the held-out fold at the best
+/// penalty); the best k is kept only if it beats one indicator per goal, otherwise the goals stay apart.</item>
 /// </list>
 /// A group is written as its goals joined by <see cref="Separator"/> (the tag separator, which no tag contains).
 /// </summary>
@@ -48,23 +49,27 @@ internal static class GoalGroups
         var all = Enumerable.Range(0, targets.Length).ToArray();
         var train = Enumerable.Range(0, k).Select(f => all.Where(i => fold[i] != f).ToArray()).ToArray();
         var test = Enumerable.Range(0, k).Select(f => all.Where(i => fold[i] == f).ToArray()).ToArray();
-        var terms = Terms;
         var single = inputsOf(goals);
-        var (best, held, _) = MatchTrainer.PenaltyPath(single, targets, train, test, rows => RidgeModel.Fit(single, targets, rows, terms, RidgeModel.Lambdas));
+        var (best, held, _) = MatchTrainer.PenaltyPath(single, targets, train, test, rows => RidgeModel.Fit(single, targets, rows, Terms, RidgeModel.Lambdas));
         var lambda = RidgeModel.Lambdas[best];
         var bestError = all.Sum(i => Square(held[i] - targets[i]));
         var bestK = 0;
         var profiles = train.Select(rows => Profiles(single, targets, rows, lambda, goals.Count)).ToArray();
         for (var clusters = 2; clusters <= Math.Min(MaxGroups, goals.Count - 1); clusters++)
         {
-            var error = 0.0;
+            // Each penalty of the path, so that fewer goal terms may take a lighter penalty than the single goals did.
+            var errors = new double[RidgeModel.Lambdas.Count];
             for (var f = 0; f < k; f++)
             {
                 var inputs = inputsOf(Vocabulary(goals, profiles[f], clusters));
-                var model = RidgeModel.Fit(inputs, targets, train[f], terms, [lambda])[0];
-                error += test[f].Sum(i => Square(model.Predict(inputs[i]) - targets[i]));
+                var models = RidgeModel.Fit(inputs, targets, train[f], Terms, RidgeModel.Lambdas);
+                for (var l = 0; l < models.Length; l++)
+                {
+                    errors[l] += test[f].Sum(i => Square(models[l].Predict(inputs[i]) - targets[i]));
+                }
             }
 
+            var error = errors.Min();
             if (error < bestError)
             {
                 (bestError, bestK) = (error, clusters);

@@ -3,7 +3,10 @@ using System.Text;
 
 namespace MentorFlow.Reporting.Matching;
 
-/// <summary>A short Markdown report of a matching: the model and its evaluation, the result, unmatched mentees and the mentor shortage.</summary>
+/// <summary>
+/// A short Markdown report of a matching: the model and its evaluation, the result, unmatched mentees and the mentor
+/// shortage. Text from applications (tags, career paths, regions) is escaped for Markdown and inline HTML.
+/// </summary>
 public static class MatchReport
 {
     public static string Markdown(MatchModel model, Assignment assignment, AssignmentOptions options)
@@ -19,6 +22,13 @@ public static class MatchReport
         else if (model.Evaluation is { } e)
         {
             s.AppendLine(Invariant($"Trained on {e.Pairs} past pairs (success = completed and goal met: {e.BaseRate * 100:0}%); model chosen by {e.Folds}-fold cross-validation on the assignment it makes: **{e.Trainer}** — {e.Why}.")).AppendLine();
+            var groups = model.Goals.Select(GoalGroups.Members).Where(g => g.Length > 1).ToList();
+            if (groups.Count > 0)
+            {
+                s.AppendLine("Goals that worked alike in the past outcomes, so the model reads each group as one (a mentee with any of its goals): " +
+                    string.Join("; ", groups.Select(g => string.Join(", ", g.Select(Text)))) + ".").AppendLine();
+            }
+
             s.AppendLine("Assignment lift: on held-out pairs, the realised outcome of the candidate's best picks (0 = random picks, 1 = perfect picks). Calibration error: mean gap between predicted and observed success.").AppendLine();
             s.AppendLine("| candidate | assignment lift | AUC | Spearman | log-loss | calibration error |").AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
             foreach (var c in e.Candidates)
@@ -52,7 +62,7 @@ public static class MatchReport
             s.AppendLine("| --- | --- | --- | ---: | ---: | ---: | ---: |");
             foreach (var g in assignment.Shortage)
             {
-                s.AppendLine(Invariant($"| {g.CareerPath} | {string.Join(", ", g.Regions)} | {string.Join(", ", g.TopInterests)} | {g.UnmatchedMentees} | {g.MentorsAtCapacity} | {g.NoMentorAboveMinimum} | {g.MentorsNeeded} |"));
+                s.AppendLine(Invariant($"| {Text(g.CareerPath)} | {string.Join(", ", g.Regions.Select(Text))} | {string.Join(", ", g.TopInterests.Select(Text))} | {g.UnmatchedMentees} | {g.MentorsAtCapacity} | {g.NoMentorAboveMinimum} | {g.MentorsNeeded} |"));
             }
         }
 
@@ -60,4 +70,27 @@ public static class MatchReport
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Text from an application as literal Markdown: HTML's &amp;, &lt; and &gt; as entities (no inline HTML), the marks
+    /// that make emphasis, code, links, strike-through and table cells backslash-escaped, line breaks as spaces.
+    /// </summary>
+    internal static string Text(string value)
+    {
+        var s = new StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            s.Append(c switch
+            {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '\r' or '\n' => " ",
+                '\\' or '`' or '*' or '_' or '[' or ']' or '|' or '~' => "\\" + c,
+                _ => c.ToString(),
+            });
+        }
+
+        return s.ToString();
+    }
 }
