@@ -50,11 +50,11 @@ internal static class GoalGroups
         var train = Enumerable.Range(0, k).Select(f => all.Where(i => fold[i] != f).ToArray()).ToArray();
         var test = Enumerable.Range(0, k).Select(f => all.Where(i => fold[i] == f).ToArray()).ToArray();
         var single = inputsOf(goals);
-        var (best, held, _) = MatchTrainer.PenaltyPath(single, targets, train, test, rows => RidgeModel.Fit(single, targets, rows, Terms, RidgeModel.Lambdas));
+        var (best, held, perFold) = MatchTrainer.PenaltyPath(single, targets, train, test, rows => RidgeModel.Fit(single, targets, rows, Terms, RidgeModel.Lambdas));
         var lambda = RidgeModel.Lambdas[best];
         var bestError = all.Sum(i => Square(held[i] - targets[i]));
         var bestK = 0;
-        var profiles = train.Select(rows => Profiles(single, targets, rows, lambda, goals.Count)).ToArray();
+        var profiles = train.Select((rows, f) => Profiles(perFold[f][best], single, rows, goals.Count)).ToArray();
         for (var clusters = 2; clusters <= Math.Min(MaxGroups, goals.Count - 1); clusters++)
         {
             // Each penalty of the path, so that fewer goal terms may take a lighter penalty than the single goals did.
@@ -76,16 +76,18 @@ internal static class GoalGroups
             }
         }
 
-        return bestK == 0 ? goals : Vocabulary(goals, Profiles(single, targets, all, lambda, goals.Count), bestK);
+        return bestK == 0 ? goals : Vocabulary(goals, Profiles(RidgeModel.Fit(single, targets, all, Terms, [lambda])[0], single, all, goals.Count), bestK);
     }
 
     /// <summary>The goals of a vocabulary entry (one goal, or a learned group).</summary>
     public static string[] Members(string entry) => entry.Split(Separator);
 
-    /// <summary>Each goal's weights on the goal-dependent features (× the feature's standard deviation on the rows).</summary>
-    private static double[][] Profiles(IReadOnlyList<float[]> inputs, double[] targets, int[] rows, double lambda, int goals)
+    /// <summary>
+    /// Each goal's weights in <paramref name="model"/> (a ridge on <see cref="Terms"/>) on the goal-dependent features,
+    /// × the feature's standard deviation on the rows it was fitted on.
+    /// </summary>
+    private static double[][] Profiles(RidgeModel model, IReadOnlyList<float[]> inputs, int[] rows, int goals)
     {
-        var model = RidgeModel.Fit(inputs, targets, rows, Terms, [lambda])[0];
         var dependent = ModelInputs.GoalDependent;
         var profiles = Enumerable.Range(0, goals).Select(_ => new double[dependent.Count]).ToArray();
         for (var t = 0; t < model.Weights.Length; t++)
