@@ -28,8 +28,7 @@ internal static class GoalGroups
     /// The terms of the ridge that finds and scores groups: every input and every goal-dependent feature × goal
     /// indicator (the products of two pair features do not tell goals apart, and leaving them out makes this 4× faster).
     /// </summary>
-    private static readonly IReadOnlyList<(int First, int Second)> Terms =
-        [.. ModelInputs.Terms(interactions: true).Where(t => t.Second < 0 || t.Second >= PairFeatures.Count)];
+    private static readonly IReadOnlyList<(int First, int Second)> Terms = ModelInputs.GoalTerms;
 
     /// <summary>Joins the goals of a group in a vocabulary entry.</summary>
     public const char Separator = Data.Tags.Separator;
@@ -47,8 +46,7 @@ internal static class GoalGroups
         }
 
         var all = Enumerable.Range(0, targets.Length).ToArray();
-        var train = Enumerable.Range(0, k).Select(f => all.Where(i => fold[i] != f).ToArray()).ToArray();
-        var test = Enumerable.Range(0, k).Select(f => all.Where(i => fold[i] == f).ToArray()).ToArray();
+        var (train, test) = MatchTrainer.Split(fold, k);
         var single = inputsOf(goals);
         var (best, held, perFold) = MatchTrainer.PenaltyPath(single, targets, train, test, rows => RidgeModel.Fit(single, targets, rows, Terms, RidgeModel.Lambdas));
         var lambda = RidgeModel.Lambdas[best];
@@ -90,13 +88,14 @@ internal static class GoalGroups
     {
         var dependent = ModelInputs.GoalDependent;
         var profiles = Enumerable.Range(0, goals).Select(_ => new double[dependent.Count]).ToArray();
+        var spread = dependent.Select(feature => StandardDeviation(inputs, rows, feature)).ToArray();
         for (var t = 0; t < model.Weights.Length; t++)
         {
             var g = model.Second[t] - PairFeatures.Count;
             var a = IndexOf(dependent, model.First[t]);
             if (g >= 0 && g < goals && a >= 0)
             {
-                profiles[g][a] = model.Weights[t] * StandardDeviation(inputs, rows, model.First[t]);
+                profiles[g][a] = model.Weights[t] * spread[a];
             }
         }
 

@@ -30,57 +30,6 @@ public sealed record MatchTrainingOptions
     public static IReadOnlyList<TrainerKind> DefaultTrainers => MatchTrainer.DefaultTrainers;
 }
 
-/// <summary>The candidate models, simplest first.</summary>
-public enum TrainerKind
-{
-    /// <summary>
-    /// The documented cold-start similarity (<see cref="ColdStart"/>), only calibrated: listed last, it replaces the
-    /// learned candidates only when it picks clearly better held-out pairs than all of them.
-    /// </summary>
-    Similarity,
-
-    /// <summary>Ridge regression of satisfaction on the model inputs (main effects only).</summary>
-    RidgeLinear,
-
-    /// <summary>Ridge regression of satisfaction on the inputs and every pairwise product of them (interactions, squares).</summary>
-    RidgeInteractions,
-
-    /// <summary>As <see cref="RidgeInteractions"/>, on the composite outcome target instead of satisfaction.</summary>
-    RidgeInteractionsComposite,
-
-    /// <summary>L-BFGS logistic regression (classification of success, soft composite labels), L1 + L2, min-max normalised.</summary>
-    LinearLogistic,
-
-    /// <summary>FastTree boosted regression trees on the composite target (shallow, shrunk, large leaves).</summary>
-    BoostedTrees,
-
-    /// <summary>LightGBM boosted regression trees on the composite target (shallow, shrunk, L2, large leaves).</summary>
-    LightGbm,
-
-    /// <summary>The mean of the standardised scores of <see cref="RidgeInteractions"/> and <see cref="LightGbm"/>.</summary>
-    Blend,
-
-    /// <summary>
-    /// The lasso fitted on the compatible pairs only, gated by a hard incompatibility (no common language, or both
-    /// meet only live and are 6+ hours apart): such a pair scores a + b·f, b in [0, 1], fitted on the incompatible
-    /// past pairs (<see cref="GatedLasso"/>) — on the outcome scale an incompatibility scales down what the
-    /// other facts are worth instead of subtracting a constant from every pair.
-    /// </summary>
-    LassoGated,
-
-    /// <summary>
-    /// The non-negative least-squares stack of the five linear candidates (<see cref="Stacking.Members"/>),
-    /// folded into one linear model: listed first, the reference every single candidate must clearly beat.
-    /// </summary>
-    Stack,
-
-    /// <summary>
-    /// Lasso (L1-regularised) regression of satisfaction on the model inputs (main effects only, <see cref="LassoFit"/>):
-    /// the sparsest candidate, listed right after the stack.
-    /// </summary>
-    LassoLinear,
-}
-
 /// <summary>
 /// Cross-validated quality of one candidate. <see cref="AssignmentLift"/> chooses the model: on each validation fold
 /// the candidate picks the best 25% and the best 50% of the held-out pairs by its score, as an assignment under a
@@ -177,6 +126,11 @@ internal static class MatchTrainer
         return fold;
     }
 
+    /// <summary>The rows each of the <paramref name="k"/> folds trains on (every other fold's) and is tested on (its own).</summary>
+    public static (int[][] Train, int[][] Test) Split(int[] fold, int k) =>
+        ([.. Enumerable.Range(0, k).Select(f => Enumerable.Range(0, fold.Length).Where(i => fold[i] != f).ToArray())],
+         [.. Enumerable.Range(0, k).Select(f => Enumerable.Range(0, fold.Length).Where(i => fold[i] == f).ToArray())]);
+
     /// <summary>Cross-validates one candidate.</summary>
     public static CandidateRun Run(
         MLContext ml, TrainerKind kind, IReadOnlyList<float[]> inputs, IReadOnlyList<Outcome> outcomes, int[] fold, int k, int seed)
@@ -190,8 +144,7 @@ internal static class MatchTrainer
             return new CandidateRun(kind, similarity.Raw(inputs), [.. Enumerable.Range(0, k).Select(_ => (Predictor)similarity)], null, () => similarity);
         }
 
-        var train = Enumerable.Range(0, k).Select(f => all.Where(i => fold[i] != f).ToArray()).ToArray();
-        var test = Enumerable.Range(0, k).Select(f => all.Where(i => fold[i] == f).ToArray()).ToArray();
+        var (train, test) = Split(fold, k);
         if (kind == TrainerKind.LassoGated)
         {
             return GatedLasso.Run(inputs, satisfaction, all, train, test);
@@ -208,9 +161,9 @@ internal static class MatchTrainer
                 () => new RidgePredictor(LassoFit.Fit(inputs, satisfaction, all, [.. fractions.Take(best + 1)], lambdaMax).Models[best]));
         }
 
-        if (kind is TrainerKind.RidgeLinear or TrainerKind.RidgeInteractions or TrainerKind.RidgeInteractionsComposite)
+        if (kind is TrainerKind.RidgeLinear or TrainerKind.RidgeInteractions or TrainerKind.RidgeInteractionsComposite or TrainerKind.RidgeGoals)
         {
-            var terms = ModelInputs.Terms(interactions: kind != TrainerKind.RidgeLinear);
+            var terms = kind == TrainerKind.RidgeGoals ? ModelInputs.GoalTerms : ModelInputs.Terms(interactions: kind != TrainerKind.RidgeLinear);
             double[] targets = kind == TrainerKind.RidgeInteractionsComposite ? composite : satisfaction;
             var (best, oof, perFold) = PenaltyPath(inputs, targets, train, test, rows => RidgeModel.Fit(inputs, targets, rows, terms, RidgeModel.Lambdas));
             var lambda = RidgeModel.Lambdas[best];

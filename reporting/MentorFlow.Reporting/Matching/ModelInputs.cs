@@ -43,6 +43,10 @@ public static class ModelInputs
         PairFeatures.AnyGoalCovered, PairFeatures.SameCareerFamily,
     ];
 
+    /// <summary>Every input and every <see cref="GoalDependent"/> feature × goal indicator (no product of two pair features).</summary>
+    public static IReadOnlyList<(int First, int Second)> GoalTerms =>
+        [.. Terms(interactions: true).Where(t => t.Second < 0 || t.Second >= PairFeatures.Count)];
+
     /// <summary>
     /// The regression terms: every input (main effects), and with <paramref name="interactions"/> every product of two
     /// <see cref="Interacting"/> features (squares of the graded ones), and every <see cref="GoalDependent"/> feature ×
@@ -103,6 +107,14 @@ public static class ModelInputs
         PairFeatures.Compute(mentor, mentee, x.AsSpan(0, PairFeatures.Count));
         goalIndicators.CopyTo(x.AsSpan(PairFeatures.Count));
         return x;
+    }
+
+    /// <summary>A copy of the model input <paramref name="x"/> with other goal indicators (the pair features are kept).</summary>
+    public static float[] WithGoals(float[] x, ReadOnlySpan<float> goalIndicators)
+    {
+        var copy = (float[])x.Clone();
+        goalIndicators.CopyTo(copy.AsSpan(PairFeatures.Count));
+        return copy;
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace MentorFlow.Reporting.Matching;
 
 /// <summary>
@@ -91,63 +93,39 @@ public sealed record RidgeModel(double Lambda, double Intercept, int[] First, in
     {
         var d = terms.Count;
         var m = rows.Count;
-        var z = new double[m * d];
-        for (var r = 0; r < m; r++)
-        {
-            var x = inputs[rows[r]];
-            for (var t = 0; t < d; t++)
-            {
-                var (i, j) = terms[t];
-                z[(r * d) + t] = x[i] * (j < 0 ? 1.0 : x[j]);
-            }
-        }
 
+        // Column-major, so that every Gram entry is one vectorised dot product of two columns.
+        var z = new double[m * d];
         var mean = new double[d];
         var scale = new double[d];
-        for (var c = 0; c < d; c++)
+        for (var t = 0; t < d; t++)
         {
-            double sum = 0, squares = 0;
+            var (i, j) = terms[t];
+            var column = z.AsSpan(t * m, m);
             for (var r = 0; r < m; r++)
             {
-                sum += z[(r * d) + c];
+                var x = inputs[rows[r]];
+                column[r] = x[i] * (j < 0 ? 1.0 : x[j]);
             }
 
-            mean[c] = sum / Math.Max(1, m);
-            for (var r = 0; r < m; r++)
-            {
-                var v = z[(r * d) + c] - mean[c];
-                squares += v * v;
-            }
-
-            var sd = Math.Sqrt(squares / Math.Max(1, m));
-            scale[c] = sd < 1e-9 ? 0 : 1 / sd;
-            for (var r = 0; r < m; r++)
-            {
-                z[(r * d) + c] = (z[(r * d) + c] - mean[c]) * scale[c];
-            }
+            mean[t] = m == 0 ? 0 : TensorPrimitives.Sum<double>(column) / m;
+            TensorPrimitives.Subtract(column, mean[t], column);
+            var sd = m == 0 ? 0 : Math.Sqrt(TensorPrimitives.Dot<double>(column, column) / m);
+            scale[t] = sd < 1e-9 ? 0 : 1 / sd;
+            TensorPrimitives.Multiply(column, scale[t], column);
         }
 
         var yMean = rows.Count == 0 ? 0 : rows.Average(r => targets[r]);
+        var centred = rows.Select(r => targets[r] - yMean).ToArray();
         var gram = new double[d * d];
         var xty = new double[d];
-        for (var r = 0; r < m; r++)
+        for (var a = 0; a < d; a++)
         {
-            var row = z.AsSpan(r * d, d);
-            var y = targets[rows[r]] - yMean;
-            for (var a = 0; a < d; a++)
+            ReadOnlySpan<double> column = z.AsSpan(a * m, m);
+            xty[a] = TensorPrimitives.Dot(column, centred);
+            for (var b = a; b < d; b++)
             {
-                var va = row[a];
-                if (va == 0)
-                {
-                    continue;
-                }
-
-                xty[a] += va * y;
-                var g = gram.AsSpan(a * d, d);
-                for (var b = a; b < d; b++)
-                {
-                    g[b] += va * row[b];
-                }
+                gram[(a * d) + b] = TensorPrimitives.Dot(column, z.AsSpan(b * m, m));
             }
         }
 
@@ -178,13 +156,7 @@ public sealed record RidgeModel(double Lambda, double Intercept, int[] First, in
         {
             for (var j = 0; j <= i; j++)
             {
-                var sum = gram[(j * d) + i] + (i == j ? penalty[i] + 1e-9 : 0);
-                var li = l.AsSpan(i * d, j);
-                var lj = l.AsSpan(j * d, j);
-                for (var k = 0; k < j; k++)
-                {
-                    sum -= li[k] * lj[k];
-                }
+                var sum = gram[(j * d) + i] + (i == j ? penalty[i] + 1e-9 : 0) - TensorPrimitives.Dot<double>(l.AsSpan(i * d, j), l.AsSpan(j * d, j));
 
                 l[(i * d) + j] = i == j ? Math.Sqrt(Math.Max(sum, 1e-12)) : sum / l[(j * d) + j];
             }
@@ -193,13 +165,7 @@ public sealed record RidgeModel(double Lambda, double Intercept, int[] First, in
         var y = new double[d];
         for (var i = 0; i < d; i++)
         {
-            var sum = b[i];
-            for (var k = 0; k < i; k++)
-            {
-                sum -= l[(i * d) + k] * y[k];
-            }
-
-            y[i] = sum / l[(i * d) + i];
+            y[i] = (b[i] - TensorPrimitives.Dot<double>(l.AsSpan(i * d, i), y.AsSpan(0, i))) / l[(i * d) + i];
         }
 
         var x = new double[d];

@@ -15,9 +15,15 @@ internal static class Stacking
     /// <summary>Sweeps of the stack's coordinate descent (a handful of members converge in tens).</summary>
     private const int MaxSweeps = 2000;
 
-    /// <summary>The candidates <see cref="TrainerKind.Stack"/> combines: every linear one (each is a <see cref="RidgeModel"/>).</summary>
+    /// <summary>
+    /// The models <see cref="TrainerKind.Stack"/> combines: every linear candidate and the goal ridge
+    /// (<see cref="TrainerKind.RidgeGoals"/>); each is a <see cref="RidgeModel"/>.
+    /// </summary>
     public static readonly IReadOnlyList<TrainerKind> Members =
-        [TrainerKind.LassoLinear, TrainerKind.LassoGated, TrainerKind.RidgeLinear, TrainerKind.RidgeInteractions, TrainerKind.RidgeInteractionsComposite];
+    [
+        TrainerKind.LassoLinear, TrainerKind.LassoGated, TrainerKind.RidgeLinear, TrainerKind.RidgeInteractions,
+        TrainerKind.RidgeInteractionsComposite, TrainerKind.RidgeGoals,
+    ];
 
     /// <summary>
     /// The stack of the linear candidates (<see cref="Members"/>, cross-validated on the same folds): the

@@ -99,6 +99,20 @@ public sealed class GoalGroupTests
     }
 
     [Fact]
+    public void GoalTerms_OfTheGoalRidge_AreEveryInputAndEveryGoalDependentFeatureTimesAGoal_AndNoProductOfTwoPairFeatures()
+    {
+        var terms = ModelInputs.GoalTerms;
+
+        Assert.Equal(Enumerable.Range(0, ModelInputs.Count).Select(i => (i, -1)), terms.Where(t => t.Second < 0));
+        Assert.All(terms.Where(t => t.Second >= 0), t =>
+        {
+            Assert.Contains(t.First, ModelInputs.GoalDependent);
+            Assert.InRange(t.Second, PairFeatures.Count, ModelInputs.Count - 1);
+        });
+        Assert.Equal(ModelInputs.Count + (ModelInputs.GoalDependent.Count * ModelInputs.GoalIndicators), terms.Count);
+    }
+
+    [Fact]
     public void KMeans_SeparatesTwoTightClustersFromAFarthestPointStart()
     {
         double[][] points = [[0, 0], [0.1, 0], [5, 5], [5.1, 4.9], [0, 0.1]];

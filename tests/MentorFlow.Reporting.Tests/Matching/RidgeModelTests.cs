@@ -69,4 +69,32 @@ public sealed class RidgeModelTests
         float[] baseline = [0.5f, 0.5f, 0.5f];
         Assert.Equal(combined.Predict(x[0]) - combined.Predict(baseline), combined.Contributions(x[0], baseline).Sum(), 5); // contributions are computed from the float inputs
     }
+
+    [Fact]
+    public void Fit_OnMoreTermsThanAVectorHolds_SolvesThePenalisedNormalEquations()
+    {
+        // 40 terms (main effects and products) on 150 rows: at the solution the residuals' covariance with each term
+        // equals the term's penalty × weight × variance (zero gradient of the penalised squared error).
+        var random = new Random(11);
+        var x = Enumerable.Range(0, 150).Select(_ => Enumerable.Range(0, 8).Select(_ => (float)random.NextDouble()).ToArray()).ToList();
+        var y = x.Select(v => v[0] - (2 * v[3] * v[5]) + (0.5 * v[7]) + random.NextDouble()).ToArray();
+        IReadOnlyList<(int, int)> terms = [.. Enumerable.Range(0, 8).Select(i => (i, -1)),
+            .. Enumerable.Range(0, 8).SelectMany(i => Enumerable.Range(i, 8 - i).Select(j => (i, j))).Take(32)];
+        const double lambda = 0.3;
+
+        var model = RidgeModel.Fit(x, y, [.. Enumerable.Range(0, x.Count)], terms, [lambda])[0];
+
+        var residuals = x.Select((v, r) => y[r] - model.Predict(v)).ToArray();
+        Assert.Equal(0, residuals.Average(), 9);
+        for (var t = 0; t < terms.Count; t++)
+        {
+            var (i, j) = terms[t];
+            var column = x.Select(v => (double)v[i] * (j < 0 ? 1 : v[j])).ToArray();
+            var mean = column.Average();
+            var variance = column.Average(c => (c - mean) * (c - mean));
+            var penalty = (j < 0 ? RidgeModel.MainEffectPenalty : 1) * lambda * x.Count;
+            var covariance = residuals.Select((e, r) => e * (column[r] - mean)).Sum();
+            Assert.Equal(penalty * model.Weights[t] * variance, covariance, 6);
+        }
+    }
 }
