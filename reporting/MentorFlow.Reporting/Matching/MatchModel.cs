@@ -154,7 +154,7 @@ public sealed class MatchModel
         var done = new Dictionary<TrainerKind, CandidateRun>();
         foreach (var kind in options.Trainers.Distinct())
         {
-            CandidateRun Cross(TrainerKind member) => done.GetValueOrDefault(member) ?? (done[member] = MatchTrainer.Run(ml, member, inputs, outcomes, fold, folds, options.Seed));
+            CandidateRun Cross(TrainerKind member) => done.GetValueOrDefault(member) ?? (done[member] = MatchTrainer.Run(ml, member, inputs, outcomes, fold, folds, options.Seed, goals));
             CandidateRun run;
             if (kind == TrainerKind.Blend)
             {

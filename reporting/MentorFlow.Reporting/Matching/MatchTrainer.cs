@@ -133,7 +133,8 @@ internal static class MatchTrainer
 
     /// <summary>Cross-validates one candidate.</summary>
     public static CandidateRun Run(
-        MLContext ml, TrainerKind kind, IReadOnlyList<float[]> inputs, IReadOnlyList<Outcome> outcomes, int[] fold, int k, int seed)
+        MLContext ml, TrainerKind kind, IReadOnlyList<float[]> inputs, IReadOnlyList<Outcome> outcomes, int[] fold, int k, int seed,
+        IReadOnlyList<string>? goals = null)
     {
         var satisfaction = outcomes.Select(o => o.Satisfaction).ToArray();
         var composite = outcomes.Select(Target).ToArray();
@@ -163,7 +164,7 @@ internal static class MatchTrainer
 
         if (kind is TrainerKind.RidgeLinear or TrainerKind.RidgeInteractions or TrainerKind.RidgeInteractionsComposite or TrainerKind.RidgeGoals)
         {
-            var terms = kind == TrainerKind.RidgeGoals ? ModelInputs.GoalTerms : ModelInputs.Terms(interactions: kind != TrainerKind.RidgeLinear);
+            var terms = kind == TrainerKind.RidgeGoals ? ModelInputs.GroupTerms(goals ?? []) : ModelInputs.Terms(interactions: kind != TrainerKind.RidgeLinear);
             double[] targets = kind == TrainerKind.RidgeInteractionsComposite ? composite : satisfaction;
             var (best, oof, perFold) = PenaltyPath(inputs, targets, train, test, rows => RidgeModel.Fit(inputs, targets, rows, terms, RidgeModel.Lambdas));
             var lambda = RidgeModel.Lambdas[best];

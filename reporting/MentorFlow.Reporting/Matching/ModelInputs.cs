@@ -43,6 +43,18 @@ public static class ModelInputs
         PairFeatures.AnyGoalCovered, PairFeatures.SameCareerFamily,
     ];
 
+    /// <summary>
+    /// The terms of the goal ridge for a vocabulary: every input and every <see cref="GoalDependent"/> feature × the
+    /// indicator of each learned group (an entry of two or more goals); with no group, × every goal indicator.
+    /// </summary>
+    public static IReadOnlyList<(int First, int Second)> GroupTerms(IReadOnlyList<string> goals)
+    {
+        var groups = Enumerable.Range(0, Math.Min(goals.Count, GoalIndicators)).Where(g => goals[g].Contains(GoalGroups.Separator)).ToHashSet();
+        return groups.Count == 0
+            ? GoalTerms
+            : [.. GoalTerms.Where(t => t.Second < 0 || groups.Contains(t.Second - PairFeatures.Count))];
+    }
+
     /// <summary>Every input and every <see cref="GoalDependent"/> feature × goal indicator (no product of two pair features).</summary>
     public static IReadOnlyList<(int First, int Second)> GoalTerms =>
         [.. Terms(interactions: true).Where(t => t.Second < 0 || t.Second >= PairFeatures.Count)];

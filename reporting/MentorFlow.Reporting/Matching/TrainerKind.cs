@@ -51,10 +51,10 @@ public enum TrainerKind
     LassoLinear,
 
     /// <summary>
-    /// Ridge regression of satisfaction on the inputs and every goal-dependent feature × goal indicator, without the
-    /// products of two pair features (<see cref="ModelInputs.GoalTerms"/>): where what helps depends on the mentee's goal,
-    /// 291 terms instead of 557. A member of <see cref="Stack"/>, not a candidate on its own (chosen alone it only added
-    /// selection noise).
+    /// Ridge regression of satisfaction on the inputs and every goal-dependent feature × the indicator of each learned
+    /// goal group (× every goal indicator when no group was learned), without the products of two pair features
+    /// (<see cref="ModelInputs.GroupTerms"/>): where what helps depends on the kind of goal, the 67 inputs and 14
+    /// terms per group instead of 557. A member of <see cref="Stack"/>, not a candidate on its own (chosen alone it only added selection noise).
     /// </summary>
     RidgeGoals,
 }

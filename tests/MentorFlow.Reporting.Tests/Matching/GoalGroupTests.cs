@@ -113,6 +113,20 @@ public sealed class GoalGroupTests
     }
 
     [Fact]
+    public void GroupTerms_OfAVocabularyWithALearnedGroup_AreTheInputsAndTheGoalDependentFeaturesTimesTheGroupOnly()
+    {
+        IReadOnlyList<string> vocabulary = ["c", "a;b;d", "e", "f;g"];
+
+        var terms = ModelInputs.GroupTerms(vocabulary);
+
+        var products = terms.Where(t => t.Second >= 0).ToList();
+        Assert.Equal(ModelInputs.Count, terms.Count(t => t.Second < 0));
+        Assert.Equal(2 * ModelInputs.GoalDependent.Count, products.Count);
+        Assert.Equal([PairFeatures.Count + 1, PairFeatures.Count + 3], products.Select(t => t.Second).Distinct().Order());
+        Assert.Equal(ModelInputs.GoalTerms, ModelInputs.GroupTerms(["a", "b", "c"])); // no group: every goal keeps its terms
+    }
+
+    [Fact]
     public void KMeans_SeparatesTwoTightClustersFromAFarthestPointStart()
     {
         double[][] points = [[0, 0], [0.1, 0], [5, 5], [5.1, 4.9], [0, 0.1]];
