@@ -49,7 +49,7 @@ public static class ModelInputs
     /// </summary>
     public static IReadOnlyList<(int First, int Second)> GroupTerms(IReadOnlyList<string> goals)
     {
-        var groups = Enumerable.Range(0, Math.Min(goals.Count, GoalIndicators)).Where(g => goals[g].Contains(GoalGroups.Separator)).ToHashSet();
+        var groups = Enumerable.Range(0, Math.Min(goals.Count, GoalIndicators)).Where(g => GoalGroups.Members(goals[g]).Length > 1).ToHashSet();
         return groups.Count == 0
             ? GoalTerms
             : [.. GoalTerms.Where(t => t.Second < 0 || groups.Contains(t.Second - PairFeatures.Count))];
