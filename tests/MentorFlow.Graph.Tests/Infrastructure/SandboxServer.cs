@@ -7,7 +7,10 @@ namespace MentorFlow.Graph.Tests.Infrastructure;
 
 /// <summary>
 /// The real sandbox on a free loopback port (real Kestrel, real HTTP) on its own SQLite file (or a given database),
-/// and an SDK client pointed at it.
+/// and an SDK client pointed at it. It logs to a <see cref="SandboxLog"/>: a request the sandbox failed (answered 500
+/// with an unhandled exception) is written to <see cref="SandboxLog.FilePath"/> with its exception and fails the test
+/// when the server is disposed, naming that exception and the file, unless the test took the errors
+/// (<see cref="TakeErrors"/>).
 /// </summary>
 public sealed class SandboxServer : IAsyncDisposable
 {
@@ -19,15 +22,21 @@ public sealed class SandboxServer : IAsyncDisposable
     private readonly GraphSandboxHost _host;
     private readonly TestDatabase? _ownDatabase;
 
-    private SandboxServer(GraphSandboxHost host, Uri baseUrl, TestDatabase? ownDatabase)
+    private int _errorsTaken;
+
+    private SandboxServer(GraphSandboxHost host, Uri baseUrl, TestDatabase? ownDatabase, SandboxLog log)
     {
         _host = host;
         _ownDatabase = ownDatabase;
         BaseUrl = baseUrl;
+        Log = log;
         Client = GraphClientProvider.CreateSandboxClient(baseUrl.ToString().TrimEnd('/'), host.AccessToken);
     }
 
     public Uri BaseUrl { get; }
+
+    /// <summary>What the sandbox logged (warnings and errors also in <see cref="SandboxLog.FilePath"/>).</summary>
+    public SandboxLog Log { get; }
 
     public Uri Origin => _host.Origin!;
 
@@ -59,10 +68,20 @@ public sealed class SandboxServer : IAsyncDisposable
         configure?.Invoke(options);
         var own = database is null ? new TestDatabase() : null;
         var store = new SandboxStore((database ?? own!).CreateContext);
-        var host = new GraphSandboxHost(new GraphSandbox(Options.Create(options), clock, store), Options.Create(options),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<GraphSandboxHost>.Instance, new KeyPolicy(), clock);
+        var log = new SandboxLog();
+        var host = new GraphSandboxHost(new GraphSandbox(Options.Create(options), clock, store), Options.Create(options), log, new KeyPolicy(), clock);
         await host.StartAsync(CancellationToken.None);
-        return new SandboxServer(host, await host.GetBaseUrlAsync(CancellationToken.None), own);
+        log.Source = $"sandbox {host.Origin}";
+        return new SandboxServer(host, await host.GetBaseUrlAsync(CancellationToken.None), own, log);
+    }
+
+    /// <summary>The errors logged so far, which the test expected: they no longer fail it on dispose.</summary>
+    public IReadOnlyList<SandboxLogEntry> TakeErrors()
+    {
+        var errors = Log.Errors;
+        _errorsTaken = errors.Count;
+        Log.MarkErrorsExpected(errors.Count);
+        return errors;
     }
 
     /// <summary>A gateway as production builds it (SDK client without its retry handler), aimed at this sandbox.</summary>
@@ -79,6 +98,11 @@ public sealed class SandboxServer : IAsyncDisposable
         await _host.StopAsync(CancellationToken.None);
         await _host.DisposeAsync();
         _ownDatabase?.Dispose();
+        var errors = Log.Errors;
+        if (errors.Count > _errorsTaken)
+        {
+            throw new SandboxFailedException(errors.Count - _errorsTaken, errors[_errorsTaken], SandboxLog.FilePath);
+        }
     }
 
     /// <summary>Gives the client provider the sandbox's token as <c>GraphSandbox:AccessToken</c>, as configuration would.</summary>
@@ -87,6 +111,11 @@ public sealed class SandboxServer : IAsyncDisposable
         public object? GetService(Type serviceType) =>
             serviceType == typeof(IOptions<GraphSandboxOptions>) ? Options.Create(new GraphSandboxOptions { AccessToken = token }) : null;
     }
+
+    /// <summary>The sandbox answered 500 with an unhandled exception: a bug of the sandbox, whatever the test asserted.</summary>
+    public sealed class SandboxFailedException(int count, SandboxLogEntry first, string file) : Exception(
+        $"The Graph sandbox failed {count} request(s) with an unhandled exception (answered 500). First: {first.Message}{Environment.NewLine}"
+        + $"{first.Exception}{Environment.NewLine}Every sandbox warning and error of this test run: {file}");
 
     private sealed class KeyPolicy : ISandboxAccessPolicy
     {

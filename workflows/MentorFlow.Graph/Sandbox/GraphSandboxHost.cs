@@ -13,7 +13,9 @@ namespace MentorFlow.Graph.Sandbox;
 /// Runs the sandbox on its own address (a small Kestrel host inside the process, so its root path is exactly
 /// <c>/v1.0</c> whatever the main app's URLs are) and tells the Graph client where it listens and which bearer token
 /// it demands. It answers only its own host names (<see cref="AllowedHostNames"/>) and only with credentials
-/// (<see cref="SandboxAccess"/>); <paramref name="policy"/> checks manager keys (none accepted without one).
+/// (<see cref="SandboxAccess"/>); <paramref name="policy"/> checks manager keys (none accepted without one). Its own
+/// host has no logging of its own: a request that throws is logged to <paramref name="logger"/> with its exception
+/// (<see cref="SandboxFailureLogging"/>).
 /// </summary>
 public sealed class GraphSandboxHost(
     GraphSandbox sandbox,
@@ -117,6 +119,7 @@ public sealed class GraphSandboxHost(
         builder.Services.AddSingleton(Access);
         builder.Services.AddSingleton(_clock);
         var app = builder.Build();
+        app.UseSandboxFailureLogging(logger);
         app.UseHostFiltering();
         app.UseSandboxAccess(Access);
         app.UseRouting();
