@@ -170,10 +170,10 @@ public sealed class MatchCommand : Command<MatchCommand.Settings>
         {
             console.MarkupLineInterpolated($"model: [green]{e.Trainer}[/], chosen by {e.Folds}-fold cross-validation on {e.Pairs} past pairs: {e.Why}");
             var table = new Table().AddColumns("candidate", "assignment lift", "AUC", "Spearman", "log-loss", "calibration error");
-            foreach (var c in e.Candidates)
+            foreach (var (name, c) in e.Rows())
             {
                 table.AddRow(
-                    c.Trainer.ToString(), c.AssignmentLift.ToString("0.000", CultureInfo.InvariantCulture), c.Auc.ToString("0.000", CultureInfo.InvariantCulture),
+                    Markup.Escape(name), c.AssignmentLift.ToString("0.000", CultureInfo.InvariantCulture), c.Auc.ToString("0.000", CultureInfo.InvariantCulture),
                     c.Spearman.ToString("0.000", CultureInfo.InvariantCulture), c.LogLoss.ToString("0.000", CultureInfo.InvariantCulture),
                     c.CalibrationError.ToString("0.000", CultureInfo.InvariantCulture));
             }

@@ -170,13 +170,11 @@ public sealed class MatchModel
             }
 
             done[kind] = run;
-            var (lift, error) = MatchTrainer.AssignmentLift(run.OutOfFold, composite, fold, folds);
-            var foldLifts = MatchTrainer.FoldLifts(run.OutOfFold, composite, fold, folds);
-            var calibrated = MatchTrainer.CalibrateOutOfFold(run.OutOfFold, labels, fold, folds);
-            runs.Add((run, new TrainerEvaluation(
-                kind, lift, error, BinaryMetrics.Auc(run.OutOfFold, labels), BinaryMetrics.LogLoss(calibrated, labels),
-                MatchTrainer.CalibrationError(calibrated, labels), MatchTrainer.Spearman(run.OutOfFold, composite), run.Lambda, foldLifts, run.Members)));
+            runs.Add((run, MatchTrainer.Evaluate(run, composite, labels, fold, folds)));
         }
+
+        // The models cross-validated only as parts of the stack or the blend, in the same measures (not chosen from).
+        IReadOnlyList<TrainerEvaluation> parts = [.. done.Where(d => !options.Trainers.Contains(d.Key)).Select(d => MatchTrainer.Evaluate(d.Value, composite, labels, fold, folds))];
 
         // Chosen for the assignment: the highest held-out assignment lift wins, but a candidate listed later must
         // clearly beat the best earlier one (ClearlyBetter) — smaller or erratic differences are noise. The stack of
@@ -196,7 +194,7 @@ public sealed class MatchModel
         var fitted = predictor.Raw(inputs);
         var evaluation = new ModelEvaluation(
             best.Evaluation.Trainer, best.Evaluation.AssignmentLift, best.Evaluation.Auc, best.Evaluation.LogLoss, best.Evaluation.CalibrationError,
-            best.Evaluation.Spearman, (double)positives / labels.Count, outcomes.Count, folds, [.. runs.Select(r => r.Evaluation)], why);
+            best.Evaluation.Spearman, (double)positives / labels.Count, outcomes.Count, folds, [.. runs.Select(r => r.Evaluation)], why, parts);
         return new MatchModel(
             options.Seed, ScoringMethod.LearnedModel, predictor, best.Run.FoldModels, calibration, evaluation, null, baseline, goals,
             PrefilterFit(inputs, fitted), ml);

@@ -29,11 +29,11 @@ public static class MatchReport
                     string.Join("; ", groups.Select(g => string.Join(", ", g.Select(Text)))) + ".").AppendLine();
             }
 
-            s.AppendLine("Assignment lift: on held-out pairs, the realised outcome of the candidate's best picks (0 = random picks, 1 = perfect picks). Calibration error: mean gap between predicted and observed success.").AppendLine();
+            s.AppendLine("Assignment lift: on held-out pairs, the realised outcome of the candidate's best picks (0 = random picks, 1 = perfect picks). Calibration error: mean gap between predicted and observed success. A row \"in Stack\" is a model cross-validated only as a part of the stack, with its share of the stack's spread; it is not chosen on its own.").AppendLine();
             s.AppendLine("| candidate | assignment lift | AUC | Spearman | log-loss | calibration error |").AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
-            foreach (var c in e.Candidates)
+            foreach (var (name, c) in e.Rows())
             {
-                s.AppendLine(Invariant($"| {c.Trainer} | {c.AssignmentLift:0.000} ± {c.AssignmentLiftError:0.000} | {c.Auc:0.000} | {c.Spearman:0.000} | {c.LogLoss:0.000} | {c.CalibrationError:0.000} |"));
+                s.AppendLine(Invariant($"| {name} | {c.AssignmentLift:0.000} ± {c.AssignmentLiftError:0.000} | {c.Auc:0.000} | {c.Spearman:0.000} | {c.LogLoss:0.000} | {c.CalibrationError:0.000} |"));
             }
         }
 

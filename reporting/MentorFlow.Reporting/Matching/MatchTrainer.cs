@@ -53,10 +53,37 @@ public sealed record TrainerEvaluation(
     public override int GetHashCode() => HashCode.Combine(Trainer, AssignmentLift, Auc, Lambda, FoldLifts?.Count ?? 0);
 }
 
-/// <summary>How the chosen model was evaluated, on the outcome <c>success = completed ∧ goal_met</c>, and why it won.</summary>
+/// <summary>
+/// How the chosen model was evaluated, on the outcome <c>success = completed ∧ goal_met</c>, and why it won.
+/// <see cref="Parts"/> are the models cross-validated only inside <see cref="TrainerKind.Stack"/> or
+/// <see cref="TrainerKind.Blend"/> (e.g. <see cref="TrainerKind.RidgeGoals"/>), in the same measures, so that a stack
+/// made mostly of one of them shows what that one picks alone; they are not chosen from.
+/// </summary>
 public sealed record ModelEvaluation(
     TrainerKind Trainer, double AssignmentLift, double Auc, double LogLoss, double CalibrationError, double Spearman, double BaseRate, int Pairs,
-    int Folds, IReadOnlyList<TrainerEvaluation> Candidates, string Why);
+    int Folds, IReadOnlyList<TrainerEvaluation> Candidates, string Why, IReadOnlyList<TrainerEvaluation>? Parts = null)
+{
+    /// <summary>
+    /// The candidates, then the <see cref="Parts"/>, each with the name the report gives it: a part is named with what
+    /// it is part of and, in the stack, its share of the stack's spread (e.g. <c>RidgeGoals (in Stack: 63%)</c>).
+    /// </summary>
+    public IEnumerable<(string Name, TrainerEvaluation Evaluation)> Rows()
+    {
+        foreach (var c in Candidates)
+        {
+            yield return (c.Trainer.ToString(), c);
+        }
+
+        var stack = Candidates.FirstOrDefault(c => c.Trainer == TrainerKind.Stack);
+        foreach (var p in Parts ?? [])
+        {
+            var share = stack?.Members?.FirstOrDefault(m => m.Trainer == p.Trainer)?.Share ?? 0;
+            yield return (stack is not null && Stacking.Members.Contains(p.Trainer)
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p.Trainer} (in Stack: {share * 100:0}%)")
+                : $"{p.Trainer} (in Blend)", p);
+        }
+    }
+}
 
 /// <summary>One row of ML.NET training data: a pair's model inputs, a label and a weight.</summary>
 internal sealed class PairRow
@@ -130,6 +157,16 @@ internal static class MatchTrainer
     public static (int[][] Train, int[][] Test) Split(int[] fold, int k) =>
         ([.. Enumerable.Range(0, k).Select(f => Enumerable.Range(0, fold.Length).Where(i => fold[i] != f).ToArray())],
          [.. Enumerable.Range(0, k).Select(f => Enumerable.Range(0, fold.Length).Where(i => fold[i] == f).ToArray())]);
+
+    /// <summary>The held-out measures of a cross-validated model: assignment lift (and per fold), AUC, log-loss and calibration error of its calibrated scores, Spearman.</summary>
+    public static TrainerEvaluation Evaluate(CandidateRun run, double[] composite, IReadOnlyList<bool> labels, int[] fold, int k)
+    {
+        var (lift, error) = AssignmentLift(run.OutOfFold, composite, fold, k);
+        var calibrated = CalibrateOutOfFold(run.OutOfFold, labels, fold, k);
+        return new TrainerEvaluation(
+            run.Kind, lift, error, BinaryMetrics.Auc(run.OutOfFold, labels), BinaryMetrics.LogLoss(calibrated, labels),
+            CalibrationError(calibrated, labels), Spearman(run.OutOfFold, composite), run.Lambda, FoldLifts(run.OutOfFold, composite, fold, k), run.Members);
+    }
 
     /// <summary>Cross-validates one candidate.</summary>
     public static CandidateRun Run(

@@ -79,6 +79,8 @@ public sealed class MatchCommandTests(SynthFolderFixture synth) : IClassFixture<
         var report = File.ReadAllText(Path.Combine(_work, "pairs.report.md"));
         Assert.Contains("## Model", report, StringComparison.Ordinal);
         Assert.Contains("| candidate | assignment lift | AUC | Spearman | log-loss | calibration error |", report, StringComparison.Ordinal);
+        Assert.Matches(@"\| RidgeGoals \(in Stack: \d+%\) \| \d\.\d{3} ± ", report); // the stack's part that is no candidate has its own row
+        Assert.Contains("RidgeGoals (in Stack: ", result.StandardError, StringComparison.Ordinal);
         Assert.All(pairs.Where(p => p.IsMatched), p => Assert.Matches(@"success chance \d+% \(90% interval \d+–\d+%\)$", p.Reasons));
     }
 

@@ -227,6 +227,36 @@ public sealed class MatchModelTests(TrainedModelFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public void Train_AStackMemberThatIsNoCandidate_IsReportedAsAPartWithItsShareOfTheStack_AndSurvivesSaveAndLoad()
+    {
+        var evaluation = fixture.Model.Evaluation!;
+
+        // The default candidates leave out the goal ridge, which only the stack uses: it gets a row of its own.
+        var part = Assert.Single(evaluation.Parts!);
+        Assert.Equal(TrainerKind.RidgeGoals, part.Trainer);
+        Assert.DoesNotContain(TrainerKind.RidgeGoals, evaluation.Candidates.Select(c => c.Trainer));
+        Assert.Equal(evaluation.Folds, part.FoldLifts!.Count);
+        Assert.InRange(part.Auc, 0.5, 1);
+        var share = evaluation.Candidates.Single(c => c.Trainer == TrainerKind.Stack).Members!.FirstOrDefault(m => m.Trainer == TrainerKind.RidgeGoals)?.Share ?? 0;
+        var rows = evaluation.Rows().ToList();
+        Assert.Equal([.. evaluation.Candidates.Select(c => c.Trainer.ToString()), $"RidgeGoals (in Stack: {share * 100:0}%)"], rows.Select(r => r.Name));
+        Assert.Same(part, rows[^1].Evaluation);
+
+        var path = Path.Combine(_directory, "parts.mfmodel");
+        fixture.Model.Save(path);
+        Assert.Equal(evaluation.Parts, MatchModel.Load(path).Evaluation!.Parts);
+    }
+
+    [Fact]
+    public void Train_OnlyTheStack_ReportsEachOfItsMembersAsAPart()
+    {
+        var model = MatchModel.Train(fixture.Data.History, fixture.Data.Outcomes, new MatchTrainingOptions { Seed = 5, Folds = 3, Trainers = [TrainerKind.Stack] });
+
+        Assert.Equal(Stacking.Members.Order(), model.Evaluation!.Parts!.Select(p => p.Trainer).Order());
+        Assert.All(model.Evaluation.Rows().Skip(1), r => Assert.Matches(@"^\w+ \(in Stack: \d+%\)$", r.Name));
+    }
+
+    [Fact]
     public void SaveAndLoad_ColdStartModel_KeepsMethodAndReason()
     {
         var path = Path.Combine(_directory, "cold.mfmodel");
