@@ -11,7 +11,6 @@ using MentorFlow.Server.Persistence;
 using MentorFlow.Workflows.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -88,7 +87,7 @@ public sealed partial class CrashHarness : IAsyncDisposable
         }
 
         _sandbox = new GraphSandbox(sandboxOptions, _clock.Clock, new SandboxStore(() => new SandboxDbContext(sandboxContext)));
-        _sandboxHost = new GraphSandboxHost(_sandbox, sandboxOptions, NullLogger<GraphSandboxHost>.Instance, clock: _clock.Clock);
+        _sandboxHost = new GraphSandboxHost(_sandbox, sandboxOptions, new HarnessLogger<GraphSandboxHost>(log), clock: _clock.Clock);
         var random = new Random(options.Seed);
         _plan = Enumerable.Range(0, options.Kills)
             .Select(_ => new PlannedKill(random.Next(CrashScenario.Steps.Count), TimeSpan.FromMilliseconds(random.NextDouble() * options.MaxKillDelay.TotalMilliseconds), random.Next(options.Replicas)))
