@@ -2,7 +2,8 @@ namespace MentorFlow.Reporting.Matching;
 
 /// <summary>
 /// L1-regularised least squares (the lasso) of a target on the model inputs' main effects, by cyclic coordinate
-/// descent on standardised columns with covariance updates: minimises ½·mean((y − ŷ)²) + λ·Σ|wⱼ|. Where a few facts
+/// descent on standardised columns with covariance updates: minimises ½·mean((y − ŷ)²) + λ·Σ cⱼ·|wⱼ|, with cⱼ =
+/// <see cref="ShapePenalty"/> for a derived shape of a fact (<see cref="ModelInputs.Shapes"/>) and 1 otherwise. Where a few facts
 /// decide whether a pair succeeds, the lasso sets the weights of the other inputs to exactly 0, so ~700 noisy
 /// outcomes are spent on the facts that matter instead of being spread over sixty. The fit is returned as a
 /// <see cref="RidgeModel"/> on the raw inputs (intercept + one weight per input), so scoring, exact contributions
@@ -15,6 +16,12 @@ internal static class LassoFit
 
     /// <summary>Sweeps over the coordinates per penalty, at most (each sweep is O(inputs²)); stops earlier once no weight moves by 1e-7.</summary>
     public const int MaxSweeps = 500;
+
+    /// <summary>
+    /// The penalty of a derived shape of a fact (<see cref="ModelInputs.Shapes"/>: hinges, bins, squares, shares) as a
+    /// multiple of a basic fact's: where a basic form and its shape tell the same, the lasso keeps the basic form.
+    /// </summary>
+    public const double ShapePenalty = 1.5;
 
     /// <summary>
     /// Fits the whole path on the given rows (warm starts from the largest penalty down); returns one model per
@@ -95,6 +102,7 @@ internal static class LassoFit
         }
 
         var max = lambdaMax ?? Math.Max(1e-12, c0.Max(Math.Abs));
+        var weight = Enumerable.Range(0, d).Select(j => ModelInputs.Shapes.Contains(j) ? ShapePenalty : 1.0).ToArray();
         var w = new double[d];
         var gradient = (double[])c0.Clone(); // c − G·w
         var models = new RidgeModel[fractions.Count];
@@ -113,7 +121,8 @@ internal static class LassoFit
                     }
 
                     var rho = gradient[j] + (gjj * w[j]);
-                    var next = Math.Abs(rho) <= lambda ? 0 : (rho - (Math.Sign(rho) * lambda)) / gjj;
+                    var penalty = lambda * weight[j];
+                    var next = Math.Abs(rho) <= penalty ? 0 : (rho - (Math.Sign(rho) * penalty)) / gjj;
                     var delta = next - w[j];
                     if (delta == 0)
                     {

@@ -203,11 +203,13 @@ internal static class MatchTrainer
         {
             var terms = kind == TrainerKind.RidgeGoals ? ModelInputs.GroupTerms(goals ?? []) : ModelInputs.Terms(interactions: kind != TrainerKind.RidgeLinear);
             double[] targets = kind == TrainerKind.RidgeInteractionsComposite ? composite : satisfaction;
-            var (best, oof, perFold) = PenaltyPath(inputs, targets, train, test, rows => RidgeModel.Fit(inputs, targets, rows, terms, RidgeModel.Lambdas));
+            // The main-effects ridge keeps a fact's basic form cheaper than its shapes; with products the shapes are what the products act on.
+            var shapes = kind == TrainerKind.RidgeLinear ? ModelInputs.Shapes : null;
+            var (best, oof, perFold) = PenaltyPath(inputs, targets, train, test, rows => RidgeModel.Fit(inputs, targets, rows, terms, RidgeModel.Lambdas, shapes));
             var lambda = RidgeModel.Lambdas[best];
             return new CandidateRun(
                 kind, oof, [.. perFold.Select(models => (Predictor)new RidgePredictor(models[best]))], lambda,
-                () => new RidgePredictor(RidgeModel.Fit(inputs, targets, all, terms, [lambda])[0]));
+                () => new RidgePredictor(RidgeModel.Fit(inputs, targets, all, terms, [lambda], shapes)[0]));
         }
 
         var result = new double[inputs.Count];

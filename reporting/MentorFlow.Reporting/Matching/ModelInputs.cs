@@ -34,6 +34,25 @@ public static class ModelInputs
         PairFeatures.CannotMeetLive, PairFeatures.AnyGoalCovered, PairFeatures.MenteeJunior,
     ];
 
+    /// <summary>
+    /// The derived shapes of a fact another feature gives in its basic form: hinges and bins of the seniority gap, squares
+    /// and hinges of the time-zone distance, shares and overlapping indicators of interests, goals and channels, steps of
+    /// the length and the mentor's time. The linear candidates penalise them more than the basic forms
+    /// (<see cref="RidgeModel.ShapePenalty"/>, <see cref="LassoFit.ShapePenalty"/>): with ~700 outcomes, weights spread
+    /// over many shapes of one fact fit past pairs as well but rank a mentee's best candidates worse.
+    /// </summary>
+    public static readonly IReadOnlySet<int> Shapes = new HashSet<int>
+    {
+        PairFeatures.InterestOverlap, PairFeatures.InterestCoverage, PairFeatures.TwoSharedInterests, PairFeatures.InterestsAndGoals,
+        PairFeatures.CareerAndGoals, PairFeatures.GoalCoverage, PairFeatures.AnyGoalCovered, PairFeatures.TwoGoalsCovered,
+        PairFeatures.SeniorityGapSquared, PairFeatures.SeniorityGapOver3, PairFeatures.SeniorityGapOver8, PairFeatures.SeniorityGapOver15,
+        PairFeatures.SeniorityGap0To2, PairFeatures.SeniorityGap2To5, PairFeatures.SeniorityGap5To10, PairFeatures.SeniorityGap10To15,
+        PairFeatures.SeniorityGapOver15Years, PairFeatures.TimeZoneDistanceSquared, PairFeatures.TimeZoneOver3Hours, PairFeatures.TimeZoneOver6Hours,
+        PairFeatures.CannotMeetLive, PairFeatures.SharedLanguage, PairFeatures.LengthTwoSteps, PairFeatures.MentorShorterLength,
+        PairFeatures.HoursShortfall, PairFeatures.MentorTimeUnderHalf, PairFeatures.MissingInformation, PairFeatures.HardIncompatibility,
+        PairFeatures.MenteeJunior,
+    };
+
     /// <summary>Pair features whose effect may depend on the mentee's goals (each × every goal indicator).</summary>
     public static readonly IReadOnlyList<int> GoalDependent =
     [

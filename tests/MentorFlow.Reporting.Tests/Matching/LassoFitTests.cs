@@ -41,6 +41,28 @@ public sealed class LassoFitTests
     }
 
     [Fact]
+    public void Fit_WhereAShapeAndTheBasicFormTellTheSame_KeepsTheBasicForm()
+    {
+        // The shape (interest overlap) comes first in the inputs, so the sweep meets it first; its heavier penalty
+        // still leaves the fact to its basic form (shared interests).
+        var random = new Random(6);
+        var x = Enumerable.Range(0, 400).Select(_ => new float[PairFeatures.Count]).ToList();
+        foreach (var v in x)
+        {
+            v[PairFeatures.SharedInterests] = v[PairFeatures.InterestOverlap] = (float)random.NextDouble();
+            v[PairFeatures.SeniorityGap] = (float)random.NextDouble();
+        }
+
+        double[] y = [.. x.Select(v => (2 * v[PairFeatures.SharedInterests]) + (0.2 * (random.NextDouble() - 0.5)))];
+
+        var (models, _) = LassoFit.Fit(x, y, [.. Enumerable.Range(0, x.Count)], LassoFit.PathFractions);
+
+        Assert.True(ModelInputs.Shapes.Contains(PairFeatures.InterestOverlap) && !ModelInputs.Shapes.Contains(PairFeatures.SharedInterests));
+        Assert.All(models.Skip(1), m => Assert.Equal(0, m.Weights[PairFeatures.InterestOverlap]));
+        Assert.Equal(2.0, models[^1].Weights[PairFeatures.SharedInterests], 1);
+    }
+
+    [Fact]
     public void Fit_GivenTheLambdaMaxOfOtherRows_UsesThatPenaltyScale()
     {
         var (x, y) = Sparse();

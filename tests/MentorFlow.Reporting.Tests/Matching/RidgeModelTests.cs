@@ -36,6 +36,29 @@ public sealed class RidgeModelTests
     }
 
     [Fact]
+    public void Fit_WithShapesNamed_PenalisesAShapeMoreThanTheSameFactInItsBasicForm()
+    {
+        // Two copies of one fact: the basic form (shared interests) and a shape of it (interest overlap).
+        var random = new Random(5);
+        var x = Enumerable.Range(0, 300).Select(_ => new float[PairFeatures.Count]).ToList();
+        foreach (var v in x)
+        {
+            v[PairFeatures.SharedInterests] = v[PairFeatures.InterestOverlap] = (float)random.NextDouble();
+        }
+
+        double[] y = [.. x.Select(v => (2 * v[PairFeatures.SharedInterests]) + (0.1 * (random.NextDouble() - 0.5)))];
+        IReadOnlyList<(int, int)> terms = [(PairFeatures.InterestOverlap, -1), (PairFeatures.SharedInterests, -1)];
+        var rows = Enumerable.Range(0, x.Count).ToArray();
+
+        var plain = RidgeModel.Fit(x, y, rows, terms, [1])[0];
+        var shaped = RidgeModel.Fit(x, y, rows, terms, [1], ModelInputs.Shapes)[0];
+
+        Assert.Equal(plain.Weights[0], plain.Weights[1], 9); // same penalty: the fact's weight split evenly
+        Assert.Equal(RidgeModel.ShapePenalty / RidgeModel.MainEffectPenalty, shaped.Weights[1] / shaped.Weights[0], 6); // split inversely to the penalties
+        Assert.Equal(plain.Weights.Sum(), shaped.Weights.Sum(), 1);
+    }
+
+    [Fact]
     public void Contributions_AreExactShapleyValuesThatSumToTheDifferenceFromTheBaseline()
     {
         var (x, y) = Data(v => v[0] - (2 * v[1]) + (4 * v[0] * v[2]) + (v[1] * v[1]));
