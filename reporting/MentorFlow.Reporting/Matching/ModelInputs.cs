@@ -35,14 +35,14 @@ public static class ModelInputs
     ];
 
     /// <summary>
-    /// The derived shapes of a fact another feature gives in its basic form: hinges and bins of the seniority gap, squares
-    /// and hinges of the time-zone distance, shares and overlapping indicators of interests, goals and channels, steps of
+    /// The derived shapes of a fact another feature gives in its basic form: hinges, bins and steps of the seniority gap,
+    /// squares and hinges of the time-zone distance, shares and overlapping indicators of interests, goals and channels, steps of
     /// the length and the mentor's time. The linear candidates penalise them more than the basic forms
     /// (<see cref="RidgeModel.ShapePenalty"/>, <see cref="LassoFit.ShapePenalty"/>): with ~700 outcomes, weights spread
     /// over many shapes of one fact fit past pairs as well but rank a mentee's best candidates worse.
     /// </summary>
-    public static readonly IReadOnlySet<int> Shapes = new HashSet<int>
-    {
+    public static readonly IReadOnlySet<int> Shapes = new HashSet<int>(
+    [
         PairFeatures.InterestOverlap, PairFeatures.InterestCoverage, PairFeatures.TwoSharedInterests, PairFeatures.InterestsAndGoals,
         PairFeatures.CareerAndGoals, PairFeatures.GoalCoverage, PairFeatures.AnyGoalCovered, PairFeatures.TwoGoalsCovered,
         PairFeatures.SeniorityGapSquared, PairFeatures.SeniorityGapOver3, PairFeatures.SeniorityGapOver8, PairFeatures.SeniorityGapOver15,
@@ -50,8 +50,18 @@ public static class ModelInputs
         PairFeatures.SeniorityGapOver15Years, PairFeatures.TimeZoneDistanceSquared, PairFeatures.TimeZoneOver3Hours, PairFeatures.TimeZoneOver6Hours,
         PairFeatures.CannotMeetLive, PairFeatures.SharedLanguage, PairFeatures.LengthTwoSteps, PairFeatures.MentorShorterLength,
         PairFeatures.HoursShortfall, PairFeatures.MentorTimeUnderHalf, PairFeatures.MissingInformation, PairFeatures.HardIncompatibility,
-        PairFeatures.MenteeJunior,
-    };
+        PairFeatures.MenteeJunior, .. MainEffectsOnly,
+    ]);
+
+    /// <summary>
+    /// The finer seniority-gap steps and time-zone hinges (<see cref="PairFeatures.SeniorityGapStepYears"/>,
+    /// <see cref="PairFeatures.TimeZoneHingeHours"/>): read by the main-effects candidates (the plain ridge, both lassos,
+    /// the logistic regression and the trees), where they draw a step or a cut-off of any ends, and left out of the
+    /// interaction and goal ridges (<see cref="Terms"/>), whose terms already draw such shapes per goal and where 19
+    /// more main effects only added noise.
+    /// </summary>
+    public static IEnumerable<int> MainEffectsOnly =>
+        Enumerable.Range(PairFeatures.SeniorityGapStepsStart, PairFeatures.Count - PairFeatures.SeniorityGapStepsStart);
 
     /// <summary>Pair features whose effect may depend on the mentee's goals (each × every goal indicator).</summary>
     public static readonly IReadOnlyList<int> GoalDependent =
@@ -81,11 +91,13 @@ public static class ModelInputs
     /// <summary>
     /// The regression terms: every input (main effects), and with <paramref name="interactions"/> every product of two
     /// <see cref="Interacting"/> features (squares of the graded ones), and every <see cref="GoalDependent"/> feature ×
-    /// goal indicator. (i, −1) is the input i itself.
+    /// goal indicator, but not the <see cref="MainEffectsOnly"/> inputs. (i, −1) is the input i itself.
     /// </summary>
     public static IReadOnlyList<(int First, int Second)> Terms(bool interactions)
     {
-        var terms = Enumerable.Range(0, Count).Select(i => (i, -1)).ToList();
+        var terms = Enumerable.Range(0, Count)
+            .Where(i => !interactions || !PairFeatures.IsSeniorityGapStep(i) && !PairFeatures.IsTimeZoneHinge(i))
+            .Select(i => (i, -1)).ToList();
         if (!interactions)
         {
             return terms;

@@ -10,7 +10,7 @@ namespace MentorFlow.Reporting.Matching;
 public static class PairFeatures
 {
     /// <summary>Bumped whenever a feature is added, removed, reordered or computed differently.</summary>
-    public const int SchemaVersion = 4;
+    public const int SchemaVersion = 5;
 
     public const int InterestOverlap = 0;
     public const int InterestCoverage = 1;
@@ -64,8 +64,33 @@ public static class PairFeatures
     public const int MentorShorterLength = 49;
     public const int MentorTimeUnderHalf = 50;
 
+    /// <summary>
+    /// The years of the seniority-gap steps (<c>seniority_gap_at_least_N</c>, 1 when the mentor has at least N more
+    /// years): every year from 1 to 20 the bins do not already start at. With the bins they draw a sweet spot or a
+    /// cut-off of any ends (e.g. 2–7 years, or nothing gained past 17).
+    /// </summary>
+    public static readonly IReadOnlyList<int> SeniorityGapStepYears = [1, 3, 4, 6, 7, 8, 9, 11, 12, 13, 14, 16, 17, 18, 19, 20];
+
+    /// <summary>Index of the first seniority-gap step (<see cref="SeniorityGapStepYears"/>, in that order).</summary>
+    public const int SeniorityGapStepsStart = 51;
+
+    /// <summary>
+    /// The hours of the finer time-zone hinges (<c>timezone_over_Nh</c>, the hours beyond N ÷ (12 − N)), beside the
+    /// hinges at 3 and 6: a cost that starts after the first hour or two.
+    /// </summary>
+    public static readonly IReadOnlyList<int> TimeZoneHingeHours = [1, 2, 4];
+
+    /// <summary>Index of the first finer time-zone hinge (<see cref="TimeZoneHingeHours"/>, in that order).</summary>
+    public const int TimeZoneHingesStart = 67;
+
     /// <summary>Number of features (the length of a feature vector).</summary>
-    public const int Count = 51;
+    public const int Count = 70;
+
+    /// <summary>Whether <paramref name="feature"/> is one of the seniority-gap steps.</summary>
+    public static bool IsSeniorityGapStep(int feature) => feature is >= SeniorityGapStepsStart and < TimeZoneHingesStart;
+
+    /// <summary>Whether <paramref name="feature"/> is one of the finer time-zone hinges.</summary>
+    public static bool IsTimeZoneHinge(int feature) => feature is >= TimeZoneHingesStart and < Count;
 
     public static readonly IReadOnlyList<string> Names =
     [
@@ -79,6 +104,8 @@ public static class PairFeatures
         "cannot_meet_live", "hard_incompatibility", "any_goal_covered", "two_goals_covered", "two_shared_interests",
         "seniority_gap_0_2", "seniority_gap_2_5", "seniority_gap_5_10", "seniority_gap_10_15", "seniority_gap_15_plus",
         "mentee_junior", "no_common_channel", "length_two_steps", "mentor_shorter_length", "mentor_time_under_half",
+        .. SeniorityGapStepYears.Select(years => $"seniority_gap_at_least_{years}"),
+        .. TimeZoneHingeHours.Select(hours => $"timezone_over_{hours}h"),
     ];
 
     /// <summary>Computes the feature vector of one pair into <paramref name="features"/> (length <see cref="Count"/>).</summary>
@@ -178,6 +205,17 @@ public static class PairFeatures
 
         // The step beside the shortfall hinge: a mentor who offers less than half the time the mentee asks for (both known).
         features[MentorTimeUnderHalf] = mentor.HoursPerMentee is { } offer && mentee.HoursPerMonth is { } ask && offer < ask / 2 ? 1 : 0;
+
+        // Finer steps and hinges (read by the main-effects candidates only, ModelInputs.MainEffectsOnly).
+        for (var s = 0; s < SeniorityGapStepYears.Count; s++)
+        {
+            features[SeniorityGapStepsStart + s] = gap >= SeniorityGapStepYears[s] ? 1 : 0;
+        }
+
+        for (var h = 0; h < TimeZoneHingeHours.Count; h++)
+        {
+            features[TimeZoneHingesStart + h] = (float)(Math.Max(0, hours - TimeZoneHingeHours[h]) / (12 - TimeZoneHingeHours[h]));
+        }
     }
 
     public static float[] Compute(PersonProfile mentor, PersonProfile mentee)

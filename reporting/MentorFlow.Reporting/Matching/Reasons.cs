@@ -38,6 +38,9 @@ public static class Reasons
             PairFeatures.CareerAndGoals when v > 0 => "career path and goals both fit",
             PairFeatures.InterestsAndGoals when v > 0 => "interests and goals both fit",
             PairFeatures.LiveChannels or PairFeatures.BothLiveOnly when f[PairFeatures.LiveChannels] >= 0.99f && f[PairFeatures.ChannelsUnknown] == 0 => "both prefer to meet live",
+            _ when PairFeatures.IsSeniorityGapStep(feature) && f[PairFeatures.SeniorityGap] > 0 =>
+                Invariant($"{Math.Round(f[PairFeatures.SeniorityGap] * 10):0} more years of experience"),
+            _ when PairFeatures.IsTimeZoneHinge(feature) => TimeZones(f[PairFeatures.TimeZoneDistance] * 12),
             _ => null,
         };
     }
@@ -122,6 +125,11 @@ public static class Reasons
             PairFeatures.CommunicationOverlap or PairFeatures.NoCommonChannel when f[PairFeatures.NoCommonChannel] >= 1 && f[PairFeatures.ChannelsUnknown] == 0 =>
                 "no common communication channel",
             PairFeatures.MissingInformation when v > 0 => "some preferences unknown",
+            _ when PairFeatures.IsTimeZoneHinge(feature) && f[PairFeatures.TimeZoneDistance] * 12 > 3 =>
+                Invariant($"time zones {f[PairFeatures.TimeZoneDistance] * 12:0.#} h apart"),
+            _ when PairFeatures.IsSeniorityGapStep(feature) && f[PairFeatures.SeniorityGap] >= 1.5f =>
+                Invariant($"a large experience gap ({Math.Round(f[PairFeatures.SeniorityGap] * 10):0} years)"),
+            _ when PairFeatures.IsSeniorityGapStep(feature) && f[PairFeatures.SeniorityGap] < 0.3f => "little difference in experience",
             _ => null,
         };
     }
@@ -145,6 +153,8 @@ public static class Reasons
         PairFeatures.AnyGoalCovered or PairFeatures.TwoGoalsCovered => "goals",
         PairFeatures.TwoSharedInterests => "interests",
         PairFeatures.LengthDistance or PairFeatures.LengthTwoSteps or PairFeatures.MentorShorterLength => "length",
+        _ when PairFeatures.IsSeniorityGapStep(feature) => "seniority",
+        _ when PairFeatures.IsTimeZoneHinge(feature) => "time zone",
         _ => PairFeatures.Names[feature],
     };
 

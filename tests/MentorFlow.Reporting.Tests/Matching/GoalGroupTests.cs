@@ -99,17 +99,29 @@ public sealed class GoalGroupTests
     }
 
     [Fact]
-    public void GoalTerms_OfTheGoalRidge_AreEveryInputAndEveryGoalDependentFeatureTimesAGoal_AndNoProductOfTwoPairFeatures()
+    public void GoalTerms_OfTheGoalRidge_AreEveryInputButTheFineStepsAndEveryGoalDependentFeatureTimesAGoal_AndNoProductOfTwoPairFeatures()
     {
         var terms = ModelInputs.GoalTerms;
+        var mains = Enumerable.Range(0, ModelInputs.Count).Except(ModelInputs.MainEffectsOnly).ToList();
 
-        Assert.Equal(Enumerable.Range(0, ModelInputs.Count).Select(i => (i, -1)), terms.Where(t => t.Second < 0));
+        Assert.Equal(mains.Select(i => (i, -1)), terms.Where(t => t.Second < 0));
         Assert.All(terms.Where(t => t.Second >= 0), t =>
         {
             Assert.Contains(t.First, ModelInputs.GoalDependent);
             Assert.InRange(t.Second, PairFeatures.Count, ModelInputs.Count - 1);
         });
-        Assert.Equal(ModelInputs.Count + (ModelInputs.GoalDependent.Count * ModelInputs.GoalIndicators), terms.Count);
+        Assert.Equal(mains.Count + (ModelInputs.GoalDependent.Count * ModelInputs.GoalIndicators), terms.Count);
+    }
+
+    [Fact]
+    public void Terms_TheFineGapStepsAndTimeZoneHinges_AreMainEffectsOfTheMainEffectsCandidatesOnly()
+    {
+        var fine = ModelInputs.MainEffectsOnly.ToList();
+
+        Assert.Equal(PairFeatures.SeniorityGapStepYears.Count + PairFeatures.TimeZoneHingeHours.Count, fine.Count);
+        Assert.Equal(fine.Select(i => (i, -1)), ModelInputs.Terms(interactions: false).Where(t => fine.Contains(t.First)));
+        Assert.DoesNotContain(ModelInputs.Terms(interactions: true), t => fine.Contains(t.First) || fine.Contains(t.Second));
+        Assert.All(fine, i => Assert.Contains(i, ModelInputs.Shapes)); // penalised as shapes where they are read
     }
 
     [Fact]
@@ -120,7 +132,7 @@ public sealed class GoalGroupTests
         var terms = ModelInputs.GroupTerms(vocabulary);
 
         var products = terms.Where(t => t.Second >= 0).ToList();
-        Assert.Equal(ModelInputs.Count, terms.Count(t => t.Second < 0));
+        Assert.Equal(ModelInputs.Count - ModelInputs.MainEffectsOnly.Count(), terms.Count(t => t.Second < 0));
         Assert.Equal(2 * ModelInputs.GoalDependent.Count, products.Count);
         Assert.Equal([PairFeatures.Count + 1, PairFeatures.Count + 3], products.Select(t => t.Second).Distinct().Order());
         Assert.Equal(ModelInputs.GoalTerms, ModelInputs.GroupTerms(["a", "b", "c"])); // no group: every goal keeps its terms

@@ -260,6 +260,53 @@ public sealed class PairFeaturesTests
         Assert.All(bins, b => Assert.True(f[b] is 0f or 1f));
     }
 
+    [Theory]
+    [InlineData(12, 5)]
+    [InlineData(25, 4)]
+    [InlineData(4, 4)]
+    [InlineData(3, 9)]
+    public void Compute_SeniorityGapSteps_AreOnExactlyFromTheirYear(int mentorYears, int menteeYears)
+    {
+        var f = Features(TestData.Application("m", Role.Mentor, seniority: mentorYears), TestData.Application("e", Role.Mentee, seniority: menteeYears));
+
+        var gap = mentorYears - menteeYears;
+        for (var s = 0; s < PairFeatures.SeniorityGapStepYears.Count; s++)
+        {
+            var years = PairFeatures.SeniorityGapStepYears[s];
+            Assert.Equal($"seniority_gap_at_least_{years}", PairFeatures.Names[PairFeatures.SeniorityGapStepsStart + s]);
+            Assert.Equal(gap >= years ? 1f : 0f, f[PairFeatures.SeniorityGapStepsStart + s]);
+        }
+    }
+
+    [Fact]
+    public void Compute_FinerTimeZoneHinges_CountTheHoursBeyondOneTwoAndFour()
+    {
+        var london = TestData.Application("m", Role.Mentor, timeZone: "Europe/London");
+        var newYork = TestData.Application("e", Role.Mentee, timeZone: "America/New_York");
+        var paris = TestData.Application("e2", Role.Mentee, timeZone: "Europe/Paris");
+
+        var far = Features(london, newYork); // 5 h
+        var near = Features(london, paris); // 1 h
+
+        Assert.Equal(["timezone_over_1h", "timezone_over_2h", "timezone_over_4h"], PairFeatures.Names.Skip(PairFeatures.TimeZoneHingesStart));
+        Assert.Equal(4f / 11, far[PairFeatures.TimeZoneHingesStart], 5);
+        Assert.Equal(3f / 10, far[PairFeatures.TimeZoneHingesStart + 1], 5);
+        Assert.Equal(1f / 8, far[PairFeatures.TimeZoneHingesStart + 2], 5);
+        Assert.All(near.Skip(PairFeatures.TimeZoneHingesStart), v => Assert.Equal(0f, v));
+        Assert.Equal("time zones 5 h apart", Reasons.DescribeAgainst(PairFeatures.TimeZoneHingesStart, far));
+    }
+
+    [Fact]
+    public void Reasons_ASeniorityGapStep_IsExplainedAsTheYearsOfExperienceOncePerTopic()
+    {
+        var f = Features(TestData.Application("m", Role.Mentor, seniority: 12), TestData.Application("e", Role.Mentee, seniority: 5));
+        var contributions = new double[PairFeatures.Count];
+        contributions[PairFeatures.SeniorityGapStepsStart + 3] = 0.6; // at least 6 years
+        contributions[PairFeatures.SeniorityGap] = 0.4; // the same topic: not repeated
+
+        Assert.Equal("7 more years of experience", Reasons.Join(f, contributions));
+    }
+
     [Fact]
     public void Compute_CountIndicators_FollowGoalsAndInterestsCovered()
     {
