@@ -376,7 +376,8 @@ internal static class MatchTrainer
 
     public static MlNetPredictor FitMlNet(MLContext ml, TrainerKind kind, IReadOnlyList<float[]> inputs, IReadOnlyList<Outcome> outcomes, IReadOnlyList<int> rows, int seed)
     {
-        var data = ml.Data.LoadFromEnumerable(Rows(inputs, outcomes, rows, soft: kind == TrainerKind.LinearLogistic));
+        var read = kind == TrainerKind.LinearLogistic ? inputs : ModelInputs.WithoutFineSteps(inputs, rows);
+        var data = ml.Data.LoadFromEnumerable(Rows(read, outcomes, rows, soft: kind == TrainerKind.LinearLogistic));
         var model = Pipeline(ml, kind, seed).Fit(data);
         return new MlNetPredictor(ml, model, probability: kind == TrainerKind.LinearLogistic);
     }

@@ -56,12 +56,32 @@ public static class ModelInputs
     /// <summary>
     /// The finer seniority-gap steps and time-zone hinges (<see cref="PairFeatures.SeniorityGapStepYears"/>,
     /// <see cref="PairFeatures.TimeZoneHingeHours"/>): read by the main-effects candidates (the plain ridge, both lassos,
-    /// the logistic regression and the trees), where they draw a step or a cut-off of any ends, and left out of the
-    /// interaction and goal ridges (<see cref="Terms"/>), whose terms already draw such shapes per goal and where 19
-    /// more main effects only added noise.
+    /// the logistic regression), where they draw a step or a cut-off of any ends; left out of the interaction and goal
+    /// ridges (<see cref="Terms"/>), whose terms already draw such shapes per goal and where 19 more main effects only
+    /// added noise, and held at 0 for the trees (<see cref="WithoutFineSteps"/>), which split on the gap itself.
     /// </summary>
     public static IEnumerable<int> MainEffectsOnly =>
         Enumerable.Range(PairFeatures.SeniorityGapStepsStart, PairFeatures.Count - PairFeatures.SeniorityGapStepsStart);
+
+    /// <summary>
+    /// Copies of the given rows with the <see cref="MainEffectsOnly"/> inputs at 0 (other rows null), for the trees: they
+    /// split on the gap and the distance themselves, so the fine steps and hinges would only offer them the same splits
+    /// twice, and a tree never splits on a constant.
+    /// </summary>
+    public static IReadOnlyList<float[]> WithoutFineSteps(IReadOnlyList<float[]> inputs, IReadOnlyList<int> rows)
+    {
+        var copy = new float[inputs.Count][];
+        foreach (var r in rows)
+        {
+            copy[r] = (float[])inputs[r].Clone();
+            foreach (var i in ModelInputs.MainEffectsOnly)
+            {
+                copy[r][i] = 0;
+            }
+        }
+
+        return copy;
+    }
 
     /// <summary>Pair features whose effect may depend on the mentee's goals (each × every goal indicator).</summary>
     public static readonly IReadOnlyList<int> GoalDependent =
