@@ -60,8 +60,9 @@ public static class ModelInputs
     /// ridges (<see cref="Terms"/>), whose terms already draw such shapes per goal and where 19 more main effects only
     /// added noise, and held at 0 for the trees (<see cref="WithoutFineSteps"/>), which split on the gap itself.
     /// </summary>
-    public static IEnumerable<int> MainEffectsOnly =>
-        Enumerable.Range(PairFeatures.SeniorityGapStepsStart, PairFeatures.Count - PairFeatures.SeniorityGapStepsStart);
+    public static IEnumerable<int> MainEffectsOnly => Enumerable.Range(0, Count).Where(IsMainEffectOnly);
+
+    private static bool IsMainEffectOnly(int input) => input is >= PairFeatures.SeniorityGapStepsStart and < PairFeatures.Count;
 
     /// <summary>
     /// Copies of the given rows with the <see cref="MainEffectsOnly"/> inputs at 0 (other rows null), for the trees: they
@@ -74,10 +75,7 @@ public static class ModelInputs
         foreach (var r in rows)
         {
             copy[r] = (float[])inputs[r].Clone();
-            foreach (var i in ModelInputs.MainEffectsOnly)
-            {
-                copy[r][i] = 0;
-            }
+            copy[r].AsSpan(PairFeatures.SeniorityGapStepsStart, PairFeatures.Count - PairFeatures.SeniorityGapStepsStart).Clear();
         }
 
         return copy;
@@ -115,9 +113,7 @@ public static class ModelInputs
     /// </summary>
     public static IReadOnlyList<(int First, int Second)> Terms(bool interactions)
     {
-        var terms = Enumerable.Range(0, Count)
-            .Where(i => !interactions || !PairFeatures.IsSeniorityGapStep(i) && !PairFeatures.IsTimeZoneHinge(i))
-            .Select(i => (i, -1)).ToList();
+        var terms = Enumerable.Range(0, Count).Where(i => !interactions || !IsMainEffectOnly(i)).Select(i => (i, -1)).ToList();
         if (!interactions)
         {
             return terms;

@@ -86,11 +86,16 @@ public static class PairFeatures
     /// <summary>Number of features (the length of a feature vector).</summary>
     public const int Count = 70;
 
-    /// <summary>Whether <paramref name="feature"/> is one of the seniority-gap steps.</summary>
-    public static bool IsSeniorityGapStep(int feature) => feature is >= SeniorityGapStepsStart and < TimeZoneHingesStart;
-
-    /// <summary>Whether <paramref name="feature"/> is one of the finer time-zone hinges.</summary>
-    public static bool IsTimeZoneHinge(int feature) => feature is >= TimeZoneHingesStart and < Count;
+    /// <summary>
+    /// The feature that gives the fact of <paramref name="feature"/> plainly: the seniority gap for its steps, the
+    /// time-zone distance for its finer hinges, the feature itself otherwise (reasons speak of the fact).
+    /// </summary>
+    public static int BasicForm(int feature) => feature switch
+    {
+        >= SeniorityGapStepsStart and < TimeZoneHingesStart => SeniorityGap,
+        >= TimeZoneHingesStart and < Count => TimeZoneDistance,
+        _ => feature,
+    };
 
     public static readonly IReadOnlyList<string> Names =
     [

@@ -10,6 +10,7 @@ public static class Reasons
     /// <summary>A readable phrase for a feature of this pair, or null when its value is no reason to match.</summary>
     public static string? Describe(int feature, ReadOnlySpan<float> f)
     {
+        feature = PairFeatures.BasicForm(feature);
         var v = f[feature];
         return feature switch
         {
@@ -38,9 +39,6 @@ public static class Reasons
             PairFeatures.CareerAndGoals when v > 0 => "career path and goals both fit",
             PairFeatures.InterestsAndGoals when v > 0 => "interests and goals both fit",
             PairFeatures.LiveChannels or PairFeatures.BothLiveOnly when f[PairFeatures.LiveChannels] >= 0.99f && f[PairFeatures.ChannelsUnknown] == 0 => "both prefer to meet live",
-            _ when PairFeatures.IsSeniorityGapStep(feature) && f[PairFeatures.SeniorityGap] > 0 =>
-                Invariant($"{Math.Round(f[PairFeatures.SeniorityGap] * 10):0} more years of experience"),
-            _ when PairFeatures.IsTimeZoneHinge(feature) => TimeZones(f[PairFeatures.TimeZoneDistance] * 12),
             _ => null,
         };
     }
@@ -98,6 +96,7 @@ public static class Reasons
     /// <summary>A readable phrase for a feature of this pair that counts against it, or null.</summary>
     public static string? DescribeAgainst(int feature, ReadOnlySpan<float> f)
     {
+        feature = PairFeatures.BasicForm(feature);
         var v = f[feature];
         return feature switch
         {
@@ -125,11 +124,6 @@ public static class Reasons
             PairFeatures.CommunicationOverlap or PairFeatures.NoCommonChannel when f[PairFeatures.NoCommonChannel] >= 1 && f[PairFeatures.ChannelsUnknown] == 0 =>
                 "no common communication channel",
             PairFeatures.MissingInformation when v > 0 => "some preferences unknown",
-            _ when PairFeatures.IsTimeZoneHinge(feature) && f[PairFeatures.TimeZoneDistance] * 12 > 3 =>
-                Invariant($"time zones {f[PairFeatures.TimeZoneDistance] * 12:0.#} h apart"),
-            _ when PairFeatures.IsSeniorityGapStep(feature) && f[PairFeatures.SeniorityGap] >= 1.5f =>
-                Invariant($"a large experience gap ({Math.Round(f[PairFeatures.SeniorityGap] * 10):0} years)"),
-            _ when PairFeatures.IsSeniorityGapStep(feature) && f[PairFeatures.SeniorityGap] < 0.3f => "little difference in experience",
             _ => null,
         };
     }
@@ -139,7 +133,7 @@ public static class Reasons
         Invariant($"success chance {interval.Probability * 100:0}% (90% interval {interval.Low * 100:0}–{interval.High * 100:0}%)");
 
     /// <summary>At most one reason per topic, so a pair is not explained twice by the same fact.</summary>
-    private static string Topic(int feature) => feature switch
+    private static string Topic(int feature) => PairFeatures.BasicForm(feature) switch
     {
         PairFeatures.InterestOverlap or PairFeatures.InterestCoverage or PairFeatures.SharedInterests => "interests",
         PairFeatures.GoalCoverage or PairFeatures.GoalsCovered => "goals",
@@ -153,8 +147,6 @@ public static class Reasons
         PairFeatures.AnyGoalCovered or PairFeatures.TwoGoalsCovered => "goals",
         PairFeatures.TwoSharedInterests => "interests",
         PairFeatures.LengthDistance or PairFeatures.LengthTwoSteps or PairFeatures.MentorShorterLength => "length",
-        _ when PairFeatures.IsSeniorityGapStep(feature) => "seniority",
-        _ when PairFeatures.IsTimeZoneHinge(feature) => "time zone",
         _ => PairFeatures.Names[feature],
     };
 
