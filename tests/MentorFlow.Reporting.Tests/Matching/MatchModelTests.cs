@@ -29,7 +29,7 @@ public sealed class MatchModelTests(TrainedModelFixture fixture) : IClassFixture
         [.. Enumerable.Range(0, cohort.Mentees.Count).SelectMany(e => cohort.CandidatesOf(e).Select(c => c.Score))];
 
     [Fact]
-    public void ClearlyBetter_NeedsTheToleranceAndAGainSteadierThanItsSpreadOverTheFolds()
+    public void ClearlyBetter_NeedsTheToleranceAndAGainSignificantOverTheFolds()
     {
         double[] best = [0.40, 0.42, 0.38, 0.41, 0.39];
 
@@ -37,6 +37,8 @@ public sealed class MatchModelTests(TrainedModelFixture fixture) : IClassFixture
         Assert.False(MatchModel.ClearlyBetter([0.41, 0.43, 0.39, 0.42, 0.40], best)); // +0.01: within the tolerance
         Assert.False(MatchModel.ClearlyBetter([0.70, 0.30, 0.30, 0.45, 0.50], best)); // +0.05 on average, made by one fold
         Assert.False(MatchModel.ClearlyBetter([0.50], [0.10])); // one fold: no spread to judge by
+        Assert.False(MatchModel.ClearlyBetter(best.Zip([0.08, -0.02, 0.06, -0.01, 0.02], (b, g) => b + g).ToArray(), best)); // +0.026, 1.3 standard errors: not significant
+        Assert.True(MatchModel.ClearlyBetter(best.Zip([0.05, 0.00, 0.04, 0.01, 0.03], (b, g) => b + g).ToArray(), best)); // +0.026, 2.8 standard errors
     }
 
     [Fact]
