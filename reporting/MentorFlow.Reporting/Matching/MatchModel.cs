@@ -53,11 +53,8 @@ public sealed class MatchModel
         var gains = Enumerable.Range(0, n).Select(f => candidateFoldLifts[f] - bestFoldLifts[f]).ToArray();
         var mean = gains.Average();
         var error = Math.Sqrt(gains.Sum(g => (g - mean) * (g - mean)) / (n - 1) / n);
-        return mean >= SelectionTolerance && mean > StudentT95[Math.Min(n - 1, StudentT95.Length) - 1] * error;
+        return mean >= SelectionTolerance && mean > StudentT.OneSided95(n - 1) * error;
     }
-
-    /// <summary>One-sided 95% quantiles of Student's t for 1–10 degrees of freedom (more use the last).</summary>
-    private static readonly double[] StudentT95 = [6.314, 2.920, 2.353, 2.132, 2.015, 1.943, 1.895, 1.860, 1.833, 1.812];
 
     /// <summary>z of the two-sided 90% interval.</summary>
     public const double IntervalZ = 1.645;

@@ -156,3 +156,12 @@ public sealed record PlattCalibration(double A, double B)
         return loss;
     }
 }
+
+/// <summary>Quantiles of Student's t distribution.</summary>
+internal static class StudentT
+{
+    private static readonly double[] Quantiles95 = [6.314, 2.920, 2.353, 2.132, 2.015, 1.943, 1.895, 1.860, 1.833, 1.812];
+
+    /// <summary>The one-sided 95% quantile for 1–10 degrees of freedom (more use the tenth's, slightly stricter).</summary>
+    public static double OneSided95(int degreesOfFreedom) => Quantiles95[Math.Clamp(degreesOfFreedom, 1, Quantiles95.Length) - 1];
+}
