@@ -145,6 +145,9 @@ public sealed class ScoredCohort
         return new ScoredCohort(null, mentors, mentees, candidates, null);
     }
 
+    /// <summary>Most pairs whose features are computed and scored together (bounds the memory held while scoring).</summary>
+    internal const int ScoringChunk = 16_384;
+
     internal static ScoredCohort Build(MatchModel model, IReadOnlyList<Application> cohort, ScoringOptions options)
     {
         var mentors = cohort.Where(a => a.IsMentor).ToList();
@@ -223,31 +226,41 @@ public sealed class ScoredCohort
             start[e + 1] = start[e] + chosen[e].Length;
         }
 
-        // 2. Full features of the kept pairs, scored by the model in parallel chunks.
-        var features = new float[start[mentees.Count]][];
-        Parallel.For(0, mentees.Count, parallel, e =>
-        {
-            var goals = ModelInputs.GoalIndicatorsOf(menteeProfiles[e], model.Goals);
-            for (var j = 0; j < chosen[e].Length; j++)
-            {
-                features[start[e] + j] = ModelInputs.Of(mentorProfiles[chosen[e][j]], menteeProfiles[e], goals);
-            }
-        });
-
-        options.Progress?.Report(("score", 0, features.Length));
-        var scores = new double[features.Length];
-        var chunk = Math.Max(1, (features.Length + parallel.MaxDegreeOfParallelism - 1) / parallel.MaxDegreeOfParallelism);
-        chunk = Math.Min(chunk, 50_000);
-        var chunks = (features.Length + chunk - 1) / chunk;
+        // 2. Full features of the kept pairs, computed and scored chunk by chunk in parallel: only the chunks in flight
+        //    hold their features (ModelInputs.Count floats per pair), not every kept pair of the cohort at once.
+        var total = start[mentees.Count];
+        options.Progress?.Report(("score", 0, total));
+        var scores = new double[total];
+        var chunk = Math.Max(1, (total + parallel.MaxDegreeOfParallelism - 1) / parallel.MaxDegreeOfParallelism);
+        chunk = Math.Min(chunk, ScoringChunk);
+        var chunks = (total + chunk - 1) / chunk;
         var scoredChunks = 0;
         Parallel.For(0, chunks, parallel, c =>
         {
             var first = c * chunk;
-            var length = Math.Min(chunk, features.Length - first);
-            var predicted = model.Predict(new ArraySegment<float[]>(features, first, length));
-            predicted.CopyTo(scores, first);
+            var length = Math.Min(chunk, total - first);
+            var features = new float[length][];
+            var e = Array.BinarySearch(start, first) is var found && found >= 0 ? found : ~found - 1;
+            while (start[e + 1] <= first)
+            {
+                e++;
+            }
+
+            var goals = ModelInputs.GoalIndicatorsOf(menteeProfiles[e], model.Goals);
+            for (var p = 0; p < length; p++)
+            {
+                while (first + p >= start[e + 1])
+                {
+                    e++;
+                    goals = ModelInputs.GoalIndicatorsOf(menteeProfiles[e], model.Goals);
+                }
+
+                features[p] = ModelInputs.Of(mentorProfiles[chosen[e][first + p - start[e]]], menteeProfiles[e], goals);
+            }
+
+            model.Predict(features).CopyTo(scores, first);
             var count = Interlocked.Increment(ref scoredChunks);
-            options.Progress?.Report(("score", Math.Min(count * chunk, features.Length), features.Length));
+            options.Progress?.Report(("score", Math.Min(count * chunk, total), total));
         });
 
         var candidates = new Candidate[mentees.Count][];
