@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Hangfire;
 using Hangfire.Storage.SQLite;
+using MentorFlow.Testing.Server.Workflows;
 using MentorFlow.Workflows;
 using MentorFlow.Workflows.Activities;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,6 +13,7 @@ using WorkflowCore.Interface;
 using WorkflowCore.Models;
 using WorkflowCore.Models.LifeCycleEvents;
 using static MentorFlow.Benchmarks.WorkflowBenchmark;
+using static MentorFlow.Testing.Server.Workflows.WorkflowFlowModels;
 
 namespace MentorFlow.Benchmarks;
 
@@ -62,8 +64,8 @@ public static class PeersBenchmark
         if (part is null or "timers")
         {
             Console.WriteLine($"Hangfire: SQLite storage, SchedulePollingInterval {hangfire.SchedulePollingInterval.TotalMilliseconds} ms, QueuePollInterval {hangfire.QueuePollInterval.TotalMilliseconds} ms, {hangfire.WorkerCount} workers");
-            var lead = smoke ? SmokeLead : TimerLead;
-            var ours = await MeasureTimersAsync(timers, spread, lead);
+            var lead = smoke ? WorkflowMeasures.SmokeLead : WorkflowMeasures.TimerLead;
+            var ours = await WorkflowMeasures.MeasureTimersAsync(new WorkflowEngineSettings(), timers, spread, lead);
             var theirs = await HangfireTimersAsync(timers, spread, lead, hangfire);
             var what = $"{F(timers)} delayed items due within {F(spread.TotalSeconds)} s";
             rows.Add(new Row($"{what}: fire lag p50", $"{F(ours.P50)} ms", $"{F(theirs.P50)} ms", Ratio(ours.P50, theirs.P50), ""));
@@ -106,7 +108,7 @@ public static class PeersBenchmark
 
     private static async Task<TimeSpan> OursLinearAsync(int count)
     {
-        await using var bench = await Bench.StartAsync(background: false, configure: s => s.AddActivity<PeerStep>());
+        await using var bench = await WorkflowBenchHost.StartAsync(new WorkflowEngineSettings(), background: false, configure: s => s.AddActivity<PeerStep>());
         var definition = bench.ToFlowchart(LinearFlow());
         for (var i = 0; i < 20; i++)
         {
@@ -118,8 +120,8 @@ public static class PeersBenchmark
         var watch = Stopwatch.StartNew();
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (i, ct) =>
         {
-            var burst = await bench.RunInMemoryAsync(definition, "i" + i.ToString(CultureInfo.InvariantCulture), "s1", ct);
-            if (burst.State.Finished)
+            var run = await bench.RunInMemoryAsync(definition, "i" + i.ToString(CultureInfo.InvariantCulture), "s1", ct);
+            if (run.Finished)
             {
                 Interlocked.Increment(ref finished);
             }
