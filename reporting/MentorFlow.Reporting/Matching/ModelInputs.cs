@@ -163,9 +163,16 @@ public static class ModelInputs
     public static float[] Of(PersonProfile mentor, PersonProfile mentee, ReadOnlySpan<float> goalIndicators)
     {
         var x = new float[Count];
-        PairFeatures.Compute(mentor, mentee, x.AsSpan(0, PairFeatures.Count));
-        goalIndicators.CopyTo(x.AsSpan(PairFeatures.Count));
+        Write(mentor, mentee, goalIndicators, x);
         return x;
+    }
+
+    /// <summary>Writes the model input of a pair into <paramref name="x"/> (length <see cref="Count"/>; a reused buffer is overwritten whole).</summary>
+    public static void Write(PersonProfile mentor, PersonProfile mentee, ReadOnlySpan<float> goalIndicators, Span<float> x)
+    {
+        x.Clear();
+        PairFeatures.Compute(mentor, mentee, x[..PairFeatures.Count]);
+        goalIndicators.CopyTo(x[PairFeatures.Count..]);
     }
 
     /// <summary>A copy of the model input <paramref name="x"/> with other goal indicators (the pair features are kept).</summary>

@@ -226,8 +226,9 @@ public sealed class ScoredCohort
             start[e + 1] = start[e] + chosen[e].Length;
         }
 
-        // 2. Full features of the kept pairs, computed and scored chunk by chunk in parallel: only the chunks in flight
-        //    hold their features (ModelInputs.Count floats per pair), not every kept pair of the cohort at once.
+        // 2. Full features of the kept pairs, computed and scored chunk by chunk in parallel, each thread writing into
+        //    its own reused rows: only the chunks in flight hold features (ModelInputs.Count floats per pair), not every
+        //    kept pair of the cohort at once, and no pair allocates its own row.
         var total = start[mentees.Count];
         options.Progress?.Report(("score", 0, total));
         var scores = new double[total];
@@ -235,33 +236,44 @@ public sealed class ScoredCohort
         chunk = Math.Min(chunk, ScoringChunk);
         var chunks = (total + chunk - 1) / chunk;
         var scoredChunks = 0;
-        Parallel.For(0, chunks, parallel, c =>
-        {
-            var first = c * chunk;
-            var length = Math.Min(chunk, total - first);
-            var features = new float[length][];
-            var e = Array.BinarySearch(start, first) is var found && found >= 0 ? found : ~found - 1;
-            while (start[e + 1] <= first)
+        Parallel.For(
+            0,
+            chunks,
+            parallel,
+            () => Array.Empty<float[]>(),
+            (c, _, rows) =>
             {
-                e++;
-            }
-
-            var goals = ModelInputs.GoalIndicatorsOf(menteeProfiles[e], model.Goals);
-            for (var p = 0; p < length; p++)
-            {
-                while (first + p >= start[e + 1])
+                var first = c * chunk;
+                var length = Math.Min(chunk, total - first);
+                if (rows.Length < length)
                 {
-                    e++;
-                    goals = ModelInputs.GoalIndicatorsOf(menteeProfiles[e], model.Goals);
+                    rows = [.. Enumerable.Range(0, length).Select(_ => new float[ModelInputs.Count])];
                 }
 
-                features[p] = ModelInputs.Of(mentorProfiles[chosen[e][first + p - start[e]]], menteeProfiles[e], goals);
-            }
+                var e = Array.BinarySearch(start, first) is var found && found >= 0 ? found : ~found - 1;
+                while (start[e + 1] <= first)
+                {
+                    e++;
+                }
 
-            model.Predict(features).CopyTo(scores, first);
-            var count = Interlocked.Increment(ref scoredChunks);
-            options.Progress?.Report(("score", Math.Min(count * chunk, total), total));
-        });
+                var goals = ModelInputs.GoalIndicatorsOf(menteeProfiles[e], model.Goals);
+                for (var p = 0; p < length; p++)
+                {
+                    while (first + p >= start[e + 1])
+                    {
+                        e++;
+                        goals = ModelInputs.GoalIndicatorsOf(menteeProfiles[e], model.Goals);
+                    }
+
+                    ModelInputs.Write(mentorProfiles[chosen[e][first + p - start[e]]], menteeProfiles[e], goals, rows[p]);
+                }
+
+                model.Predict(new ArraySegment<float[]>(rows, 0, length)).CopyTo(scores, first);
+                var count = Interlocked.Increment(ref scoredChunks);
+                options.Progress?.Report(("score", Math.Min(count * chunk, total), total));
+                return rows;
+            },
+            _ => { });
 
         var candidates = new Candidate[mentees.Count][];
         for (var e = 0; e < mentees.Count; e++)
