@@ -410,13 +410,14 @@ public sealed class MatchModel
 
     internal static double ColdStartSimilarity(ReadOnlySpan<float> f) => Matching.ColdStart.Similarity(f);
 
-    private static string Why(TrainerEvaluation winner, IReadOnlyList<TrainerEvaluation> all)
+    /// <summary>Why the winner won, in a sentence: its held-out assignment lift, and the runner-up's.</summary>
+    internal static string Why(TrainerEvaluation winner, IReadOnlyList<TrainerEvaluation> all)
     {
         var others = all.Where(c => c.Trainer != winner.Trainer).OrderByDescending(c => c.AssignmentLift).ToList();
         var made = winner.Members is { Count: > 0 } members
             ? " (" + string.Join(" + ", members.OrderByDescending(m => m.Share).Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Share * 100:0}% {m.Trainer}"))) + ")"
             : string.Empty;
-        var text = string.Create(CultureInfo.InvariantCulture, $"{winner.Trainer}{made} picks the best held-out pairs best: assignment lift {winner.AssignmentLift:0.000} ± {winner.AssignmentLiftError:0.000}");
+        var text = string.Create(CultureInfo.InvariantCulture, $"{winner.Trainer}{made} chose the best held-out pairs: assignment lift {winner.AssignmentLift:0.000} ± {winner.AssignmentLiftError:0.000}");
         if (others.Count == 0)
         {
             return text;
@@ -424,7 +425,7 @@ public sealed class MatchModel
 
         var runnerUp = others[0];
         return runnerUp.AssignmentLift > winner.AssignmentLift
-            ? text + string.Create(CultureInfo.InvariantCulture, $"; {runnerUp.Trainer} reached {runnerUp.AssignmentLift:0.000}, not clearly more (by {SelectionTolerance:0.00} and significantly over the folds: one-sided paired t-test, 5%), so the one listed first is kept")
+            ? text + string.Create(CultureInfo.InvariantCulture, $"; {runnerUp.Trainer} reached {runnerUp.AssignmentLift:0.000}, not clearly more (by {SelectionTolerance:0.00} and significantly over the folds: one-sided paired t-test, 5%), so {winner.Trainer}, listed earlier, is kept")
             : text + string.Create(CultureInfo.InvariantCulture, $"; next {runnerUp.Trainer} {runnerUp.AssignmentLift:0.000}");
     }
 

@@ -29,6 +29,23 @@ public sealed class MatchModelTests(TrainedModelFixture fixture) : IClassFixture
         [.. Enumerable.Range(0, cohort.Mentees.Count).SelectMany(e => cohort.CandidatesOf(e).Select(c => c.Score))];
 
     [Fact]
+    public void Why_NamesTheWinnerKeptOverAHigherButNotClearlyBetterRunnerUp()
+    {
+        var stack = new TrainerEvaluation(TrainerKind.Stack, 0.370, 0.05, 0.68, 0.52, 0.01, 0.36, null);
+        var ridge = new TrainerEvaluation(TrainerKind.RidgeInteractions, 0.391, 0.06, 0.69, 0.52, 0.02, 0.38, 3);
+        var logistic = new TrainerEvaluation(TrainerKind.LinearLogistic, 0.413, 0.07, 0.70, 0.51, 0.01, 0.40, null);
+
+        var kept = MatchModel.Why(ridge, [stack, ridge, logistic]);
+        var ahead = MatchModel.Why(logistic, [stack, ridge, logistic]);
+
+        Assert.Equal(
+            "RidgeInteractions chose the best held-out pairs: assignment lift 0.391 ± 0.060; LinearLogistic reached 0.413, not clearly more " +
+            "(by 0.02 and significantly over the folds: one-sided paired t-test, 5%), so RidgeInteractions, listed earlier, is kept",
+            kept);
+        Assert.Equal("LinearLogistic chose the best held-out pairs: assignment lift 0.413 ± 0.070; next RidgeInteractions 0.391", ahead);
+    }
+
+    [Fact]
     public void ClearlyBetter_NeedsTheToleranceAndAGainSignificantOverTheFolds()
     {
         double[] best = [0.40, 0.42, 0.38, 0.41, 0.39];
