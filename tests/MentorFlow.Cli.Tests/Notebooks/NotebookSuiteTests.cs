@@ -184,7 +184,17 @@ public sealed partial class NotebookSuiteTests(NotebookSuiteTests.SuiteRun suite
             var options = new NotebookSuiteOptions(
                 [Path.Combine(RepositoryRoot(), "notebooks")],
                 Out,
-                new Dictionary<string, string> { ["DataFolder"] = DataFolder, ["TruthSeed"] = Seed.ToString(CultureInfo.InvariantCulture) },
+                new Dictionary<string, string>
+                {
+                    ["DataFolder"] = DataFolder,
+                    ["TruthSeed"] = Seed.ToString(CultureInfo.InvariantCulture),
+
+                    // Small worlds keep the suite quick; the default (~720 outcomes per world) is for the review itself.
+                    ["WorldMentors"] = "60",
+                    ["WorldMentees"] = "240",
+                    ["WorldHistoryMentors"] = "100",
+                    ["WorldHistoryMentees"] = "250",
+                },
                 TimeSpan.FromMinutes(5));
             Result = await new NotebookSuite(TimeProvider.System).RunAsync(options, SilentNotebookProgress.Instance, CancellationToken.None);
         }
