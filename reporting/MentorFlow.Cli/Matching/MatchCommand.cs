@@ -186,12 +186,21 @@ public sealed class MatchCommand : Command<MatchCommand.Settings>
         console.MarkupLineInterpolated($"wrote {settings.Out} and {ReportPath(settings)}");
     }
 
+    /// <summary>Most applications of the cohort file (pre-filtering every pair of 40,000 mentees and 10,000 mentors takes about 8 s).</summary>
+    public const int MaxCohortRows = 100_000;
+
+    /// <summary>Most rows of the history file (past mentors and mentees).</summary>
+    public const int MaxHistoryRows = 250_000;
+
+    /// <summary>Most past pairs of the outcomes file (training time grows with them).</summary>
+    public const int MaxOutcomeRows = 100_000;
+
     private static MatchInput Read(Settings settings)
     {
         var errors = new List<CsvDataError>();
-        var history = ApplicationsCsv.Read(settings.History!);
-        var outcomes = OutcomesCsv.Read(settings.Outcomes!);
-        var cohort = ApplicationsCsv.Read(settings.Applications!);
+        var history = ApplicationsCsv.Read(settings.History!, MaxHistoryRows, "keep the past programmes the outcomes refer to, the most recent first");
+        var outcomes = OutcomesCsv.Read(settings.Outcomes!, MaxOutcomeRows, "keep the most recent past pairs");
+        var cohort = ApplicationsCsv.Read(settings.Applications!, MaxCohortRows, "match the cohort in parts, e.g. one region or one intake at a time");
         errors.AddRange(history.Errors);
         errors.AddRange(outcomes.Errors);
         errors.AddRange(cohort.Errors);
@@ -207,7 +216,7 @@ public sealed class MatchCommand : Command<MatchCommand.Settings>
                 return [];
             }
 
-            var list = PairListCsv.Read(path);
+            var list = PairListCsv.Read(path, MaxCohortRows, "a cohort has at most that many people to pin or forbid");
             errors.AddRange(list.Errors);
             if (list.IsValid && cohort.IsValid)
             {

@@ -13,7 +13,8 @@ public static class ApplicationsCsv
         ["id", "role", "name", "email", "time_zone", "interests", "career_path", "goals", "seniority_years", "preferred_length"],
         ["expertise", "hours_per_month", "communication", "languages", "capacity", "statement"]);
 
-    public static CsvReadResult<Application> Read(string path) => CsvTable.ReadFile(path, Schema, ParseRow(new()));
+    public static CsvReadResult<Application> Read(string path, int? maxRows = null, string? advice = null) =>
+        CsvTable.ReadFile(path, Schema, ParseRow(new()), maxRows, advice);
 
     public static CsvReadResult<Application> Read(TextReader reader, string fileName) =>
         CsvTable.Read(reader, fileName, Schema, ParseRow(new()));

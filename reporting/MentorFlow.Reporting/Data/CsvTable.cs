@@ -20,9 +20,11 @@ public static class CsvTable
     /// <summary>
     /// Reads <paramref name="reader"/> as <paramref name="file"/>: <paramref name="parse"/> turns each record into a
     /// value (or reports errors through the row and returns null); a record with any error is left out of the rows.
-    /// With <paramref name="maxRows"/>, a file with more data rows is refused with one error (line 0, no column).
+    /// With <paramref name="maxRows"/>, a file with more data rows is refused with one error (line 0, no column) that
+    /// ends with <paramref name="advice"/> (by default: split it into smaller files).
     /// </summary>
-    public static CsvReadResult<T> Read<T>(TextReader reader, string file, CsvSchema schema, Func<CsvRow, T?> parse, int? maxRows = null)
+    public static CsvReadResult<T> Read<T>(
+        TextReader reader, string file, CsvSchema schema, Func<CsvRow, T?> parse, int? maxRows = null, string? advice = null)
         where T : class
     {
         if (reader.Peek() == '\uFEFF')
@@ -84,8 +86,8 @@ public static class CsvTable
         {
             if (++count > maxRows)
             {
-                errors.Add(new CsvDataError(file, 0, null, $"the file has more than {maxRows} rows: split it into smaller files"));
-                return new CsvReadResult<T>([], [], errors);
+                // Only this error: the file is refused whole, and its rows' own errors would bury what to do.
+                return new CsvReadResult<T>([], [], [new CsvDataError(file, 0, null, $"the file has more than {maxRows} rows: {advice ?? "split it into smaller files"}")]);
             }
 
             var line = (int)csv.LineNumber;
@@ -108,8 +110,11 @@ public static class CsvTable
         return new CsvReadResult<T>(rows, lines, errors);
     }
 
-    /// <summary>Reads the file at <paramref name="path"/> (named by its file name in errors); a missing file is an error.</summary>
-    public static CsvReadResult<T> ReadFile<T>(string path, CsvSchema schema, Func<CsvRow, T?> parse)
+    /// <summary>
+    /// Reads the file at <paramref name="path"/> (named by its file name in errors); a missing file is an error, and so
+    /// is one of more than <paramref name="maxRows"/> data rows (see <see cref="Read{T}"/>).
+    /// </summary>
+    public static CsvReadResult<T> ReadFile<T>(string path, CsvSchema schema, Func<CsvRow, T?> parse, int? maxRows = null, string? advice = null)
         where T : class
     {
         var file = Path.GetFileName(path);
@@ -119,7 +124,7 @@ public static class CsvTable
         }
 
         using var reader = new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return Read(reader, file, schema, parse);
+        return Read(reader, file, schema, parse, maxRows, advice);
     }
 
     /// <summary>Writes a file through a temporary file moved into place (UTF-8 without BOM), creating its folder.</summary>

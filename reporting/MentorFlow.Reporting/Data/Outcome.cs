@@ -17,7 +17,8 @@ public static class OutcomesCsv
 
     public static readonly CsvSchema Schema = new(Columns, []);
 
-    public static CsvReadResult<Outcome> Read(string path) => CsvTable.ReadFile(path, Schema, ParseRow(new()));
+    public static CsvReadResult<Outcome> Read(string path, int? maxRows = null, string? advice = null) =>
+        CsvTable.ReadFile(path, Schema, ParseRow(new()), maxRows, advice);
 
     public static CsvReadResult<Outcome> Read(TextReader reader, string fileName) =>
         CsvTable.Read(reader, fileName, Schema, ParseRow(new()));

@@ -10,7 +10,8 @@ public static class PairListCsv
 
     public static readonly CsvSchema Schema = new(Columns, []);
 
-    public static CsvReadResult<PairListEntry> Read(string path) => CsvTable.ReadFile(path, Schema, ParseRow(new()));
+    public static CsvReadResult<PairListEntry> Read(string path, int? maxRows = null, string? advice = null) =>
+        CsvTable.ReadFile(path, Schema, ParseRow(new()), maxRows, advice);
 
     public static CsvReadResult<PairListEntry> Read(TextReader reader, string fileName) =>
         CsvTable.Read(reader, fileName, Schema, ParseRow(new()));

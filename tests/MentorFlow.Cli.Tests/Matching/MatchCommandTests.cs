@@ -1,3 +1,4 @@
+using MentorFlow.Cli.Matching;
 using MentorFlow.Reporting.Data;
 
 namespace MentorFlow.Cli.Tests.Matching;
@@ -112,6 +113,21 @@ public sealed class MatchCommandTests(SynthFolderFixture synth) : IClassFixture<
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("cohort.csv:4: column 'capacity': must be at least 1", result.StandardError, StringComparison.Ordinal);
+        Assert.False(File.Exists(Out));
+    }
+
+    [Fact]
+    public async Task Match_WhenCohortFileHasMoreRowsThanTheLimit_ExitsTwoSayingHowToSplitItAndWritesNothing()
+    {
+        var cohort = CohortWith(lines => [lines[0], .. Enumerable.Range(0, MatchCommand.MaxCohortRows + 1).Select(i => lines[1 + (i % (lines.Length - 1))])]);
+
+        var result = await MentorflowProcess.RunAsync("match", "--history", synth.History, "--outcomes", synth.Outcomes, "--applications", cohort, "--out", Out);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(
+            $"cohort.csv:0: the file has more than {MatchCommand.MaxCohortRows} rows: match the cohort in parts, e.g. one region or one intake at a time",
+            result.StandardError,
+            StringComparison.Ordinal);
         Assert.False(File.Exists(Out));
     }
 

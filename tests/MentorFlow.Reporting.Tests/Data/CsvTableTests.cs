@@ -41,6 +41,28 @@ public sealed class CsvTableTests
     }
 
     [Fact]
+    public void Read_WhenFileOverTheLimitAlsoHasBadRows_ReportsOnlyTheLimitWithTheCallersAdvice()
+    {
+        var result = CsvTable.Read(
+            new StringReader("email,name\nnot-an-email,A\nb@x.test,\nc@x.test,C\n"), "members.csv", EmailAndName,
+            row =>
+            {
+                if (row.Raw("email") is not { } email || !email.Contains('@', StringComparison.Ordinal))
+                {
+                    row.Error("email", "not an email address");
+                    return null;
+                }
+
+                return new[] { email, row.Raw("name") ?? "" };
+            },
+            maxRows: 2,
+            advice: "import the members in parts");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("members.csv:0: the file has more than 2 rows: import the members in parts", error.ToString());
+    }
+
+    [Fact]
     public void Read_WhenAQuoteIsNeverClosed_ReportsTheLineWhereTheRecordStarts()
     {
         var result = Read("email,name\na@x.test,A\nb@x.test,\"B\n");
