@@ -1,4 +1,5 @@
 using MentorFlow.Reporting.Matching;
+using MentorFlow.Reporting.Metrics;
 using MentorFlow.Reporting.Synthesis;
 
 namespace MentorFlow.Reporting.Tests.Matching;
@@ -21,6 +22,24 @@ public sealed class WorldQualityTests
         var greedy = report.Row(MatchQuality.Greedy).RatioToOracle;
         Assert.True(model >= greedy + 0.10, $"{world}: model {model:0.000}, greedy on interests + career {greedy:0.000}");
         Assert.True(model > report.Row(MatchQuality.RandomMethod).RatioToOracle + 0.2);
+    }
+
+    [Fact]
+    public void Worlds_RunSideBySide_GiveOneRowPerWorldInTheGivenOrder_WithEachWorldsOwnFigures()
+    {
+        SyntheticWorld[] worlds = [SyntheticWorld.Thresholds, SyntheticWorld.Classic];
+
+        var rows = MatchQualityFigures.Worlds(worlds, worldSeed: 5, modelSeed: 42, mentors: 30, mentees: 120, historyMentors: 80, historyMentees: 200);
+
+        Assert.Equal(worlds, rows.Select(r => r.World));
+        foreach (var row in rows)
+        {
+            var alone = MatchQuality.Evaluate(
+                SyntheticData.Generate(new SynthOptions { Mentors = 30, Mentees = 120, HistoryMentors = 80, HistoryMentees = 200, Seed = 5, World = row.World }),
+                seed: 42);
+            Assert.Equal(alone.Row(MatchQuality.Model).RatioToOracle, row.Model);
+            Assert.Equal(alone.Row(MatchQuality.Greedy).RatioToOracle, row.Greedy);
+        }
     }
 
     [Fact]
