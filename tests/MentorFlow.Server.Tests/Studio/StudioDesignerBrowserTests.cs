@@ -185,10 +185,15 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<KestrelServer>
         await page.WaitForTimeoutAsync(1000);
         await Browser.ScreenshotAsync(page, "studio-07-default-flow-opened-by-row-click");
 
-        // Edit the flow's description in the properties panel, then publish.
+        // Edit the flow's description in the properties panel and wait for the auto-save that carries it (the Studio
+        // debounces the change; a publish clicked before it lands would publish the old draft), then publish.
         var field = page.GetByLabel("Description", new() { Exact = true }).First;
+        var autoSaved = page.WaitForResponseAsync(response =>
+            response.Request.Method == "POST" && response.Url.EndsWith("/elsa/api/workflow-definitions", StringComparison.Ordinal)
+            && (response.Request.PostData ?? "").Contains(description, StringComparison.Ordinal));
         await field.FillAsync(description);
         await field.PressAsync("Tab");
+        Assert.Equal(200, (await autoSaved).Status);
         var published = WaitForPublishAsync(page, definitionId);
         await page.Locator("button.mud-icon-button.mud-primary-text >> visible=true").First.ClickAsync();
         Assert.Equal(200, (await published).Status);
