@@ -2,15 +2,13 @@ namespace MentorFlow.Reporting.Data;
 
 /// <summary>One problem found in a CSV file: the file, the 1-based line, the column (name) and what is wrong.</summary>
 /// <param name="File">The file name as given to the reader (e.g. <c>applications.csv</c>).</param>
-/// <param name="Line">1-based physical line where the record starts (the header is line 1).</param>
+/// <param name="Line">1-based physical line where the record starts (the header is line 1); 0 when the whole file is at fault (not found, too many rows).</param>
 /// <param name="Column">Column name from the contract, or <c>null</c> when the whole record is at fault.</param>
 /// <param name="Message">What is wrong, in words a programme manager understands.</param>
 public sealed record CsvDataError(string File, int Line, string? Column, string Message)
 {
     public override string ToString() =>
-        Column is null
-            ? $"{File}:{Line}: {Message}"
-            : $"{File}:{Line}: column '{Column}': {Message}";
+        (Line > 0 ? $"{File}:{Line}: " : $"{File}: ") + (Column is null ? Message : $"column '{Column}': {Message}");
 }
 
 /// <summary>

@@ -125,7 +125,7 @@ public sealed class MatchCommandTests(SynthFolderFixture synth) : IClassFixture<
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(
-            $"cohort.csv:0: the file has more than {MatchCommand.MaxCohortRows} rows: match the cohort in parts, e.g. one region or one intake at a time",
+            $"cohort.csv: the file has more than {MatchCommand.MaxCohortRows} rows: match the cohort in parts, e.g. one region or one intake at a time",
             result.StandardError,
             StringComparison.Ordinal);
         Assert.False(File.Exists(Out));

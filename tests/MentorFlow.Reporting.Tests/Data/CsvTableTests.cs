@@ -59,7 +59,7 @@ public sealed class CsvTableTests
             advice: "import the members in parts");
 
         var error = Assert.Single(result.Errors);
-        Assert.Equal("members.csv:0: the file has more than 2 rows: import the members in parts", error.ToString());
+        Assert.Equal("members.csv: the file has more than 2 rows: import the members in parts", error.ToString());
     }
 
     [Fact]
