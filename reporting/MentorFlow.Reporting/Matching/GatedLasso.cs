@@ -28,7 +28,7 @@ internal static class GatedLasso
         RidgeModel[] Gated(int[] rows, IReadOnlyList<double> path)
         {
             var gated = rows.Where(i => inputs[i][PairFeatures.HardIncompatibility] >= 0.5).ToArray();
-            var models = LassoFit.Fit(inputs, satisfaction, Compatible(rows), path, lambdaMax).Models;
+            var models = LassoFit.Fit(inputs, satisfaction, Compatible(rows), path, lambdaMax, PairFeatures.Directions).Models;
             return [.. models.Select(f => Gate(f, gated, inputs, satisfaction))];
         }
 

@@ -5,7 +5,8 @@ namespace MentorFlow.Reporting.Matching;
 /// descent on standardised columns with covariance updates: minimises ½·mean((y − ŷ)²) + λ·Σ cⱼ·|wⱼ|, with cⱼ =
 /// <see cref="ShapePenalty"/> for a derived shape of a fact (<see cref="ModelInputs.Shapes"/>) and 1 otherwise. Where a few facts
 /// decide whether a pair succeeds, the lasso sets the weights of the other inputs to exactly 0, so ~700 noisy
-/// outcomes are spent on the facts that matter instead of being spread over sixty. The fit is returned as a
+/// outcomes are spent on the facts that matter instead of being spread over sixty. Given directions
+/// (<see cref="PairFeatures.Directions"/>), a weight stays on its input's side or at 0 (projected coordinate descent). The fit is returned as a
 /// <see cref="RidgeModel"/> on the raw inputs (intercept + one weight per input), so scoring, exact contributions
 /// and the saved file are those of the ridge models.
 /// </summary>
@@ -26,10 +27,12 @@ internal static class LassoFit
     /// <summary>
     /// Fits the whole path on the given rows (warm starts from the largest penalty down); returns one model per
     /// fraction of <paramref name="fractions"/> and the λmax of these rows (<paramref name="lambdaMax"/> overrides it, so
-    /// that the folds and the final fit use the same penalties).
+    /// that the folds and the final fit use the same penalties). Where <paramref name="directions"/> gives an input +1
+    /// (or −1) its weight is never below (above) 0; inputs beyond its length, or at 0, are free.
     /// </summary>
     public static (RidgeModel[] Models, double LambdaMax) Fit(
-        IReadOnlyList<float[]> inputs, IReadOnlyList<double> targets, IReadOnlyList<int> rows, IReadOnlyList<double> fractions, double? lambdaMax = null)
+        IReadOnlyList<float[]> inputs, IReadOnlyList<double> targets, IReadOnlyList<int> rows, IReadOnlyList<double> fractions, double? lambdaMax = null,
+        IReadOnlyList<int>? directions = null)
     {
         var d = inputs.Count == 0 ? ModelInputs.Count : inputs[0].Length;
         var m = rows.Count;
@@ -103,6 +106,7 @@ internal static class LassoFit
 
         var max = lambdaMax ?? Math.Max(1e-12, c0.Max(Math.Abs));
         var weight = Enumerable.Range(0, d).Select(j => ModelInputs.Shapes.Contains(j) ? ShapePenalty : 1.0).ToArray();
+        var side = Enumerable.Range(0, d).Select(j => directions is not null && j < directions.Count ? directions[j] : 0).ToArray();
         var w = new double[d];
         var gradient = (double[])c0.Clone(); // c − G·w
         var models = new RidgeModel[fractions.Count];
@@ -123,6 +127,10 @@ internal static class LassoFit
                     var rho = gradient[j] + (gjj * w[j]);
                     var penalty = lambda * weight[j];
                     var next = Math.Abs(rho) <= penalty ? 0 : (rho - (Math.Sign(rho) * penalty)) / gjj;
+                    if (next * side[j] < 0)
+                    {
+                        next = 0;
+                    }
                     var delta = next - w[j];
                     if (delta == 0)
                     {

@@ -193,10 +193,10 @@ internal static class MatchTrainer
             // One λmax (from every row) for the folds and the final fit, so a path position means one penalty.
             var (_, lambdaMax) = LassoFit.Fit(inputs, satisfaction, all, [1.0]);
             var fractions = LassoFit.PathFractions;
-            var (best, oof, perFold) = PenaltyPath(inputs, satisfaction, train, test, rows => LassoFit.Fit(inputs, satisfaction, rows, fractions, lambdaMax).Models);
+            var (best, oof, perFold) = PenaltyPath(inputs, satisfaction, train, test, rows => LassoFit.Fit(inputs, satisfaction, rows, fractions, lambdaMax, PairFeatures.Directions).Models);
             return new CandidateRun(
                 kind, oof, [.. perFold.Select(models => (Predictor)new RidgePredictor(models[best]))], lambdaMax * fractions[best],
-                () => new RidgePredictor(LassoFit.Fit(inputs, satisfaction, all, [.. fractions.Take(best + 1)], lambdaMax).Models[best]));
+                () => new RidgePredictor(LassoFit.Fit(inputs, satisfaction, all, [.. fractions.Take(best + 1)], lambdaMax, PairFeatures.Directions).Models[best]));
         }
 
         if (kind is TrainerKind.RidgeLinear or TrainerKind.RidgeInteractions or TrainerKind.RidgeInteractionsComposite or TrainerKind.RidgeGoals)

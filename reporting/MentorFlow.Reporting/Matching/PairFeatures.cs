@@ -97,6 +97,44 @@ public static class PairFeatures
         _ => feature,
     };
 
+    /// <summary>
+    /// The direction a fact can move a pair's chances in any programme, per feature: +1 never hurts (shared interests,
+    /// the same or the wanted career path, goals covered, a common language or channel, the mentor's time), −1 never
+    /// helps (hours apart, different lengths, no common language or channel, a mentor less senior, a mentor short of
+    /// time, a hard incompatibility), 0 either way (the seniority gap and its shapes, which draw sweet spots, the
+    /// time-zone hinges and squares, facts about the mentee alone, unknown fields). The lassos keep a main effect's
+    /// weight on its side or at 0 (<see cref="LassoFit"/>): a weight against the direction only fits the noise of
+    /// ~700 past pairs, and reasons never say "but they share interests".
+    /// </summary>
+    public static readonly IReadOnlyList<int> Directions = BuildDirections();
+
+    private static int[] BuildDirections()
+    {
+        var directions = new int[Count];
+        int[] helps =
+        [
+            InterestOverlap, InterestCoverage, SharedInterests, TwoSharedInterests, SameCareerPath, SameCareerFamily, SwitchTarget,
+            GoalCoverage, GoalsCovered, AnyGoalCovered, TwoGoalsCovered, ExpertiseMatch, CareerAndGoals, InterestsAndGoals,
+            SharedLanguage, CommunicationOverlap, HoursFit, StatementSimilarity,
+        ];
+        int[] hurts =
+        [
+            TimeZoneDistance, LengthDistance, LengthTwoSteps, MentorShorterLength, NoCommonLanguage, NoCommonChannel, MentorLessSenior,
+            CannotMeetLive, HardIncompatibility, HoursShortfall, MentorTimeUnderHalf,
+        ];
+        foreach (var feature in helps)
+        {
+            directions[feature] = 1;
+        }
+
+        foreach (var feature in hurts)
+        {
+            directions[feature] = -1;
+        }
+
+        return directions;
+    }
+
     public static readonly IReadOnlyList<string> Names =
     [
         "interest_overlap", "interest_coverage", "same_career_path", "same_career_family", "switch_target",

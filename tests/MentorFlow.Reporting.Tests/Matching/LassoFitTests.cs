@@ -74,4 +74,33 @@ public sealed class LassoFitTests
         Assert.Equal(lambdaMax, used);
         Assert.Equal(lambdaMax * 0.5, models[0].Lambda, 12);
     }
+
+    [Fact]
+    public void Fit_GivenTheFactsDirections_KeepsAWeightAgainstItsDirectionAtZero_AndLeavesTheFreeFactsAsTheyFit()
+    {
+        // Past pairs where more shared interests went with slightly less satisfaction and hours apart with slightly
+        // more: unconstrained, the lasso draws both; with the directions neither is drawn, and the seniority gap (free:
+        // sweet spots) keeps its negative weight.
+        var random = new Random(8);
+        var x = Enumerable.Range(0, 500).Select(_ => new float[PairFeatures.Count]).ToList();
+        foreach (var v in x)
+        {
+            v[PairFeatures.SharedInterests] = (float)random.NextDouble();
+            v[PairFeatures.TimeZoneDistance] = (float)random.NextDouble();
+            v[PairFeatures.SeniorityGap] = (float)random.NextDouble();
+        }
+
+        double[] y = [.. x.Select(v => 3 - (0.6 * v[PairFeatures.SharedInterests]) + (0.6 * v[PairFeatures.TimeZoneDistance]) - (1.5 * v[PairFeatures.SeniorityGap]) + (0.1 * (random.NextDouble() - 0.5)))];
+        int[] all = [.. Enumerable.Range(0, x.Count)];
+
+        var free = LassoFit.Fit(x, y, all, LassoFit.PathFractions).Models[^1];
+        var directed = LassoFit.Fit(x, y, all, LassoFit.PathFractions, directions: PairFeatures.Directions).Models;
+
+        Assert.Equal(-0.6, free.Weights[PairFeatures.SharedInterests], 1);
+        Assert.Equal(0.6, free.Weights[PairFeatures.TimeZoneDistance], 1);
+        Assert.All(directed, m => Assert.Equal(0, m.Weights[PairFeatures.SharedInterests]));
+        Assert.All(directed, m => Assert.Equal(0, m.Weights[PairFeatures.TimeZoneDistance]));
+        Assert.Equal(0, PairFeatures.Directions[PairFeatures.SeniorityGap]);
+        Assert.Equal(-1.5, directed[^1].Weights[PairFeatures.SeniorityGap], 1);
+    }
 }
