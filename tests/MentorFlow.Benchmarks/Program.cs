@@ -6,7 +6,7 @@ using MentorFlow.Benchmarks;
 var areas = new (string Name, string Description, Func<string[], Task> Run)[]
 {
     ("workflows", "workflow engine: throughput (in memory, SQLite), 10,000 timers fire lag, start latency with history", WorkflowBenchmark.RunAsync),
-    ("graph", "Graph dispatcher: 1,000 invites to one throttled mailbox, achieved / allowed rate, duplicates", GraphBenchmark.RunAsync),
+    ("graph", "Graph dispatcher: 1,000 invites + 250 mails to one throttled mailbox, paced (achieved / allowed rate) and over-eager (429s); lost, duplicates", GraphBenchmark.RunAsync),
     ("matching", "match quality vs oracle; score + assign 1k x 250 and 10k x 2.5k", MatchingBenchmark.RunAsync),
     ("lifecycle", "programme lifecycle: 2,000 pairs from CSV import to active, one check-in series each within the Graph pacing", LifecycleBenchmark.RunAsync),
     ("peers", "beside the peers in one run: 10-step flow vs WorkflowCore (1,000 and 10,000 instances), 10,000 delayed items vs Hangfire", PeersBenchmark.RunAsync),
