@@ -1,3 +1,5 @@
+using MentorFlow.Testing.Server.Peers;
+
 namespace MentorFlow.Benchmarks;
 
 /// <summary>
@@ -7,8 +9,8 @@ namespace MentorFlow.Benchmarks;
 /// </summary>
 public static class NativeSqlite
 {
-    /// <summary>Prints what is loaded; sets exit code 1 when more than one native SQLite or SQLitePCLRaw version is.</summary>
-    public static void Report()
+    /// <summary>Prints what is loaded and returns it (a failure when more than one native SQLite or SQLitePCLRaw version is).</summary>
+    public static SqliteFigures Report()
     {
         var natives = File.Exists("/proc/self/maps")
             ? File.ReadLines("/proc/self/maps")
@@ -23,14 +25,12 @@ public static class NativeSqlite
             .Where(name => name.Name?.StartsWith("SQLitePCLRaw", StringComparison.Ordinal) == true)
             .OrderBy(name => name.Name, StringComparer.Ordinal)
             .ToList();
-        var versions = assemblies.Select(name => name.Version?.ToString(3)).Distinct(StringComparer.Ordinal).ToList();
-        Console.WriteLine($"native SQLite loaded: {(natives.Count == 0 ? "none" : string.Join(", ", natives))}; SQLite {SQLitePCL.raw.sqlite3_libversion().utf8_to_string()}");
-        Console.WriteLine($"SQLitePCLRaw loaded: {string.Join(", ", assemblies.Select(name => $"{name.Name} {name.Version?.ToString(3)}"))}");
-        if (natives.Count > 1 || versions.Count > 1)
-        {
-            Console.WriteLine("more than one native SQLite or SQLitePCLRaw version is loaded in this process");
-            Environment.ExitCode = 1;
-        }
+        var versions = assemblies.Select(name => name.Version?.ToString(3) ?? "?").Distinct(StringComparer.Ordinal).ToList();
+        var version = SQLitePCL.raw.sqlite3_libversion().utf8_to_string();
+        var loaded = assemblies.Select(name => $"{name.Name} {name.Version?.ToString(3)}").ToList();
+        Console.WriteLine($"native SQLite loaded: {(natives.Count == 0 ? "none" : string.Join(", ", natives))}; SQLite {version}");
+        Console.WriteLine($"SQLitePCLRaw loaded: {string.Join(", ", loaded)}");
+        return new SqliteFigures(natives, loaded, versions, version);
     }
 
     /// <summary>A shared library with SQLite in its name (<c>libe_sqlite3.so</c>, <c>libsqlite3.so.0</c>), not a managed dll.</summary>

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Hangfire;
 using Hangfire.Storage.SQLite;
+using MentorFlow.Testing.Server.Peers;
 using MentorFlow.Testing.Server.Workflows;
 using MentorFlow.Workflows;
 using MentorFlow.Workflows.Activities;
@@ -20,7 +21,8 @@ namespace MentorFlow.Benchmarks;
 /// <summary>
 /// MentorFlow beside its peers, in one run and on the same machine: the same 10-step linear flow on our engine (in
 /// memory, the executor alone as <c>workflows --part memory</c>) and on WorkflowCore (in-memory persistence), and the
-/// same delayed items on our timers (<c>workflows --part timers</c>) and on Hangfire (SQLite storage).
+/// same delayed items on our timers (<c>workflows --part timers</c>) and on Hangfire (SQLite storage). Exit code 1 on a
+/// wrong outcome (<see cref="PeersRunResult.Failures"/>); <c>--json FILE</c> writes the run's <see cref="PeersRunResult"/>.
 /// </summary>
 public static class PeersBenchmark
 {
@@ -47,6 +49,8 @@ public static class PeersBenchmark
             IntArg("--hangfire-workers", 5));
 
         var rows = new List<Row>();
+        var linear = new List<LinearFigures>();
+        TimerFigures? ourTimers = null, theirTimers = null;
         if (part is null or "workflows")
         {
             Console.WriteLine($"WorkflowCore: in-memory persistence, poll interval {workflowCore.PollInterval.TotalMilliseconds} ms, idle time {workflowCore.IdleTime.TotalMilliseconds} ms, {workflowCore.MaxConcurrentWorkflows} concurrent workflows; MentorFlow: {Environment.ProcessorCount} instances at once");
@@ -54,9 +58,10 @@ public static class PeersBenchmark
             {
                 var ours = await OursLinearAsync(count);
                 var theirs = await WorkflowCoreLinearAsync(count, workflowCore);
-                rows.Add(new Row($"10-step flow, {F(count)} instances: wall time first start → last completion", $"{F(ours.TotalSeconds, "N2")} s", $"{F(theirs.TotalSeconds, "N2")} s", Ratio(ours.TotalSeconds, theirs.TotalSeconds), ""));
-                var ourRate = count * Steps / ours.TotalSeconds;
-                var theirRate = count * Steps / theirs.TotalSeconds;
+                linear.AddRange([ours, theirs]);
+                rows.Add(new Row($"10-step flow, {F(count)} instances: wall time first start → last completion", $"{F(ours.Elapsed.TotalSeconds, "N2")} s", $"{F(theirs.Elapsed.TotalSeconds, "N2")} s", Ratio(ours.Elapsed.TotalSeconds, theirs.Elapsed.TotalSeconds), ""));
+                var ourRate = ours.ExecutionsPerSecond;
+                var theirRate = theirs.ExecutionsPerSecond;
                 rows.Add(new Row($"10-step flow, {F(count)} instances: executions/s", F(ourRate), F(theirRate), Ratio(ourRate, theirRate), count == instances.Max() ? ">= 5x" : ""));
             }
         }
@@ -65,18 +70,14 @@ public static class PeersBenchmark
         {
             Console.WriteLine($"Hangfire: SQLite storage, SchedulePollingInterval {hangfire.SchedulePollingInterval.TotalMilliseconds} ms, QueuePollInterval {hangfire.QueuePollInterval.TotalMilliseconds} ms, {hangfire.WorkerCount} workers");
             var lead = smoke ? WorkflowMeasures.SmokeLead : WorkflowMeasures.TimerLead;
-            var ours = await WorkflowMeasures.MeasureTimersAsync(new WorkflowEngineSettings(), timers, spread, lead);
-            var theirs = await HangfireTimersAsync(timers, spread, lead, hangfire);
+            var ours = ourTimers = await WorkflowMeasures.MeasureTimersAsync(new WorkflowEngineSettings(), timers, spread, lead);
+            var theirs = theirTimers = await HangfireTimersAsync(timers, spread, lead, hangfire);
             var what = $"{F(timers)} delayed items due within {F(spread.TotalSeconds)} s";
             rows.Add(new Row($"{what}: fire lag p50", $"{F(ours.P50)} ms", $"{F(theirs.P50)} ms", Ratio(ours.P50, theirs.P50), ""));
             rows.Add(new Row($"{what}: fire lag p99", $"{F(ours.P99)} ms", $"{F(theirs.P99)} ms", Ratio(ours.P99, theirs.P99), "<= 1x"));
             rows.Add(new Row($"{what}: fire lag max", $"{F(ours.Max)} ms", $"{F(theirs.Max)} ms", Ratio(ours.Max, theirs.Max), ""));
             rows.Add(new Row($"{what}: fired / duplicates / missing", $"{F(ours.Fired)} / {F(ours.Duplicates)} / {F(ours.Missing)}", $"{F(theirs.Fired)} / {F(theirs.Duplicates)} / {F(theirs.Missing)}", "", "0 dup, 0 missing"));
             rows.Add(new Row($"{what}: fired early (lag < 0)", F(ours.Early), F(theirs.Early), "", "0"));
-            if (ours.Duplicates > 0 || ours.Missing > 0)
-            {
-                Environment.ExitCode = 1;
-            }
         }
 
         Console.WriteLine();
@@ -88,7 +89,22 @@ public static class PeersBenchmark
         }
 
         Console.WriteLine();
-        NativeSqlite.Report();
+        var result = new PeersRunResult(linear, ourTimers, theirTimers, NativeSqlite.Report());
+        if (Arg("--json") is { } json)
+        {
+            result.Write(json);
+        }
+
+        if (result.Failures.Count > 0)
+        {
+            Console.WriteLine("wrong outcomes:");
+            foreach (var failure in result.Failures)
+            {
+                Console.WriteLine($"  - {failure}");
+            }
+
+            Environment.ExitCode = 1;
+        }
     }
 
     private sealed record Row(string Measure, string Ours, string Theirs, string Ratio, string Target);
@@ -106,7 +122,7 @@ public static class PeersBenchmark
             Enumerable.Range(1, Steps - 1).Select(i => ("s" + i.ToString(CultureInfo.InvariantCulture), "Done", "s" + (i + 1).ToString(CultureInfo.InvariantCulture)))),
     };
 
-    private static async Task<TimeSpan> OursLinearAsync(int count)
+    private static async Task<LinearFigures> OursLinearAsync(int count)
     {
         await using var bench = await WorkflowBenchHost.StartAsync(new WorkflowEngineSettings(), background: false, configure: s => s.AddActivity<PeerStep>());
         var definition = bench.ToFlowchart(LinearFlow());
@@ -127,11 +143,10 @@ public static class PeersBenchmark
             }
         });
         watch.Stop();
-        Check("MentorFlow", count, finished);
-        return watch.Elapsed;
+        return Figures(PeersRunResult.Ours, count, finished, watch.Elapsed);
     }
 
-    private static async Task<TimeSpan> WorkflowCoreLinearAsync(int count, WorkflowCoreSettings settings)
+    private static async Task<LinearFigures> WorkflowCoreLinearAsync(int count, WorkflowCoreSettings settings)
     {
         var services = new ServiceCollection();
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
@@ -175,8 +190,7 @@ public static class PeersBenchmark
 
             var done = await Task.WhenAny(all.Task, Task.Delay(TimeSpan.FromMinutes(10)));
             watch.Stop();
-            Check("WorkflowCore", count, done == all.Task ? count : Volatile.Read(ref completed) - 20);
-            return watch.Elapsed;
+            return Figures(PeersRunResult.WorkflowCore, count, done == all.Task ? count : Volatile.Read(ref completed) - 20, watch.Elapsed);
         }
         finally
         {
@@ -184,16 +198,9 @@ public static class PeersBenchmark
         }
     }
 
-    /// <summary>Every instance must have run its 10 steps; a shortfall is a failure of the run, not a figure.</summary>
-    private static void Check(string engine, int count, int finished)
-    {
-        var steps = Interlocked.Read(ref StepCounter.Value);
-        if (finished != count || steps != (long)count * Steps)
-        {
-            Console.WriteLine($"{engine}: {F(finished)} of {F(count)} instances finished, {F(steps)} of {F((long)count * Steps)} steps ran");
-            Environment.ExitCode = 1;
-        }
-    }
+    /// <summary>The run with the steps counted; every instance must have run its 10 steps (<see cref="LinearFigures.Failures"/>).</summary>
+    private static LinearFigures Figures(string engine, int count, int finished, TimeSpan elapsed) =>
+        new(engine, count, finished, Interlocked.Read(ref StepCounter.Value), Steps, elapsed);
 
     private sealed record WorkflowCoreSettings(TimeSpan PollInterval, TimeSpan IdleTime, int MaxConcurrentWorkflows);
 
