@@ -69,7 +69,8 @@ public static class PeersBenchmarkProcess
 
     /// <summary>
     /// The benchmark's own build output (<c>tests/MentorFlow.Benchmarks/bin/&lt;configuration&gt;/&lt;framework&gt;</c>,
-    /// in the configuration and framework of this assembly's folder), found above this assembly.
+    /// in the configuration and framework of this assembly's folder), found above this assembly, and built with this
+    /// assembly's build of the shared code.
     /// </summary>
     public static string FindBenchmarkDll()
     {
@@ -81,9 +82,20 @@ public static class PeersBenchmarkProcess
             if (File.Exists(Path.Combine(directory.FullName, "MentorFlow.sln")))
             {
                 var dll = Path.Combine(directory.FullName, "tests", "MentorFlow.Benchmarks", "bin", configuration, framework, "MentorFlow.Benchmarks.dll");
-                return File.Exists(dll)
-                    ? dll
-                    : throw new FileNotFoundException($"the built benchmark is not at {dll}: build tests/MentorFlow.Benchmarks ({configuration}) first", dll);
+                if (!File.Exists(dll))
+                {
+                    throw new FileNotFoundException($"the built benchmark is not at {dll}: build tests/MentorFlow.Benchmarks ({configuration}) first (the solution's build does)", dll);
+                }
+
+                // No project may reference the benchmark, so nothing builds it with this assembly: a benchmark built
+                // before the shared code changed would run old code. Its copy of this library must be this one.
+                var shared = Path.GetFileName(typeof(PeersBenchmarkProcess).Assembly.Location);
+                if (!File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(dll)!, shared)).AsSpan().SequenceEqual(File.ReadAllBytes(typeof(PeersBenchmarkProcess).Assembly.Location)))
+                {
+                    throw new InvalidOperationException($"the benchmark at {dll} was built with another {shared} than this test: build tests/MentorFlow.Benchmarks ({configuration}) again");
+                }
+
+                return dll;
             }
         }
 
