@@ -69,7 +69,7 @@ public static class PeersBenchmark
         if (part is null or "timers")
         {
             Console.WriteLine($"Hangfire: SQLite storage, SchedulePollingInterval {hangfire.SchedulePollingInterval.TotalMilliseconds} ms, QueuePollInterval {hangfire.QueuePollInterval.TotalMilliseconds} ms, {hangfire.WorkerCount} workers");
-            var lead = smoke ? WorkflowMeasures.SmokeLead : WorkflowMeasures.TimerLead;
+            var lead = Arg("--lead-ms") is { } leadMs ? TimeSpan.FromMilliseconds(int.Parse(leadMs, CultureInfo.InvariantCulture)) : smoke ? WorkflowMeasures.SmokeLead : WorkflowMeasures.TimerLead;
             var ours = ourTimers = await WorkflowMeasures.MeasureTimersAsync(new WorkflowEngineSettings(), timers, spread, lead);
             var theirs = theirTimers = await HangfireTimersAsync(timers, spread, lead, hangfire);
             var what = $"{F(timers)} delayed items due within {F(spread.TotalSeconds)} s";

@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace MentorFlow.EndToEnd;
 
 /// <summary>
-/// The <c>peers</c> benchmark's smoke run, shortened (100 instances, 100 items due within 2 s): the built benchmark in
+/// The <c>peers</c> benchmark's smoke run, shortened (50 instances, 50 items due within 1 s, 1.5 s ahead): the built benchmark in
 /// a child process (<see cref="PeersBenchmarkProcess"/>; only it takes the peers and their SQLite set-up), read back
 /// from its <c>--json</c> result. The speed is the benchmark's to judge; this proves the comparison ran like for like:
 /// every instance of the 10-step flow finished on both engines with each step once, every delayed item fired on ours
@@ -12,14 +12,14 @@ namespace MentorFlow.EndToEnd;
 /// </summary>
 public sealed class PeersFiguresTests(ITestOutputHelper output)
 {
-    private const int Instances = 100;
-    private const int Items = 100;
+    private const int Instances = 50;
+    private const int Items = 50;
 
     [Fact]
     public async Task PeersBenchmarkSmoke_BothEnginesFinishEveryInstance_OurTimersFireEachItemOnce_OnOneNativeSqlite()
     {
         var run = await PeersBenchmarkProcess.RunAsync(
-            ["--smoke", "--instances", $"{Instances}", "--timers", $"{Items}", "--spread", "2"], TimeSpan.FromMinutes(4));
+            ["--smoke", "--instances", $"{Instances}", "--timers", $"{Items}", "--spread", "1", "--lead-ms", "1500"], TimeSpan.FromMinutes(4));
 
         output.WriteLine(run.Output);
         output.WriteLine($"benchmark took {run.Elapsed.TotalSeconds:0.0} s");
