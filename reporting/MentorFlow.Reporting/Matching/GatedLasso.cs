@@ -32,7 +32,7 @@ internal static class GatedLasso
             return [.. models.Select(f => Gate(f, gated, inputs, satisfaction))];
         }
 
-        var (best, oof, perFold) = MatchTrainer.PenaltyPath(inputs, satisfaction, train, test, rows => Gated(rows, fractions));
+        var (best, oof, perFold) = MatchTrainer.PenaltyPath(inputs, satisfaction, test, f => Gated(train[f], fractions));
         return new CandidateRun(
             TrainerKind.LassoGated, oof, [.. perFold.Select(models => (Predictor)new RidgePredictor(models[best]))], lambdaMax * fractions[best],
             () => new RidgePredictor(Gated(all, [.. fractions.Take(best + 1)])[best]));

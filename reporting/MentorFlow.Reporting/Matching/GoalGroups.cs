@@ -48,7 +48,9 @@ internal static class GoalGroups
         var all = Enumerable.Range(0, targets.Length).ToArray();
         var (train, test) = MatchTrainer.Split(fold, k);
         var single = inputsOf(goals);
-        var (best, held, perFold) = MatchTrainer.PenaltyPath(single, targets, train, test, rows => RidgeModel.Fit(single, targets, rows, Terms, RidgeModel.Lambdas));
+        // The single goals' ridges share one pass over the rows (FoldGrams); each grouping's inputs are new, streamed per fit.
+        var grams = FoldGrams.Build(single, Terms, fold, k);
+        var (best, held, perFold) = MatchTrainer.PenaltyPath(single, targets, test, f => RidgeModel.Fit(grams, f, targets, Terms, RidgeModel.Lambdas));
         var lambda = RidgeModel.Lambdas[best];
         var bestError = all.Sum(i => Square(held[i] - targets[i]));
         var bestK = 0;
@@ -74,7 +76,7 @@ internal static class GoalGroups
             }
         }
 
-        return bestK == 0 ? goals : Vocabulary(goals, Profiles(RidgeModel.Fit(single, targets, all, Terms, [lambda])[0], single, all, goals.Count), bestK);
+        return bestK == 0 ? goals : Vocabulary(goals, Profiles(RidgeModel.Fit(grams, -1, targets, Terms, [lambda])[0], single, all, goals.Count), bestK);
     }
 
     /// <summary>The goals of a vocabulary entry (one goal, or a learned group).</summary>

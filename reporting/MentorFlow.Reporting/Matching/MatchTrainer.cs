@@ -193,7 +193,7 @@ internal static class MatchTrainer
             // One λmax (from every row) for the folds and the final fit, so a path position means one penalty.
             var (_, lambdaMax) = LassoFit.Fit(inputs, satisfaction, all, [1.0]);
             var fractions = LassoFit.PathFractions;
-            var (best, oof, perFold) = PenaltyPath(inputs, satisfaction, train, test, rows => LassoFit.Fit(inputs, satisfaction, rows, fractions, lambdaMax, PairFeatures.Directions).Models);
+            var (best, oof, perFold) = PenaltyPath(inputs, satisfaction, test, f => LassoFit.Fit(inputs, satisfaction, train[f], fractions, lambdaMax, PairFeatures.Directions).Models);
             return new CandidateRun(
                 kind, oof, [.. perFold.Select(models => (Predictor)new RidgePredictor(models[best]))], lambdaMax * fractions[best],
                 () => new RidgePredictor(LassoFit.Fit(inputs, satisfaction, all, [.. fractions.Take(best + 1)], lambdaMax, PairFeatures.Directions).Models[best]));
@@ -205,11 +205,13 @@ internal static class MatchTrainer
             double[] targets = kind == TrainerKind.RidgeInteractionsComposite ? composite : satisfaction;
             // The main-effects ridge keeps a fact's basic form cheaper than its shapes; with products the shapes are what the products act on.
             var shapes = kind == TrainerKind.RidgeLinear ? ModelInputs.Shapes : null;
-            var (best, oof, perFold) = PenaltyPath(inputs, targets, train, test, rows => RidgeModel.Fit(inputs, targets, rows, terms, RidgeModel.Lambdas, shapes));
+            // The ridges share one pass over the rows: every fold's sums of term products (FoldGrams).
+            var grams = FoldGrams.Of(inputs, fold, k);
+            var (best, oof, perFold) = PenaltyPath(inputs, targets, test, f => RidgeModel.Fit(grams, f, targets, terms, RidgeModel.Lambdas, shapes));
             var lambda = RidgeModel.Lambdas[best];
             return new CandidateRun(
                 kind, oof, [.. perFold.Select(models => (Predictor)new RidgePredictor(models[best]))], lambda,
-                () => new RidgePredictor(RidgeModel.Fit(inputs, targets, all, terms, [lambda], shapes)[0]));
+                () => new RidgePredictor(RidgeModel.Fit(grams, -1, targets, terms, [lambda], shapes)[0]));
         }
 
         var result = new double[inputs.Count];
@@ -228,14 +230,14 @@ internal static class MatchTrainer
     }
 
     /// <summary>
-    /// Cross-validates a model family along its penalty path: <paramref name="fit"/> fits one model per penalty on a
-    /// fold's training rows; returns the penalty with the lowest held-out squared error of <paramref name="targets"/>,
-    /// its held-out predictions and every fold's path.
+    /// Cross-validates a model family along its penalty path: <paramref name="fit"/> fits one model per penalty on the
+    /// training rows of fold f (the rows outside <paramref name="test"/>[f]); returns the penalty with the lowest held-out
+    /// squared error of <paramref name="targets"/>, its held-out predictions and every fold's path.
     /// </summary>
     internal static (int Best, double[] OutOfFold, RidgeModel[][] PerFold) PenaltyPath(
-        IReadOnlyList<float[]> inputs, double[] targets, int[][] train, int[][] test, Func<int[], RidgeModel[]> fit)
+        IReadOnlyList<float[]> inputs, double[] targets, int[][] test, Func<int, RidgeModel[]> fit)
     {
-        var perFold = train.Select(fit).ToArray();
+        var perFold = Enumerable.Range(0, test.Length).Select(fit).ToArray();
         var penalties = perFold[0].Length;
         var oof = Enumerable.Range(0, penalties).Select(_ => new double[inputs.Count]).ToArray();
         for (var f = 0; f < perFold.Length; f++)

@@ -95,7 +95,8 @@ public sealed record RidgeModel(double Lambda, double Intercept, int[] First, in
     /// <summary>
     /// Fits one model per penalty in <paramref name="lambdas"/> on the given rows (one Gram matrix, one solve each). The
     /// main effects of the inputs in <paramref name="shapes"/> (derived shapes of a fact, <see cref="ModelInputs.Shapes"/>)
-    /// are penalised <see cref="ShapePenalty"/> instead of <see cref="MainEffectPenalty"/>.
+    /// are penalised <see cref="ShapePenalty"/> instead of <see cref="MainEffectPenalty"/>. The rows are streamed
+    /// (<see cref="TermGram"/>): memory is terms², not rows × terms.
     /// </summary>
     public static RidgeModel[] Fit(
         IReadOnlyList<float[]> inputs, IReadOnlyList<double> targets, IReadOnlyList<int> rows, IReadOnlyList<(int First, int Second)> terms,
@@ -103,42 +104,43 @@ public sealed record RidgeModel(double Lambda, double Intercept, int[] First, in
     {
         var d = terms.Count;
         var m = rows.Count;
+        var (mean, scale, xty, yMean) = TermGram.Moments(inputs, targets, rows, terms);
 
-        // Column-major, so that every Gram entry is one vectorised dot product of two columns.
-        var z = new double[m * d];
-        var mean = new double[d];
-        var scale = new double[d];
-        for (var t = 0; t < d; t++)
-        {
-            var (i, j) = terms[t];
-            var column = z.AsSpan(t * m, m);
-            for (var r = 0; r < m; r++)
-            {
-                var x = inputs[rows[r]];
-                column[r] = x[i] * (j < 0 ? 1.0 : x[j]);
-            }
-
-            mean[t] = m == 0 ? 0 : TensorPrimitives.Sum<double>(column) / m;
-            TensorPrimitives.Subtract(column, mean[t], column);
-            var sd = m == 0 ? 0 : Math.Sqrt(TensorPrimitives.Dot<double>(column, column) / m);
-            scale[t] = sd < 1e-9 ? 0 : 1 / sd;
-            TensorPrimitives.Multiply(column, scale[t], column);
-        }
-
-        var yMean = rows.Count == 0 ? 0 : rows.Average(r => targets[r]);
-        var centred = rows.Select(r => targets[r] - yMean).ToArray();
+        // Products of the terms centred on these rows' means (the sums are 0 but for rounding, and centre it away).
         var gram = new double[d * d];
-        var xty = new double[d];
+        var sums = new double[d];
+        TermGram.AddProducts(inputs, rows, terms, mean, gram, sums);
         for (var a = 0; a < d; a++)
         {
-            ReadOnlySpan<double> column = z.AsSpan(a * m, m);
-            xty[a] = TensorPrimitives.Dot(column, centred);
             for (var b = a; b < d; b++)
             {
-                gram[(a * d) + b] = TensorPrimitives.Dot(column, z.AsSpan(b * m, m));
+                gram[(a * d) + b] = m == 0 ? 0 : (gram[(a * d) + b] - (sums[a] * sums[b] / m)) * scale[a] * scale[b];
             }
         }
 
+        return Path(gram, xty, mean, scale, yMean, m, terms, lambdas, shapes);
+    }
+
+    /// <summary>
+    /// <see cref="Fit(IReadOnlyList{float[]}, IReadOnlyList{double}, IReadOnlyList{int}, IReadOnlyList{ValueTuple{int, int}}, IReadOnlyList{double}, IReadOnlySet{int})"/>
+    /// on the rows outside fold <paramref name="heldOut"/> of <paramref name="grams"/> (−1: every row), the Gram matrix
+    /// from its per-fold sums instead of another pass over the rows; <paramref name="terms"/> are some of its terms.
+    /// </summary>
+    internal static RidgeModel[] Fit(
+        FoldGrams grams, int heldOut, IReadOnlyList<double> targets, IReadOnlyList<(int First, int Second)> terms, IReadOnlyList<double> lambdas,
+        IReadOnlySet<int>? shapes = null)
+    {
+        var rows = grams.TrainingRows(heldOut);
+        var (mean, scale, xty, yMean) = TermGram.Moments(grams.Inputs, targets, rows, terms);
+        return Path(grams.Standardised(heldOut, terms, scale), xty, mean, scale, yMean, rows.Length, terms, lambdas, shapes);
+    }
+
+    /// <summary>One model per penalty from the Gram matrix and target products of the standardised terms.</summary>
+    private static RidgeModel[] Path(
+        double[] gram, double[] xty, double[] mean, double[] scale, double yMean, int m, IReadOnlyList<(int First, int Second)> terms,
+        IReadOnlyList<double> lambdas, IReadOnlySet<int>? shapes)
+    {
+        var d = terms.Count;
         var factor = terms.Select(t => t.Second >= 0 ? 1.0 : shapes?.Contains(t.First) == true ? ShapePenalty : MainEffectPenalty).ToArray();
         var result = new RidgeModel[lambdas.Count];
         for (var l = 0; l < lambdas.Count; l++)
