@@ -59,10 +59,32 @@ internal static class GoalGroups
         {
             // Each penalty of the path, so that fewer goal terms may take a lighter penalty than the single goals did.
             var errors = new double[RidgeModel.Lambdas.Count];
+            // Folds that group the goals alike (on a large history, most) share the inputs and one pass over the rows.
+            var vocabularies = profiles.Select(p => Vocabulary(goals, p, clusters)).ToArray();
+            var shared = new Dictionary<int, (IReadOnlyList<float[]> Inputs, FoldGrams Grams)>();
             for (var f = 0; f < k; f++)
             {
-                var inputs = inputsOf(Vocabulary(goals, profiles[f], clusters));
-                var models = RidgeModel.Fit(inputs, targets, train[f], Terms, RidgeModel.Lambdas);
+                var first = Array.FindIndex(vocabularies, v => v.SequenceEqual(vocabularies[f], StringComparer.Ordinal));
+                var alike = vocabularies.Count(v => v.SequenceEqual(vocabularies[f], StringComparer.Ordinal));
+                IReadOnlyList<float[]> inputs;
+                RidgeModel[] models;
+                if (alike > 1)
+                {
+                    if (!shared.TryGetValue(first, out var entry))
+                    {
+                        var vocabularyInputs = inputsOf(vocabularies[f]);
+                        shared[first] = entry = (vocabularyInputs, FoldGrams.Build(vocabularyInputs, Terms, fold, k));
+                    }
+
+                    inputs = entry.Inputs;
+                    models = RidgeModel.Fit(entry.Grams, f, targets, Terms, RidgeModel.Lambdas);
+                }
+                else
+                {
+                    inputs = inputsOf(vocabularies[f]);
+                    models = RidgeModel.Fit(inputs, targets, train[f], Terms, RidgeModel.Lambdas);
+                }
+
                 for (var l = 0; l < models.Length; l++)
                 {
                     errors[l] += test[f].Sum(i => Square(models[l].Predict(inputs[i]) - targets[i]));

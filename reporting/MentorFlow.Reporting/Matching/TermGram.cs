@@ -28,6 +28,7 @@ internal static class TermGram
     {
         var d = terms.Count;
         var m = rows.Count;
+        var (first, second) = Split(terms);
         var mean = new double[d];
         var yMean = 0.0;
         for (var r = 0; r < m; r++)
@@ -36,7 +37,7 @@ internal static class TermGram
             yMean += targets[rows[r]];
             for (var t = 0; t < d; t++)
             {
-                mean[t] += Value(x, terms[t]);
+                mean[t] += x[first[t]] * (second[t] < 0 ? 1.0 : x[second[t]]);
             }
         }
 
@@ -54,7 +55,7 @@ internal static class TermGram
             var y = targets[rows[r]] - yMean;
             for (var t = 0; t < d; t++)
             {
-                var v = Value(x, terms[t]) - mean[t];
+                var v = (x[first[t]] * (second[t] < 0 ? 1.0 : x[second[t]])) - mean[t];
                 squares[t] += v * v;
                 xty[t] += v * y;
             }
@@ -80,18 +81,26 @@ internal static class TermGram
         IReadOnlyList<float[]> inputs, IReadOnlyList<int> rows, IReadOnlyList<(int First, int Second)> terms, double[] shift, double[] cross, double[] sums)
     {
         var d = terms.Count;
+        var (first, second) = Split(terms);
         var block = new double[d * ChunkRows];
+        var chunk = new float[ChunkRows][];
         for (var start = 0; start < rows.Count; start += ChunkRows)
         {
             var count = Math.Min(ChunkRows, rows.Count - start);
+            for (var r = 0; r < count; r++)
+            {
+                chunk[r] = inputs[rows[start + r]];
+            }
+
             for (var t = 0; t < d; t++)
             {
                 var column = block.AsSpan(t * ChunkRows, ChunkRows);
-                var term = terms[t];
+                int i = first[t], j = second[t];
                 var sum = 0.0;
                 for (var r = 0; r < count; r++)
                 {
-                    column[r] = Value(inputs[rows[start + r]], term) - shift[t];
+                    var x = chunk[r];
+                    column[r] = (x[i] * (j < 0 ? 1.0 : x[j])) - shift[t];
                     sum += column[r];
                 }
 
@@ -103,6 +112,9 @@ internal static class TermGram
             AddBlock(block, d, cross);
         }
     }
+
+    private static (int[] First, int[] Second) Split(IReadOnlyList<(int First, int Second)> terms) =>
+        ([.. terms.Select(t => t.First)], [.. terms.Select(t => t.Second)]);
 
     /// <summary>
     /// Adds the block's BᵀB (B: <see cref="ChunkRows"/> rows × d term columns, stored column by column) to
