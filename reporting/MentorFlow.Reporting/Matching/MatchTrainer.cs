@@ -410,7 +410,8 @@ internal static class MatchTrainer
 
     private static IEstimator<ITransformer> Pipeline(MLContext ml, TrainerKind kind, int seed) => kind switch
     {
-        TrainerKind.LinearLogistic => ml.Transforms.NormalizeMinMax(FeaturesColumn)
+        // Cached after normalising: single-threaded, L-BFGS reads its data again at every step (same rows, same order).
+        TrainerKind.LinearLogistic => ml.Transforms.NormalizeMinMax(FeaturesColumn).AppendCacheCheckpoint(ml)
             .Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
             {
                 LabelColumnName = "Label",
