@@ -81,17 +81,15 @@ internal sealed class FoldGrams
     /// </summary>
     public static FoldGrams Of(IReadOnlyList<float[]> inputs, int[] fold, int k)
     {
-        lock (Shared)
+        if (Shared.TryGetValue(inputs, out var grams) && ReferenceEquals(grams.Fold, fold) && grams.K == k)
         {
-            if (Shared.TryGetValue(inputs, out var grams) && ReferenceEquals(grams.Fold, fold) && grams.K == k)
-            {
-                return grams;
-            }
-
-            grams = new FoldGrams(inputs, RidgeTerms, fold, k);
-            Shared.AddOrUpdate(inputs, grams);
             return grams;
         }
+
+        // Built outside any lock, so that trainings running side by side never wait for each other's pass.
+        grams = new FoldGrams(inputs, RidgeTerms, fold, k);
+        Shared.AddOrUpdate(inputs, grams);
+        return grams;
     }
 
     /// <summary>The rows a fit without fold <paramref name="heldOut"/> trains on, in order (every row for −1).</summary>
