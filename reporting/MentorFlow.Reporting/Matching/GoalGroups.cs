@@ -48,7 +48,7 @@ internal static class GoalGroups
         var all = Enumerable.Range(0, targets.Length).ToArray();
         var (train, test) = MatchTrainer.Split(fold, k);
         var single = inputsOf(goals);
-        // The single goals' ridges share one pass over the rows (FoldGrams); each grouping's inputs are new, streamed per fit.
+        // The single goals' ridges share one pass over the rows (FoldGrams); a grouping's inputs are new (see below).
         var grams = FoldGrams.Build(single, Terms, fold, k);
         var (best, held, perFold) = MatchTrainer.PenaltyPath(single, targets, test, f => RidgeModel.Fit(grams, f, targets, Terms, RidgeModel.Lambdas));
         var lambda = RidgeModel.Lambdas[best];
