@@ -36,16 +36,7 @@ public static class GraphBenchmark
             Console.WriteLine($"| {measure,-70} | {value,-22} | {target,-14} |");
         }
 
-        if (result.Failures.Count > 0)
-        {
-            Console.WriteLine("wrong outcomes:");
-            foreach (var failure in result.Failures)
-            {
-                Console.WriteLine($"  - {failure}");
-            }
-
-            Environment.ExitCode = 1;
-        }
+        BenchmarkOutcomes.Report(result.Failures);
     }
 
     private static IEnumerable<(string Measure, string Value, string Target)> Rows(GraphPartFigures p)

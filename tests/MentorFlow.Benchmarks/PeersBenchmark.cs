@@ -95,16 +95,7 @@ public static class PeersBenchmark
             result.Write(json);
         }
 
-        if (result.Failures.Count > 0)
-        {
-            Console.WriteLine("wrong outcomes:");
-            foreach (var failure in result.Failures)
-            {
-                Console.WriteLine($"  - {failure}");
-            }
-
-            Environment.ExitCode = 1;
-        }
+        BenchmarkOutcomes.Report(result.Failures);
     }
 
     private sealed record Row(string Measure, string Ours, string Theirs, string Ratio, string Target);

@@ -49,20 +49,7 @@ public static class PoisonBenchmark
         Console.WriteLine();
         Console.WriteLine($"server ready in {result.StartUp.TotalSeconds:N1} s; RSS at start {PoisonFlows.MiB(result.StartResidentBytes)}, peak {PoisonFlows.MiB(result.PeakResidentBytes)} (target < {PoisonFlows.MiB(PoisonFlows.ResidentTarget)}), 2 s after the last case {PoisonFlows.MiB(result.EndResidentBytes)}");
         Console.WriteLine($"/alive: {result.AliveProbes:N0} probes, max {Ms(result.MaxAliveLatency)} (target < {Ms(PoisonFlows.AliveTarget)}), {result.AliveFailures} failed; run took {result.Duration.TotalSeconds:N1} s");
-        if (result.Failures.Count > 0)
-        {
-            Console.WriteLine("targets missed:");
-            foreach (var failure in result.Failures)
-            {
-                Console.WriteLine($"  - {failure}");
-            }
-
-            Environment.ExitCode = 1;
-        }
-        else
-        {
-            Console.WriteLine("all targets met");
-        }
+        BenchmarkOutcomes.Report(result.Failures, "targets missed:", "all targets met");
     }
 
     private static string Ms(TimeSpan span) => $"{span.TotalMilliseconds:N0} ms";

@@ -42,16 +42,7 @@ public static class WorkflowBenchmark
             Console.WriteLine($"| {measure,-58} | {value,-22} | {target,-18} |");
         }
 
-        if (result.Failures.Count > 0)
-        {
-            Console.WriteLine("wrong outcomes:");
-            foreach (var failure in result.Failures)
-            {
-                Console.WriteLine($"  - {failure}");
-            }
-
-            Environment.ExitCode = 1;
-        }
+        BenchmarkOutcomes.Report(result.Failures);
     }
 
     internal static string F(double value, string format = "N0") => value.ToString(format, CultureInfo.InvariantCulture);
