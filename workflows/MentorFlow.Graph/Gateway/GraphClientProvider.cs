@@ -30,6 +30,7 @@ public sealed record GraphTransport(Func<HttpMessageHandler> CreateHandler);
 public sealed class GraphClientProvider(IOptions<GraphOptions> options, IServiceProvider services) : IDisposable
 {
     private static readonly string[] Scopes = ["https://graph.microsoft.com/.default"];
+    private static readonly Lock ConstructionGate = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private GraphServiceClient? _client;
     private HttpClient? _http;
@@ -62,7 +63,7 @@ public sealed class GraphClientProvider(IOptions<GraphOptions> options, IService
                         "A test run's Graph message needs the embedded sandbox, but it is not hosted here (set GraphSandbox:Enabled=true in Tenant mode).");
                 var baseUrl = (await sandbox.GetBaseUrlAsync(cancellationToken)).ToString().TrimEnd('/');
                 _sandboxHttp = CreateHttpClient();
-                _sandboxClient = new GraphServiceClient(_sandboxHttp, new SandboxTokenProvider(sandbox.AccessToken), baseUrl);
+                _sandboxClient = Construct(() => new GraphServiceClient(_sandboxHttp, new SandboxTokenProvider(sandbox.AccessToken), baseUrl));
             }
 
             return _sandboxClient;
@@ -88,9 +89,10 @@ public sealed class GraphClientProvider(IOptions<GraphOptions> options, IService
                 var settings = options.Value;
                 var baseUrl = await ResolveBaseUrlAsync(settings, cancellationToken);
                 _http = CreateHttpClient((services.GetService(typeof(GraphTransport)) as GraphTransport)?.CreateHandler());
+                var http = _http;
                 _client = settings.ParsedMode == GraphMode.Tenant
-                    ? new GraphServiceClient(_http, CreateCredential(settings), Scopes, baseUrl)
-                    : new GraphServiceClient(_http, SandboxAuthentication(settings), baseUrl);
+                    ? Construct(() => new GraphServiceClient(http, CreateCredential(settings), Scopes, baseUrl))
+                    : Construct(() => new GraphServiceClient(http, SandboxAuthentication(settings), baseUrl));
             }
 
             return _client;
@@ -117,8 +119,26 @@ public sealed class GraphClientProvider(IOptions<GraphOptions> options, IService
     }
 
     /// <summary>A client for a sandbox at <paramref name="baseUrl"/> that sends <paramref name="accessToken"/> (tests, tools).</summary>
-    public static GraphServiceClient CreateSandboxClient(string baseUrl, string? accessToken, HttpMessageHandler? finalHandler = null) =>
-        new(CreateHttpClient(finalHandler), string.IsNullOrEmpty(accessToken) ? new AnonymousAuthenticationProvider() : new SandboxTokenProvider(accessToken), baseUrl);
+    public static GraphServiceClient CreateSandboxClient(string baseUrl, string? accessToken, HttpMessageHandler? finalHandler = null)
+    {
+        var http = CreateHttpClient(finalHandler);
+        IAuthenticationProvider authentication = string.IsNullOrEmpty(accessToken) ? new AnonymousAuthenticationProvider() : new SandboxTokenProvider(accessToken);
+        return Construct(() => new GraphServiceClient(http, authentication, baseUrl));
+    }
+
+    /// <summary>
+    /// Every <see cref="GraphServiceClient"/> of the process is built through here, one at a time. Building one wraps
+    /// the SDK's process-wide serializer registry in its backing-store proxy, and that check-then-wrap is not atomic:
+    /// two clients built at once can wrap the JSON writer twice, after which every request body repeats each property
+    /// set to null (<c>"recurrence":null</c> twice), which a strict reader refuses, for the rest of the process.
+    /// </summary>
+    private static GraphServiceClient Construct(Func<GraphServiceClient> create)
+    {
+        lock (ConstructionGate)
+        {
+            return create();
+        }
+    }
 
     /// <summary>
     /// Sandbox mode: the hosted sandbox's token, or for a sandbox elsewhere (<c>Graph:BaseUrl</c>) the configured

@@ -309,8 +309,11 @@ public sealed class GraphGateway : IGraphGateway
             }).ToList(),
             TransactionId = TransactionIdFor(idempotencyKey),
             SingleValueExtendedProperties = [new SingleValueLegacyExtendedProperty { Id = KeyPropertyId, Value = idempotencyKey }],
-            Recurrence = recurrence,
         };
+        if (recurrence is not null)
+        {
+            created.Recurrence = recurrence;
+        }
         if (invite.Location is { Length: > 0 } location)
         {
             created.Location = new Location { DisplayName = location };
@@ -403,20 +406,32 @@ public sealed class GraphGateway : IGraphGateway
         return patch;
     }
 
-    internal static SendMailPostRequestBody ToSendMail(MailRequest mail, string idempotencyKey) => new()
+    /// <summary>
+    /// The sendMail body. Absent recipients stay unset rather than set to null: the SDK's backing store writes every
+    /// property set to null as <c>"name":null</c>, which says nothing Graph needs.
+    /// </summary>
+    internal static SendMailPostRequestBody ToSendMail(MailRequest mail, string idempotencyKey)
     {
-        Message = new Message
+        var message = new Message
         {
             Subject = mail.Subject,
             Body = new ItemBody { ContentType = BodyType.Html, Content = mail.HtmlBody },
             ToRecipients = Recipients(mail.To),
-            CcRecipients = mail.Cc is { Count: > 0 } cc ? Recipients(cc) : null,
-            ReplyTo = mail.ReplyTo is { Count: > 0 } replyTo ? Recipients(replyTo) : null,
             InternetMessageHeaders = [new InternetMessageHeader { Name = KeyHeaderName, Value = idempotencyKey }],
             SingleValueExtendedProperties = [new SingleValueLegacyExtendedProperty { Id = KeyPropertyId, Value = idempotencyKey }],
-        },
-        SaveToSentItems = true,
-    };
+        };
+        if (mail.Cc is { Count: > 0 } cc)
+        {
+            message.CcRecipients = Recipients(cc);
+        }
+
+        if (mail.ReplyTo is { Count: > 0 } replyTo)
+        {
+            message.ReplyTo = Recipients(replyTo);
+        }
+
+        return new SendMailPostRequestBody { Message = message, SaveToSentItems = true };
+    }
 
     private static List<Recipient> Recipients(IReadOnlyList<EmailContact> people) =>
         people.Select(p => new Recipient { EmailAddress = new EmailAddress { Address = p.Email, Name = p.Name } }).ToList();

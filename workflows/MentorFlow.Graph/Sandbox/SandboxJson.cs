@@ -18,6 +18,9 @@ internal static partial class SandboxJson
 {
     public const string ContextBase = "https://graph.microsoft.com/v1.0/$metadata";
     private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = true };
+
+    /// <summary>A body that names a property twice is malformed (answered 400), not a reason to fail reading it later.</summary>
+    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowDuplicateProperties = false };
     private static readonly JsonSerializerOptions WriteOptions = new() { WriteIndented = false };
 
     /// <summary>Reads event fields present in <paramref name="body"/> into <paramref name="target"/>, validating like Graph.</summary>
@@ -398,7 +401,7 @@ internal static partial class SandboxJson
 
         try
         {
-            return JsonNode.Parse(request.Body, NodeOptions) as JsonObject;
+            return JsonNode.Parse(request.Body, NodeOptions, DocumentOptions) as JsonObject;
         }
         catch (JsonException)
         {
