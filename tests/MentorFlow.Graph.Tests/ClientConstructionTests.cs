@@ -60,7 +60,9 @@ public sealed class ClientConstructionTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.False(string.IsNullOrEmpty(body.RootElement.GetProperty("error").GetProperty("code").GetString()));
+        var error = body.RootElement.GetProperty("error");
+        Assert.Equal("BadRequest", error.GetProperty("code").GetString());
+        Assert.StartsWith("Unable to read JSON request payload", error.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Empty(server.TakeErrors());
     }
 

@@ -34,7 +34,7 @@ public sealed partial class GraphSandbox
     {
         if (ParseObject(request) is not { } body)
         {
-            return Error(request, 400, "BadRequest", "Empty Payload. JSON content expected.");
+            return Error(request, 400, "BadRequest", UnreadableBody(request));
         }
 
         var now = clock.GetUtcNow();
@@ -71,7 +71,7 @@ public sealed partial class GraphSandbox
     {
         if (ParseObject(request) is not { } body)
         {
-            return Task.FromResult(Error(request, 400, "BadRequest", "Empty Payload. JSON content expected."));
+            return Task.FromResult(Error(request, 400, "BadRequest", UnreadableBody(request)));
         }
 
         return ChangeEventAsync(request, mailbox, id, existing =>

@@ -12,7 +12,7 @@ public sealed partial class GraphSandbox
     {
         if (ParseObject(request) is not { } body)
         {
-            return Error(request, 400, "BadRequest", "Empty Payload. JSON content expected.");
+            return Error(request, 400, "BadRequest", UnreadableBody(request));
         }
 
         if (body["message"] is not JsonObject message)

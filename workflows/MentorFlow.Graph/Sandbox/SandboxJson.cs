@@ -409,6 +409,11 @@ internal static partial class SandboxJson
         }
     }
 
+    /// <summary>Graph's words for a body <see cref="ParseObject"/> could not read: none at all, or not one JSON object.</summary>
+    public static string UnreadableBody(SandboxRequest request) => string.IsNullOrWhiteSpace(request.Body)
+        ? "Empty Payload. JSON content expected."
+        : "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.";
+
     public static string? Text(JsonObject item, string name) =>
         item[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
