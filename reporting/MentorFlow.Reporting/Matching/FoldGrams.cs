@@ -27,6 +27,7 @@ internal sealed class FoldGrams
     private readonly int[] _counts;
     private readonly double[][] _sums;
     private readonly double[][] _cross;
+    private readonly int[][] _training;
 
     private FoldGrams(IReadOnlyList<float[]> inputs, IReadOnlyList<(int First, int Second)> terms, int[] fold, int k)
     {
@@ -50,6 +51,7 @@ internal sealed class FoldGrams
             shift[t] /= inputs.Count;
         }
 
+        _training = [.. Enumerable.Range(-1, k + 1).Select(f => Rows(f, inside: false))];
         _counts = new int[k];
         _sums = new double[k][];
         _cross = new double[k][];
@@ -92,8 +94,8 @@ internal sealed class FoldGrams
         return grams;
     }
 
-    /// <summary>The rows a fit without fold <paramref name="heldOut"/> trains on, in order (every row for −1).</summary>
-    public int[] TrainingRows(int heldOut) => Rows(heldOut, inside: false);
+    /// <summary>The rows a fit without fold <paramref name="heldOut"/> trains on, in order (every row for −1); shared, not to be written.</summary>
+    public int[] TrainingRows(int heldOut) => _training[heldOut + 1];
 
     /// <summary>
     /// The Gram matrix of the standardised <paramref name="terms"/> (a subset of <see cref="Terms"/>, any order) on the
@@ -101,6 +103,17 @@ internal sealed class FoldGrams
     /// upper triangle filled.
     /// </summary>
     public double[] Standardised(int heldOut, IReadOnlyList<(int First, int Second)> terms, double[] scale)
+    {
+        var gram = new double[terms.Count * terms.Count];
+        Standardised(heldOut, terms, scale, gram);
+        return gram;
+    }
+
+    /// <summary>
+    /// <see cref="Standardised(int, IReadOnlyList{ValueTuple{int, int}}, double[])"/> written to <paramref name="gram"/>
+    /// (d × d row-major, or longer): the upper triangle is overwritten, the rest left as it was.
+    /// </summary>
+    public void Standardised(int heldOut, IReadOnlyList<(int First, int Second)> terms, double[] scale, Span<double> gram)
     {
         var d = terms.Count;
         var full = Terms.Count;
@@ -116,7 +129,6 @@ internal sealed class FoldGrams
             }
         }
 
-        var gram = new double[d * d];
         for (var a = 0; a < d; a++)
         {
             for (var b = a; b < d; b++)
@@ -131,8 +143,6 @@ internal sealed class FoldGrams
                 gram[(a * d) + b] = m == 0 ? 0 : (sum - (sums[a] * sums[b] / m)) * scale[a] * scale[b];
             }
         }
-
-        return gram;
     }
 
     private int[] Rows(int f, bool inside)

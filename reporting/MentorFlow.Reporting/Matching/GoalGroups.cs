@@ -35,7 +35,8 @@ internal static class GoalGroups
 
     /// <summary>
     /// The vocabulary to train with: <paramref name="goals"/> (one per entry) or learned groups of them.
-    /// <paramref name="inputsOf"/> gives the model inputs of the history's pairs for a vocabulary.
+    /// <paramref name="inputsOf"/> gives the model inputs of the history's pairs for a vocabulary; the rows of one
+    /// vocabulary are read before the next is asked for, so it may write each into the same rows (<see cref="HistoryInputs"/>).
     /// </summary>
     public static IReadOnlyList<string> Learn(
         IReadOnlyList<string> goals, Func<IReadOnlyList<string>, IReadOnlyList<float[]>> inputsOf, double[] targets, int[] fold, int k)
@@ -48,7 +49,7 @@ internal static class GoalGroups
         var all = Enumerable.Range(0, targets.Length).ToArray();
         var (train, test) = MatchTrainer.Split(fold, k);
         var single = inputsOf(goals);
-        // The single goals' ridges share one pass over the rows (FoldGrams); a grouping's inputs are new (see below).
+        // The single goals' ridges share one pass over the rows (FoldGrams); a grouping's rows are summed again (below).
         var grams = FoldGrams.Build(single, Terms, fold, k);
         var (best, held, perFold) = MatchTrainer.PenaltyPath(single, targets, test, f => RidgeModel.Fit(grams, f, targets, Terms, RidgeModel.Lambdas));
         var lambda = RidgeModel.Lambdas[best];
@@ -57,48 +58,54 @@ internal static class GoalGroups
         var profiles = train.Select((rows, f) => Profiles(perFold[f][best], single, rows, goals.Count)).ToArray();
         for (var clusters = 2; clusters <= Math.Min(MaxGroups, goals.Count - 1); clusters++)
         {
-            // Each penalty of the path, so that fewer goal terms may take a lighter penalty than the single goals did.
-            var errors = new double[RidgeModel.Lambdas.Count];
-            // Folds that group the goals alike (on a large history, most) share the inputs and one pass over the rows.
             var vocabularies = profiles.Select(p => Vocabulary(goals, p, clusters)).ToArray();
-            var shared = new Dictionary<int, (IReadOnlyList<float[]> Inputs, FoldGrams Grams)>();
+            // Each penalty of the path, so that fewer goal terms may take a lighter penalty than the single goals did;
+            // summed over the folds in order.
+            var foldErrors = new double[k][];
+            // One vocabulary at a time: folds that group the goals alike (on a large history, most) share its inputs and
+            // one pass over the rows.
             for (var f = 0; f < k; f++)
             {
-                var first = Array.FindIndex(vocabularies, v => v.SequenceEqual(vocabularies[f], StringComparer.Ordinal));
-                var alike = vocabularies.Count(v => v.SequenceEqual(vocabularies[f], StringComparer.Ordinal));
-                IReadOnlyList<float[]> inputs;
-                RidgeModel[] models;
-                if (alike > 1)
+                if (foldErrors[f] is not null)
                 {
-                    if (!shared.TryGetValue(first, out var entry))
-                    {
-                        var vocabularyInputs = inputsOf(vocabularies[f]);
-                        shared[first] = entry = (vocabularyInputs, FoldGrams.Build(vocabularyInputs, Terms, fold, k));
-                    }
-
-                    inputs = entry.Inputs;
-                    models = RidgeModel.Fit(entry.Grams, f, targets, Terms, RidgeModel.Lambdas);
-                }
-                else
-                {
-                    inputs = inputsOf(vocabularies[f]);
-                    models = RidgeModel.Fit(inputs, targets, train[f], Terms, RidgeModel.Lambdas);
+                    continue;
                 }
 
-                for (var l = 0; l < models.Length; l++)
+                var alike = Enumerable.Range(f, k - f).Where(g => vocabularies[g].SequenceEqual(vocabularies[f], StringComparer.Ordinal)).ToArray();
+                var inputs = inputsOf(vocabularies[f]);
+                var shared = alike.Length > 1 ? FoldGrams.Build(inputs, Terms, fold, k) : null;
+                foreach (var g in alike)
                 {
-                    errors[l] += test[f].Sum(i => Square(models[l].Predict(inputs[i]) - targets[i]));
+                    var models = shared is null
+                        ? RidgeModel.Fit(inputs, targets, train[g], Terms, RidgeModel.Lambdas)
+                        : RidgeModel.Fit(shared, g, targets, Terms, RidgeModel.Lambdas);
+                    foldErrors[g] = [.. models.Select(model => test[g].Sum(i => Square(model.Predict(inputs[i]) - targets[i])))];
                 }
             }
 
-            var error = errors.Min();
-            if (error < bestError)
+            var errors = new double[RidgeModel.Lambdas.Count];
+            foreach (var error in foldErrors)
             {
-                (bestError, bestK) = (error, clusters);
+                for (var l = 0; l < errors.Length; l++)
+                {
+                    errors[l] += error[l];
+                }
+            }
+
+            if (errors.Min() < bestError)
+            {
+                (bestError, bestK) = (errors.Min(), clusters);
             }
         }
 
-        return bestK == 0 ? goals : Vocabulary(goals, Profiles(RidgeModel.Fit(grams, -1, targets, Terms, [lambda])[0], single, all, goals.Count), bestK);
+        if (bestK == 0)
+        {
+            return goals;
+        }
+
+        // The single goals' rows again for their final ridge (the grams were summed on them).
+        single = inputsOf(goals);
+        return Vocabulary(goals, Profiles(RidgeModel.Fit(grams, -1, targets, Terms, [lambda])[0], single, all, goals.Count), bestK);
     }
 
     /// <summary>The goals of a vocabulary entry (one goal, or a learned group).</summary>

@@ -142,13 +142,11 @@ public sealed class MatchModel
         var composite = outcomes.Select(MatchTrainer.Target).ToArray();
         var folds = Math.Clamp(options.Folds, 2, 10);
         var fold = MatchTrainer.Folds(outcomes.Count, folds, options.Seed);
-        // The pair features once; each vocabulary the goal-group search tries changes only the goal indicators.
-        var features = outcomes.Select(o => ModelInputs.Of(byId[o.MentorId], byId[o.MenteeId], ReadOnlySpan<float>.Empty)).ToArray();
-        List<float[]> InputsOf(IReadOnlyList<string> vocabulary) =>
-            [.. outcomes.Select((o, i) => ModelInputs.WithGoals(features[i], ModelInputs.GoalIndicatorsOf(byId[o.MenteeId], vocabulary)))];
-        goals = GoalGroups.Learn(goals, InputsOf, [.. outcomes.Select(o => o.Satisfaction)], fold, folds);
+        // The pair features once, in rows each vocabulary the goal-group search tries writes its goal indicators into.
+        var rows = new HistoryInputs([.. outcomes.Select(o => (byId[o.MentorId], byId[o.MenteeId]))]);
+        goals = GoalGroups.Learn(goals, rows.For, [.. outcomes.Select(o => o.Satisfaction)], fold, folds);
 
-        var inputs = InputsOf(goals);
+        var inputs = rows.For(goals);
         var baseline = Mean(inputs);
         var ml = new MLContext(options.Seed);
         var runs = new List<(CandidateRun Run, TrainerEvaluation Evaluation)>();

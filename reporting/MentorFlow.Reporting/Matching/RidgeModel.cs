@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 
 namespace MentorFlow.Reporting.Matching;
@@ -107,18 +108,26 @@ public sealed record RidgeModel(double Lambda, double Intercept, int[] First, in
         var (mean, scale, xty, yMean) = TermGram.Moments(inputs, targets, rows, terms);
 
         // Products of the terms centred on these rows' means (the sums are 0 but for rounding, and centre it away).
-        var gram = new double[d * d];
-        var sums = new double[d];
-        TermGram.AddProducts(inputs, rows, terms, mean, gram, sums);
-        for (var a = 0; a < d; a++)
+        var gram = ArrayPool<double>.Shared.Rent(d * d);
+        try
         {
-            for (var b = a; b < d; b++)
+            Array.Clear(gram, 0, d * d);
+            var sums = new double[d];
+            TermGram.AddProducts(inputs, rows, terms, mean, gram, sums);
+            for (var a = 0; a < d; a++)
             {
-                gram[(a * d) + b] = m == 0 ? 0 : (gram[(a * d) + b] - (sums[a] * sums[b] / m)) * scale[a] * scale[b];
+                for (var b = a; b < d; b++)
+                {
+                    gram[(a * d) + b] = m == 0 ? 0 : (gram[(a * d) + b] - (sums[a] * sums[b] / m)) * scale[a] * scale[b];
+                }
             }
-        }
 
-        return Path(gram, xty, mean, scale, yMean, m, terms, lambdas, shapes);
+            return Path(gram, xty, mean, scale, yMean, m, terms, lambdas, shapes);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(gram);
+        }
     }
 
     /// <summary>
@@ -132,10 +141,23 @@ public sealed record RidgeModel(double Lambda, double Intercept, int[] First, in
     {
         var rows = grams.TrainingRows(heldOut);
         var (mean, scale, xty, yMean) = TermGram.Moments(grams.Inputs, targets, rows, terms);
-        return Path(grams.Standardised(heldOut, terms, scale), xty, mean, scale, yMean, rows.Length, terms, lambdas, shapes);
+        var gram = ArrayPool<double>.Shared.Rent(terms.Count * terms.Count);
+        try
+        {
+            grams.Standardised(heldOut, terms, scale, gram);
+            return Path(gram, xty, mean, scale, yMean, rows.Length, terms, lambdas, shapes);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(gram);
+        }
     }
 
-    /// <summary>One model per penalty from the Gram matrix and target products of the standardised terms.</summary>
+    /// <summary>
+    /// One model per penalty from the Gram matrix and target products of the standardised terms (d × d, row-major, upper
+    /// triangle read). The d × d matrices of a fit (the Gram matrix, the Cholesky factor) are pooled: on a large history
+    /// the ridges of one training solve hundreds of them, ~2.6 MB each.
+    /// </summary>
     private static RidgeModel[] Path(
         double[] gram, double[] xty, double[] mean, double[] scale, double yMean, int m, IReadOnlyList<(int First, int Second)> terms,
         IReadOnlyList<double> lambdas, IReadOnlySet<int>? shapes)
@@ -143,27 +165,43 @@ public sealed record RidgeModel(double Lambda, double Intercept, int[] First, in
         var d = terms.Count;
         var factor = terms.Select(t => t.Second >= 0 ? 1.0 : shapes?.Contains(t.First) == true ? ShapePenalty : MainEffectPenalty).ToArray();
         var result = new RidgeModel[lambdas.Count];
-        for (var l = 0; l < lambdas.Count; l++)
+        var factorised = ArrayPool<double>.Shared.Rent(d * d);
+        try
         {
-            var w = Solve(gram, xty, d, [.. factor.Select(f => f * lambdas[l] * m)]);
-            var intercept = yMean;
-            var weights = new double[d];
-            for (var c = 0; c < d; c++)
+            for (var l = 0; l < lambdas.Count; l++)
             {
-                weights[c] = w[c] * scale[c];
-                intercept -= weights[c] * mean[c];
+                result[l] = Model(Solve(gram, xty, d, [.. factor.Select(f => f * lambdas[l] * m)], factorised), lambdas[l], mean, scale, yMean, terms);
             }
-
-            result[l] = new RidgeModel(lambdas[l], intercept, [.. terms.Select(t => t.First)], [.. terms.Select(t => t.Second)], weights);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(factorised);
         }
 
         return result;
     }
 
-    /// <summary>Solves (G + penalty·I) w = b by Cholesky (G symmetric, upper triangle filled).</summary>
-    private static double[] Solve(double[] gram, double[] b, int d, double[] penalty)
+    /// <summary>The model on the raw inputs of the weights <paramref name="w"/> of the standardised terms.</summary>
+    private static RidgeModel Model(double[] w, double lambda, double[] mean, double[] scale, double yMean, IReadOnlyList<(int First, int Second)> terms)
     {
-        var l = new double[d * d];
+        var d = terms.Count;
+        var intercept = yMean;
+        var weights = new double[d];
+        for (var c = 0; c < d; c++)
+        {
+            weights[c] = w[c] * scale[c];
+            intercept -= weights[c] * mean[c];
+        }
+
+        return new RidgeModel(lambda, intercept, [.. terms.Select(t => t.First)], [.. terms.Select(t => t.Second)], weights);
+    }
+
+    /// <summary>
+    /// Solves (G + penalty·I) w = b by Cholesky (G symmetric, upper triangle filled); the factor is written to
+    /// <paramref name="l"/> (d × d or longer, any contents: each entry is written before it is read).
+    /// </summary>
+    private static double[] Solve(double[] gram, double[] b, int d, double[] penalty, double[] l)
+    {
         for (var i = 0; i < d; i++)
         {
             for (var j = 0; j <= i; j++)

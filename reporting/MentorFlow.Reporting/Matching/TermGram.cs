@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -82,7 +83,22 @@ internal static class TermGram
     {
         var d = terms.Count;
         var (first, second) = Split(terms);
-        var block = new double[d * ChunkRows];
+        // Pooled: ~600 terms make a block of ~600 KB, and a training sums hundreds of them.
+        var block = ArrayPool<double>.Shared.Rent(d * ChunkRows);
+        try
+        {
+            AddBlocks(inputs, rows, first, second, shift, cross, sums, block);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(block);
+        }
+    }
+
+    private static void AddBlocks(
+        IReadOnlyList<float[]> inputs, IReadOnlyList<int> rows, int[] first, int[] second, double[] shift, double[] cross, double[] sums, double[] block)
+    {
+        var d = first.Length;
         var chunk = new float[ChunkRows][];
         for (var start = 0; start < rows.Count; start += ChunkRows)
         {
