@@ -378,12 +378,12 @@ internal static class MatchTrainer
 
     public static MlNetPredictor FitMlNet(MLContext ml, TrainerKind kind, IReadOnlyList<float[]> inputs, IReadOnlyList<Outcome> outcomes, IReadOnlyList<int> rows, int seed)
     {
-        var read = kind == TrainerKind.LinearLogistic ? inputs : ModelInputs.WithoutFineSteps(inputs, rows);
-        var data = ml.Data.LoadFromEnumerable(Rows(read, outcomes, rows, soft: kind == TrainerKind.LinearLogistic));
+        var data = ml.Data.LoadFromEnumerable(Rows(inputs, outcomes, rows, soft: kind == TrainerKind.LinearLogistic));
         var model = Pipeline(ml, kind, seed).Fit(data);
         return new MlNetPredictor(ml, model, probability: kind == TrainerKind.LinearLogistic);
     }
 
+    /// <summary>The training rows of an ML.NET candidate: the trees' without the fine steps, the logistic regression's with soft targets.</summary>
     private static IEnumerable<PairRow> Rows(IReadOnlyList<float[]> inputs, IReadOnlyList<Outcome> outcomes, IEnumerable<int> rows, bool soft)
     {
         foreach (var i in rows)
@@ -391,7 +391,7 @@ internal static class MatchTrainer
             var t = (float)Target(outcomes[i]);
             if (!soft)
             {
-                yield return new PairRow { Features = inputs[i], Target = t, Label = Success(outcomes[i]), Weight = 1 };
+                yield return new PairRow { Features = ModelInputs.WithoutFineSteps(inputs[i]), Target = t, Label = Success(outcomes[i]), Weight = 1 };
                 continue;
             }
 

@@ -65,19 +65,15 @@ public static class ModelInputs
     private static bool IsMainEffectOnly(int input) => input is >= PairFeatures.SeniorityGapStepsStart and < PairFeatures.Count;
 
     /// <summary>
-    /// Copies of the given rows with the <see cref="MainEffectsOnly"/> inputs at 0 (other rows null), for the trees: they
-    /// split on the gap and the distance themselves, so the fine steps and hinges would only offer them the same splits
-    /// twice, and a tree never splits on a constant.
+    /// A copy of the model input <paramref name="x"/> with the <see cref="MainEffectsOnly"/> inputs at 0, for the trees:
+    /// they split on the gap and the distance themselves, so the fine steps and hinges would only offer them the same
+    /// splits twice, and a tree never splits on a constant. Made row by row as the trees read their rows, so that no
+    /// copy of a whole history is held.
     /// </summary>
-    public static IReadOnlyList<float[]> WithoutFineSteps(IReadOnlyList<float[]> inputs, IReadOnlyList<int> rows)
+    public static float[] WithoutFineSteps(float[] x)
     {
-        var copy = new float[inputs.Count][];
-        foreach (var r in rows)
-        {
-            copy[r] = (float[])inputs[r].Clone();
-            copy[r].AsSpan(PairFeatures.SeniorityGapStepsStart, PairFeatures.Count - PairFeatures.SeniorityGapStepsStart).Clear();
-        }
-
+        var copy = (float[])x.Clone();
+        copy.AsSpan(PairFeatures.SeniorityGapStepsStart, PairFeatures.Count - PairFeatures.SeniorityGapStepsStart).Clear();
         return copy;
     }
 
