@@ -117,4 +117,52 @@ public sealed class FoldGramsTests
             }
         }
     }
+
+    [Fact]
+    public void Fit_WhenItsPooledMatricesHeldAnotherFitsValues_GivesTheSameModelsToTheLastBit()
+    {
+        // The Gram and Cholesky matrices are pooled: a fit after others of more and fewer terms reads whatever they left.
+        var (x, y, fold) = Data();
+        var grams = FoldGrams.Build(x, Terms, fold, Folds);
+        var rows = grams.TrainingRows(2);
+        IReadOnlyList<(int First, int Second)> fewer = [Terms[1], Terms[4], Terms[8]];
+        double[] lambdas = [0.01, 1];
+        var streamed = RidgeModel.Fit(x, y, rows, Terms, lambdas);
+        var fromFolds = RidgeModel.Fit(grams, 2, y, Terms, lambdas);
+
+        _ = RidgeModel.Fit(x, y, rows, [.. Terms, .. Terms.Take(5).Select(t => (t.First, 5))], lambdas);
+        _ = RidgeModel.Fit(grams, -1, y, fewer, lambdas);
+        var streamedAgain = RidgeModel.Fit(x, y, rows, Terms, lambdas);
+        _ = RidgeModel.Fit(x, y, rows, fewer, lambdas);
+        var fromFoldsAgain = RidgeModel.Fit(grams, 2, y, Terms, lambdas);
+
+        for (var l = 0; l < lambdas.Length; l++)
+        {
+            Assert.Equal(streamed[l].Intercept, streamedAgain[l].Intercept);
+            Assert.Equal(streamed[l].Weights, streamedAgain[l].Weights);
+            Assert.Equal(fromFolds[l].Intercept, fromFoldsAgain[l].Intercept);
+            Assert.Equal(fromFolds[l].Weights, fromFoldsAgain[l].Weights);
+        }
+    }
+
+    [Fact]
+    public void Standardised_IntoAMatrixHoldingOtherValues_WritesTheSameUpperTriangle()
+    {
+        var (x, y, fold) = Data();
+        var grams = FoldGrams.Build(x, Terms, fold, Folds);
+        var (_, scale, _, _) = TermGram.Moments(x, y, grams.TrainingRows(1), Terms);
+        var d = Terms.Count;
+        var dirty = Enumerable.Repeat(double.NaN, (d * d) + 7).ToArray();
+
+        grams.Standardised(1, Terms, scale, dirty);
+
+        var expected = grams.Standardised(1, Terms, scale);
+        for (var a = 0; a < d; a++)
+        {
+            for (var b = a; b < d; b++)
+            {
+                Assert.Equal(expected[(a * d) + b], dirty[(a * d) + b]);
+            }
+        }
+    }
 }

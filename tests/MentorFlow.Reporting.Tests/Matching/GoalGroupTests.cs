@@ -11,10 +11,11 @@ public sealed class GoalGroupTests
     /// <summary>
     /// Past pairs of mentees with one or two of <see cref="Goals"/> and random goal-dependent features; the outcome is
     /// <paramref name="truth"/>(goals, inputs) plus seeded noise. Returns the mentees' goals, the pair features, the
-    /// outcomes and the inputs of a vocabulary (an entry is on when the mentee has any of its goals).
+    /// outcomes and the inputs of a vocabulary (an entry is on when the mentee has any of its goals): new rows for each
+    /// vocabulary, or with <paramref name="shared"/> one set of rows whose goal inputs each vocabulary rewrites.
     /// </summary>
     private static (Func<IReadOnlyList<string>, IReadOnlyList<float[]>> InputsOf, double[] Y, int[] Fold) World(
-        Func<HashSet<string>, float[], double> truth, int n = 1200, double noise = 0.5)
+        Func<HashSet<string>, float[], double> truth, int n = 1200, double noise = 0.5, bool shared = false)
     {
         var random = new Random(21);
         var goals = new HashSet<string>[n];
@@ -42,7 +43,8 @@ public sealed class GoalGroupTests
         [
             .. features.Select((x, i) =>
             {
-                var v = (float[])x.Clone();
+                var v = shared ? x : (float[])x.Clone();
+                Array.Clear(v, PairFeatures.Count, ModelInputs.GoalIndicators);
                 for (var g = 0; g < vocabulary.Count; g++)
                 {
                     v[PairFeatures.Count + g] = GoalGroups.Members(vocabulary[g]).Any(goals[i].Contains) ? 1 : 0;
@@ -72,6 +74,25 @@ public sealed class GoalGroupTests
         Assert.Contains(vocabulary, entry => GoalGroups.Members(entry).Order().SequenceEqual(Goals[..4]));
         Assert.Contains(vocabulary, entry => GoalGroups.Members(entry).Order().SequenceEqual(Goals[4..6]));
         Assert.Equal(Goals.Order(), vocabulary.SelectMany(GoalGroups.Members).Order()); // every goal exactly once
+    }
+
+    [Fact]
+    public void Learn_OnOneSetOfRowsRewrittenForEachVocabulary_ChoosesTheVocabularyNewRowsGive()
+    {
+        // As in the first test, with a third group the noise must not hide; the search tries several groupings.
+        static double Truth(HashSet<string> goals, float[] x) =>
+            goals.Overlaps(Goals[..4]) ? 1.5 * x[PairFeatures.SeniorityGap10To15]
+            : goals.Overlaps(Goals[4..6]) ? 1.5 * x[PairFeatures.SameCareerPath]
+            : goals.Overlaps(Goals[6..8]) ? -1.0 * x[PairFeatures.InterestCoverage]
+            : 0;
+        var (fresh, y, fold) = World(Truth);
+        var (rewritten, _, _) = World(Truth, shared: true);
+
+        var expected = GoalGroups.Learn(Goals, fresh, y, fold, 5);
+        var vocabulary = GoalGroups.Learn(Goals, rewritten, y, fold, 5);
+
+        Assert.Contains(expected, entry => GoalGroups.Members(entry).Length > 1); // groups were learned, so the final refit ran
+        Assert.Equal(expected, vocabulary);
     }
 
     [Fact]
