@@ -118,8 +118,7 @@ public sealed class MatchModel
 
     public static MatchModel Train(IReadOnlyList<Application> history, IReadOnlyList<Outcome> outcomes, MatchTrainingOptions options)
     {
-        var space = new ProfileSpace(history);
-        var byId = history.ToDictionary(a => a.Id, space.Profile, StringComparer.Ordinal);
+        var byId = history.ToDictionary(a => a.Id, StringComparer.Ordinal);
         var unknown = outcomes.Where(o => !byId.ContainsKey(o.MentorId) || !byId.ContainsKey(o.MenteeId)).ToList();
         if (unknown.Count > 0)
         {
@@ -138,12 +137,12 @@ public sealed class MatchModel
                 options.Seed);
         }
 
-        var goals = ModelInputs.GoalVocabulary(outcomes.Select(o => byId[o.MenteeId].Application).DistinctBy(a => a.Id));
+        var goals = ModelInputs.GoalVocabulary(outcomes.Select(o => byId[o.MenteeId]).DistinctBy(a => a.Id));
         var composite = outcomes.Select(MatchTrainer.Target).ToArray();
         var folds = Math.Clamp(options.Folds, 2, 10);
         var fold = MatchTrainer.Folds(outcomes.Count, folds, options.Seed);
         // The pair features once, in rows each vocabulary the goal-group search tries writes its goal indicators into.
-        var rows = new HistoryInputs([.. outcomes.Select(o => (byId[o.MentorId], byId[o.MenteeId]))]);
+        var rows = HistoryInputs.Of(history, outcomes);
         goals = GoalGroups.Learn(goals, rows.For, [.. outcomes.Select(o => o.Satisfaction)], fold, folds);
 
         var inputs = rows.For(goals);
