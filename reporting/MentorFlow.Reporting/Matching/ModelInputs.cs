@@ -171,14 +171,6 @@ public static class ModelInputs
         goalIndicators.CopyTo(x[PairFeatures.Count..]);
     }
 
-    /// <summary>A copy of the model input <paramref name="x"/> with other goal indicators (the pair features are kept).</summary>
-    public static float[] WithGoals(float[] x, ReadOnlySpan<float> goalIndicators)
-    {
-        var copy = (float[])x.Clone();
-        goalIndicators.CopyTo(copy.AsSpan(PairFeatures.Count));
-        return copy;
-    }
-
     /// <summary>
     /// The <see cref="GoalIndicators"/> inputs of a mentee: 1 for each entry of <paramref name="goals"/> the mentee has —
     /// the goal, or any goal of a learned group.
