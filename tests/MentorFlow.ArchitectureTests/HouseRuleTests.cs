@@ -179,6 +179,27 @@ public sealed partial class HouseRuleTests
         Assert.True(violations.Count == 0, "point to the repository's docs/ and say what the code does:\n" + string.Join('\n', violations));
     }
 
+    /// <summary>
+    /// Building a Graph client changes the SDK's process-wide serializer registry, and two built at once break every
+    /// request body of the process; <c>GraphClientProvider</c> builds them one at a time, so nothing else may.
+    /// </summary>
+    [Fact]
+    public void GraphClients_AreBuiltOnlyByTheClientProvider()
+    {
+        const string provider = "workflows/MentorFlow.Graph/Gateway/GraphClientProvider.cs";
+        var sources = Repository.Sources().ToList();
+        var violations = sources
+            .Where(file => Repository.Relative(file).Replace('\\', '/') != provider)
+            .SelectMany(file => File.ReadLines(file).Select((line, index) => (file, line, index)))
+            .Where(entry => GraphClientConstruction().IsMatch(entry.line))
+            .Select(entry => $"{Repository.Relative(entry.file)}:{entry.index + 1}: {entry.line.Trim()}")
+            .ToList();
+
+        Assert.Contains(sources, file => Repository.Relative(file).Replace('\\', '/') == provider
+            && File.ReadLines(file).Any(line => GraphClientConstruction().IsMatch(line)));
+        Assert.True(violations.Count == 0, "build Graph clients through GraphClientProvider (CreateSandboxClient, GetClientAsync):\n" + string.Join('\n', violations));
+    }
+
     private static bool UsesAspNetCoreFramework(XDocument project) =>
         project.Root?.Attribute("Sdk")?.Value == "Microsoft.NET.Sdk.Web"
         || project.Descendants("FrameworkReference").Any(reference => reference.Attribute("Include")?.Value == "Microsoft.AspNetCore.App");
@@ -193,6 +214,9 @@ public sealed partial class HouseRuleTests
     // Character classes keep the pattern from matching its own source line.
     [GeneratedRegex(@"/wor[k]/|share[d]/(design|house-style)\.md|(?<!docs/)\bdesig[n]\.md|\bissu[e] #?\d+\b|as the module[s] land", RegexOptions.IgnoreCase)]
     private static partial Regex OutsideCitation();
+
+    [GeneratedRegex(@"new\s+(Microsoft\.Graph\.)?GraphServiceClient\s*\(|\bGraphServiceClient\??\s+\w+\s*(=|=>)\s*new\s*\(")]
+    private static partial Regex GraphClientConstruction();
 
     [GeneratedRegex(@"<NoWarn>[^<]*NU19\d\d")]
     private static partial Regex AuditNoWarn();
