@@ -19,7 +19,9 @@ namespace MentorFlow.Benchmarks;
 ///    (median).
 /// Training is timed apart (it runs once per history, not per matching). --smoke: small sizes, seconds long;
 /// --worlds a,b, --seeds 7,8 and --trainers RidgeLinear,LightGbm narrow the quality table (--candidates K: pre-filter size;
-/// --history-scale N: N times the past programmes, the learning curve: how far more outcomes would take each world); --no-speed / --no-quality skip a part.
+/// --history-scale N: N times the past programmes, the learning curve: how far more outcomes would take each world;
+/// --gap N: under each cohort, the N pair features whose mean differs most between the oracle's and the model's pairs,
+/// <see cref="MatchQuality.FactGaps"/>); --no-speed / --no-quality skip a part.
 /// --training-scale N (1–140) adds 4. training on N times the past programmes (N = 100: ≈ 70,000 outcomes; 140: ≈ 100,000,
 /// the CLI's cap): wall and CPU time, allocations and peak RSS of the training alone — target ≤ 1 GiB peak up to ×100.
 /// </summary>
@@ -45,7 +47,13 @@ public static class MatchingBenchmark
                 throw new ArgumentException($"--history-scale must be 1–32 (times the usual history of {HistoryMentors} mentors × {HistoryMentees} mentees), not {historyScale}");
             }
 
-            Quality(worlds, seeds, smoke, trainers, candidates, historyScale);
+            var gap = Option(args, "--gap") is { } g ? Number("--gap", g) : 0;
+            if (gap > PairFeatures.Count)
+            {
+                throw new ArgumentException($"--gap must be 0–{PairFeatures.Count} (pair features to list per cohort), not {gap}");
+            }
+
+            Quality(worlds, seeds, smoke, trainers, candidates, historyScale, gap);
         }
 
         if (Option(args, "--training-scale") is { } t)
@@ -85,7 +93,8 @@ public static class MatchingBenchmark
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private static void Quality(IReadOnlyList<SyntheticWorld> worlds, IReadOnlyList<int> seeds, bool smoke, IReadOnlyList<TrainerKind>? trainers, int? candidates, int historyScale)
+    private static void Quality(
+        IReadOnlyList<SyntheticWorld> worlds, IReadOnlyList<int> seeds, bool smoke, IReadOnlyList<TrainerKind>? trainers, int? candidates, int historyScale, int gap)
     {
         Console.WriteLine("quality: total true success of the assigned pairs (min-score 0 for all methods), as a share of the oracle's (ceiling: optimal on what the applications tell)");
         Console.WriteLine($"{"world",-13} {"seed",4} {"outcomes",8} {"oracle",7} {"ceiling",7} {"model",6} {"m+greedy",8} {"greedy",6} {"random",6} {"train s",7} {"k",3}  chosen (CV: assignment lift, AUC, Spearman, calibration error)");
@@ -112,6 +121,10 @@ public static class MatchingBenchmark
                     ? $"cold start ({report.Model.ColdStartReason})"
                     : Invariant($"{e.Trainer} ({e.AssignmentLift:0.000}, {e.Auc:0.000}, {e.Spearman:0.000}, {e.CalibrationError:0.000}{(e.Candidates.First(c => c.Trainer == e.Trainer).Lambda is { } l ? Invariant($", λ {l:G3}") : string.Empty)}); others: {string.Join(", ", e.Candidates.Where(c => c.Trainer != e.Trainer).Select(c => Invariant($"{c.Trainer} {c.AssignmentLift:0.000}")))}");
                 Console.WriteLine(Invariant($"{world.ToString().ToLowerInvariant(),-13} {seed,4} {data.Outcomes.Count,8} {oracle.TotalTrueSuccess,7:0.0} {ceiling,7:0.000} {model,6:0.000} {report.Row(MatchQuality.ModelGreedy).RatioToOracle,8:0.000} {greedy,6:0.000} {random,6:0.000} {seconds,7:0.0} {report.CandidatesPerMentee,3}  {chosen}"));
+                foreach (var fact in MatchQuality.FactGaps(report).Take(gap))
+                {
+                    Console.WriteLine(Invariant($"    {fact.Feature,-28} oracle's pairs {fact.Oracle,7:0.000}  model's {fact.Model,7:0.000}  ({fact.Standardised:+0.00;-0.00} sd)"));
+                }
             }
 
             var medianModel = Median(ratios.Select(r => r.Model));

@@ -9,9 +9,24 @@ public sealed record QualityRow(string Method, int Matched, double TotalTrueSucc
     public double MeanTrueSuccess => Matched == 0 ? 0 : TotalTrueSuccess / Matched;
 }
 
-public sealed record QualityReport(IReadOnlyList<QualityRow> Rows, MatchModel Model, int Mentors, int Mentees, int Outcomes, int CandidatesPerMentee)
+/// <summary>
+/// One quality run: the rows, the model, and the model's and the oracle's assignments (for <see cref="MatchQuality.FactGaps"/>).
+/// </summary>
+public sealed record QualityReport(
+    IReadOnlyList<QualityRow> Rows, MatchModel Model, int Mentors, int Mentees, int Outcomes, int CandidatesPerMentee,
+    Assignment ModelAssignment, Assignment OracleAssignment)
 {
     public QualityRow Row(string method) => Rows.Single(r => r.Method == method);
+}
+
+/// <summary>
+/// A pair feature's mean over the oracle's pairs and over the model's pairs, and their difference in the feature's
+/// standard deviation over both: where the model's assignment trades differently from the best one (e.g. it avoids
+/// time-zone distance the truth does not mind).
+/// </summary>
+public sealed record FactGap(string Feature, double Oracle, double Model, double Standardised)
+{
+    public double Difference => Model - Oracle;
 }
 
 /// <summary>
@@ -39,19 +54,49 @@ public static class MatchQuality
         var naive = NaiveScores(scores.Mentors, scores.Mentees);
         var options = new AssignmentOptions { MinScore = minScore };
 
-        var oracle = True(truth, Assigner.Assign(truth, new AssignmentOptions { MinScore = 0 }));
+        var oracleAssignment = Assigner.Assign(truth, new AssignmentOptions { MinScore = 0 });
+        var modelAssignment = Assigner.Assign(scores, options);
+        var oracle = True(truth, oracleAssignment);
         var observable = Observable(data, scores.Mentors, scores.Mentees, scoring?.MaxDegreeOfParallelism ?? Environment.ProcessorCount);
         var rows = new List<QualityRow>
         {
             Row(Oracle, oracle, oracle),
             Row(Ceiling, True(truth, Assigner.Assign(
                 ScoredCohort.FromScores(scores.Mentors, scores.Mentees, (m, e) => observable[e][m]), new AssignmentOptions { MinScore = 0 })), oracle),
-            Row(Model, True(truth, Assigner.Assign(scores, options)), oracle),
+            Row(Model, True(truth, modelAssignment), oracle),
             Row(ModelGreedy, True(truth, Assigner.Greedy(scores, options)), oracle),
             Row(Greedy, True(truth, Assigner.Greedy(naive, new AssignmentOptions { MinScore = 0 })), oracle),
             Row(RandomMethod, True(truth, Assigner.Random(scores, seed)), oracle),
         };
-        return new QualityReport(rows, model, scores.Mentors.Count, scores.Mentees.Count, data.Outcomes.Count, scores.CandidatesPerMentee);
+        return new QualityReport(rows, model, scores.Mentors.Count, scores.Mentees.Count, data.Outcomes.Count, scores.CandidatesPerMentee, modelAssignment, oracleAssignment);
+    }
+
+    /// <summary>
+    /// Every pair feature's mean over the oracle's pairs and over the model's (the features as the model reads them,
+    /// empty fields filled in from the cohort), the largest differences first, measured in the feature's standard
+    /// deviation over both sets of pairs (so a square and a share compare): what the model's assignment gets more or
+    /// less of than the best one.
+    /// </summary>
+    public static IReadOnlyList<FactGap> FactGaps(QualityReport report)
+    {
+        var cohort = report.ModelAssignment.Cohort;
+        var space = new ProfileSpace([.. cohort.Mentors, .. cohort.Mentees]);
+        float[][] Rows(Assignment assignment) =>
+            [.. assignment.Pairs.Select(p => report.Model.Input(space.Profile(cohort.Mentors[p.Mentor]), space.Profile(cohort.Mentees[p.Mentee])))];
+
+        var oracle = Rows(report.OracleAssignment);
+        var model = Rows(report.ModelAssignment);
+        static double Mean(float[][] rows, int f) => rows.Length == 0 ? 0 : rows.Average(x => (double)x[f]);
+        return [.. Enumerable.Range(0, PairFeatures.Count)
+            .Select(f =>
+            {
+                var both = oracle.Concat(model).ToArray();
+                var mean = Mean(both, f);
+                var sd = both.Length == 0 ? 0 : Math.Sqrt(both.Average(x => (x[f] - mean) * (x[f] - mean)));
+                var (o, m) = (Mean(oracle, f), Mean(model, f));
+                return new FactGap(PairFeatures.Names[f], o, m, sd > 1e-12 ? (m - o) / sd : 0);
+            })
+            .OrderByDescending(g => Math.Abs(g.Standardised)).ThenBy(g => g.Feature, StringComparer.Ordinal)];
     }
 
     /// <summary>

@@ -153,4 +153,29 @@ public sealed class WorldQualityTests
             Assert.True(greedy / oracle < 0.85, $"{world}: greedy reaches {greedy / oracle:0.000} of the oracle");
         }
     }
+
+    [Fact]
+    public void FactGaps_ListEveryPairFeatureOnce_LargestStandardisedDifferenceFirst_WithTheMeansOfTheAssignmentsMeasured()
+    {
+        var data = World(SyntheticWorld.Thresholds);
+        var report = MatchQuality.Evaluate(data, seed: 42);
+        var cohort = report.ModelAssignment.Cohort;
+
+        var gaps = MatchQuality.FactGaps(report);
+
+        Assert.Equal(PairFeatures.Names.Order(StringComparer.Ordinal), gaps.Select(g => g.Feature).Order(StringComparer.Ordinal));
+        Assert.Equal(gaps.Select(g => Math.Abs(g.Standardised)).OrderDescending(), gaps.Select(g => Math.Abs(g.Standardised)));
+        Assert.All(gaps, g => Assert.Equal(Math.Sign(g.Model - g.Oracle), Math.Sign(g.Standardised)));
+
+        // The same-career-path mean, counted from the applications of each assignment's pairs.
+        static double SamePath(Assignment a) => a.Pairs.Average(p => a.Cohort.Mentors[p.Mentor].CareerPath == a.Cohort.Mentees[p.Mentee].CareerPath ? 1.0 : 0.0);
+        var samePath = gaps.Single(g => g.Feature == "same_career_path");
+        Assert.Equal(SamePath(report.OracleAssignment), samePath.Oracle, 6);
+        Assert.Equal(SamePath(report.ModelAssignment), samePath.Model, 6);
+
+        // The assignments kept are the ones the table measured.
+        double True(Assignment a) => a.Pairs.Sum(p => data.TrueProbability(cohort.Mentors[p.Mentor], cohort.Mentees[p.Mentee]));
+        Assert.Equal(report.Row(MatchQuality.Model).TotalTrueSuccess, True(report.ModelAssignment), 9);
+        Assert.Equal(report.Row(MatchQuality.Oracle).TotalTrueSuccess, True(report.OracleAssignment), 9);
+    }
 }
