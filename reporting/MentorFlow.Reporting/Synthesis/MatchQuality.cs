@@ -86,11 +86,11 @@ public static class MatchQuality
 
         var oracle = Rows(report.OracleAssignment);
         var model = Rows(report.ModelAssignment);
+        var both = oracle.Concat(model).ToArray();
         static double Mean(float[][] rows, int f) => rows.Length == 0 ? 0 : rows.Average(x => (double)x[f]);
         return [.. Enumerable.Range(0, PairFeatures.Count)
             .Select(f =>
             {
-                var both = oracle.Concat(model).ToArray();
                 var mean = Mean(both, f);
                 var sd = both.Length == 0 ? 0 : Math.Sqrt(both.Average(x => (x[f] - mean) * (x[f] - mean)));
                 var (o, m) = (Mean(oracle, f), Mean(model, f));
