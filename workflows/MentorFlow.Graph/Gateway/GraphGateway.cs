@@ -314,6 +314,7 @@ public sealed class GraphGateway : IGraphGateway
         {
             created.Recurrence = recurrence;
         }
+
         if (invite.Location is { Length: > 0 } location)
         {
             created.Location = new Location { DisplayName = location };
