@@ -15,6 +15,9 @@ namespace MentorFlow.Benchmarks;
 /// </summary>
 public static class CrashBenchmark
 {
+    /// <summary>The options <see cref="RunAsync"/> reads; the runner refuses any other.</summary>
+    public static IReadOnlyList<string> Options { get; } = ["--smoke", "--provider", "--kills", "--seed", "--mentors", "--max-kill-delay-ms", "--timeout-minutes"];
+
     public static async Task RunAsync(string[] args)
     {
         var smoke = args.Contains("--smoke");

@@ -13,6 +13,9 @@ namespace MentorFlow.Benchmarks;
 /// </summary>
 public static class GraphBenchmark
 {
+    /// <summary>The options <see cref="RunAsync"/> reads; the runner refuses any other.</summary>
+    public static IReadOnlyList<string> Options { get; } = ["--smoke", "--invites", "--mails", "--limit", "--window", "--part"];
+
     public static async Task RunAsync(string[] args)
     {
         string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();

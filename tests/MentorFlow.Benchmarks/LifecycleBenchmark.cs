@@ -11,6 +11,9 @@ namespace MentorFlow.Benchmarks;
 /// </summary>
 public static class LifecycleBenchmark
 {
+    /// <summary>The options <see cref="RunAsync"/> reads; the runner refuses any other.</summary>
+    public static IReadOnlyList<string> Options { get; } = ["--smoke", "--pairs", "--limit"];
+
     public static async Task RunAsync(string[] args)
     {
         var smoke = args.Contains("--smoke");

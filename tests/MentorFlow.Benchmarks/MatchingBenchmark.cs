@@ -31,6 +31,9 @@ public static class MatchingBenchmark
     public const int HistoryMentors = 400;
     public const int HistoryMentees = 1000;
 
+    /// <summary>The options <see cref="RunAsync"/> reads; the runner refuses any other.</summary>
+    public static IReadOnlyList<string> Options { get; } = ["--smoke", "--worlds", "--seeds", "--trainers", "--candidates", "--history-scale", "--gap", "--training-scale", "--speed-world", "--no-quality", "--no-speed"];
+
     public static Task RunAsync(string[] args)
     {
         var smoke = args.Contains("--smoke");

@@ -14,6 +14,9 @@ public static class NotebookBenchmark
 {
     public const double TargetSeconds = 60;
 
+    /// <summary>The options <see cref="RunAsync"/> reads; the runner refuses any other.</summary>
+    public static IReadOnlyList<string> Options { get; } = ["--smoke"];
+
     public static async Task RunAsync(string[] args)
     {
         var smoke = args.Contains("--smoke");

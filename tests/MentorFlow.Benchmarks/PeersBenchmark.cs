@@ -28,6 +28,9 @@ public static class PeersBenchmark
 {
     private const int Steps = 10;
 
+    /// <summary>The options <see cref="RunAsync"/> reads; the runner refuses any other.</summary>
+    public static IReadOnlyList<string> Options { get; } = ["--smoke", "--part", "--instances", "--timers", "--spread", "--lead-ms", "--json", "--wfc-poll-ms", "--wfc-idle-ms", "--wfc-concurrency", "--hangfire-poll-ms", "--hangfire-queue-poll-ms", "--hangfire-workers"];
+
     public static async Task RunAsync(string[] args)
     {
         var smoke = args.Contains("--smoke");

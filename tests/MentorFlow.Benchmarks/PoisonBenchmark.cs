@@ -10,6 +10,9 @@ namespace MentorFlow.Benchmarks;
 /// </summary>
 public static class PoisonBenchmark
 {
+    /// <summary>The options <see cref="RunAsync"/> reads; the runner refuses any other.</summary>
+    public static IReadOnlyList<string> Options { get; } = ["--smoke", "--instances", "--retry-watch", "--server"];
+
     public static async Task RunAsync(string[] args)
     {
         var smoke = args.Contains("--smoke");

@@ -12,6 +12,9 @@ namespace MentorFlow.Benchmarks;
 /// </summary>
 public static class WorkflowBenchmark
 {
+    /// <summary>The options <see cref="RunAsync"/> reads; the runner refuses any other.</summary>
+    public static IReadOnlyList<string> Options { get; } = ["--smoke", "--part", "--sqlite-synchronous", "--timer-threads", "--timers"];
+
     public static async Task RunAsync(string[] args)
     {
         string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
