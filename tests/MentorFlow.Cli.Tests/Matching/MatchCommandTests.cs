@@ -1,5 +1,6 @@
 using MentorFlow.Cli.Matching;
 using MentorFlow.Reporting.Data;
+using MentorFlow.Reporting.Synthesis;
 
 namespace MentorFlow.Cli.Tests.Matching;
 
@@ -57,6 +58,19 @@ public sealed class MatchCommandTests(SynthFolderFixture synth) : IClassFixture<
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--world must be one of classic, additive, interactions, thresholds, noisy, drawn", result.StandardError + result.StandardOutput, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_work, "flat")));
+    }
+
+    [Fact]
+    public async Task SynthHelp_NamesEveryWorld()
+    {
+        var result = await MentorflowProcess.RunAsync("synth", "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        var help = string.Join(' ', result.StandardOutput.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
+        foreach (var world in GroundTruth.Names)
+        {
+            Assert.Contains(world, help, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
