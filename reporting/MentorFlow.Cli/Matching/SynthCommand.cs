@@ -35,7 +35,7 @@ public sealed class SynthCommand : Command<SynthCommand.Settings>
         public int Seed { get; init; } = 7;
 
         [CommandOption("--world <NAME>")]
-        [Description("Ground-truth family: classic (default), additive, interactions, thresholds, noisy or drawn (a structure drawn from the seed); see the Reporting README")]
+        [Description("Ground-truth family: classic (default), additive, interactions, thresholds, noisy or drawn (a different structure for every seed); see the Reporting README")]
         public string World { get; init; } = "classic";
 
         [CommandOption("--lengths <LIST>")]
