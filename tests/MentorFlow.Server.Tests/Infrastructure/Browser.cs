@@ -103,6 +103,38 @@ internal sealed class PageProblems
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="wait"/>; if it times out, saves a screenshot (<c>{name}-timed-out.png</c>) and fails with
+    /// the page's address and every problem seen so far, so that a wait that never ends says what the page did instead.
+    /// </summary>
+    public async Task WaitAsync(IPage page, string name, Func<Task> wait)
+    {
+        try
+        {
+            await wait();
+        }
+        catch (TimeoutException timeout)
+        {
+            string shot;
+            try
+            {
+                shot = await Browser.ScreenshotAsync(page, name + "-timed-out");
+            }
+            catch (PlaywrightException failed)
+            {
+                shot = "none (" + failed.Message + ")";
+            }
+
+            string seen;
+            lock (_gate)
+            {
+                seen = _problems.Count == 0 ? "none" : string.Join("\n", _problems);
+            }
+
+            throw new TimeoutException($"{name}: {timeout.Message}\npage at {page.Url}; screenshot {shot}\nproblems on the page: {seen}", timeout);
+        }
+    }
+
     private void Add(string problem)
     {
         lock (_gate)

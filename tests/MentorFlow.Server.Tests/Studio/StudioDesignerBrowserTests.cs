@@ -103,7 +103,7 @@ public sealed class StudioDesignerBrowserTests : IClassFixture<KestrelServer>
         var execute = await executed;
         Assert.Equal(200, execute.Status);
         var instanceId = (await execute.AllHeadersAsync())["x-elsa-workflow-instance-id"];
-        await page.WaitForURLAsync($"**/studio/workflows/instances/{instanceId}/view");
+        await problems.WaitAsync(page, "studio-run-opens-the-instance-viewer", () => page.WaitForURLAsync($"**/studio/workflows/instances/{instanceId}/view"));
         await Assertions.Expect(page.GetByText("WriteLine2", new() { Exact = true }).First).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("Write Line - Completed").Last).ToBeVisibleAsync();
         await page.WaitForTimeoutAsync(1500);
